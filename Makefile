@@ -1,0 +1,36 @@
+# Two commands for a newcomer: `make run` and `make test`.
+VENV   ?= .venv
+PYTHON ?= python3
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app wsgi
+
+.PHONY: run test install system-deps serve clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Chromium drives the browser tests; installed from Debian when we are root and it is missing.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver; \
+	  else echo "note: /usr/bin/chromium missing; browser tests will be skipped (sudo apt-get install chromium)"; fi; \
+	fi
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py wsgi:app
+
+serve: install
+	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py wsgi:app
+
+test: install system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,16 @@
+"""gunicorn settings for `make run` and production; each value can be overridden by GUNICORN_* env vars."""
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", max(2, multiprocessing.cpu_count())))
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
+# Load the app (and its read-only models) once in the master; workers share the memory pages.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() == "true"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
+graceful_timeout = 20
+keepalive = 5
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'

@@ -1,0 +1,111 @@
+"""Settings read from environment variables, with defaults that work on a laptop.
+
+Every subsystem reads its configuration from the Flask config built here, so a
+deployment changes behaviour only through the environment (see example.env).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", PROJECT_ROOT / "instance"))
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name}={value!r} is not an integer") from exc
+
+
+class BaseConfig:
+    """Values shared by every environment; class attributes are read at import of the env."""
+
+    def __init__(self) -> None:
+        self.SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+        self.DATABASE_URL: str = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'innobridge.db'}"
+        self.SEARCH_BACKEND: str = os.environ.get("SEARCH_BACKEND", "local")
+        self.INDEX_DIR: str = os.environ.get("INDEX_DIR") or str(INSTANCE_DIR / "index")
+        self.ELASTICSEARCH_URL: str | None = os.environ.get("ELASTICSEARCH_URL") or None
+        self.ELASTICSEARCH_INDEX: str = os.environ.get("ELASTICSEARCH_INDEX", "innobridge")
+        self.SMTP_HOST: str | None = os.environ.get("SMTP_HOST") or None
+        self.SMTP_PORT: int = _int("SMTP_PORT", 25)
+        self.SMTP_USER: str | None = os.environ.get("SMTP_USER") or None
+        self.SMTP_PASSWORD: str | None = os.environ.get("SMTP_PASSWORD") or None
+        self.SMTP_TLS: bool = _bool("SMTP_TLS", False)
+        self.MAIL_FROM: str = os.environ.get("MAIL_FROM", "InnoBridge <noreply@innobridge.example.org>")
+        # Mail goes to the console unless an SMTP host is configured.
+        self.MAIL_PROVIDER: str = os.environ.get("MAIL_PROVIDER") or ("smtp" if self.SMTP_HOST else "console")
+        self.PUBLIC_BASE_URL: str = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+        self.RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_ENABLED: bool = _bool("RATELIMIT_ENABLED", True)
+        self.SEMANTIC_ENABLED: bool = _bool("SEMANTIC_ENABLED", True)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE: bool = _bool("SESSION_COOKIE_SECURE", False)
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.WTF_CSRF_ENABLED = True
+        self.TESTING = False
+        self.DEBUG = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+class DevConfig(BaseConfig):
+    """Laptop defaults: a fixed development secret so sessions survive restarts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = "dev-only-insecure-key-change-me"
+
+
+class TestConfig(BaseConfig):
+    """Tests pass their own database and index paths; rate limits off unless a test turns them on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.TESTING = True
+        self.SECRET_KEY = self.SECRET_KEY or "test-secret-key"
+        self.RATELIMIT_ENABLED = False
+        self.MAIL_PROVIDER = "memory"
+
+
+class ProdConfig(BaseConfig):
+    """Production refuses to start without a real secret and serves cookies over HTTPS only."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        if not self.SECRET_KEY or len(self.SECRET_KEY) < 16:
+            raise RuntimeError("SECRET_KEY must be set (16+ characters) when INNOBRIDGE_ENV=production")
+
+
+CONFIGS: dict[str, type[BaseConfig]] = {
+    "development": DevConfig,
+    "testing": TestConfig,
+    "production": ProdConfig,
+}
+
+
+def load_config(env: str | None = None) -> BaseConfig:
+    """Pick the config class from INNOBRIDGE_ENV (development by default)."""
+    name = env or os.environ.get("INNOBRIDGE_ENV", "development")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise ValueError(f"INNOBRIDGE_ENV={name!r}: expected one of {', '.join(CONFIGS)}") from None

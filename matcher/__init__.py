@@ -1,0 +1,1 @@
+"""InnoBridge core: store, capability extraction, search and ranking. Knows nothing of Flask."""

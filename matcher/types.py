@@ -1,0 +1,130 @@
+"""Frozen value types shared by the store, the search backends, ranking and the web layer.
+
+Kept free of SQLAlchemy and Flask so every layer can exchange them without import cycles.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+EntityKind = Literal["researcher", "lab", "organization", "equipment", "project", "problem"]
+DocumentKind = Literal["publication", "award", "equipment", "project", "profile", "problem"]
+
+ENTITY_KINDS: tuple[str, ...] = ("researcher", "lab", "organization", "equipment", "project", "problem")
+DOCUMENT_KINDS: tuple[str, ...] = ("publication", "award", "equipment", "project", "profile", "problem")
+
+
+@dataclass(frozen=True)
+class Capability:
+    """A node of the capability taxonomy (a technology or competence area)."""
+
+    id: str
+    label: str
+    parent_id: str | None = None
+    synonyms: tuple[str, ...] = ()
+    scheme: str = ""
+
+
+@dataclass(frozen=True)
+class CapabilityMention:
+    """One place in a text where a capability was recognised: the evidence for it."""
+
+    capability_id: str
+    label: str
+    start: int  # character offset of the matched phrase in the text
+    end: int
+    sentence: str  # the sentence that contains the phrase, for explanations
+    weight: float = 1.0
+    is_keyphrase: bool = False  # True for terms outside the taxonomy
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """What a search backend stores about one document: ids and searchable fields only.
+
+    SQL stays the source of truth; an index can always be rebuilt from it.
+    """
+
+    id: str
+    kind: str  # a DocumentKind
+    title: str
+    text: str
+    entity_ids: tuple[str, ...] = ()
+    entity_kinds: tuple[str, ...] = ()  # the kinds of entity_ids, same order
+    capabilities: tuple[str, ...] = ()  # capability ids
+    region: str | None = None
+    country: str | None = None
+    year: int | None = None
+    status: str | None = None
+    visibility: str = "public"
+    vector: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Filter:
+    """The one portable filter type; each backend translates it into its own query language.
+
+    A field left as None does not filter. Tuples mean "any of".
+    """
+
+    kinds: tuple[str, ...] | None = None  # document kinds
+    entity_kinds: tuple[str, ...] | None = None
+    entity_ids: tuple[str, ...] | None = None
+    regions: tuple[str, ...] | None = None
+    countries: tuple[str, ...] | None = None
+    capabilities: tuple[str, ...] | None = None
+    year_min: int | None = None
+    year_max: int | None = None
+    statuses: tuple[str, ...] | None = None
+    visibilities: tuple[str, ...] | None = ("public",)
+    exclude_ids: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One document returned by a search backend, with its raw lexical score."""
+
+    id: str
+    score: float
+    kind: str = ""
+    entity_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A piece of text that made a candidate match: shown to the user as the reason."""
+
+    text: str
+    source: str  # e.g. "publication: <title>" or "equipment"
+    document_id: str | None = None
+    capability_ids: tuple[str, ...] = ()
+    highlights: tuple[tuple[int, int], ...] = ()  # (start, end) offsets of matched terms in text
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A ranked candidate with the components of its score and the evidence behind it."""
+
+    entity_id: str
+    entity_kind: str
+    name: str
+    score: float
+    components: dict[str, float] = field(default_factory=dict)
+    capabilities: tuple[str, ...] = ()  # labels of matched capabilities
+    evidence: tuple[Evidence, ...] = ()
+    organization: str | None = None
+    region: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """The answer to one problem: ranked matches per target kind, and how they were computed."""
+
+    query: str
+    matches: tuple[Match, ...]
+    capabilities: tuple[CapabilityMention, ...] = ()
+    total: int = 0
+    semantic: bool = False  # False when the embedding model was unavailable
+    took_ms: float = 0.0

@@ -1,0 +1,24 @@
+"""The Flask application: public site, JSON API, admin panel, researcher pages and digests."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from config.settings import load_config
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides the environment (tests pass their database and index here)."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(load_config(None if not config else config.get("INNOBRIDGE_ENV")).as_dict())
+    if config:
+        app.config.update(config)
+
+    from . import cli, extensions, health
+
+    extensions.init_app(app)
+    health.init_app(app)
+    cli.init_app(app)
+    return app
