@@ -1,0 +1,128 @@
+"""Who is asking: login sessions, roles, API tokens and rate limits, shared by every blueprint."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import AnonymousUserMixin, current_user, login_required
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from matcher.models import User
+
+from .extensions import login_manager, runtime
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+STAFF_ROLES = ("coordinator", "admin")
+
+
+class SessionUser:
+    """The logged-in user as Flask-Login sees it: a detached snapshot, never a live ORM row."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, user: User) -> None:
+        self.id = user.id
+        self.email = user.email
+        self.role = user.role
+        self.display_name = user.display_name or user.email
+        self.organization_id = user.organization_id
+        self.researcher_id = user.researcher_id
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+class Anonymous(AnonymousUserMixin):
+    role = None
+    id = None
+    organization_id = None
+    researcher_id = None
+
+    def has_role(self, *roles: str) -> bool:
+        return False
+
+    @property
+    def is_staff(self) -> bool:
+        return False
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    return check_password_hash(password_hash, password)
+
+
+def hash_token(token: str) -> str:
+    """API tokens are stored as SHA-256 digests: a database leak does not leak working tokens."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_api_token() -> str:
+    return "ib_" + secrets.token_urlsafe(32)
+
+
+def load_user(user_id: str) -> SessionUser | None:
+    with runtime().db.session() as session:
+        user = session.get(User, int(user_id)) if user_id.isdigit() else None
+        return SessionUser(user) if user is not None and user.active else None
+
+
+def user_from_token(token: str) -> SessionUser | None:
+    from sqlalchemy import select
+
+    with runtime().db.session() as session:
+        user = session.scalar(select(User).where(User.api_token_hash == hash_token(token), User.active.is_(True)))
+        return SessionUser(user) if user is not None else None
+
+
+def roles_required(*roles: str) -> Callable[[F], F]:
+    """Allow only logged-in users with one of `roles`: anonymous -> login page, wrong role -> 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+staff_required = roles_required(*STAFF_ROLES)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.anonymous_user = Anonymous
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+
+    @app.before_request
+    def _remember_request_start() -> None:
+        g.request_path = request.path
