@@ -1,0 +1,81 @@
+"""The one interface every search backend implements, so services never depend on an engine.
+
+Backends do retrieval only (lexical BM25, plus kNN where the engine has it); ranking and
+explanations live in ``matcher.ranking``. SQL stays the source of truth: ``rebuild`` refills
+an index from it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from ..types import Filter, Hit, SearchDocument
+
+#: What ``search`` applies when the caller passes no filter: public documents only, so a
+#: forgotten filter can never leak private records.
+DEFAULT_FILTER = Filter()
+
+
+class BackendUnavailable(RuntimeError):
+    """The configured engine cannot serve: raised loudly instead of returning empty results."""
+
+
+class RebuildRequired(BackendUnavailable):
+    """The stored index was written with another schema version; run ``flask index rebuild``."""
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    """Lexical retrieval over SearchDocuments with one portable Filter.
+
+    Writes (``upsert``, ``delete``, ``clear``, ``rebuild``) are durable and visible to
+    searches when they return, so callers need no separate commit step.
+    """
+
+    name: str
+
+    def upsert(self, docs: Sequence[SearchDocument]) -> None:
+        """Insert or replace documents by id (ingest is idempotent, so replacing is the norm)."""
+        ...
+
+    def delete(self, ids: Sequence[str]) -> None:
+        """Remove documents by id; unknown ids are ignored."""
+        ...
+
+    def search(
+        self,
+        query: str,
+        filters: Filter | None = None,
+        top_k: int = 100,
+        vector: Sequence[float] | None = None,
+    ) -> list[Hit]:
+        """BM25 over title (boosted) and text; best first.
+
+        ``filters=None`` means ``Filter()``, i.e. public documents only. A query with no
+        words returns []. ``vector`` adds a kNN clause where the engine supports it
+        (Elasticsearch); the local backend ignores it and the ranking layer does semantics.
+        """
+        ...
+
+    def count(self, filters: Filter | None = None) -> int:
+        """Number of documents passing the filter (``None`` means ``Filter()``, public only)."""
+        ...
+
+    def health(self) -> dict[str, Any]:
+        """Status details for ``flask check-settings`` and /health; raises BackendUnavailable."""
+        ...
+
+    def clear(self) -> None:
+        """Remove every document, keeping the index usable."""
+        ...
+
+    def rebuild(self, docs: Iterable[SearchDocument]) -> int:
+        """Replace the whole content with ``docs`` atomically for readers; returns the count.
+
+        Also the cure for RebuildRequired: it recreates an index of the current schema.
+        """
+        ...
+
+    def close(self) -> None:
+        """Release writers, locks and connections."""
+        ...

@@ -1,0 +1,192 @@
+"""Pure builders of every Elasticsearch request body, so tests pin them without a server.
+
+User text only ever appears as the ``query`` value of a multi_match, i.e. as data that the
+english analyzer tokenises; no query_string syntax is ever parsed from it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from ...types import Filter, Hit, SearchDocument
+
+#: Bump when mappings or analysis change; an alias on an older index needs a rebuild.
+SCHEMA_VERSION = 1
+VECTOR_DIMS = 384
+TITLE_BOOST = 2
+#: Elasticsearch's default max_result_window; also bounds kNN candidates.
+MAX_TOP_K = 10_000
+MIN_NUM_CANDIDATES = 100
+SOURCE_FIELDS = ("kind", "entity_ids")
+
+KEYWORD_FIELDS: tuple[str, ...] = (
+    "id",
+    "kind",
+    "entity_ids",
+    "entity_kinds",
+    "capabilities",
+    "region",
+    "country",
+    "status",
+    "visibility",
+)
+#: Filter attribute -> keyword field, for the "any of" filters.
+FILTER_FIELDS: tuple[tuple[str, str], ...] = (
+    ("kinds", "kind"),
+    ("entity_kinds", "entity_kinds"),
+    ("entity_ids", "entity_ids"),
+    ("regions", "region"),
+    ("countries", "country"),
+    ("capabilities", "capabilities"),
+    ("statuses", "status"),
+    ("visibilities", "visibility"),
+)
+
+
+def build_mappings(dims: int = VECTOR_DIMS) -> dict[str, Any]:
+    """Explicit, strict mappings: keywords filter, english-analysed text scores, vectors kNN."""
+    properties: dict[str, Any] = {name: {"type": "keyword"} for name in KEYWORD_FIELDS}
+    properties["year"] = {"type": "integer"}
+    properties["title"] = {"type": "text", "analyzer": "english"}
+    properties["text"] = {"type": "text", "analyzer": "english"}
+    properties["vector"] = {"type": "dense_vector", "dims": dims, "index": True, "similarity": "cosine"}
+    return {"dynamic": "strict", "_meta": {"schema_version": SCHEMA_VERSION}, "properties": properties}
+
+
+def build_index_settings(replicas: int = 0) -> dict[str, Any]:
+    """One shard keeps BM25 statistics global at our corpus size; replicas set per cluster."""
+    return {"number_of_shards": 1, "number_of_replicas": replicas}
+
+
+def versioned_index_name(alias: str, now: datetime) -> str:
+    """A concrete index name behind the alias: schema version plus a sortable UTC stamp."""
+    return f"{alias}-v{SCHEMA_VERSION}-{now:%Y%m%d%H%M%S%f}"
+
+
+def filter_to_es(filters: Filter) -> list[dict[str, Any]]:
+    """The portable Filter as bool-filter clauses; an empty tuple matches nothing, as locally."""
+    clauses: list[dict[str, Any]] = []
+    for attr, field in FILTER_FIELDS:
+        values = getattr(filters, attr)
+        if values is not None:
+            clauses.append({"terms": {field: list(values)}})
+    if filters.year_min is not None or filters.year_max is not None:
+        bounds: dict[str, int] = {}
+        if filters.year_min is not None:
+            bounds["gte"] = filters.year_min
+        if filters.year_max is not None:
+            bounds["lte"] = filters.year_max
+        clauses.append({"range": {"year": bounds}})
+    if filters.exclude_ids:
+        clauses.append({"bool": {"must_not": [{"ids": {"values": list(filters.exclude_ids)}}]}})
+    return clauses
+
+
+def build_search_body(
+    query: str,
+    filters: Filter,
+    top_k: int,
+    vector: Sequence[float] | None = None,
+) -> dict[str, Any] | None:
+    """Hybrid request: BM25 multi_match plus an optional kNN clause, both under the same filters.
+
+    Returns None when there is nothing to search for (no words and no vector, or top_k < 1).
+    Elasticsearch adds the two scores for documents found by both.
+    """
+    text = query.strip()
+    if top_k <= 0 or (not text and vector is None):
+        return None
+    size = min(top_k, MAX_TOP_K)
+    clauses = filter_to_es(filters)
+    body: dict[str, Any] = {"size": size, "_source": list(SOURCE_FIELDS), "track_total_hits": False}
+    if text:
+        body["query"] = {
+            "bool": {
+                "must": [
+                    {
+                        "multi_match": {
+                            "query": text,
+                            "fields": [f"title^{TITLE_BOOST}", "text"],
+                            "type": "most_fields",
+                        }
+                    }
+                ],
+                "filter": clauses,
+            }
+        }
+    if vector is not None:
+        body["knn"] = {
+            "field": "vector",
+            "query_vector": [float(x) for x in vector],
+            "k": size,
+            "num_candidates": min(max(2 * size, MIN_NUM_CANDIDATES), MAX_TOP_K),
+            "filter": clauses,
+        }
+    return body
+
+
+def build_count_body(filters: Filter) -> dict[str, Any]:
+    """Count request: the same filter clauses, no scoring."""
+    return {"query": {"bool": {"filter": filter_to_es(filters)}}}
+
+
+def to_source(doc: SearchDocument, dims: int = VECTOR_DIMS) -> dict[str, Any]:
+    """The stored JSON of one document; a vector of the wrong size is refused before sending."""
+    if not doc.id:
+        raise ValueError("a SearchDocument needs a non-empty id")
+    source: dict[str, Any] = {
+        "id": doc.id,
+        "kind": doc.kind,
+        "title": doc.title or "",
+        "text": doc.text or "",
+        "entity_ids": list(doc.entity_ids),
+        "entity_kinds": list(doc.entity_kinds),
+        "capabilities": list(doc.capabilities),
+        "visibility": doc.visibility,
+    }
+    for name, value in (("region", doc.region), ("country", doc.country), ("status", doc.status), ("year", doc.year)):
+        if value is not None:
+            source[name] = value
+    if doc.vector is not None:
+        if len(doc.vector) != dims:
+            raise ValueError(f"document {doc.id!r} has a {len(doc.vector)}-dimensional vector, the index expects {dims}")
+        source["vector"] = [float(x) for x in doc.vector]
+    return source
+
+
+def bulk_actions(docs: Iterable[SearchDocument], index: str, dims: int = VECTOR_DIMS) -> Iterator[dict[str, Any]]:
+    """helpers.bulk actions that index (create or replace) each document under its own id."""
+    for doc in docs:
+        yield {"_op_type": "index", "_index": index, "_id": doc.id, "_source": to_source(doc, dims)}
+
+
+def delete_actions(ids: Iterable[str], index: str) -> Iterator[dict[str, Any]]:
+    """helpers.bulk actions deleting by id (a 404 for an unknown id is ignored by the caller)."""
+    for doc_id in ids:
+        yield {"_op_type": "delete", "_index": index, "_id": doc_id}
+
+
+def alias_switch_actions(alias: str, new_index: str, old_indices: Iterable[str]) -> list[dict[str, Any]]:
+    """One atomic update_aliases call: readers move from the old index to the new at once."""
+    actions: list[dict[str, Any]] = [
+        {"remove": {"index": old, "alias": alias}} for old in sorted(old_indices) if old != new_index
+    ]
+    actions.append({"add": {"index": new_index, "alias": alias, "is_write_index": True}})
+    return actions
+
+
+def hits_from_response(response: Mapping[str, Any]) -> list[Hit]:
+    """Search response -> Hits, keeping Elasticsearch's order (best first)."""
+    hits: list[Hit] = []
+    for item in response.get("hits", {}).get("hits", []):
+        source = item.get("_source") or {}
+        hits.append(
+            Hit(
+                id=str(item["_id"]),
+                score=float(item.get("_score") or 0.0),
+                kind=str(source.get("kind") or ""),
+                entity_ids=tuple(source.get("entity_ids") or ()),
+            )
+        )
+    return hits

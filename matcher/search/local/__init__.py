@@ -1,0 +1,21 @@
+"""The embedded default backend: a tantivy index in INDEX_DIR, no server to run."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .backend import SCHEMA_VERSION, LocalBackend, analyse, build_schema, query_terms
+
+__all__ = ["SCHEMA_VERSION", "LocalBackend", "analyse", "build_schema", "from_settings", "query_terms"]
+
+
+def from_settings(settings: Mapping[str, Any]) -> LocalBackend:
+    """Registry entry: read INDEX_DIR (required) and the optional writer tuning settings."""
+    index_dir = settings.get("INDEX_DIR")
+    if not index_dir:
+        raise ValueError("SEARCH_BACKEND=local needs INDEX_DIR (a directory for the tantivy index)")
+    return LocalBackend(
+        str(index_dir),
+        writer_timeout=float(settings.get("INDEX_WRITER_TIMEOUT", 30.0)),
+        writer_heap=int(settings.get("INDEX_WRITER_HEAP", 64_000_000)),
+    )

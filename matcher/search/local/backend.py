@@ -1,0 +1,400 @@
+"""A tantivy index on disk: the default backend, fast enough for a million documents on a laptop.
+
+Multi-process story (gunicorn workers, a CLI, the ingest job all open the same INDEX_DIR):
+
+* Tantivy allows one IndexWriter per directory, guarded by a lock file shared across
+  processes. A backend therefore never keeps a writer: each write call (upsert, delete,
+  clear, rebuild) acquires the writer, commits, waits for merges and releases it. When
+  another process holds the lock the call retries with back-off for ``writer_timeout``
+  seconds, then raises BackendUnavailable rather than losing the write. Inside a process a
+  threading lock serialises writers.
+* Readers are cheap. Before each search the backend stats ``meta.json`` (tantivy replaces
+  it atomically on every commit) and calls ``Index.reload()`` when it changed, so every
+  process sees another process's commit on its next query; the writing process reloads
+  right after committing.
+* The schema version lives in ``innobridge-index.json`` beside the index (JSON, no pickle).
+  A different version raises RebuildRequired; ``rebuild()`` then recreates the index.
+
+User text never reaches tantivy's query parser: the query is a programmatic disjunction of
+term queries over the tokens produced by the same analyser the fields use, and filters are
+term/range queries, so punctuation such as ``title:x AND (`` is just text.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from ...types import Filter, Hit, SearchDocument
+from ..base import DEFAULT_FILTER, BackendUnavailable, RebuildRequired
+
+#: Bump when the schema or analysis changes; older indexes then need ``flask index rebuild``.
+SCHEMA_VERSION = 1
+VERSION_FILE = "innobridge-index.json"
+TEXT_TOKENIZER = "en_stem"
+TITLE_BOOST = 2.0
+#: Long problem descriptions are cut to this many distinct terms to bound query cost.
+MAX_QUERY_TERMS = 256
+#: Tantivy pre-allocates its top-k heap; this keeps a silly top_k from exhausting memory.
+MAX_TOP_K = 10_000
+
+#: Filterable keyword fields: raw (untokenised) strings, exact match only.
+KEYWORD_FIELDS: tuple[str, ...] = (
+    "kind",
+    "entity_ids",
+    "entity_kinds",
+    "capabilities",
+    "region",
+    "country",
+    "status",
+    "visibility",
+)
+#: Filter attribute -> keyword field, for the "any of" filters.
+FILTER_FIELDS: tuple[tuple[str, str], ...] = (
+    ("kinds", "kind"),
+    ("entity_kinds", "entity_kinds"),
+    ("entity_ids", "entity_ids"),
+    ("regions", "region"),
+    ("countries", "country"),
+    ("capabilities", "capabilities"),
+    ("statuses", "status"),
+    ("visibilities", "visibility"),
+)
+#: Stored so a Hit can be built without SQL; title and text are not stored (SQL has them).
+STORED_FIELDS = frozenset({"id", "kind", "entity_ids"})
+
+
+def build_schema() -> tantivy.Schema:
+    """The index layout; changing it means bumping SCHEMA_VERSION."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, fast=True, tokenizer_name="raw", index_option="basic")
+    for name in KEYWORD_FIELDS:
+        builder.add_text_field(name, stored=name in STORED_FIELDS, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("year", stored=False, indexed=True, fast=True)
+    builder.add_text_field("title", stored=False, tokenizer_name=TEXT_TOKENIZER, index_option="position")
+    builder.add_text_field("text", stored=False, tokenizer_name=TEXT_TOKENIZER, index_option="position")
+    return builder.build()
+
+
+def _build_analyser() -> tantivy.TextAnalyzer:
+    """Mirror of tantivy's built-in en_stem chain, so query terms equal indexed terms."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
+_ANALYSER = _build_analyser()
+
+
+def analyse(text: str) -> list[str]:
+    """Tokens of ``text`` exactly as the title and text fields index them."""
+    return list(_ANALYSER.analyze(text)) if text else []
+
+
+def query_terms(text: str, limit: int = MAX_QUERY_TERMS) -> list[str]:
+    """Distinct analysed terms in first-seen order; any punctuation is dropped as a separator."""
+    return list(dict.fromkeys(analyse(text)))[:limit]
+
+
+def to_tantivy_document(doc: SearchDocument) -> tantivy.Document:
+    """Field by field with typed adders (the Document(**kwargs) path mishandles integers)."""
+    if not doc.id:
+        raise ValueError("a SearchDocument needs a non-empty id")
+    out = tantivy.Document()
+    out.add_text("id", doc.id)
+    out.add_text("kind", doc.kind)
+    out.add_text("visibility", doc.visibility)
+    for name, values in (
+        ("entity_ids", doc.entity_ids),
+        ("entity_kinds", doc.entity_kinds),
+        ("capabilities", doc.capabilities),
+    ):
+        for value in values:
+            out.add_text(name, value)
+    for name, value in (("region", doc.region), ("country", doc.country), ("status", doc.status)):
+        if value is not None:
+            out.add_text(name, value)
+    if doc.year is not None:
+        out.add_integer("year", int(doc.year))
+    out.add_text("title", doc.title or "")
+    out.add_text("text", doc.text or "")
+    return out
+
+
+class LocalBackend:
+    """SearchBackend over a tantivy index directory; safe to share between processes."""
+
+    name = "local"
+
+    def __init__(self, index_dir: str | os.PathLike[str], *, writer_timeout: float = 30.0,
+                 writer_heap: int = 64_000_000) -> None:
+        self.index_dir = Path(index_dir)
+        self.writer_timeout = writer_timeout
+        self.writer_heap = writer_heap
+        self._index: tantivy.Index | None = None
+        self._schema: tantivy.Schema | None = None
+        self._meta_stamp: tuple[int, int, int] | None = None
+        self._open_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+
+    # ----------------------------------------------------------------- opening
+    def _version_path(self) -> Path:
+        return self.index_dir / VERSION_FILE
+
+    def _open(self) -> tantivy.Index:
+        """Open or create the index on first use; refuse an index of another schema version."""
+        if self._index is not None:
+            return self._index
+        with self._open_lock:
+            if self._index is None:
+                try:
+                    self._index = self._open_or_create()
+                except (OSError, ValueError) as exc:
+                    raise BackendUnavailable(f"cannot open the search index in {self.index_dir}: {exc}") from exc
+                self._schema = self._index.schema
+            return self._index
+
+    def _open_or_create(self) -> tantivy.Index:
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        version_path = self._version_path()
+        has_index = tantivy.Index.exists(str(self.index_dir))
+        if version_path.exists():
+            found = json.loads(version_path.read_text(encoding="utf-8")).get("schema_version")
+            if found != SCHEMA_VERSION:
+                raise RebuildRequired(
+                    f"the search index in {self.index_dir} has schema version {found}, this release needs "
+                    f"{SCHEMA_VERSION}: run `flask index rebuild`"
+                )
+        elif has_index:
+            raise RebuildRequired(
+                f"{self.index_dir} holds a tantivy index without {VERSION_FILE}: run `flask index rebuild`"
+            )
+        index = tantivy.Index(build_schema(), path=str(self.index_dir), reuse=True)
+        if not version_path.exists():
+            self._write_version_file()
+        return index
+
+    def _write_version_file(self) -> None:
+        payload = {
+            "schema_version": SCHEMA_VERSION,
+            "engine": "tantivy",
+            "text_tokenizer": TEXT_TOKENIZER,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        tmp = self._version_path().with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, self._version_path())
+
+    @property
+    def schema(self) -> tantivy.Schema:
+        self._open()
+        assert self._schema is not None
+        return self._schema
+
+    # ----------------------------------------------------------------- reading
+    def _stat_meta(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.index_dir / "meta.json")
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def reload(self) -> None:
+        """Pick up commits made by any process (cheap when nothing changed: one stat call)."""
+        index = self._open()
+        stamp = self._stat_meta()
+        if stamp != self._meta_stamp:
+            index.reload()
+            self._meta_stamp = stamp
+
+    def _searcher(self) -> tantivy.Searcher:
+        self.reload()
+        return self._open().searcher()
+
+    def _text_query(self, terms: Sequence[str]) -> tantivy.Query:
+        schema = self.schema
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for term in terms:
+            title = tantivy.Query.term_query(schema, "title", term, index_option="freq")
+            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(title, TITLE_BOOST)))
+            clauses.append((tantivy.Occur.Should, tantivy.Query.term_query(schema, "text", term, index_option="freq")))
+        return tantivy.Query.boolean_query(clauses)
+
+    def _filter_clauses(self, filters: Filter) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        """Filter -> non-scoring Must / MustNot clauses (an empty tuple matches nothing)."""
+        schema = self.schema
+        musts: list[tantivy.Query] = []
+        for attr, field in FILTER_FIELDS:
+            values = getattr(filters, attr)
+            if values is not None:
+                musts.append(tantivy.Query.term_set_query(schema, field, list(values)))
+        if filters.year_min is not None or filters.year_max is not None:
+            musts.append(
+                tantivy.Query.range_query(schema, "year", tantivy.FieldType.Integer, filters.year_min, filters.year_max)
+            )
+        clauses = [(tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0)) for q in musts]
+        if filters.exclude_ids:
+            excluded = tantivy.Query.term_set_query(schema, "id", list(filters.exclude_ids))
+            clauses.append((tantivy.Occur.MustNot, excluded))
+        return clauses
+
+    def search(
+        self,
+        query: str,
+        filters: Filter | None = None,
+        top_k: int = 100,
+        vector: Sequence[float] | None = None,
+    ) -> list[Hit]:
+        """BM25 over title (x2) and text. ``vector`` is ignored: the ranking layer does semantics."""
+        terms = query_terms(query)
+        if not terms or top_k <= 0:
+            return []
+        clauses = [(tantivy.Occur.Must, self._text_query(terms))]
+        clauses.extend(self._filter_clauses(filters or DEFAULT_FILTER))
+        searcher = self._searcher()
+        result = searcher.search(tantivy.Query.boolean_query(clauses), min(top_k, MAX_TOP_K), count=False)
+        hits: list[Hit] = []
+        for score, address in result.hits:
+            stored = searcher.doc(address)
+            hits.append(
+                Hit(
+                    id=stored.get_first("id"),
+                    score=float(score),
+                    kind=stored.get_first("kind") or "",
+                    entity_ids=tuple(stored.get_all("entity_ids")),
+                )
+            )
+        return hits
+
+    def count(self, filters: Filter | None = None) -> int:
+        """Documents passing the filter; ``None`` means ``Filter()`` (public only)."""
+        clauses = [(tantivy.Occur.Must, tantivy.Query.all_query())]
+        clauses.extend(self._filter_clauses(filters or DEFAULT_FILTER))
+        result = self._searcher().search(tantivy.Query.boolean_query(clauses), 1, count=True)
+        return int(result.count or 0)
+
+    def health(self) -> dict[str, Any]:
+        """Open the index and report its size; raises BackendUnavailable / RebuildRequired."""
+        searcher = self._searcher()
+        return {
+            "backend": self.name,
+            "status": "ok",
+            "index_dir": str(self.index_dir),
+            "schema_version": SCHEMA_VERSION,
+            "documents": int(searcher.num_docs),
+            "segments": int(searcher.num_segments),
+        }
+
+    # ----------------------------------------------------------------- writing
+    def _acquire_writer(self, index: tantivy.Index) -> tantivy.IndexWriter:
+        """Take the directory's writer lock, waiting while another process holds it."""
+        deadline = time.monotonic() + self.writer_timeout
+        delay = 0.02
+        while True:
+            try:
+                return index.writer(heap_size=self.writer_heap)
+            except ValueError as exc:
+                if "LockBusy" not in str(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise BackendUnavailable(
+                        f"the search index in {self.index_dir} is locked by another writer "
+                        f"for more than {self.writer_timeout:g}s"
+                    ) from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    def _write(self, apply: Callable[[tantivy.IndexWriter], None]) -> None:
+        """One writer session: apply, commit (durable), merge, release the lock, reload."""
+        with self._write_lock:
+            index = self._open()
+            writer = self._acquire_writer(index)
+            try:
+                apply(writer)
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                writer.wait_merging_threads()
+                raise
+            writer.wait_merging_threads()  # finishes merges and releases the lock
+            self.reload()
+
+    def upsert(self, docs: Sequence[SearchDocument]) -> None:
+        """Delete-by-id then add, in one commit; the last copy of a repeated id wins."""
+        if not docs:
+            return
+        prepared = [(doc.id, to_tantivy_document(doc)) for doc in docs]
+
+        def apply(writer: tantivy.IndexWriter) -> None:
+            for doc_id, document in prepared:
+                writer.delete_documents_by_term("id", doc_id)
+                writer.add_document(document)
+
+        self._write(apply)
+
+    def delete(self, ids: Sequence[str]) -> None:
+        """Delete by id term in one commit; unknown ids are no-ops."""
+        if not ids:
+            return
+
+        def apply(writer: tantivy.IndexWriter) -> None:
+            for doc_id in ids:
+                writer.delete_documents_by_term("id", doc_id)
+
+        self._write(apply)
+
+    def clear(self) -> None:
+        """Remove every document in one commit; readers see old content until it lands."""
+        self._write(lambda writer: writer.delete_all_documents())
+
+    def rebuild(self, docs: Iterable[SearchDocument]) -> int:
+        """Replace everything in a single commit, so readers switch atomically from old to new.
+
+        When the stored index has another schema version the directory's index files are
+        removed first (stop the web workers for that: they hold the old files open).
+        """
+        try:
+            self._open()
+        except RebuildRequired:
+            self._remove_index_files()
+        counter = [0]
+
+        def apply(writer: tantivy.IndexWriter) -> None:
+            writer.delete_all_documents()
+            for doc in docs:
+                writer.add_document(to_tantivy_document(doc))
+                counter[0] += 1
+
+        self._write(apply)
+        return counter[0]
+
+    def _remove_index_files(self) -> None:
+        """Delete tantivy's files and the version file, only in a directory that is an index."""
+        directory = self.index_dir
+        if not ((directory / "meta.json").exists() or self._version_path().exists()):
+            raise BackendUnavailable(f"{directory} does not look like a search index; refusing to empty it")
+        for entry in directory.iterdir():
+            if entry.is_file():
+                entry.unlink()
+        with self._open_lock:
+            self._index = None
+            self._schema = None
+            self._meta_stamp = None
+
+    def close(self) -> None:
+        """Drop the reader; no writer is ever held between calls."""
+        with self._open_lock:
+            self._index = None
+            self._schema = None
+            self._meta_stamp = None

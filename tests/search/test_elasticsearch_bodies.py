@@ -1,0 +1,281 @@
+"""Pins every Elasticsearch request body (pure functions), and the calls a reindex makes.
+
+No server here: the alias switch is checked through a recording node plugged into the
+official client's transport, which answers with canned responses.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+import pytest
+from elastic_transport import ApiResponseMeta, BaseNode, HttpHeaders
+from elastic_transport._node._base import NodeApiResponse  # the (meta, body) pair a node returns
+from elasticsearch import Elasticsearch
+
+from matcher.search.elasticsearch import ElasticsearchBackend
+from matcher.search.elasticsearch.bodies import (
+    alias_switch_actions,
+    build_count_body,
+    build_index_settings,
+    build_mappings,
+    build_search_body,
+    bulk_actions,
+    delete_actions,
+    filter_to_es,
+    hits_from_response,
+    to_source,
+    versioned_index_name,
+)
+from matcher.types import Filter, SearchDocument
+
+PUBLIC = [{"terms": {"visibility": ["public"]}}]
+
+
+def test_mappings_are_explicit() -> None:
+    keyword = {"type": "keyword"}
+    assert build_mappings() == {
+        "dynamic": "strict",
+        "_meta": {"schema_version": 1},
+        "properties": {
+            "id": keyword,
+            "kind": keyword,
+            "entity_ids": keyword,
+            "entity_kinds": keyword,
+            "capabilities": keyword,
+            "region": keyword,
+            "country": keyword,
+            "status": keyword,
+            "visibility": keyword,
+            "year": {"type": "integer"},
+            "title": {"type": "text", "analyzer": "english"},
+            "text": {"type": "text", "analyzer": "english"},
+            "vector": {"type": "dense_vector", "dims": 384, "index": True, "similarity": "cosine"},
+        },
+    }
+    assert build_index_settings() == {"number_of_shards": 1, "number_of_replicas": 0}
+
+
+def test_versioned_index_name() -> None:
+    now = datetime(2025, 3, 4, 5, 6, 7, 890000, tzinfo=timezone.utc)
+    assert versioned_index_name("innobridge-docs", now) == "innobridge-docs-v1-20250304050607890000"
+
+
+def test_every_filter_field_translates() -> None:
+    flt = Filter(
+        kinds=("publication",), entity_kinds=("lab",), entity_ids=("l1", "l2"), regions=("north",),
+        countries=("FI",), capabilities=("cap-welding",), year_min=2019, year_max=2022,
+        statuses=("active",), visibilities=("public", "partners"), exclude_ids=("d9",),
+    )
+    assert filter_to_es(flt) == [
+        {"terms": {"kind": ["publication"]}},
+        {"terms": {"entity_kinds": ["lab"]}},
+        {"terms": {"entity_ids": ["l1", "l2"]}},
+        {"terms": {"region": ["north"]}},
+        {"terms": {"country": ["FI"]}},
+        {"terms": {"capabilities": ["cap-welding"]}},
+        {"terms": {"status": ["active"]}},
+        {"terms": {"visibility": ["public", "partners"]}},
+        {"range": {"year": {"gte": 2019, "lte": 2022}}},
+        {"bool": {"must_not": [{"ids": {"values": ["d9"]}}]}},
+    ]
+
+
+def test_default_and_open_filters() -> None:
+    assert filter_to_es(Filter()) == PUBLIC
+    assert filter_to_es(Filter(visibilities=None)) == []
+    assert filter_to_es(Filter(visibilities=None, year_max=2000)) == [{"range": {"year": {"lte": 2000}}}]
+    assert filter_to_es(Filter(kinds=())) == [{"terms": {"kind": []}}, *PUBLIC]  # matches nothing
+    assert filter_to_es(Filter(exclude_ids=())) == PUBLIC
+
+
+def test_lexical_search_body() -> None:
+    assert build_search_body("laser welding", Filter(), 10) == {
+        "size": 10,
+        "_source": ["kind", "entity_ids"],
+        "track_total_hits": False,
+        "query": {
+            "bool": {
+                "must": [{"multi_match": {"query": "laser welding", "fields": ["title^2", "text"], "type": "most_fields"}}],
+                "filter": PUBLIC,
+            }
+        },
+    }
+
+
+def test_hybrid_search_body_applies_filters_to_both_clauses() -> None:
+    flt = Filter(kinds=("award",), year_min=2020)
+    clauses = [{"terms": {"kind": ["award"]}}, *PUBLIC, {"range": {"year": {"gte": 2020}}}]
+    assert build_search_body("coatings", flt, 5, vector=[1, 0.5]) == {
+        "size": 5,
+        "_source": ["kind", "entity_ids"],
+        "track_total_hits": False,
+        "query": {
+            "bool": {
+                "must": [{"multi_match": {"query": "coatings", "fields": ["title^2", "text"], "type": "most_fields"}}],
+                "filter": clauses,
+            }
+        },
+        "knn": {"field": "vector", "query_vector": [1.0, 0.5], "k": 5, "num_candidates": 100, "filter": clauses},
+    }
+
+
+def test_search_body_edges() -> None:
+    assert build_search_body("   ", Filter(), 10) is None
+    assert build_search_body("x", Filter(), 0) is None
+    vector_only = build_search_body("", Filter(), 300, vector=[0.0, 1.0])
+    assert vector_only is not None and "query" not in vector_only
+    assert vector_only["knn"]["k"] == 300 and vector_only["knn"]["num_candidates"] == 600
+    assert build_search_body("x", Filter(), 10**9)["size"] == 10_000  # type: ignore[index]
+
+
+def test_user_text_is_only_data() -> None:
+    nasty = '"AND OR ( ) : [ ] title:x \\'
+    body = build_search_body(nasty, Filter(), 3)
+    assert body is not None
+    assert body["query"]["bool"]["must"][0]["multi_match"]["query"] == nasty.strip()
+    assert "query_string" not in json.dumps(body)
+
+
+def test_count_body() -> None:
+    assert build_count_body(Filter(statuses=("active",))) == {
+        "query": {"bool": {"filter": [{"terms": {"status": ["active"]}}, *PUBLIC]}}
+    }
+
+
+DOC = SearchDocument(
+    id="d1", kind="award", title="Cold spray", text="Repair of parts.", entity_ids=("o1",),
+    entity_kinds=("organization",), capabilities=("cap-spray",), region="north", country="FI",
+    year=2024, status="active", vector=(0.5, 0.25),
+)
+
+
+def test_bulk_and_delete_actions() -> None:
+    assert list(bulk_actions([DOC], "alias", dims=2)) == [
+        {
+            "_op_type": "index",
+            "_index": "alias",
+            "_id": "d1",
+            "_source": {
+                "id": "d1", "kind": "award", "title": "Cold spray", "text": "Repair of parts.",
+                "entity_ids": ["o1"], "entity_kinds": ["organization"], "capabilities": ["cap-spray"],
+                "visibility": "public", "region": "north", "country": "FI", "status": "active", "year": 2024,
+                "vector": [0.5, 0.25],
+            },
+        }
+    ]
+    bare = to_source(SearchDocument(id="d2", kind="publication", title="T", text="X"))
+    assert set(bare) == {"id", "kind", "title", "text", "entity_ids", "entity_kinds", "capabilities", "visibility"}
+    assert list(delete_actions(["a", "b"], "alias")) == [
+        {"_op_type": "delete", "_index": "alias", "_id": "a"},
+        {"_op_type": "delete", "_index": "alias", "_id": "b"},
+    ]
+
+
+def test_wrong_vector_size_is_refused_before_sending() -> None:
+    with pytest.raises(ValueError, match="2-dimensional vector, the index expects 384"):
+        to_source(DOC)
+
+
+def test_alias_switch_actions() -> None:
+    assert alias_switch_actions("a", "a-v1-2", ["a-v1-1", "a-v1-0"]) == [
+        {"remove": {"index": "a-v1-0", "alias": "a"}},
+        {"remove": {"index": "a-v1-1", "alias": "a"}},
+        {"add": {"index": "a-v1-2", "alias": "a", "is_write_index": True}},
+    ]
+    assert alias_switch_actions("a", "a-v1-2", []) == [{"add": {"index": "a-v1-2", "alias": "a", "is_write_index": True}}]
+
+
+def test_hits_from_response() -> None:
+    response = {"hits": {"hits": [
+        {"_id": "x", "_score": 3.5, "_source": {"kind": "award", "entity_ids": ["o1"]}},
+        {"_id": "y", "_score": None, "_source": {}},
+    ]}}
+    assert [(h.id, h.score, h.kind, h.entity_ids) for h in hits_from_response(response)] == [
+        ("x", 3.5, "award", ("o1",)),
+        ("y", 0.0, "", ()),
+    ]
+
+
+# ------------------------------------------------------- recorded reindex calls
+class RecordingNode(BaseNode):
+    """Answers requests from a script and records them; no socket is opened."""
+
+    calls: ClassVar[list[tuple[str, str, Any]]] = []
+    answers: ClassVar[dict[tuple[str, str], tuple[int, Any]]] = {}
+
+    def perform_request(self, method: str, target: str, body: bytes | None = None,  # type: ignore[override]
+                        headers: Any = None, request_timeout: Any = None) -> NodeApiResponse:
+        path = target.split("?", 1)[0]
+        decoded: Any = None
+        if body:
+            text = body.decode("utf-8")
+            decoded = [json.loads(line) for line in text.splitlines() if line] if path.endswith("/_bulk") else json.loads(text)
+        RecordingNode.calls.append((method, target, decoded))
+        status, payload = RecordingNode.answers.get((method, path), (200, {"acknowledged": True}))
+        meta = ApiResponseMeta(
+            status=status, http_version="1.1", duration=0.0, node=self.config,
+            headers=HttpHeaders({"content-type": "application/json", "x-elastic-product": "Elasticsearch"}),
+        )
+        return NodeApiResponse(meta, json.dumps(payload).encode("utf-8"))
+
+    def close(self) -> None:
+        pass
+
+
+def test_rebuild_creates_new_index_switches_alias_atomically_then_drops_old() -> None:
+    RecordingNode.calls = []
+    new = "t-docs-v1-20250101000000000000"
+    RecordingNode.answers = {
+        ("GET", "/_alias/t-docs"): (200, {"t-docs-v1-old": {"aliases": {"t-docs": {}}}}),
+        ("PUT", "/_bulk"): (200, {"errors": False, "items": [{"index": {"_id": "d1", "status": 201}}]}),
+    }
+    client = Elasticsearch("http://recorder:9200", node_class=RecordingNode)
+    backend = ElasticsearchBackend("http://recorder:9200", "t", vector_dims=2, client=client)
+    count = backend.rebuild([DOC], now=datetime(2025, 1, 1, tzinfo=timezone.utc))
+    assert count == 1
+    calls = [(m, t.split("?", 1)[0]) for m, t, _ in RecordingNode.calls]
+    assert calls == [
+        ("GET", "/_alias/t-docs"),
+        ("PUT", f"/{new}"),
+        ("PUT", "/_bulk"),
+        ("POST", f"/{new}/_refresh"),
+        ("POST", "/_aliases"),
+        ("DELETE", "/t-docs-v1-old"),
+    ]
+    bodies = {t.split("?", 1)[0]: b for _, t, b in RecordingNode.calls}
+    assert bodies[f"/{new}"] == {"mappings": build_mappings(2), "settings": build_index_settings()}
+    assert bodies["/_bulk"][0] == {"index": {"_index": new, "_id": "d1"}}
+    assert bodies["/_aliases"] == {"actions": [
+        {"remove": {"index": "t-docs-v1-old", "alias": "t-docs"}},
+        {"add": {"index": new, "alias": "t-docs", "is_write_index": True}},
+    ]}
+
+
+def test_failed_reindex_drops_the_new_index_and_keeps_the_alias() -> None:
+    RecordingNode.calls = []
+    RecordingNode.answers = {("GET", "/_alias/t-docs"): (404, {"error": "alias [t-docs] missing", "status": 404})}
+    client = Elasticsearch("http://recorder:9200", node_class=RecordingNode)
+    backend = ElasticsearchBackend("http://recorder:9200", "t", vector_dims=384, client=client)
+    with pytest.raises(ValueError):
+        backend.rebuild([DOC], now=datetime(2025, 1, 1, tzinfo=timezone.utc))  # DOC's vector has 2 dims
+    methods = [(m, t.split("?", 1)[0]) for m, t, _ in RecordingNode.calls]
+    assert methods[-1] == ("DELETE", "/t-docs-v1-20250101000000000000")
+    assert ("POST", "/_aliases") not in methods
+
+
+def test_search_sends_the_pinned_body_to_the_alias() -> None:
+    RecordingNode.calls = []
+    RecordingNode.answers = {
+        ("GET", "/_alias/t-docs"): (200, {"t-docs-v1-initial": {"aliases": {"t-docs": {}}}}),
+        ("GET", "/t-docs-v1-initial/_mapping"): (200, {"t-docs-v1-initial": {"mappings": build_mappings(2)}}),
+        ("POST", "/t-docs/_search"): (200, {"hits": {"hits": [{"_id": "d1", "_score": 2.0, "_source": {"kind": "award"}}]}}),
+    }
+    client = Elasticsearch("http://recorder:9200", node_class=RecordingNode)
+    backend = ElasticsearchBackend("http://recorder:9200", "t", vector_dims=2, client=client)
+    hits = backend.search("cold spray", Filter(kinds=("award",)), top_k=7, vector=[0.1, 0.2])
+    assert [h.id for h in hits] == ["d1"]
+    method, target, body = RecordingNode.calls[-1]
+    assert (method, target.split("?", 1)[0]) == ("POST", "/t-docs/_search")
+    assert body == build_search_body("cold spray", Filter(kinds=("award",)), 7, [0.1, 0.2])

@@ -1,0 +1,186 @@
+"""Local (tantivy) specifics: multi-process visibility, the writer lock, schema versions, analysis."""
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from matcher.search import BACKENDS, BackendUnavailable, RebuildRequired, SearchBackend, create_backend
+from matcher.search.local import SCHEMA_VERSION, LocalBackend, analyse, query_terms
+from matcher.search.local.backend import VERSION_FILE
+from matcher.types import Filter, SearchDocument
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def doc(doc_id: str, title: str, text: str = "") -> SearchDocument:
+    return SearchDocument(id=doc_id, kind="publication", title=title, text=text)
+
+
+def test_two_instances_on_one_directory_see_each_others_commits(tmp_path: Path) -> None:
+    writer, reader = LocalBackend(tmp_path), LocalBackend(tmp_path)
+    assert reader.search("ultrasonic") == []  # reader opened before the write
+    writer.upsert([doc("a", "Ultrasonic testing")])
+    assert [h.id for h in reader.search("ultrasonic")] == ["a"]
+    reader.upsert([doc("b", "Ultrasonic welding")])  # any instance may write, one at a time
+    assert {h.id for h in writer.search("ultrasonic")} == {"a", "b"}
+    writer.delete(["a"])
+    assert [h.id for h in reader.search("ultrasonic")] == ["b"]
+
+
+def test_another_process_commit_is_visible(tmp_path: Path) -> None:
+    reader = LocalBackend(tmp_path)
+    assert reader.count() == 0
+    script = textwrap.dedent(
+        f"""
+        from matcher.search.local import LocalBackend
+        from matcher.types import SearchDocument
+        LocalBackend({str(tmp_path)!r}).upsert([SearchDocument(id="p", kind="award", title="Cold spray", text="")])
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, timeout=60)
+    assert [h.id for h in reader.search("spray")] == ["p"]
+
+
+def test_writer_waits_for_the_lock_then_gives_up_loudly(tmp_path: Path) -> None:
+    holder = LocalBackend(tmp_path)
+    held = holder._open().writer(heap_size=15_000_000, num_threads=1)  # another writer holds the lock
+    impatient = LocalBackend(tmp_path, writer_timeout=0.3)
+    with pytest.raises(BackendUnavailable, match="locked by another writer"):
+        impatient.upsert([doc("a", "Plasma")])
+
+    patient = LocalBackend(tmp_path, writer_timeout=10)
+    releaser = threading.Timer(0.3, held.wait_merging_threads)  # releases the lock
+    releaser.start()
+    patient.upsert([doc("a", "Plasma")])
+    releaser.join()
+    assert patient.count() == 1
+
+
+def test_schema_version_is_persisted_as_json(tmp_path: Path) -> None:
+    LocalBackend(tmp_path).health()
+    payload = json.loads((tmp_path / VERSION_FILE).read_text(encoding="utf-8"))
+    assert payload["schema_version"] == SCHEMA_VERSION
+
+
+def test_version_mismatch_requires_rebuild_and_rebuild_cures_it(tmp_path: Path) -> None:
+    LocalBackend(tmp_path).upsert([doc("old", "Old")])
+    version_file = tmp_path / VERSION_FILE
+    version_file.write_text(json.dumps({"schema_version": SCHEMA_VERSION - 1}), encoding="utf-8")
+    stale = LocalBackend(tmp_path)
+    with pytest.raises(RebuildRequired, match="rebuild"):
+        stale.health()
+    with pytest.raises(RebuildRequired):
+        stale.search("old")
+    assert stale.rebuild([doc("new", "New laser cladding")]) == 1
+    fresh = LocalBackend(tmp_path)
+    assert fresh.count() == 1
+    assert [h.id for h in fresh.search("cladding")] == ["new"]
+    assert json.loads(version_file.read_text(encoding="utf-8"))["schema_version"] == SCHEMA_VERSION
+
+
+def test_corrupt_index_is_an_error_not_an_empty_result(tmp_path: Path) -> None:
+    LocalBackend(tmp_path).upsert([doc("a", "Anodising")])
+    (tmp_path / "meta.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(BackendUnavailable):
+        LocalBackend(tmp_path).search("anodising")
+
+
+def test_unwritable_index_dir_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(BackendUnavailable, match="cannot open the search index"):
+        LocalBackend(blocker / "index").health()
+
+
+def test_rebuild_is_one_commit_for_readers(tmp_path: Path) -> None:
+    backend = LocalBackend(tmp_path)
+    backend.upsert([doc("a", "Anodising"), doc("b", "Brazing")])
+    assert backend.rebuild(doc(f"n{i}", f"Nitriding {i}") for i in range(50)) == 50
+    assert backend.count() == 50
+    assert backend.search("anodising") == []
+
+
+def test_query_analysis_mirrors_the_index_tokenizer(tmp_path: Path) -> None:
+    words = "Welding welded WELDS Machining machined naïve Café Straße O'Neil x-ray 3D-printing"
+    backend = LocalBackend(tmp_path)
+    backend.upsert([doc("a", words)])
+    searcher = backend._searcher()
+    for term in analyse(words):
+        assert searcher.doc_freq("title", term) == 1, term
+    assert query_terms("Welding welded, WELDS!") == ["weld"]
+
+
+def test_query_terms_are_capped(tmp_path: Path) -> None:
+    assert len(query_terms(" ".join(f"w{i}" for i in range(1000)))) == 256
+
+
+def test_vector_is_ignored_locally(tmp_path: Path) -> None:
+    backend = LocalBackend(tmp_path)
+    backend.upsert([doc("a", "Grinding")])
+    assert backend.search("grinding", vector=[0.1] * 384) == backend.search("grinding")
+
+
+def test_document_without_id_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="id"):
+        LocalBackend(tmp_path).upsert([doc("", "x")])
+
+
+def test_huge_top_k_is_clamped(tmp_path: Path) -> None:
+    backend = LocalBackend(tmp_path)
+    backend.upsert([doc("a", "Honing")])
+    assert len(backend.search("honing", Filter(), top_k=10**12)) == 1
+
+
+# ------------------------------------------------------------------- factory
+def test_registry_is_a_dict_of_backends() -> None:
+    assert set(BACKENDS) == {"local", "elasticsearch"}
+
+
+def test_factory_builds_local_backend(tmp_path: Path) -> None:
+    backend = create_backend("local", {"INDEX_DIR": str(tmp_path)})
+    assert isinstance(backend, LocalBackend)
+    assert isinstance(backend, SearchBackend)
+
+
+@pytest.mark.parametrize(
+    ("name", "settings", "message"),
+    [
+        ("solr", {}, "unknown SEARCH_BACKEND 'solr'"),
+        ("", {}, "unknown SEARCH_BACKEND"),
+        ("local", {}, "INDEX_DIR"),
+        ("elasticsearch", {"ELASTICSEARCH_URL": None}, "ELASTICSEARCH_URL"),
+    ],
+)
+def test_factory_fails_loudly_on_bad_configuration(name: str, settings: dict, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ValueError, match=message):
+        create_backend(name, settings)
+
+
+def test_factory_check_raises_for_unreachable_elasticsearch() -> None:
+    with pytest.raises(BackendUnavailable, match="127.0.0.1:9"):
+        create_backend(
+            "elasticsearch", {"ELASTICSEARCH_URL": "http://127.0.0.1:9", "ELASTICSEARCH_TIMEOUT": 1}, check=True
+        )
+
+
+def test_creating_elasticsearch_backend_opens_no_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("network I/O while constructing the backend")
+
+    monkeypatch.setattr(socket.socket, "connect", forbidden)
+    monkeypatch.setattr(socket, "create_connection", forbidden)
+    backend = create_backend("elasticsearch", {"ELASTICSEARCH_URL": "http://127.0.0.1:9", "ELASTICSEARCH_TIMEOUT": 1})
+    assert backend._client is None  # type: ignore[attr-defined]
+    monkeypatch.undo()
+    with pytest.raises(BackendUnavailable, match="unreachable while checking cluster health"):
+        backend.health()
+    with pytest.raises(BackendUnavailable, match="unreachable while searching"):
+        backend.search("welding")
+    backend.close()
