@@ -1,11 +1,18 @@
 """Operations CLI: `flask --app wsgi db|index|demo|users|check-settings ...`."""
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 import click
+from tqdm import tqdm
 from flask import Flask
 from flask.cli import AppGroup
 
 from matcher import migrate
+
+from matcher.types import Filter
 
 from .extensions import runtime
 
@@ -31,6 +38,75 @@ def check_settings() -> None:
     click.echo(f"search: {runtime().search.health()}")
 
 
+index_cli = AppGroup("index", help="Import data and manage the search index.")
+
+
+@index_cli.command("load")
+@click.argument("kind", type=click.Choice(["firms", "publications", "awards", "equipment", "projects", "problems"]))
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", default=None, help="csv, jsonl, json, openalex, bibtex, ris, xml, xlsx "
+              "(default: from the file extension)")
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="where to write rejected rows (default: instance/rejects/)")
+def index_load(kind: str, path: Path, fmt: str | None, rejects: Path | None) -> None:
+    """Import PATH as KIND; bad rows are reported and the command exits 1 if any were rejected."""
+    from indexers.ingest import load
+
+    try:
+        with tqdm(desc=f"loading {kind}", unit=" rows", file=sys.stderr, disable=None) as bar:
+            report = load(runtime(), kind, path, fmt, progress=lambda n: bar.update(n - bar.n), reject_file=rejects)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+@index_cli.command("stats")
+def index_stats() -> None:
+    """Print one JSON object with counts per kind."""
+    from matcher.services.stats import store_counts
+
+    counts = store_counts(runtime())
+    try:
+        counts["index_documents"] = runtime().search.count(Filter(visibilities=None))
+    except Exception as exc:  # noqa: BLE001 - stats still useful without the index
+        counts["index_error"] = str(exc)  # type: ignore[assignment]
+    click.echo(json.dumps(counts, sort_keys=True))
+
+
+@index_cli.command("rebuild")
+def index_rebuild() -> None:
+    """Rebuild the search index (and document vectors) from SQL alone."""
+    from matcher.services.indexing import rebuild_index
+
+    with tqdm(desc="indexing", unit=" docs", file=sys.stderr, disable=None) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        count = rebuild_index(runtime(), progress=progress)
+    click.echo(f"indexed {count} documents")
+
+
+demo_cli = AppGroup("demo", help="The bundled demo data.")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="do nothing when data is already loaded (used by make run)")
+def demo_load(if_empty: bool) -> None:
+    """Load the bundled demo data set (idempotent)."""
+    from indexers.demo import demo_is_loaded, load_demo
+
+    if if_empty and demo_is_loaded(runtime()):
+        click.echo("demo data already loaded")
+        return
+    summary = load_demo(runtime(), progress=True)
+    click.echo(json.dumps(summary, sort_keys=True))
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
+    app.cli.add_command(index_cli)
+    app.cli.add_command(demo_cli)
     app.cli.add_command(check_settings)

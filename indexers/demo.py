@@ -1,0 +1,89 @@
+"""Load the bundled demo data set: real firms, researchers, labs, equipment, projects and problems.
+
+Idempotent like every import: loading twice leaves the counts unchanged. Shipped document vectors
+(data/demo/vectors.npz) are used when they match the installed model, so the first start does
+not spend minutes encoding.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from indexers.ingest import ImportReport, load
+from matcher.models import Document
+from matcher.runtime import Runtime
+
+DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
+DEMO_FILES: tuple[tuple[str, str], ...] = (
+    ("awards", "nsf_awards.jsonl"),
+    ("firms", "sbir_firm_awards.jsonl"),
+    ("equipment", "equipment.csv"),
+    ("projects", "fp7_projects.csv"),
+    ("problems", "problems.jsonl"),
+)
+VECTOR_CACHE = DEMO_DIR / "vectors.npz"
+
+
+def demo_is_loaded(runtime: Runtime) -> bool:
+    with runtime.db.session() as session:
+        return bool(session.scalar(select(func.count()).select_from(Document)))
+
+
+def load_demo(runtime: Runtime, progress: bool = False, demo_dir: Path = DEMO_DIR) -> dict[str, Any]:
+    """Import every demo file, rebuild the index (with shipped vectors), then seed demo accounts and digests."""
+    from matcher.services.indexing import rebuild_index
+
+    runtime.settings.setdefault("VECTOR_CACHE", str(demo_dir / "vectors.npz"))
+    reports: list[ImportReport] = []
+    for kind, name in DEMO_FILES:
+        bar = _progress_bar(f"demo: {kind}", progress)
+        try:
+            reports.append(load(runtime, kind, demo_dir / name, progress=bar.update_to if bar else None,
+                                index=False, errors=sys.stderr))
+        finally:
+            if bar:
+                bar.close()
+    bar = _progress_bar("demo: index", progress)
+    try:
+        indexed = rebuild_index(runtime, progress=(lambda done, total: bar.update_to(done, total)) if bar else None)
+    finally:
+        if bar:
+            bar.close()
+    summary: dict[str, Any] = {r.kind: r.loaded for r in reports}
+    summary["rejected"] = sum(r.rejected for r in reports)
+    summary["indexed"] = indexed
+    summary.update(_seed_extras(runtime))
+    return summary
+
+
+def _seed_extras(runtime: Runtime) -> dict[str, Any]:
+    """Hooks other services provide for the demo (accounts, suggested matches, digest subscribers)."""
+    extras: dict[str, Any] = {}
+    try:
+        from matcher.services.demo_seed import seed
+    except ImportError:
+        return extras
+    extras.update(seed(runtime))
+    return extras
+
+
+class _Bar:
+    def __init__(self, desc: str) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(desc=desc, unit=" rows", file=sys.stderr, disable=None)
+
+    def update_to(self, done: int, total: int | None = None) -> None:
+        if total is not None:
+            self._bar.total = total
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _progress_bar(desc: str, enabled: bool) -> _Bar | None:
+    return _Bar(desc) if enabled else None

