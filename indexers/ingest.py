@@ -53,9 +53,13 @@ class ImportReport:
 
 
 def load(runtime: Runtime, kind: str, path: str | Path, fmt: str | None = None, *, progress: Progress | None = None,
-         errors: TextIO | None = sys.stderr, reject_file: str | Path | None = None, index: bool = True,
+         errors: TextIO | None | bool = True, reject_file: str | Path | None = None, index: bool = True,
          batch_size: int = BATCH_SIZE) -> ImportReport:
     """Import one file of `kind`; returns what happened. Raises ValueError for an unknown kind or format."""
+    if errors is True:
+        errors = sys.stderr  # resolved per call: a captured or redirected stderr is honoured
+    elif errors is False:
+        errors = None
     if kind not in KINDS:
         raise ValueError(f"{path}: unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     path = Path(path)

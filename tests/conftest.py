@@ -65,6 +65,8 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         "MAIL_PROVIDER": "memory",
         "RATELIMIT_ENABLED": False,
         "PUBLIC_BASE_URL": "http://localhost",
+        # Tests that exercise semantic ranking turn the encoder on themselves; most need no model.
+        "SEMANTIC_ENABLED": False,
     }
 
 

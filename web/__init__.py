@@ -16,11 +16,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import cli, extensions, health, mail, security
+    from . import cli, extensions, health, mail, researcher, security
 
     extensions.init_app(app)
     security.init_app(app)
     mail.init_app(app)
     health.init_app(app)
     cli.init_app(app)
+    researcher.init_app(app)
     return app

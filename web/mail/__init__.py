@@ -34,9 +34,11 @@ def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
-    message["Message-ID"] = make_msgid(domain="innobridge.local")
+    # A caller may fix the Message-ID (digests do, so a re-sent copy can be recognised as the same message).
+    message["Message-ID"] = mail.headers.get("Message-ID") or make_msgid(domain="innobridge.local")
     for name, value in mail.headers.items():
-        message[name] = value
+        if name.lower() != "message-id":
+            message[name] = value
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")

@@ -1,0 +1,1 @@
+from tests.mail.smtpd import smtp_server  # noqa: F401  (fixture)

@@ -1,0 +1,68 @@
+"""Digest rendering and delivery: turns a matcher Digest into one message with RFC 8058 unsubscribe headers."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+
+from matcher.services.digests import Digest, Envelope
+
+from . import OutgoingMail, send_mail
+
+
+def public_url(endpoint: str, **values: str) -> str:
+    """An absolute link on the public site, from PUBLIC_BASE_URL (the CLI has no request to borrow a host from)."""
+    parts = urlsplit(str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/"))
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https")
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def site_link(path: str) -> str:
+    return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/") + path
+
+
+def subject_for(digest: Digest) -> str:
+    problems = sum(1 for i in digest.items if i.kind == "problem")
+    projects = len(digest.items) - problems
+    parts = []
+    if problems:
+        parts.append(f"{problems} new problem{'s' if problems != 1 else ''}")
+    if projects:
+        parts.append(f"{projects} new project{'s' if projects != 1 else ''}")
+    return f"InnoBridge: {' and '.join(parts)} matching your expertise"
+
+
+def render_digest(digest: Digest, envelope: Envelope | None = None) -> OutgoingMail:
+    """The paired text and HTML bodies plus List-Unsubscribe headers (one-click, no login needed)."""
+    from web.researcher.tokens import unsubscribe_token
+
+    unsubscribe = public_url("researcher.unsubscribe", token=unsubscribe_token(digest.researcher_id))
+    context = {
+        "digest": digest,
+        "unsubscribe_url": unsubscribe,
+        "profile_url": public_url("researcher.profile"),
+        "link": site_link,
+    }
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+        "Precedence": "bulk",
+    }
+    if envelope is not None:
+        headers["Message-ID"] = envelope.message_id
+        headers["X-InnoBridge-Digest"] = envelope.period_key
+    return OutgoingMail(
+        to=digest.email or "",
+        subject=subject_for(digest),
+        text=render_template("mail/digest.txt", **context),
+        html=render_template("mail/digest.html", **context),
+        headers=headers,
+    )
+
+
+def deliver_digest(digest: Digest, envelope: Envelope) -> str:
+    """Hand one digest to the configured mail provider; MailError propagates so the log row is marked failed."""
+    if not digest.email:
+        raise ValueError(f"researcher {digest.researcher_id} has no email address")
+    return send_mail(render_digest(digest, envelope))
