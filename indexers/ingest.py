@@ -15,6 +15,7 @@ from typing import TextIO
 
 from indexers.sources import parse
 from indexers.sources.records import Parsed, RowError, Skipped
+from indexers.taxonomy import ensure_taxonomy
 from indexers.writer import StoreWriter
 from matcher.capabilities.extractor import get_extractor
 from matcher.models import ImportRun
@@ -64,6 +65,7 @@ def load(runtime: Runtime, kind: str, path: str | Path, fmt: str | None = None, 
         raise ValueError(f"{path}: unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     path = Path(path)
     rows = parse(kind, path, fmt)  # validates kind/format/file before anything is written
+    ensure_taxonomy(runtime)
     report = ImportReport(kind=kind, path=str(path))
     report.run_id = _start_run(runtime, kind, path, fmt)
     extractor = get_extractor()

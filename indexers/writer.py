@@ -7,6 +7,7 @@ hashes of source keys, and documents carry a content hash so unchanged ones are 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -37,9 +38,11 @@ from matcher.models import (
     Problem,
     ProjectParticipant,
     Researcher,
+    utcnow,
 )
 
 MAX_EVIDENCE_PER_DOCUMENT = 12
+FIRM_NAME = re.compile(r"\b(inc|llc|l\.l\.c|corp|corporation|ltd|co|company|gmbh|technologies)\b\.?", re.IGNORECASE)
 
 
 def stable_id(kind: str, key: str) -> str:
@@ -82,7 +85,14 @@ class StoreWriter:
         self._researchers_by_email: dict[str, str] = {}
         self._researchers_by_name: dict[tuple[str, str | None], str] = {}
         self._labs: set[str] = set()
+        self._doc_hashes: dict[str, str | None] = {}
         self._cache_loaded = False
+        # Rows created in this batch, inserted together (parents first) by flush().
+        self._new_orgs: dict[str, dict[str, Any]] = {}
+        self._new_labs: dict[str, dict[str, Any]] = {}
+        self._new_researchers: dict[str, dict[str, Any]] = {}
+        self._new_docs: list[dict[str, Any]] = []
+        self._new_links: list[dict[str, Any]] = []
         self.pending: list[PendingDocument] = []
         self.touched_entities: set[str] = set()
         self.changed = 0
@@ -106,6 +116,7 @@ class StoreWriter:
                 self._researchers_by_email[email.lower()] = rid
             self._researchers_by_name.setdefault((nkey, org), rid)
         self._labs.update(self.session.scalars(select(Lab.id)))
+        self._doc_hashes.update((i, h) for i, h in self.session.execute(select(Document.id, Document.content_hash)))
         self._cache_loaded = True
 
     # -- organisations, labs, people -------------------------------------------------------------
@@ -123,12 +134,9 @@ class StoreWriter:
                 self._orgs_by_ror[ror_id] = oid
             return oid
         oid = stable_id("organization", f"ror:{ror_id}" if ror_id else f"name:{key}")
-        existing = self.session.get(Organization, oid)
-        if existing is None:
-            self.session.add(Organization(id=oid, name=name.strip(), name_key=key, kind=kind, ror_id=ror_id,
-                                          country=country, region=region, city=city, website=website,
-                                          description=description, extra={}))
-            self.session.flush()
+        self._new_orgs[oid] = {"id": oid, "name": name.strip()[:500], "name_key": key[:500], "kind": kind,
+                               "ror_id": ror_id, "country": country, "region": region, "city": city,
+                               "website": website, "description": description, "extra": {}}
         self._orgs_by_key[key] = oid
         if ror_id:
             self._orgs_by_ror[ror_id] = oid
@@ -138,9 +146,8 @@ class StoreWriter:
         lab_id = stable_id("lab", f"{organization_id}|{name_key(name)}")
         self._load_caches()
         if lab_id not in self._labs:
-            if self.session.get(Lab, lab_id) is None:
-                self.session.add(Lab(id=lab_id, name=name, organization_id=organization_id, description=description))
-                self.session.flush()
+            self._new_labs[lab_id] = {"id": lab_id, "name": name[:500], "organization_id": organization_id,
+                                      "description": description}
             self._labs.add(lab_id)
         return lab_id
 
@@ -158,11 +165,10 @@ class StoreWriter:
         if not rid:
             basis = f"orcid:{orcid}" if orcid else f"name:{nkey}|{organization_id}"
             rid = stable_id("researcher", basis)
-            if self.session.get(Researcher, rid) is None:
-                self.session.add(Researcher(id=rid, name=display_name(person.name), name_key=nkey, orcid=orcid,
-                                            email=email, organization_id=organization_id, lab_id=lab_id,
-                                            regions_of_interest=[], removed_capabilities=[], added_capabilities=[]))
-                self.session.flush()
+            self._new_researchers[rid] = {
+                "id": rid, "name": display_name(person.name)[:300], "name_key": nkey[:300], "orcid": orcid,
+                "email": email, "organization_id": organization_id, "lab_id": lab_id, "digest_frequency": "off",
+                "regions_of_interest": [], "removed_capabilities": [], "added_capabilities": []}
         elif orcid or email:
             self._fill_identifiers(rid, orcid, email)
         if orcid:
@@ -174,6 +180,13 @@ class StoreWriter:
 
     def _fill_identifiers(self, rid: str, orcid: str | None, email: str | None) -> None:
         """A later record may bring an ORCID or email the first one lacked; keep it unless another holds it."""
+        queued = self._new_researchers.get(rid)
+        if queued is not None:
+            if orcid and not queued["orcid"] and orcid not in self._researchers_by_orcid:
+                queued["orcid"] = orcid
+            if email and not queued["email"] and email not in self._researchers_by_email:
+                queued["email"] = email
+            return
         researcher = self.session.get(Researcher, rid)
         if researcher is None:
             return
@@ -191,24 +204,28 @@ class StoreWriter:
         `links` are (entity_id, entity_kind, role) in author order. A researcher's exclusion of the
         document survives re-imports.
         """
+        self._load_caches()
         digest = content_hash(kind, title, text, year, venue, doi, url, [l[:2] for l in links])
-        existing = self.session.get(Document, doc_id)
-        if existing is not None and (existing.extra or {}).get("hash") == digest:
+        known = doc_id in self._doc_hashes
+        if known and self._doc_hashes[doc_id] == digest:
             self.unchanged += 1
             return False
-        payload = dict(extra or {}, hash=digest)
+        self._doc_hashes[doc_id] = digest
+        payload = dict(extra or {})
         excluded: set[str] = set()
-        if existing is not None:
+        if known:
+            self.flush()
             excluded = set(self.session.scalars(select(DocumentEntity.entity_id).where(
                 DocumentEntity.document_id == doc_id, DocumentEntity.excluded.is_(True))))
             self.session.execute(delete(DocumentEntity).where(DocumentEntity.document_id == doc_id))
             self.session.execute(delete(CapabilityEvidence).where(CapabilityEvidence.document_id == doc_id))
             self.session.execute(update(Document).where(Document.id == doc_id).values(
                 kind=kind, title=title, text=text, year=year, venue=venue, doi=doi, url=url, source=source,
-                extra=payload))
+                extra=payload, content_hash=digest))
         else:
-            self.session.execute(insert(Document).values(id=doc_id, kind=kind, title=title, text=text, year=year,
-                                                         venue=venue, doi=doi, url=url, source=source, extra=payload))
+            self._new_docs.append({"id": doc_id, "kind": kind, "title": title, "text": text, "year": year,
+                                   "venue": venue, "doi": doi, "url": url, "source": source, "extra": payload,
+                                   "content_hash": digest, "created_at": utcnow()})
         seen: set[str] = set()
         rows = []
         for position, (entity_id, entity_kind, role) in enumerate(links):
@@ -218,14 +235,32 @@ class StoreWriter:
             rows.append({"document_id": doc_id, "entity_id": entity_id, "entity_kind": entity_kind,
                          "position": position, "role": role, "excluded": entity_id in excluded})
             self.touched_entities.add(entity_id)
-        if rows:
-            self.session.execute(insert(DocumentEntity), rows)
+        if known:
+            if rows:
+                self.session.execute(insert(DocumentEntity), rows)
+        else:
+            self._new_links.extend(rows)
         self.pending.append(PendingDocument(doc_id, title, text))
         self.changed += 1
         return True
 
+    def flush(self) -> None:
+        """Insert the rows queued in this batch, parents first, each kind in one executemany."""
+        for model, queue in ((Organization, self._new_orgs), (Lab, self._new_labs),
+                             (Researcher, self._new_researchers)):
+            if queue:
+                self.session.execute(insert(model), list(queue.values()))
+                queue.clear()
+        if self._new_docs:
+            self.session.execute(insert(Document), self._new_docs)
+            self._new_docs.clear()
+        if self._new_links:
+            self.session.execute(insert(DocumentEntity), self._new_links)
+            self._new_links.clear()
+
     def flush_evidence(self) -> None:
-        """Extract capabilities of the documents written since the last call, in one nlp.pipe batch."""
+        """Insert queued rows, then extract capabilities of this batch's documents in one call."""
+        self.flush()
         if not self.pending or self.extractor is None:
             self.pending.clear()
             return
@@ -277,12 +312,14 @@ class StoreWriter:
 
     def _award(self, rec: AwardRecord) -> None:
         org = None
+        is_firm = bool(rec.institution and FIRM_NAME.search(rec.institution))
         if rec.institution:
-            org = self.organization(rec.institution, kind="university", country=_country(rec.country),
-                                    region=rec.region, city=rec.city)
+            org = self.organization(rec.institution, kind="firm" if is_firm else "university",
+                                    country=_country(rec.country), region=rec.region, city=rec.city)
         lab_id = None
-        if org and rec.division:
-            lab_id = self.lab(f"{rec.division} group, {rec.institution}", org)
+        if org and rec.division and not is_firm:
+            # Awards name no lab: the investigators of one institution funded by one division form its lab.
+            lab_id = self.lab(f"{rec.institution} — {rec.division} research group", org)
         links = self._people(rec.investigators, org, lab_id)
         for rid, _, _ in links:
             self._attach_lab(rid, lab_id)
@@ -296,9 +333,13 @@ class StoreWriter:
     def _attach_lab(self, researcher_id: str, lab_id: str | None) -> None:
         if lab_id is None:
             return
-        researcher = self.session.get(Researcher, researcher_id)
-        if researcher is not None and researcher.lab_id is None:
-            researcher.lab_id = lab_id
+        queued = self._new_researchers.get(researcher_id)
+        if queued is not None:
+            queued["lab_id"] = queued["lab_id"] or lab_id
+            return
+        self.flush()
+        self.session.execute(update(Researcher).where(Researcher.id == researcher_id, Researcher.lab_id.is_(None))
+                             .values(lab_id=lab_id))
 
     def _equipment(self, rec: EquipmentRecord) -> None:
         org = self.organization(rec.institution, kind="university") if rec.institution else None
@@ -306,6 +347,7 @@ class StoreWriter:
         values = dict(name=rec.name, organization_id=org, facility=rec.facility, location=rec.location,
                       region=rec.location, category=rec.category, description=rec.description,
                       access_terms=rec.access, status=rec.status, url=rec.url, source=rec.licence)
+        self.flush()
         if _upsert(self.session, Equipment, eid, values):
             text = " ".join(p for p in (rec.name, rec.category, rec.description) if p)
             self._entity_evidence(eid, rec.name, text)
@@ -317,6 +359,7 @@ class StoreWriter:
         values = dict(acronym=rec.acronym, title=rec.title, description=rec.description, institute_id=institute,
                       programme=rec.programme, status=rec.status, start_date=rec.start_date, end_date=rec.end_date,
                       call_open=rec.call_open, call_close=rec.call_close, total_cost=rec.cost, source="import")
+        self.flush()
         if _upsert(self.session, InstituteProject, pid, values):
             self._entity_evidence(pid, rec.title, rec.description or "")
             for name in rec.participants:
@@ -329,6 +372,7 @@ class StoreWriter:
 
     def _problem(self, rec: ProblemRecord) -> None:
         pid = stable_id("problem", rec.key)
+        self.flush()
         values = dict(title=rec.title, text=rec.text, region=rec.region, visibility=rec.visibility or "public",
                       source=rec.owner or "import")
         _upsert(self.session, Problem, pid, values)

@@ -16,7 +16,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import cli, extensions, health, mail, researcher, security
+    from . import cli, extensions, health, mail, security
+    from . import admin
+    from . import researcher
+    from . import api, auth, public
 
     extensions.init_app(app)
     security.init_app(app)
@@ -24,4 +27,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     health.init_app(app)
     cli.init_app(app)
     researcher.init_app(app)
+    auth.init_app(app)
+    public.init_app(app)
+    api.init_app(app)
+    admin.init_app(app)
     return app

@@ -1,22 +1,29 @@
 """Text -> capability mentions with evidence spans, shared by ingest (documents) and matching (problems).
 
-spaCy blank English + lookup lemmatizer + PhraseMatcher on LEMMA: no trained pipeline, nothing downloaded,
-several thousand short paragraphs per second. The lookup table is case-sensitive, so both patterns and
-texts are lowercased; lowercasing is done length-preserving so offsets index the original string.
+PhraseMatcher on LEMMA over spaCy's blank English vocabulary with the lookup lemma table of
+spacy-lookups-data: no trained pipeline, nothing downloaded. Texts are lowercased length-preserving (so
+offsets index the original string), cut into tokens by one rule and lemmatised by table look-up, both
+cached per distinct chunk; the matcher sees only tokens that can be part of a pattern; sentences for
+evidence are found by rule on the raw text. Thousands of 2,400-character abstracts per second.
 """
 from __future__ import annotations
 
 import math
-from collections import Counter
+import re
+import threading
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
+import numpy as np
 import spacy
-from spacy.language import Language
+from spacy.attrs import LEMMA
+from spacy.lookups import load_lookups
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc
 
 from matcher.capabilities.taxonomy import DEFAULT_PATH, Taxonomy, get_taxonomy
 from matcher.types import CapabilityMention
@@ -60,177 +67,430 @@ def lower_preserving_offsets(text: str) -> str:
     str.lower() can lengthen a few characters (e.g. "İ" becomes two code points); those keep their case.
     """
     lowered = text.lower()
-    if text.isascii():
-        return lowered
-    if len(lowered) == len(text) and all(len(c.lower()) == 1 for c in text):
+    if text.isascii() or "\u0130" not in text:  # U+0130 is the only code point whose lowercase is longer
         return lowered
     return "".join(lc if len(lc := c.lower()) == 1 else c for c in text)
 
 
-def _build_nlp() -> Language:
-    """Blank English with the lookup lemmatizer and a rule sentencizer: no model download."""
-    nlp = spacy.blank("en")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.add_pipe("sentencizer")
-    nlp.initialize()
-    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-    for form, lemma in LEMMA_OVERRIDES.items():
-        table[form] = lemma
-    return nlp
+# Tokens: runs of word characters, or single other non-space characters ("x-ray" -> x, -, ray). The
+# same rule cuts patterns and texts, so a pattern matches wherever its tokens occur in a text.
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+# A sentence ends at . ! ? (or their Unicode kin), possibly followed by closing quotes or brackets,
+# when whitespace follows; a blank line or a "Label:" line (e.g. the "Keywords:" line ingest appends)
+# also starts a sentence.
+_SENTENCE_END = re.compile(r"[.!?\u2026\u203c\u203d\u2047-\u2049\u3002\uff01\uff1f\uff61]+[\"'\u201d\u2019)\]]*(?=\s)"
+                           r"|\n[ \t]*\n|\n(?=[ \t]*[^\W\d_][\w ]{0,30}:)")
+_SPACE_RUN = re.compile(r"\s+")
+# "e.g. welding" and "J. Smith" do not end a sentence.
+_ABBREVIATIONS = frozenset("e.g i.e eg ie al vs cf fig figs approx ca dr prof mr mrs st inc corp ltd eq eqs ref refs "
+                           "u.s dept univ".split())
+_SEPARATOR = "\x00"  # stands for a run of tokens that occur in no pattern
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # combines two lemma hashes into one key (wrapping arithmetic)
+_MAX_LEXICON = 1_000_000  # distinct (token, followed-by-space) entries before the caches start over
+
+
+def _sentence_starts(text: str) -> list[int]:
+    """Character offsets where sentences start (the first is 0), by rule on the raw text."""
+    starts = [0]
+    for m in _SENTENCE_END.finditer(text):
+        end = m.start()
+        if text[end] == ".":
+            word_start = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end)) + 1
+            if end - word_start <= 6:
+                word = text[word_start:end].lower()
+                if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                    continue
+        ws = _SPACE_RUN.match(text, m.end())
+        nxt = ws.end() if ws else m.end()
+        if nxt < len(text) and nxt > starts[-1]:
+            starts.append(nxt)
+    return starts
+
+
+class _Lexicon:
+    """Per distinct lowercase token: lemma, whether it can be part of a keyphrase or of a pattern.
+
+    Entries are keyed by (token, followed by one whitespace character): the second flag lets the offsets
+    of all tokens of a whitespace-normalised text come out of one cumulative sum. `chunks` caches the
+    tokenisation of whitespace-separated chunks ("welding," -> ids of "welding", ","), the way spaCy's
+    tokenizer caches them, so a text costs a str.split() and one dict look-up per chunk.
+    """
+
+    def __init__(self, strings, table, stop_words: frozenset[str], relevant: set[int] | None = None) -> None:
+        self.strings = strings
+        self.table = table
+        self.stop_words = stop_words
+        self.relevant: set[int] = relevant if relevant is not None else set()
+        self.single: set[int] = set()
+        self.reset()
+
+    def reset(self) -> None:
+        self.ids: dict[tuple[str, bool], int] = {}
+        self.lemma_str: list[str] = []
+        self.size = 0
+        self.lemma_hash = np.zeros(1024, dtype=np.uint64)
+        self.content = np.zeros(1024, dtype=bool)
+        self.relevant_mask = np.zeros(1024, dtype=bool)
+        self.single_mask = np.zeros(1024, dtype=bool)
+        self.length = np.zeros(1024, dtype=np.int64)
+        self.advance = np.zeros(1024, dtype=np.int64)
+        self.chunks = _ChunkCache(self)
+        self._lemmas: dict[str, str] = {}
+
+    def lemma(self, word: str) -> str:
+        lemma = self._lemmas.get(word)
+        if lemma is None:
+            lemma = LEMMA_OVERRIDES.get(word) or self.table.get(word, word)
+            self._lemmas[word] = lemma
+        return lemma
+
+    def entry(self, word: str, spaced: bool) -> int:
+        key = (word, spaced)
+        i = self.ids.get(key)
+        if i is not None:
+            return i
+        i = self.size
+        if i == len(self.lemma_hash):
+            n = 2 * i
+            for name in ("lemma_hash", "content", "relevant_mask", "single_mask", "length", "advance"):
+                old = getattr(self, name)
+                new = np.zeros(n, dtype=old.dtype)
+                new[:i] = old
+                setattr(self, name, new)
+        lemma = self.lemma(word)
+        h = self.strings.add(lemma)
+        self.lemma_hash[i] = h
+        self.relevant_mask[i] = h in self.relevant
+        self.single_mask[i] = h in self.single
+        self.content[i] = (word.isalpha() and len(word) > 2 and word not in self.stop_words
+                           and lemma not in KEYPHRASE_STOP)
+        self.length[i] = len(word)
+        self.advance[i] = len(word) + spaced
+        self.lemma_str.append(lemma)
+        self.ids[key] = i
+        self.size = i + 1
+        return i
+
+    def chunk(self, chunk: str) -> tuple[int, ...]:
+        """Ids of the tokens of one whitespace-free chunk, the last one marked as followed by a space."""
+        words = _TOKEN.findall(chunk)
+        return tuple(self.entry(w, j == len(words) - 1) for j, w in enumerate(words))
+
+    def mark_relevant(self, hashes: set[int], single: set[int]) -> None:
+        """`hashes`: lemmas in some pattern; `single`: lemmas that are a whole pattern on their own."""
+        self.relevant, self.single = hashes, single
+        for i in range(self.size):
+            self.relevant_mask[i] = int(self.lemma_hash[i]) in hashes
+            self.single_mask[i] = int(self.lemma_hash[i]) in single
+
+
+class _ChunkCache(dict):
+    """chunk -> token ids; a miss tokenises the chunk (dict subclass, so map(cache.__getitem__) stays in C)."""
+
+    def __init__(self, lexicon: _Lexicon) -> None:
+        super().__init__()
+        self.lexicon = lexicon
+
+    def __missing__(self, chunk: str) -> tuple[int, ...]:
+        got = self[chunk] = self.lexicon.chunk(chunk)
+        return got
+
+
+@dataclass
+class _Analysis:
+    """One text's tokens as arrays over the lexicon: ids, character offsets."""
+
+    ids: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    lemmas: np.ndarray  # lemma hashes
 
 
 class CapabilityExtractor:
-    """Finds taxonomy capabilities (longest match wins) and salient out-of-taxonomy keyphrases."""
+    """Finds taxonomy capabilities (longest match wins) and salient out-of-taxonomy keyphrases.
+
+    Texts are tokenised by rule and lemmatised by table look-up, both cached per distinct chunk/token;
+    the PhraseMatcher (on LEMMA) sees only the tokens whose lemma occurs in some pattern, each run of
+    the others collapsed into one separator, so a 2,400-character abstract becomes a Doc of a few dozen
+    tokens. Sentences are found on the raw text, and only for texts that have a mention.
+    """
 
     def __init__(self, taxonomy: Taxonomy | None = None, keyphrases: bool = True, max_keyphrases: int = 5) -> None:
         self.taxonomy = taxonomy if taxonomy is not None else get_taxonomy()
         self.keyphrases = keyphrases
         self.max_keyphrases = max_keyphrases
-        self.nlp = _build_nlp()
-        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        self.nlp = spacy.blank("en")
+        self.vocab = self.nlp.vocab
+        table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+        self._lexicon = _Lexicon(self.vocab.strings, table, frozenset(self.nlp.Defaults.stop_words))
+        self._lock = threading.RLock()
+        self._separator = self.vocab.strings.add(_SEPARATOR)
+        self.matcher = PhraseMatcher(self.vocab, attr="LEMMA")
         self._priority: dict[int, int] = {}
         self._cap_by_key: dict[int, tuple[str, str]] = {}
         self._acronym_keys: set[str] = set()
         self._curated_keys: set[int] = set()
         self._add_patterns()
 
+    def _lemma_doc(self, hashes: Sequence[int]) -> Doc:
+        """A Doc whose tokens are the given lemmas (ORTH and LEMMA both), for the PhraseMatcher."""
+        doc = Doc(self.vocab, words=list(hashes))
+        doc.from_array([LEMMA], np.asarray(hashes, dtype=np.uint64).reshape(-1, 1))
+        return doc
+
     def _add_patterns(self) -> None:
         seen: set[tuple[str, ...]] = set()
-        with self.nlp.select_pipes(enable=["lemmatizer"]):
-            for rank, cap in enumerate(self.taxonomy):
-                texts = [lower_preserving_offsets(s) for s in cap.synonyms]
-                docs = []
-                for syn, doc in zip(texts, self.nlp.pipe(texts)):
-                    lemmas = tuple(t.lemma_ for t in doc)
-                    if not lemmas or lemmas in seen:  # same lemma form already owned by a higher-priority node
-                        continue
-                    seen.add(lemmas)
-                    docs.append(doc)
-                    if len(doc) == 1 and syn in CASE_CHECKED_ACRONYMS:
-                        self._acronym_keys.add(lemmas[0])
-                if docs:
-                    key = self.nlp.vocab.strings.add(cap.id)
-                    self.matcher.add(cap.id, docs)
-                    self._priority[key] = rank
-                    self._cap_by_key[key] = (cap.id, cap.label)
-                    if cap.scheme == CURATED_SCHEME:
-                        self._curated_keys.add(key)
+        relevant: set[int] = set()
+        single: set[int] = set()
+        firsts: list[int] = []
+        seconds: list[int] = []
+        lex = self._lexicon
+        for rank, cap in enumerate(self.taxonomy):
+            docs = []
+            for syn in cap.synonyms:
+                syn = lower_preserving_offsets(syn)
+                words = _TOKEN.findall(syn)
+                lemmas = tuple(lex.lemma(w) for w in words)
+                if not lemmas or lemmas in seen:  # same lemma form already owned by a higher-priority node
+                    continue
+                seen.add(lemmas)
+                hashes = [self.vocab.strings.add(lm) for lm in lemmas]
+                relevant.update(hashes)
+                if len(hashes) == 1:
+                    single.add(hashes[0])
+                firsts.extend(hashes[:-1])
+                seconds.extend(hashes[1:])
+                docs.append(self._lemma_doc(hashes))
+                if len(words) == 1 and syn in CASE_CHECKED_ACRONYMS:
+                    self._acronym_keys.add(lemmas[0])
+            if docs:
+                key = self.vocab.strings.add(cap.id)
+                self.matcher.add(cap.id, docs)
+                self._priority[key] = rank
+                self._cap_by_key[key] = (cap.id, cap.label)
+                if cap.scheme == CURATED_SCHEME:
+                    self._curated_keys.add(key)
+        lex.mark_relevant(relevant, single)
+        # Keys of the adjacent lemma pairs of multi-token patterns: a token can only be inside a match
+        # if it is a one-token pattern or forms such a pair with a neighbour.
+        self._pairs = np.unique(np.array(firsts, dtype=np.uint64) * _MIX + np.array(seconds, dtype=np.uint64))
 
     def extract(self, text: str) -> list[CapabilityMention]:
         """Capabilities in one text, in text order; empty for empty text."""
         return self.extract_many([text])[0]
 
     def extract_many(self, texts: Iterable[str], batch_size: int = 256) -> list[list[CapabilityMention]]:
-        """Batch version of extract(): one pass of nlp.pipe, the fast path for ingest."""
+        """Batch version of extract(), the entry point for ingest. `batch_size` is kept for compatibility."""
         return list(self.iter_extract(texts, batch_size=batch_size))
 
     def iter_extract(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[list[CapabilityMention]]:
         """Streaming version of extract_many(), so ingest need not hold every result in memory."""
-        originals: list[str] = []
+        for text in texts:
+            yield self._extract_one(text or "")
 
-        def lowered() -> Iterator[str]:
-            for t in texts:
-                t = t or ""
-                originals.append(t)
-                yield lower_preserving_offsets(t)
+    # -- per text ---------------------------------------------------------------------------------
+    def _analyse(self, lowered: str) -> _Analysis | None:
+        """Token ids and offsets. Whitespace-normalised text (single separators) takes the fast path."""
+        lex = self._lexicon
+        if lex.size > _MAX_LEXICON:
+            lex.reset()
+        chunks = lowered.split()
+        if not chunks:
+            return None
+        lead = len(lowered) - len(lowered.lstrip())
+        core = len(lowered.rstrip()) - lead
+        if core == sum(map(len, chunks)) + len(chunks) - 1:
+            ids = np.array(list(chain.from_iterable(map(lex.chunks.__getitem__, chunks))), dtype=np.intp)
+            adv = lex.advance[ids]
+            starts = np.cumsum(adv) - adv + lead
+        else:
+            matches = list(_TOKEN.finditer(lowered))
+            ids = np.array([lex.entry(m.group(), False) for m in matches], dtype=np.intp)
+            starts = np.array([m.start() for m in matches], dtype=np.int64)
+        if not len(ids):
+            return None
+        return _Analysis(ids=ids, starts=starts, ends=starts + lex.length[ids], lemmas=lex.lemma_hash[ids])
 
-        for i, doc in enumerate(self.nlp.pipe(lowered(), batch_size=batch_size)):
-            original = originals[i]
-            originals[i] = ""  # release memory early
-            yield self._mentions(doc, original)
-
-    def _mentions(self, doc: Doc, original: str) -> list[CapabilityMention]:
-        if not original:
+    def _match(self, a: _Analysis) -> list[tuple[int, int, int]]:
+        """PhraseMatcher matches as (key, start token, end token) over the text's tokens."""
+        lex = self._lexicon
+        lemmas = a.lemmas
+        keep_mask = lex.single_mask[a.ids]
+        relevant = lex.relevant_mask[a.ids]
+        pair_at = np.flatnonzero(relevant[:-1] & relevant[1:])
+        if len(pair_at) and len(self._pairs):
+            keys = lemmas[pair_at] * _MIX + lemmas[pair_at + 1]
+            found = np.searchsorted(self._pairs, keys)
+            found[found == len(self._pairs)] = 0
+            pair_at = pair_at[self._pairs[found] == keys]
+            keep_mask[pair_at] = True
+            keep_mask[pair_at + 1] = True
+        keep = np.flatnonzero(keep_mask)
+        if not len(keep):
             return []
+        gaps = np.diff(keep) > 1
+        positions = np.arange(len(keep))
+        positions[1:] += np.cumsum(gaps)
+        compressed = np.full(len(keep) + int(gaps.sum()), self._separator, dtype=np.uint64)
+        compressed[positions] = lemmas[keep]
+        original = np.full(len(compressed), -1, dtype=np.intp)
+        original[positions] = keep
+        doc = Doc(self.vocab, words=compressed.tolist())
+        doc.from_array([LEMMA], compressed.reshape(-1, 1))
+        return [(key, int(original[s]), int(original[e - 1]) + 1) for key, s, e in self.matcher(doc)]
+
+    def _extract_one(self, original: str) -> list[CapabilityMention]:
+        if not original or original.isspace():
+            return []
+        lowered = lower_preserving_offsets(original)
+        with self._lock:
+            a = self._analyse(lowered)
+            if a is None:
+                return []
+            candidates = self._match(a)
+            lemma_str = self._lexicon.lemma_str
+            content = self._lexicon.content[a.ids] if self.keyphrases else None
+            return self._mentions(a, original, candidates, lemma_str, content)
+
+    def _mentions(self, a: _Analysis, original: str, matches: list[tuple[int, int, int]], lemma_str: list[str],
+                  content: np.ndarray | None) -> list[CapabilityMention]:
+        n = len(a.ids)
         chosen: list[tuple[int, int, int]] = []
-        taken = bytearray(len(doc))
-        candidates = sorted(self.matcher(doc), key=lambda m: (m[1] - m[2], self._priority[m[0]], m[1]))
+        taken = bytearray(n)
+        candidates = sorted(matches, key=lambda m: (m[1] - m[2], self._priority[m[0]], m[1]))
         for key, start, end in candidates:
             if any(taken[start:end]):
                 continue
-            if end - start == 1 and doc[start].lemma_ in self._acronym_keys:
-                surface = original[doc[start].idx:doc[start].idx + len(doc[start])]
+            if end - start == 1 and lemma_str[a.ids[start]] in self._acronym_keys:
+                surface = original[a.starts[start]:a.ends[start]]
                 if not (surface.isupper() or (surface != surface.lower() and surface != surface.capitalize())):
                     continue
             taken[start:end] = b"\x01" * (end - start)
             chosen.append((start, end, key))
         # A curated capability inside a longer match of another scheme ("composite" inside OpenAlex
         # "composite structures") is kept too: the two are different granularities, not rivals.
-        nested = bytearray(len(doc))
+        nested = bytearray(n)
+        first_pass = set(chosen)
         for key, start, end in candidates:
-            if (key in self._curated_keys and not any(nested[start:end])
+            if (key in self._curated_keys and taken[start] and (start, end, key) not in first_pass
+                    and not any(nested[start:end])
                     and any(s <= start and end <= e and k not in self._curated_keys and (s, e) != (start, end)
                             for s, e, k in chosen)
                     and not any(k in self._curated_keys and s < end and start < e for s, e, k in chosen)):
                 nested[start:end] = b"\x01" * (end - start)
                 chosen.append((start, end, key))
+        sentences = _Sentences(original)
         out = []
         for start, end, key in sorted(chosen):
-            span = doc[start:end]
             cid, label = self._cap_by_key[key]
-            out.append(CapabilityMention(capability_id=cid, label=label, start=span.start_char, end=span.end_char,
-                                         sentence=self._sentence(span, original)))
-        if self.keyphrases:
-            out.extend(self._keyphrases(doc, original, taken))
+            s_char, e_char = int(a.starts[start]), int(a.ends[end - 1])
+            out.append(CapabilityMention(capability_id=cid, label=label, start=s_char, end=e_char,
+                                         sentence=sentences.around(s_char, e_char)))
+        if content is not None:
+            out.extend(self._keyphrases(a, content, taken, sentences, lemma_str))
             out.sort(key=lambda m: (m.start, m.end))
         return out
 
-    @staticmethod
-    def _sentence(span: Span, original: str) -> str:
-        sent = span.sent
-        return original[sent.start_char:sent.end_char].strip()
-
-    def _keyphrases(self, doc: Doc, original: str, taken: bytearray) -> list[CapabilityMention]:
+    def _keyphrases(self, a: _Analysis, content: np.ndarray, taken: bytearray, sentences: "_Sentences",
+                    lemma_str: list[str]) -> list[CapabilityMention]:
         """Stopword-bounded 2-3 word runs outside taxonomy matches, ranked by frequency x length.
 
         Blank English has no parser for noun chunks; runs of content words between stopwords and
         punctuation are a cheap stand-in that surfaces terms the taxonomy does not know yet.
         """
-        def content(tok: Token) -> bool:
-            return (not taken[tok.i] and tok.is_alpha and not tok.is_stop and len(tok) > 2
-                    and tok.lemma_ not in KEYPHRASE_STOP)
-
-        runs: list[list[int]] = []
-        run: list[int] = []
-        for tok in doc:
-            if run and (tok.is_sent_start or not content(tok)):
-                if len(run) >= 2:
-                    runs.append(run)
-                run = []
-            if content(tok):
-                run.append(tok.i)
-        if len(run) >= 2:
-            runs.append(run)
-        counts: Counter[str] = Counter()
-        occurrences: dict[str, list[tuple[int, int]]] = {}
-        for r in runs:
-            if len(r) <= 3:
-                grams = [(r[0], r[-1] + 1)]
-            else:
-                grams = [(r[j], r[j] + n) for n in (3, 2) for j in range(len(r) - n + 1)]
-            for start, end in grams:
-                phrase = " ".join(t.lemma_ for t in doc[start:end])
-                counts[phrase] += 1
-                occurrences.setdefault(phrase, []).append((start, end))
-        ranked = sorted(counts, key=lambda p: (-counts[p] * (1 + 0.5 * p.count(" ")), occurrences[p][0][0]))
+        n = len(a.ids)
+        c = content & (np.frombuffer(bytes(taken), dtype=np.uint8) == 0)
+        if c.sum() < 2:
+            return []
+        breaks = np.zeros(n + 1, dtype=bool)  # True at the first token of a sentence
+        breaks[np.searchsorted(a.starts, sentences.starts)] = True
+        before = np.empty(n, dtype=bool)
+        before[0] = False
+        before[1:] = c[:-1]
+        after = np.empty(n, dtype=bool)
+        after[-1] = False
+        after[:-1] = c[1:]
+        run_starts = np.flatnonzero(c & (~before | breaks[:n]))
+        run_ends = np.flatnonzero(c & (~after | breaks[1:])) + 1
+        long_runs = (run_ends - run_starts) >= 2
+        if not long_runs.any():
+            return []
+        r0s = run_starts[long_runs].tolist()
+        r1s = run_ends[long_runs].tolist()
+        gram_start: list[int] = []
+        gram_len: list[int] = []
+        for r0, r1 in zip(r0s, r1s):
+            if r1 - r0 <= 3:
+                gram_start.append(r0)
+                gram_len.append(r1 - r0)
+            else:  # all 3-grams, then all 2-grams of a long run
+                gram_start.extend(range(r0, r1 - 2))
+                gram_len.extend([3] * (r1 - r0 - 2))
+                gram_start.extend(range(r0, r1 - 1))
+                gram_len.extend([2] * (r1 - r0 - 1))
+        # A phrase is its lemma sequence; count them by a hash of the lemma hashes, without building strings.
+        g0 = np.array(gram_start, dtype=np.intp)
+        glen = np.array(gram_len, dtype=np.intp)
+        keys = a.lemmas[g0] * _MIX + a.lemmas[g0 + 1]
+        three = np.flatnonzero(glen == 3)
+        keys[three] = keys[three] * _MIX + a.lemmas[g0[three] + 2]
+        _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+        inverse = inverse.reshape(-1)
+        score = counts * (1 + 0.5 * (glen[first] - 1))
+        # strongest first; ties by the start of the phrase's first occurrence, then by first appearance
+        order = np.lexsort((first, g0[first], -score)).tolist()
+        ids = a.ids
         out: list[CapabilityMention] = []
-        used = bytearray(len(doc))
+        used = bytearray(n)
         n_phrases = 0
-        for phrase in ranked:
+        for u in order:
             if n_phrases >= self.max_keyphrases:
                 break
-            spans = [(s, e) for s, e in occurrences[phrase] if not any(used[s:e])]
+            spans = [(st, st + ln) for st, ln in zip(g0[inverse == u].tolist(), glen[inverse == u].tolist())
+                     if not any(used[st:st + ln])]
             if not spans:
                 continue
             n_phrases += 1
+            s0, e0 = spans[0]
+            phrase = " ".join([lemma_str[i] for i in ids[s0:e0].tolist()])
             for s, e in spans:
                 used[s:e] = b"\x01" * (e - s)
-                span = doc[s:e]
+                s_char, e_char = int(a.starts[s]), int(a.ends[e - 1])
                 out.append(CapabilityMention(capability_id=KEYPHRASE_PREFIX + phrase, label=phrase,
-                                             start=span.start_char, end=span.end_char,
-                                             sentence=self._sentence(span, original),
+                                             start=s_char, end=e_char, sentence=sentences.around(s_char, e_char),
                                              weight=KEYPHRASE_WEIGHT, is_keyphrase=True))
         return out
+
+
+class _Sentences:
+    """Sentence boundaries of one text, found on first use."""
+
+    __slots__ = ("text", "_starts", "_cache")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+        self._cache: dict[tuple[int, int], str] = {}
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = _sentence_starts(self.text)
+        return self._starts
+
+    def around(self, start: int, end: int) -> str:
+        """The sentence(s) holding text[start:end], stripped."""
+        starts = self.starts
+        i = bisect_right(starts, start) - 1
+        j = bisect_right(starts, max(start, end - 1))
+        got = self._cache.get((i, j))
+        if got is None:  # mentions in one sentence share one string
+            stop = starts[j] if j < len(starts) else len(self.text)
+            got = self._cache[(i, j)] = self.text[starts[i]:stop].strip()
+        return got
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,8 @@ class Document(Base):
     doi: Mapped[str | None] = mapped_column(String(255), index=True)
     url: Mapped[str | None] = mapped_column(String(500))
     source: Mapped[str | None] = mapped_column(String(200))
+    # Hash of the source record: an unchanged record is skipped on re-import without any other query.
+    content_hash: Mapped[str | None] = mapped_column(String(40))
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

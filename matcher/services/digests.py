@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import or_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -204,7 +204,13 @@ def researcher_expertise(
     rows = session.execute(
         select(CapabilityEvidence, Document.title, Document.year)
         .outerjoin(Document, Document.id == CapabilityEvidence.document_id)
-        .where(CapabilityEvidence.entity_id == researcher.id)
+        .where(or_(
+            # Extracted evidence hangs on the researcher's documents; declared evidence on the researcher.
+            CapabilityEvidence.entity_id == researcher.id,
+            CapabilityEvidence.entity_id.in_(select(DocumentEntity.document_id).where(
+                DocumentEntity.entity_id == researcher.id)),
+        ))
+        .where(CapabilityEvidence.source != "keyphrase")
     ).all()
     out: dict[str, _Expertise] = {}
     half_life = researcher.recency_half_life
@@ -512,10 +518,11 @@ def seed_digest_demo(runtime: Any, *, count: int = 3, now: datetime | None = Non
                                                               Researcher.digest_frequency != "off")
                                   .order_by(Researcher.id)).all()
         ranked = session.execute(
-            select(CapabilityEvidence.entity_id, func.count())
-            .where(CapabilityEvidence.entity_id.like("researcher:%"))
-            .group_by(CapabilityEvidence.entity_id)
-            .order_by(func.count().desc(), CapabilityEvidence.entity_id).limit(60)
+            select(DocumentEntity.entity_id, func.count())
+            .join(CapabilityEvidence, CapabilityEvidence.entity_id == DocumentEntity.document_id)
+            .where(DocumentEntity.entity_kind == "researcher", DocumentEntity.excluded.is_(False))
+            .group_by(DocumentEntity.entity_id)
+            .order_by(func.count().desc(), DocumentEntity.entity_id).limit(60)
         ).all()
     chosen: list[str] = list(already[:count])
     if len(chosen) < count:

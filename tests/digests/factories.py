@@ -58,7 +58,8 @@ def add_researcher(session: Any, rid: str, name: str, email: str | None, *, freq
         session.add(Document(id=doc_id, kind="publication", title=f"{label} study {i}", text=sentence, year=year))
         session.flush()
         session.add(DocumentEntity(document_id=doc_id, entity_id=rid, entity_kind="researcher", position=0))
-        session.add(CapabilityEvidence(entity_id=rid, capability_id=cid, capability_label=label, document_id=doc_id,
+        # As the importer stores it: extracted evidence belongs to the document, shared by its authors.
+        session.add(CapabilityEvidence(entity_id=doc_id, capability_id=cid, capability_label=label, document_id=doc_id,
                                        start=0, end=len(label), sentence=sentence, weight=1.0, source="extracted"))
     return researcher
 

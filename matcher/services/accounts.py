@@ -1,0 +1,116 @@
+"""User accounts: creation, lookup, password and API-token changes.
+
+The core never hashes passwords itself (the web layer owns the hashing scheme); it stores
+the hashes it is given, so the CLI and the site share one way to create and change accounts.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from matcher.models import ROLES, User
+from matcher.runtime import Runtime
+
+#: Roles anyone may pick when registering on the site; staff roles are granted by operators only.
+SELF_SERVICE_ROLES: tuple[str, ...] = ("sme", "researcher")
+
+
+class AccountError(ValueError):
+    """A request that cannot be honoured (duplicate email, unknown role); the message is user-safe."""
+
+
+@dataclass(frozen=True)
+class Account:
+    """A detached snapshot of a user row, safe to pass around after the session closed."""
+
+    id: int
+    email: str
+    role: str
+    display_name: str | None
+    password_hash: str
+    active: bool
+    organization_id: str | None = None
+    researcher_id: str | None = None
+
+
+def _snapshot(user: User) -> Account:
+    return Account(
+        id=user.id, email=user.email, role=user.role, display_name=user.display_name,
+        password_hash=user.password_hash, active=user.active, organization_id=user.organization_id,
+        researcher_id=user.researcher_id,
+    )
+
+
+def normalize_email(email: str) -> str:
+    """Emails compare case-insensitively, so two registrations cannot differ only by case."""
+    return email.strip().lower()
+
+
+def create_user(
+    runtime: Runtime,
+    email: str,
+    password_hash: str,
+    role: str = "sme",
+    *,
+    display_name: str | None = None,
+    researcher_id: str | None = None,
+    organization_id: str | None = None,
+) -> Account:
+    """Create an account; raises AccountError for an unknown role or an email already taken."""
+    email = normalize_email(email)
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+    if "@" not in email or len(email) > 320:
+        raise AccountError("a valid email address is required")
+    with runtime.db.session() as session:
+        if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+            raise AccountError("an account with this email already exists")
+        user = User(email=email, password_hash=password_hash, role=role, display_name=display_name,
+                    researcher_id=researcher_id, organization_id=organization_id, active=True)
+        session.add(user)
+        session.flush()
+        return _snapshot(user)
+
+
+def get_account(runtime: Runtime, user_id: int) -> Account | None:
+    with runtime.db.session() as session:
+        user = session.get(User, user_id)
+        return _snapshot(user) if user is not None else None
+
+
+def find_by_email(runtime: Runtime, email: str) -> Account | None:
+    with runtime.db.session() as session:
+        user = session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+        return _snapshot(user) if user is not None else None
+
+
+def set_password_hash(runtime: Runtime, user_id: int, password_hash: str) -> None:
+    """Replace the password hash; this also invalidates outstanding reset links (see fingerprint)."""
+    with runtime.db.session() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise AccountError("unknown user")
+        user.password_hash = password_hash
+
+
+def set_api_token_hash(runtime: Runtime, user_id: int, token_hash: str | None) -> None:
+    """Store only the hash of a new API token (None revokes it)."""
+    with runtime.db.session() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise AccountError("unknown user")
+        user.api_token_hash = token_hash
+
+
+def emails_for_role(runtime: Runtime, role: str) -> list[str]:
+    """Active users of one role, e.g. the coordinators to notify about an introduction request."""
+    with runtime.db.session() as session:
+        rows = session.scalars(select(User.email).where(User.role == role, User.active.is_(True)).order_by(User.id))
+        return list(rows)
+
+
+def password_fingerprint(password_hash: str) -> str:
+    """A short digest of the current hash: a reset link carrying it dies once the password changes."""
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:16]

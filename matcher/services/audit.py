@@ -1,0 +1,102 @@
+"""The audit trail: who changed what, when, with the state before and after.
+
+Every curation decision, outcome step, edit and merge writes one row here, in the same
+transaction as the change itself, so the log can never disagree with the data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from matcher.models import AuditLog, User
+from matcher.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    user_id: int | None
+    user_email: str | None
+    action: str
+    target_type: str
+    target_id: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Every field optional; `user` matches an id or part of an email, `target` part of a target id."""
+
+    user: str | None = None
+    action: str | None = None
+    target: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def record(session: Session, user_id: int | None, action: str, target_type: str, target_id: str,
+           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+           note: str | None = None) -> AuditLog:
+    """Add an audit row to the caller's session: it commits or rolls back with the change it describes."""
+    row = AuditLog(user_id=user_id, action=action[:64], target_type=target_type[:32], target_id=str(target_id)[:64],
+                   before=_jsonable(before or {}), after=_jsonable(after or {}), note=note)
+    session.add(row)
+    return row
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern that matches `text` literally (user input never becomes a wildcard)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def actions(runtime: Runtime) -> list[str]:
+    """The distinct actions seen so far, for the filter's drop-down."""
+    with runtime.db.session() as session:
+        return sorted(a for a in session.scalars(select(AuditLog.action).distinct()) if a)
+
+
+def list_entries(runtime: Runtime, flt: AuditFilter | None = None, *, limit: int = 100,
+                 offset: int = 0) -> tuple[list[AuditEntry], int]:
+    """Audit rows, newest first, filtered; returns (page, total)."""
+    flt = flt or AuditFilter()
+    query = select(AuditLog, User.email).outerjoin(User, User.id == AuditLog.user_id)
+    if flt.user:
+        user = flt.user.strip()
+        if user.isdigit():
+            query = query.where(AuditLog.user_id == int(user))
+        else:
+            query = query.where(func.lower(User.email).like(_like(user.lower()), escape="\\"))
+    if flt.action:
+        query = query.where(AuditLog.action == flt.action.strip())
+    if flt.target:
+        query = query.where(AuditLog.target_id.like(_like(flt.target.strip()), escape="\\"))
+    if flt.since:
+        query = query.where(AuditLog.at >= datetime.combine(flt.since, time.min, tzinfo=timezone.utc))
+    if flt.until:
+        query = query.where(AuditLog.at < datetime.combine(flt.until + timedelta(days=1), time.min,
+                                                             tzinfo=timezone.utc))
+    with runtime.db.session() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.execute(query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit).offset(offset))
+        entries = [AuditEntry(id=log.id, at=log.at, user_id=log.user_id, user_email=email, action=log.action,
+                              target_type=log.target_type, target_id=log.target_id, before=dict(log.before or {}),
+                              after=dict(log.after or {}), note=log.note) for log, email in rows]
+        return entries, int(total)

@@ -1,0 +1,314 @@
+"""Problems posted by firms: posting (which runs matching), visibility rules, and introduction requests.
+
+Every read goes through a Viewer so that visibility is decided here, once, for the site,
+the JSON API and the CLI alike: a private problem exists only for its owner and the staff.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from matcher.models import (
+    VISIBILITIES, Equipment, InstituteProject, IntroductionRequest, Lab, Match, Organization, Problem, Researcher,
+)
+from matcher.runtime import Runtime
+from matcher.types import Evidence
+
+STAFF_ROLES: tuple[str, ...] = ("coordinator", "admin")
+#: Roles that may post problems and ask for introductions (staff may act on behalf of a firm).
+POSTER_ROLES: tuple[str, ...] = ("sme", *STAFF_ROLES)
+SUGGESTED_MATCHES = 20
+_ENTITY_TABLES: dict[str, Any] = {
+    "researcher": Researcher, "lab": Lab, "organization": Organization, "equipment": Equipment,
+    "project": InstituteProject,
+}
+
+
+class ProblemError(ValueError):
+    """Invalid input for a problem or an introduction request; the message is safe to show."""
+
+
+class NotVisible(LookupError):
+    """The object does not exist for this viewer (unknown, or private and not theirs): answer 404."""
+
+
+class Forbidden(PermissionError):
+    """The viewer may see the object but not this part of it or this action: answer 403."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who asks: None/None is an anonymous visitor."""
+
+    user_id: int | None = None
+    role: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+@dataclass(frozen=True)
+class ProblemInput:
+    title: str
+    text: str
+    region: str | None = None
+    budget: str | None = None
+    timeline: str | None = None
+    trl: int | None = None
+    visibility: str = "private"
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    """A problem as one viewer may see it; `organization` is None when the firm is hidden from them."""
+
+    id: str
+    title: str
+    text: str
+    region: str | None
+    budget: str | None
+    timeline: str | None
+    trl: int | None
+    visibility: str
+    status: str
+    created_at: datetime | None
+    is_owner: bool
+    organization: str | None
+    match_count: int = 0
+
+
+@dataclass(frozen=True)
+class StoredMatch:
+    """A suggestion frozen at posting time, with what explained it."""
+
+    id: int
+    problem_id: str
+    entity_id: str
+    entity_kind: str
+    name: str
+    rank: int | None
+    score: float
+    stage: str
+    components: dict[str, float] = field(default_factory=dict)
+    capabilities: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    organization: str | None = None  # not frozen with the match; kept for a shared result template
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class IntroductionView:
+    id: int
+    entity_id: str
+    entity_name: str
+    problem_id: str | None
+    problem_title: str | None
+    status: str
+    created: bool  # False when an identical open request already existed
+
+
+def _clean(value: str | None, limit: int) -> str | None:
+    value = (value or "").strip()
+    return value[:limit] if value else None
+
+
+def validate(data: ProblemInput) -> ProblemInput:
+    """Normalise and check the fields; raises ProblemError with a message fit for the form."""
+    title = _clean(data.title, 500)
+    text = (data.text or "").strip()
+    if not title:
+        raise ProblemError("a title is required")
+    if len(text) < 10:
+        raise ProblemError("describe the problem in at least a sentence")
+    if len(text) > 20_000:
+        raise ProblemError("the description is too long (20,000 characters at most)")
+    if data.visibility not in VISIBILITIES:
+        raise ProblemError(f"visibility must be one of {', '.join(VISIBILITIES)}")
+    if data.trl is not None and not 1 <= int(data.trl) <= 9:
+        raise ProblemError("the technology readiness level is between 1 and 9")
+    return ProblemInput(title=title, text=text, region=_clean(data.region, 120), budget=_clean(data.budget, 120),
+                        timeline=_clean(data.timeline, 200), trl=data.trl, visibility=data.visibility)
+
+
+def can_view(problem: Problem, viewer: Viewer) -> bool:
+    if problem.visibility in ("public", "anonymous"):
+        return True
+    return viewer.is_staff or (viewer.user_id is not None and problem.owner_user_id == viewer.user_id)
+
+
+def _view(session: Any, problem: Problem, viewer: Viewer, match_count: int = 0) -> ProblemView:
+    is_owner = viewer.user_id is not None and problem.owner_user_id == viewer.user_id
+    organization = None
+    if problem.organization_id and (problem.visibility == "public" or is_owner or viewer.is_staff):
+        org = session.get(Organization, problem.organization_id)
+        organization = org.name if org is not None else None
+    return ProblemView(
+        id=problem.id, title=problem.title, text=problem.text, region=problem.region, budget=problem.budget,
+        timeline=problem.timeline, trl=problem.trl, visibility=problem.visibility, status=problem.status,
+        created_at=problem.created_at, is_owner=is_owner, organization=organization, match_count=match_count,
+    )
+
+
+def _evidence_to_json(evidence: Evidence) -> dict[str, Any]:
+    return {"text": evidence.text, "source": evidence.source, "document_id": evidence.document_id,
+            "capability_ids": list(evidence.capability_ids), "highlights": [list(h) for h in evidence.highlights],
+            "year": evidence.year}
+
+
+def _evidence_from_json(data: Any) -> Evidence:
+    if not isinstance(data, dict):
+        return Evidence(text=str(data), source="")
+    return Evidence(
+        text=str(data.get("text", "")), source=str(data.get("source", "")), document_id=data.get("document_id"),
+        capability_ids=tuple(data.get("capability_ids") or ()),
+        highlights=tuple((int(a), int(b)) for a, b in (data.get("highlights") or ())), year=data.get("year"),
+    )
+
+
+def _stored(row: Match) -> StoredMatch:
+    return StoredMatch(
+        id=row.id, problem_id=row.problem_id, entity_id=row.entity_id, entity_kind=row.entity_kind,
+        name=row.entity_name, rank=row.rank, score=row.score, stage=row.stage,
+        components={str(k): float(v) for k, v in (row.components or {}).items()},
+        capabilities=tuple(str(c) for c in (row.capabilities or ())),
+        evidence=tuple(_evidence_from_json(e) for e in (row.evidence or ())),
+    )
+
+
+def post_problem(
+    runtime: Runtime, owner_user_id: int, data: ProblemInput, *, organization_id: str | None = None,
+    match_limit: int = SUGGESTED_MATCHES,
+) -> ProblemView:
+    """Store a problem and the matches suggested for it, so coordinators can curate them right away."""
+    from matcher.services.matching import match
+
+    data = validate(data)
+    result = match(runtime, f"{data.title}\n{data.text}", limit=match_limit)
+    problem_id = "problem:" + uuid.uuid4().hex[:24]
+    with runtime.db.session() as session:
+        problem = Problem(
+            id=problem_id, title=data.title, text=data.text, region=data.region, budget=data.budget,
+            timeline=data.timeline, trl=data.trl, visibility=data.visibility, owner_user_id=owner_user_id,
+            organization_id=organization_id, status="new", source="site",
+        )
+        session.add(problem)
+        seen: set[str] = set()
+        for rank, candidate in enumerate(result.matches, start=1):
+            if candidate.entity_id in seen:
+                continue
+            seen.add(candidate.entity_id)
+            session.add(Match(
+                problem_id=problem_id, entity_id=candidate.entity_id, entity_kind=candidate.entity_kind,
+                entity_name=candidate.name[:500], rank=rank, score=float(candidate.score),
+                components={k: float(v) for k, v in candidate.components.items()},
+                evidence=[_evidence_to_json(e) for e in candidate.evidence],
+                capabilities=list(candidate.capabilities), stage="suggested", added_by="matcher",
+            ))
+        session.flush()
+        return _view(session, problem, Viewer(owner_user_id, None), match_count=len(seen))
+
+
+def get_problem(runtime: Runtime, problem_id: str, viewer: Viewer) -> ProblemView:
+    """The problem as `viewer` may see it; raises NotVisible (404) for unknown or hidden problems."""
+    with runtime.db.session() as session:
+        problem = session.get(Problem, problem_id)
+        if problem is None or not can_view(problem, viewer):
+            raise NotVisible(problem_id)
+        count = session.scalar(select(func.count()).select_from(Match).where(Match.problem_id == problem_id)) or 0
+        return _view(session, problem, viewer, match_count=int(count))
+
+
+def list_problems(
+    runtime: Runtime, viewer: Viewer, *, mine: bool = False, limit: int = 50, offset: int = 0
+) -> tuple[list[ProblemView], int]:
+    """Problems this viewer may see, newest first; `mine` keeps only their own."""
+    query = select(Problem)
+    if mine:
+        if viewer.user_id is None:
+            return [], 0
+        query = query.where(Problem.owner_user_id == viewer.user_id)
+    elif not viewer.is_staff:
+        visible = Problem.visibility.in_(("public", "anonymous"))
+        if viewer.user_id is not None:
+            visible = or_(visible, Problem.owner_user_id == viewer.user_id)
+        query = query.where(visible)
+    with runtime.db.session() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.scalars(query.order_by(Problem.created_at.desc(), Problem.id).limit(limit).offset(offset))
+        return [_view(session, p, viewer) for p in rows], int(total)
+
+
+def example_problems(runtime: Runtime, limit: int = 4) -> list[ProblemView]:
+    """Public problems to inspire a first search on the home page."""
+    with runtime.db.session() as session:
+        rows = session.scalars(
+            select(Problem).where(Problem.visibility == "public").order_by(Problem.created_at.desc()).limit(limit)
+        )
+        return [_view(session, p, Viewer()) for p in rows]
+
+
+def list_matches(runtime: Runtime, problem_id: str, viewer: Viewer) -> list[StoredMatch]:
+    """Suggested matches, for the owner and the staff only; others get NotVisible or Forbidden."""
+    with runtime.db.session() as session:
+        problem = session.get(Problem, problem_id)
+        if problem is None or not can_view(problem, viewer):
+            raise NotVisible(problem_id)
+        if not (viewer.is_staff or (viewer.user_id is not None and problem.owner_user_id == viewer.user_id)):
+            raise Forbidden("only the owner and coordinators see the matches of a problem")
+        rows = session.scalars(
+            select(Match).where(Match.problem_id == problem_id, Match.stage != "rejected")
+            .order_by(Match.pinned.desc(), Match.rank.is_(None), Match.rank, Match.score.desc())
+        )
+        return [_stored(m) for m in rows]
+
+
+def entity_name(runtime: Runtime, entity_id: str) -> str | None:
+    """The display name of an entity, or None when it does not exist."""
+    kind = entity_id.split(":", 1)[0]
+    table = _ENTITY_TABLES.get(kind)
+    if table is None:
+        return None
+    with runtime.db.session() as session:
+        row = session.get(table, entity_id)
+        if row is None:
+            return None
+        return str(getattr(row, "name", None) or getattr(row, "acronym", None) or getattr(row, "title", "") or "")
+
+
+def request_introduction(
+    runtime: Runtime, viewer: Viewer, entity_id: str, *, problem_id: str | None = None, message: str = ""
+) -> IntroductionView:
+    """Record that a firm wants to meet a partner; coordinators broker it, so no contact data is exchanged."""
+    if viewer.user_id is None or viewer.role not in POSTER_ROLES:
+        raise Forbidden("only firms and coordinators can request introductions")
+    name = entity_name(runtime, entity_id)
+    if name is None:
+        raise NotVisible(entity_id)
+    message = (message or "").strip()[:4000]
+    with runtime.db.session() as session:
+        problem_title = None
+        if problem_id:
+            problem = session.get(Problem, problem_id)
+            if problem is None or not can_view(problem, viewer):
+                raise NotVisible(problem_id)
+            if problem.owner_user_id != viewer.user_id and not viewer.is_staff:
+                raise Forbidden("you can only request introductions for your own problems")
+            problem_title = problem.title
+        existing = session.scalar(select(IntroductionRequest).where(
+            IntroductionRequest.user_id == viewer.user_id, IntroductionRequest.entity_id == entity_id,
+            (IntroductionRequest.problem_id == problem_id) if problem_id else IntroductionRequest.problem_id.is_(None),
+            IntroductionRequest.status == "open",
+        ))
+        created = existing is None
+        row = existing or IntroductionRequest(user_id=viewer.user_id, entity_id=entity_id, problem_id=problem_id,
+                                              message=message, status="open")
+        if created:
+            session.add(row)
+            session.flush()
+        return IntroductionView(id=row.id, entity_id=entity_id, entity_name=name, problem_id=problem_id,
+                                problem_title=problem_title, status=row.status, created=created)

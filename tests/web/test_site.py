@@ -1,0 +1,139 @@
+"""The public site: search with evidence and filters, profiles, problems with visibility, introductions."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+
+from matcher.models import IntroductionRequest, Match, Problem
+from tests.web import seed
+from tests.web.conftest import csrf_token, login
+from web.public.highlight import highlight
+
+
+def test_highlight_escapes_text_and_marks_spans() -> None:
+    html = str(highlight("a <b>laser</b> & welding", [(5, 10), (17, 22), (20, 99), (-3, 0)]))
+    assert html == "a &lt;b&gt;<mark>laser</mark>&lt;/b&gt; &amp; <mark>welding</mark>"
+
+
+def test_home_shows_a_search_box_and_public_example_problems(client, world) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert 'name="q"' in html
+    assert "Porous laser welds (public)" in html
+    assert "(private)" not in html and "(anonymous)" not in html
+
+
+def test_search_groups_results_and_shows_evidence_with_marks(client, world) -> None:
+    response = client.get("/search?q=porosity+laser+welding+aluminium")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="group-partners"' in html and "Ada Welder" in html
+    assert re.search(r"<mark>[^<]+</mark>", html), "matched terms are not highlighted"
+    assert 'class="score"' in html
+    assert seed.RESEARCHER_EMAIL not in html
+
+
+def test_search_filters_by_kind(client, world) -> None:
+    html = client.get("/search?q=laser+welding+aluminium&kind=equipment").get_data(as_text=True)
+    kinds = set(re.findall(r'data-kind="(\w+)"', html))
+    assert kinds == {"equipment"}
+
+
+def test_search_with_no_match_says_so(client, world) -> None:
+    html = client.get("/search?q=zzzqqq+xxyyzz").get_data(as_text=True)
+    assert 'id="no-results"' in html
+
+
+def test_search_escapes_the_query(client, world) -> None:
+    html = client.get("/search?q=%3Cscript%3Ealert(1)%3C/script%3E").get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+
+
+def test_profiles_render_without_private_contact_data(client, world) -> None:
+    for entity_id in (world.researcher_id, world.lab_id, world.equipment_id, world.project_id,
+                      world.organization_id):
+        response = client.get(f"/entities/{entity_id}")
+        assert response.status_code == 200, entity_id
+        assert seed.RESEARCHER_EMAIL not in response.get_data(as_text=True)
+    assert client.get("/entities/researcher:nobody").status_code == 404
+
+
+def test_about_lists_sources_and_licences(client) -> None:
+    html = client.get("/about").get_data(as_text=True)
+    assert "OpenAlex" in html and "CC0" in html
+
+
+def _post_problem(client: Any, visibility: str, title: str = "Porosity in laser welded aluminium") -> Any:
+    token = csrf_token(client, "/problems/new")
+    return client.post("/problems/new", data={
+        "title": title, "text": "Our aluminium battery housings show porosity after laser welding.",
+        "region": "South", "trl": "4", "visibility": visibility, "csrf_token": token})
+
+
+def test_posting_a_problem_stores_suggested_matches(client, runtime, world) -> None:
+    login(client, "sme@firm.example.com")
+    response = _post_problem(client, "anonymous")
+    assert response.status_code == 302
+    problem_id = response.headers["Location"].rsplit("/", 1)[1]
+    with runtime.db.session() as s:
+        problem = s.get(Problem, problem_id)
+        assert problem is not None and problem.visibility == "anonymous" and problem.trl == 4
+        matches = list(s.scalars(select(Match).where(Match.problem_id == problem_id)))
+    assert matches and all(m.stage == "suggested" for m in matches)
+    assert any(m.entity_id == world.researcher_id for m in matches)
+    assert all(m.components for m in matches)
+    ada = next(m for m in matches if m.entity_id == world.researcher_id)
+    assert ada.evidence and ada.evidence[0]["text"] and ada.capabilities is not None
+    page = client.get(f"/problems/{problem_id}").get_data(as_text=True)
+    assert "Request an introduction" in page and "Ada Welder" in page
+    assert problem_id in client.get("/problems").get_data(as_text=True)
+
+
+def test_problem_validation_rejects_bad_trl(client, runtime, world) -> None:
+    login(client, "sme@firm.example.com")
+    token = csrf_token(client, "/problems/new")
+    response = client.post("/problems/new", data={"title": "x", "text": "long enough description here",
+                                                  "trl": "12", "visibility": "public", "csrf_token": token})
+    assert response.status_code == 200
+    with runtime.db.session() as s:
+        assert s.scalar(select(Problem).where(Problem.title == "x")) is None
+
+
+def test_anonymous_problem_hides_the_firm_public_shows_it(client, world) -> None:
+    anonymous = client.get(f"/problems/{world.problems['anonymous']}").get_data(as_text=True)
+    assert "Acme Castings" not in anonymous and "Anonymous firm" in anonymous
+    public = client.get(f"/problems/{world.problems['public']}").get_data(as_text=True)
+    assert "Acme Castings" in public
+    # visitors never see the suggested matches
+    assert "Suggested partners" not in public
+
+
+def test_request_introduction_notifies_coordinators_without_researcher_email(app, client, runtime, world) -> None:
+    login(client, "sme@firm.example.com")
+    token = csrf_token(client, "/")
+    problem_id = world.problems["anonymous"]
+    data = {"entity_id": world.researcher_id, "problem_id": problem_id, "csrf_token": token}
+    response = client.post("/introductions", data=data)
+    assert response.status_code == 302
+    client.post("/introductions", data=data)  # a second click does not duplicate the request
+    with runtime.db.session() as s:
+        rows = list(s.scalars(select(IntroductionRequest)))
+    assert [(r.entity_id, r.problem_id, r.status) for r in rows] == [(world.researcher_id, problem_id, "open")]
+    outbox = app.extensions["mail"].outbox
+    assert [m["To"] for m in outbox] == ["coord@institute.example.org"]
+    body = outbox[0].get_content()
+    assert "Ada Welder" in body and seed.RESEARCHER_EMAIL not in body
+    followup = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "requested" in followup and seed.RESEARCHER_EMAIL not in followup
+
+
+def test_introduction_for_someone_elses_problem_is_refused(client, world) -> None:
+    login(client, "other@firm.example.com")
+    token = csrf_token(client, "/")
+    response = client.post("/introductions", data={"entity_id": world.researcher_id,
+                                                   "problem_id": world.problems["public"], "csrf_token": token})
+    assert response.status_code == 403
+    hidden = client.post("/introductions", data={"entity_id": world.researcher_id,
+                                                 "problem_id": world.problems["private"], "csrf_token": token})
+    assert hidden.status_code == 404

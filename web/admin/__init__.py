@@ -1,0 +1,12 @@
+"""The coordinator panel (/admin): curation, outcomes, control tower and data care; staff only."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from . import cli, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.consent_bp)
+    cli.init_app(app)

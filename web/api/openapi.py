@@ -1,0 +1,191 @@
+"""The OpenAPI 3.1 description of /api/v1; tests validate it and check real responses against it."""
+from __future__ import annotations
+
+from typing import Any
+
+NULLABLE_STR = {"type": ["string", "null"]}
+PROBLEM_JSON = "application/problem+json"
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def _ok(description: str, ref: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+def _param(name: str, where: str, schema: dict[str, Any], description: str, required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": where, "required": required or where == "path", "schema": schema,
+            "description": description}
+
+
+PAGE = _param("page", "query", {"type": "integer", "minimum": 1, "default": 1}, "1-based page number")
+LIMIT = _param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 50}, "results per page")
+PROBLEM_ID = _param("problem_id", "path", {"type": "string"}, "a problem id such as problem:3f2a...")
+
+SCHEMAS: dict[str, Any] = {
+    "Problem": {
+        "type": "object", "description": "RFC 9457 problem details",
+        "required": ["type", "title", "status", "detail", "instance"],
+        "properties": {"type": {"type": "string"}, "title": {"type": "string"},
+                       "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                       "detail": {"type": "string"}, "instance": {"type": "string"}},
+    },
+    "Evidence": {
+        "type": "object", "additionalProperties": False, "required": ["text", "source"],
+        "properties": {"text": {"type": "string"}, "source": {"type": "string"}},
+    },
+    "SearchResult": {
+        "type": "object", "additionalProperties": False,
+        "required": ["id", "kind", "name", "score", "capabilities", "evidence"],
+        "properties": {
+            "id": {"type": "string"},
+            "kind": {"type": "string", "enum": ["researcher", "lab", "equipment", "project", "organization"]},
+            "name": {"type": "string"}, "score": {"type": "number"},
+            "capabilities": {"type": "array", "items": {"type": "string"}},
+            "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}},
+        },
+    },
+    "SearchResponse": {
+        "type": "object", "additionalProperties": False, "required": ["results", "total"],
+        "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}},
+                       "total": {"type": "integer", "minimum": 0}},
+    },
+    "Entity": {
+        "type": "object", "additionalProperties": False,
+        "required": ["id", "kind", "name", "organization", "region", "capabilities", "documents"],
+        "properties": {
+            "id": {"type": "string"}, "kind": {"type": "string"}, "name": {"type": "string"},
+            "organization": NULLABLE_STR, "region": NULLABLE_STR,
+            "capabilities": {"type": "array", "items": {
+                "type": "object", "additionalProperties": False, "required": ["id", "label", "evidence"],
+                "properties": {"id": NULLABLE_STR, "label": {"type": "string"},
+                               "evidence": {"type": "array", "items": {"type": "string"}}}}},
+            "documents": {"type": "array", "items": {
+                "type": "object", "additionalProperties": False, "required": ["id", "kind", "title", "year"],
+                "properties": {"id": NULLABLE_STR, "kind": NULLABLE_STR, "title": {"type": "string"},
+                               "year": {"type": ["integer", "null"]}}}},
+        },
+    },
+    "ProblemInput": {
+        "type": "object", "additionalProperties": False, "required": ["title", "text"],
+        "properties": {
+            "title": {"type": "string", "maxLength": 500}, "text": {"type": "string", "minLength": 10},
+            "region": NULLABLE_STR, "budget": NULLABLE_STR, "timeline": NULLABLE_STR,
+            "trl": {"type": ["integer", "null"], "minimum": 1, "maximum": 9},
+            "visibility": {"type": "string", "enum": ["private", "anonymous", "public"], "default": "private"},
+        },
+    },
+    "ProblemItem": {
+        "type": "object", "additionalProperties": False,
+        "required": ["id", "title", "text", "region", "budget", "timeline", "trl", "visibility", "status",
+                     "organization", "created_at"],
+        "properties": {
+            "id": {"type": "string"}, "title": {"type": "string"}, "text": {"type": "string"},
+            "region": NULLABLE_STR, "budget": NULLABLE_STR, "timeline": NULLABLE_STR,
+            "trl": {"type": ["integer", "null"], "minimum": 1, "maximum": 9},
+            "visibility": {"type": "string", "enum": ["private", "anonymous", "public"]},
+            "status": {"type": "string"},
+            "organization": {"type": ["string", "null"], "description": "null when the firm is hidden from you"},
+            "created_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+    },
+    "ProblemList": {
+        "type": "object", "additionalProperties": False, "required": ["results", "total"],
+        "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/ProblemItem"}},
+                       "total": {"type": "integer", "minimum": 0}},
+    },
+    "MatchItem": {
+        "type": "object", "additionalProperties": False,
+        "required": ["id", "entity_id", "kind", "name", "rank", "score", "stage", "components", "capabilities",
+                     "evidence"],
+        "properties": {
+            "id": {"type": "integer"}, "entity_id": {"type": "string"}, "kind": {"type": "string"},
+            "name": {"type": "string"}, "rank": {"type": ["integer", "null"]}, "score": {"type": "number"},
+            "stage": {"type": "string"},
+            "components": {"type": "object", "additionalProperties": {"type": "number"}},
+            "capabilities": {"type": "array", "items": {"type": "string"}},
+            "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}},
+        },
+    },
+    "MatchList": {
+        "type": "object", "additionalProperties": False, "required": ["results", "total"],
+        "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/MatchItem"}},
+                       "total": {"type": "integer", "minimum": 0}},
+    },
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    """Built per call (it is small) so no request can mutate a shared copy."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "InnoBridge API", "version": "1.0.0",
+                 "description": "Search partners for a technical problem, read profiles, post problems. "
+                                "Errors are RFC 9457 problem details (application/problem+json)."},
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "token from `flask users token --email E`"}},
+        },
+        "paths": {
+            "/search": {"get": {
+                "operationId": "search", "summary": "Ranked partners for a problem text, with evidence",
+                "parameters": [
+                    _param("q", "query", {"type": "string", "minLength": 1, "maxLength": 1000}, "the problem text",
+                           required=True),
+                    _param("kind", "query", {"type": "string", "enum": ["researcher", "lab", "equipment", "project",
+                                                                          "organization"]}, "only this kind"),
+                    _param("region", "query", {"type": "string"}, "only this region"),
+                    PAGE, LIMIT,
+                ],
+                "responses": {"200": _ok("ranked results", "SearchResponse"), "400": _error("bad parameters"),
+                              "429": _error("rate limit exceeded"), "503": _error("search backend unavailable")},
+            }},
+            "/entities/{entity_id}": {"get": {
+                "operationId": "getEntity", "summary": "Public profile of a researcher, lab, equipment, project or "
+                                                       "organisation",
+                "parameters": [_param("entity_id", "path", {"type": "string"}, "e.g. researcher:ab12...")],
+                "responses": {"200": _ok("the profile", "Entity"), "404": _error("unknown entity")},
+            }},
+            "/problems": {
+                "get": {
+                    "operationId": "listProblems", "summary": "Problems you may see (private ones only your own)",
+                    "security": [{}, {"bearer": []}],
+                    "parameters": [PAGE, LIMIT,
+                                   _param("mine", "query", {"type": "string", "enum": ["0", "1"]}, "only your own")],
+                    "responses": {"200": _ok("problems", "ProblemList"), "400": _error("bad parameters"),
+                                  "401": _error("invalid token")},
+                },
+                "post": {
+                    "operationId": "createProblem", "summary": "Post a problem; matching runs immediately",
+                    "security": [{"bearer": []}],
+                    "requestBody": {"required": True, "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/ProblemInput"}}}},
+                    "responses": {"201": _ok("the stored problem", "ProblemItem"), "400": _error("not JSON"),
+                                  "401": _error("no or invalid token"), "403": _error("role may not post"),
+                                  "422": _error("invalid fields")},
+                },
+            },
+            "/problems/{problem_id}": {"get": {
+                "operationId": "getProblem", "summary": "One problem, if you may see it",
+                "security": [{}, {"bearer": []}], "parameters": [PROBLEM_ID],
+                "responses": {"200": _ok("the problem", "ProblemItem"), "401": _error("invalid token"),
+                              "404": _error("unknown or not visible to you")},
+            }},
+            "/problems/{problem_id}/matches": {"get": {
+                "operationId": "listProblemMatches", "summary": "Suggested matches (owner and coordinators)",
+                "security": [{"bearer": []}], "parameters": [PROBLEM_ID],
+                "responses": {"200": _ok("matches", "MatchList"), "401": _error("invalid token"),
+                              "403": _error("not the owner"), "404": _error("unknown or not visible to you")},
+            }},
+            "/openapi.json": {"get": {
+                "operationId": "openapi", "summary": "This document",
+                "responses": {"200": {"description": "OpenAPI 3.1 document",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}}},
+            }},
+        },
+    }
