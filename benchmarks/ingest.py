@@ -16,6 +16,7 @@ as extractor_build_s.
 """
 from __future__ import annotations
 
+import os
 import argparse
 import json
 import random
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-DATA = Path("/work/shared/data")
+DATA = Path(os.environ.get("INNOBRIDGE_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 NSF = DATA / "researchers" / "nsf_awards_engineering.jsonl"
 SBIR = DATA / "firms" / "sbir_awards_manufacturing.jsonl"
 

@@ -60,14 +60,10 @@ def load_demo(runtime: Runtime, progress: bool = False, demo_dir: Path = DEMO_DI
 
 
 def _seed_extras(runtime: Runtime) -> dict[str, Any]:
-    """Hooks other services provide for the demo (accounts, suggested matches, digest subscribers)."""
-    extras: dict[str, Any] = {}
-    try:
-        from matcher.services.demo_seed import seed
-    except ImportError:
-        return extras
-    extras.update(seed(runtime))
-    return extras
+    """Demo accounts, suggested matches to curate and digest subscribers."""
+    from indexers.demo_seed import seed
+
+    return seed(runtime)
 
 
 class _Bar:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from matcher.services.entities import EntityProfile
 from matcher.services.problems import ProblemView, StoredMatch
 from matcher.types import Evidence, Match
 
@@ -37,26 +38,12 @@ def match_json(match: StoredMatch) -> dict[str, Any]:
     }
 
 
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def profile_json(entity_id: str, profile: Any) -> dict[str, Any]:
+def profile_json(entity_id: str, profile: EntityProfile) -> dict[str, Any]:
     """Public fields of an entity profile, listed one by one so a private field (email) can never slip out."""
-    documents = []
-    for doc in getattr(profile, "documents", ()) or ():
-        documents.append({"id": _text(getattr(doc, "id", None)), "kind": _text(getattr(doc, "kind", None)),
-                          "title": str(getattr(doc, "title", "")), "year": getattr(doc, "year", None)})
-    capabilities = []
-    for cap in getattr(profile, "capabilities", ()) or ():
-        sentences = getattr(cap, "evidence", None) or getattr(cap, "sentences", ()) or ()
-        capabilities.append({
-            "id": _text(getattr(cap, "id", None) or getattr(cap, "capability_id", None)),
-            "label": str(getattr(cap, "label", "")),
-            "evidence": [str(getattr(s, "text", s)) for s in sentences][:5],
-        })
+    documents = [{"id": d.id, "kind": d.kind, "title": d.title, "year": d.year} for d in profile.documents]
+    capabilities = [{"id": c.id, "label": c.label, "evidence": [sentence for sentence, _ in c.sentences][:5]}
+                    for c in profile.capabilities]
     return {
-        "id": entity_id, "kind": str(getattr(profile, "kind", entity_id.split(":", 1)[0])),
-        "name": str(getattr(profile, "name", "")), "organization": _text(getattr(profile, "organization", None)),
-        "region": _text(getattr(profile, "region", None)), "capabilities": capabilities, "documents": documents,
+        "id": entity_id, "kind": profile.kind, "name": profile.name, "organization": profile.organization,
+        "region": profile.region, "capabilities": capabilities, "documents": documents,
     }

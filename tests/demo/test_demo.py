@@ -1,0 +1,73 @@
+"""The bundled demo: loads, loads again without changing anything, and ships vectors that match the model."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexers.demo import DEMO_DIR, DEMO_FILES, load_demo
+from matcher.services.stats import store_counts
+
+
+def _subset(target: Path, rows: int) -> Path:
+    """The first rows of every demo file, so the test exercises the real loader on real data quickly."""
+    target.mkdir()
+    for _, name in DEMO_FILES:
+        src = DEMO_DIR / name
+        with src.open(encoding="utf-8") as f:
+            lines = [line for _, line in zip(range(rows + 1), f)]
+        (target / name).write_text("".join(lines), encoding="utf-8")
+    return target
+
+
+def test_demo_loads_twice_with_the_same_counts(runner, runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    demo = _subset(tmp_path / "demo", 40)
+    first = load_demo(runtime, demo_dir=demo)
+    counts = store_counts(runtime)
+    assert first["rejected"] == 0
+    assert counts["documents"] > 0 and counts["researchers"] > 0 and counts["equipment"] > 0
+    assert counts["projects"] > 0 and counts["problems"] > 0 and counts["users"] == 4
+    second = load_demo(runtime, demo_dir=demo)
+    assert store_counts(runtime) == counts
+    assert second["indexed"] == first["indexed"]
+    stats = runner.invoke(args=["index", "stats"])
+    assert stats.exit_code == 0
+    assert json.loads(stats.output)["index_documents"] == first["indexed"]
+
+
+def test_demo_accounts_have_no_fixed_password(runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    load_demo(runtime, demo_dir=_subset(tmp_path / "demo", 5))
+    lines = (Path(runtime.settings["INDEX_DIR"]).parent / "demo-accounts.txt").read_text(encoding="utf-8").split("\n")
+    passwords = {line.split("\t")[2] for line in lines if line}
+    assert len(passwords) == 4  # generated per account, not a shared default
+
+
+def test_demo_files_are_real_and_documented() -> None:
+    readme = (DEMO_DIR.parent / "README.md").read_text(encoding="utf-8")
+    for _, name in DEMO_FILES:
+        assert name in readme, f"{name} has no source/licence note"
+    with (DEMO_DIR / "equipment.csv").open(encoding="utf-8", newline="") as f:
+        assert {"equipment_id", "institution", "licence", "source"} <= set(next(csv.reader(f)))
+
+
+def test_shipped_vectors_match_the_model_and_the_texts() -> None:
+    from matcher.embeddings import load_encoder
+    from matcher.ranking.vectors import VectorCache, text_hash
+    from matcher.services.indexing import vector_text
+
+    encoder = load_encoder()
+    if encoder is None:
+        pytest.skip("sentence encoder not installed")
+    cache = VectorCache(DEMO_DIR / "vectors.npz", encoder.fingerprint)
+    assert len(cache.vectors) > 1000, "demo vectors missing or computed with another model"
+    with (DEMO_DIR / "nsf_awards.jsonl").open(encoding="utf-8") as f:
+        awards = [json.loads(line) for _, line in zip(range(3), f)]
+    for award in awards:
+        text = vector_text(award["title"], award["abstract"])
+        shipped = cache.get(text_hash(text))
+        assert shipped is not None, f"no shipped vector for award {award['award_id']}"
+        fresh = encoder.encode([text])[0]
+        assert float(np.dot(shipped, fresh)) > 0.999
