@@ -344,7 +344,7 @@ class StoreWriter:
     def _equipment(self, rec: EquipmentRecord) -> None:
         org = self.organization(rec.institution, kind="university") if rec.institution else None
         eid = stable_id("equipment", rec.key)
-        values = dict(name=rec.name, organization_id=org, facility=rec.facility, location=rec.location,
+        values = dict(name=rec.name[:500], organization_id=org, facility=rec.facility, location=rec.location,
                       region=rec.location, category=rec.category, description=rec.description,
                       access_terms=rec.access, status=rec.status, url=rec.url, source=rec.licence)
         self.flush()
@@ -373,7 +373,7 @@ class StoreWriter:
     def _problem(self, rec: ProblemRecord) -> None:
         pid = stable_id("problem", rec.key)
         self.flush()
-        values = dict(title=rec.title, text=rec.text, region=rec.region, visibility=rec.visibility or "public",
+        values = dict(title=rec.title[:500], text=rec.text, region=(rec.region or None) and rec.region[:120], visibility=rec.visibility or "public",
                       source=rec.owner or "import")
         _upsert(self.session, Problem, pid, values)
 
@@ -393,7 +393,8 @@ def evidence_dicts(entity_id: str, document_id: str | None, fields: dict[str, Se
     rows = []
     for score in aggregate_mentions(fields)[:MAX_EVIDENCE_PER_DOCUMENT]:
         field, mention = score.mentions[0]
-        rows.append({"entity_id": entity_id, "capability_id": score.capability_id, "capability_label": score.label,
+        rows.append({"entity_id": entity_id, "capability_id": score.capability_id[:255],
+                     "capability_label": score.label[:300],
                      "document_id": document_id, "start": mention.start if field != "title" else -mention.end,
                      "end": mention.end if field != "title" else -mention.start, "sentence": mention.sentence[:1000],
                      "weight": score.weight, "source": "keyphrase" if score.is_keyphrase else "extracted"})

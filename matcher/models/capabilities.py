@@ -12,9 +12,9 @@ from .base import Base
 class Capability(Base):
     __tablename__ = "capabilities"
 
-    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
     label: Mapped[str] = mapped_column(String(300), index=True)
-    parent_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    parent_id: Mapped[str | None] = mapped_column(String(255), index=True)
     scheme: Mapped[str | None] = mapped_column(String(64))
     synonyms: Mapped[list[Any]] = mapped_column(default=list)
 
@@ -26,7 +26,7 @@ class CapabilityEvidence(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_id: Mapped[str] = mapped_column(String(64), index=True)
-    capability_id: Mapped[str] = mapped_column(String(128), index=True)
+    capability_id: Mapped[str] = mapped_column(String(255), index=True)
     capability_label: Mapped[str] = mapped_column(String(300))
     document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     start: Mapped[int] = mapped_column(Integer, default=0)
