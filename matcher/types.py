@@ -128,3 +128,15 @@ class MatchResult:
     total: int = 0
     semantic: bool = False  # False when the embedding model was unavailable
     took_ms: float = 0.0
+
+
+#: Kind of the per-entity search documents: all of an entity's counted documents in one text, so
+#: BM25 judges the whole body of work (TPMS-style profile) beside the per-document evidence.
+ENTITY_PROFILE_KIND = "entity_profile"
+#: Entity kinds that get a profile (equipment and projects are their own single document).
+PROFILED_ENTITY_KINDS: tuple[str, ...] = ("researcher", "lab", "organization")
+
+
+def profile_id(entity_id: str) -> str:
+    """The search-index id of an entity's profile document."""
+    return f"profile:{entity_id}"

@@ -69,3 +69,23 @@ def recency_feature(years: Sequence[int | None], current_year: int, horizon: flo
         return 0.5
     age = current_year - max(known)
     return max(0.0, 1.0 - max(0, age) / horizon)
+
+
+def z_scores(values: Mapping[str, float], top: int = 100, missing: float | None = None,
+             ids: Sequence[str] | None = None) -> dict[str, float]:
+    """Per-query z-score calibrated on the best `top` values (robust to a long tail of weak candidates).
+
+    Entities in `ids` without a value get `missing` (default: the lowest value seen), so every
+    signal lands on one scale before fusion (plain sums of raw scores measured badly: RANKING_NOTES).
+    """
+    keys = list(ids) if ids is not None else list(values)
+    if not keys:
+        return {}
+    floor = min(values.values()) if values and missing is None else (missing or 0.0)
+    raw = np.fromiter((values.get(k, floor) for k in keys), dtype=np.float64, count=len(keys))
+    best = np.sort(raw)[::-1][: max(top, 2)]
+    mu = float(best.mean())
+    sd = float(best.std())
+    if sd <= 1e-9:
+        return {k: 0.0 for k in keys}
+    return {k: float(v) for k, v in zip(keys, (raw - mu) / sd)}

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.json")
-FEATURES = ("lexical", "semantic", "capability", "region", "recency", "availability")
+FEATURES = ("profile", "lexical", "semantic", "capability", "region", "recency", "availability")
+#: Features that are z-scores per query (calibrated over the candidates) rather than values in [0, 1].
+RELEVANCE_FEATURES = ("profile", "lexical", "semantic")
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,7 @@ class ScorerConfig:
     version: int
     weights: dict[str, float]
     pooling_decay: tuple[float, ...]
+    z_top: int
     fusion: dict[str, float]
     retrieval: dict[str, int]
     max_per_group_in_page: int
@@ -25,6 +28,7 @@ class ScorerConfig:
 
 
 def parse_config(data: dict[str, Any]) -> ScorerConfig:
+    """Validate and read a weights file; unknown features or a missing version are errors."""
     weights = {k: float(v) for k, v in data["weights"].items()}
     unknown = set(weights) - set(FEATURES)
     if unknown:
@@ -33,6 +37,7 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
         version=int(data["version"]),
         weights=weights,
         pooling_decay=tuple(float(x) for x in data.get("pooling", {}).get("decay", [1.0, 0.5, 0.3333])),
+        z_top=int(data.get("normalisation", {}).get("z_top", 100)),
         fusion={k: float(v) for k, v in data.get("fusion", {"lexical": 0.6, "semantic": 0.4}).items()},
         retrieval={k: int(v) for k, v in data.get("retrieval", {}).items()},
         max_per_group_in_page=int(data.get("diversity", {}).get("max_per_group_in_page", 2)),

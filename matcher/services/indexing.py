@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from matcher.models import CapabilityEvidence, Document, DocumentEntity, Equipment, InstituteProject, Lab, Organization, Researcher
 from matcher.ranking.vectors import VectorCache, VectorStore, text_hash
 from matcher.runtime import Runtime
-from matcher.types import SearchDocument
+from matcher.types import ENTITY_PROFILE_KIND, PROFILED_ENTITY_KINDS, SearchDocument, profile_id
 
 log = logging.getLogger(__name__)
 
@@ -83,12 +83,19 @@ def _search_documents(session: Session, doc_ids: Sequence[str] | None = None,
         CapabilityEvidence.source != "keyphrase")
     for holder, cap in session.execute(cap_query):
         caps[holder].append(cap)
+    profiles = _ProfileBuilder(regions) if doc_ids is None else None
     for doc in _document_rows(session, doc_ids):
         entities = links.get(doc.id, [])
         region = next((regions.get(e) for e, _ in entities if regions.get(e)), None)
-        yield SearchDocument(id=doc.id, kind=doc.kind, title=doc.title, text=doc.text or "",
-                             entity_ids=tuple(e for e, _ in entities), entity_kinds=tuple(k for _, k in entities),
-                             capabilities=tuple(dict.fromkeys(caps.get(doc.id, []))), region=region, year=doc.year)
+        search_doc = SearchDocument(id=doc.id, kind=doc.kind, title=doc.title, text=doc.text or "",
+                                    entity_ids=tuple(e for e, _ in entities), entity_kinds=tuple(k for _, k in entities),
+                                    capabilities=tuple(dict.fromkeys(caps.get(doc.id, []))), region=region,
+                                    year=doc.year, visibility=_visibility(doc))
+        if profiles is not None:
+            profiles.add(search_doc)
+        yield search_doc
+    if profiles is not None:
+        yield from profiles.build()
     equipment_query = select(Equipment)
     project_query = select(InstituteProject)
     if entity_ids is not None:
@@ -111,6 +118,74 @@ def _search_documents(session: Session, doc_ids: Sequence[str] | None = None,
                              status=project.status)
 
 
+def _visibility(doc: Document) -> str:
+    return str(getattr(doc, "visibility", None) or "public")
+
+
+class _ProfileBuilder:
+    """Collects each researcher's, lab's and organisation's counted documents into one profile document."""
+
+    def __init__(self, regions: dict[str, str | None]) -> None:
+        self.regions = regions
+        self.titles: dict[str, list[str]] = defaultdict(list)
+        self.texts: dict[str, list[str]] = defaultdict(list)
+        self.caps: dict[str, dict[str, None]] = defaultdict(dict)
+        self.kinds: dict[str, str] = {}
+        self.years: dict[str, int] = {}
+
+    def add(self, doc: SearchDocument) -> None:
+        if doc.visibility != "public":
+            return
+        for entity_id, kind in zip(doc.entity_ids, doc.entity_kinds):
+            if kind not in PROFILED_ENTITY_KINDS:
+                continue
+            self.kinds[entity_id] = kind
+            self.titles[entity_id].append(doc.title)
+            if doc.text:
+                self.texts[entity_id].append(doc.text)
+            self.caps[entity_id].update(dict.fromkeys(doc.capabilities))
+            if doc.year:
+                self.years[entity_id] = max(doc.year, self.years.get(entity_id, 0))
+
+    def build(self) -> Iterator[SearchDocument]:
+        for entity_id, kind in self.kinds.items():
+            yield SearchDocument(id=profile_id(entity_id), kind=ENTITY_PROFILE_KIND,
+                                 title=" . ".join(self.titles[entity_id]), text=" \n ".join(self.texts[entity_id]),
+                                 entity_ids=(entity_id,), entity_kinds=(kind,), capabilities=tuple(self.caps[entity_id]),
+                                 region=self.regions.get(entity_id), year=self.years.get(entity_id))
+
+
+def _profile_documents(session: Session, entity_ids: Sequence[str]) -> tuple[list[SearchDocument], list[str]]:
+    """Fresh profiles of these entities from SQL, and the profile ids to delete (no counted documents left)."""
+    wanted = sorted({e for e in entity_ids if e.split(":", 1)[0] in PROFILED_ENTITY_KINDS})
+    if not wanted:
+        return [], []
+    doc_ids: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        doc_ids.update(session.scalars(select(DocumentEntity.document_id).where(
+            DocumentEntity.entity_id.in_(wanted[start:start + 500]), DocumentEntity.excluded.is_(False))))
+    builder = _ProfileBuilder(_regions_of(session, wanted))
+    keep = set(wanted)
+    for doc in _search_documents(session, doc_ids=sorted(doc_ids)):
+        if doc.kind in ("equipment", "project"):
+            continue
+        pairs = [(e, k) for e, k in zip(doc.entity_ids, doc.entity_kinds) if e in keep]
+        if pairs:
+            builder.add(SearchDocument(id=doc.id, kind=doc.kind, title=doc.title, text=doc.text,
+                                       entity_ids=tuple(e for e, _ in pairs), entity_kinds=tuple(k for _, k in pairs),
+                                       capabilities=doc.capabilities, year=doc.year, visibility=doc.visibility))
+    profiles = list(builder.build())
+    built = {p.entity_ids[0] for p in profiles}
+    return profiles, [profile_id(e) for e in wanted if e not in built]
+
+
+def _regions_of(session: Session, entity_ids: Sequence[str]) -> dict[str, str | None]:
+    """entity id -> region for a few entities (through their organisation), without scanning every table."""
+    from matcher.repositories import entity_cards
+
+    return {i: card.region for i, card in entity_cards(session, entity_ids).items()}
+
+
 def _attach_vectors(runtime: Runtime, docs: list[SearchDocument], progress: Progress | None = None,
                     replace: bool = False) -> None:
     """Store a vector for every doc: reuse by text hash (store, then shipped cache), encode the rest."""
@@ -122,6 +197,8 @@ def _attach_vectors(runtime: Runtime, docs: list[SearchDocument], progress: Prog
     entries: dict[str, tuple[str, np.ndarray]] = {}
     to_encode: list[tuple[str, str, str]] = []
     for doc in docs:
+        if doc.kind == ENTITY_PROFILE_KIND:
+            continue  # profiles are scored lexically; their documents carry the vectors
         text = vector_text(doc.title, doc.text)
         key = text_hash(text)
         if known.get(doc.id) == key:
@@ -177,9 +254,15 @@ def index_entities(runtime: Runtime, entity_ids: Iterable[str]) -> int:
         own = [i for i in ids if i.startswith(("equipment:", "project:"))]
         if own:
             docs += [d for d in _search_documents(session, doc_ids=[], entity_ids=own) if d.kind in ("equipment", "project")]
+        touched = set(ids) | {e for d in docs for e in d.entity_ids}
+        profiles, stale = _profile_documents(session, sorted(touched))
     _attach_vectors(runtime, docs)
     for start in range(0, len(docs), BATCH):
         runtime.search.upsert(docs[start:start + BATCH])
+    for start in range(0, len(profiles), BATCH):
+        runtime.search.upsert(profiles[start:start + BATCH])
+    if stale:
+        runtime.search.delete(stale)
     return len(docs)
 
 

@@ -1,10 +1,12 @@
 """match(problem text) -> ranked partners, equipment and projects, each with score components and evidence.
 
-Pipeline: extract the problem's capabilities; retrieve documents lexically (BM25) and
-semantically (MiniLM cosine over stored vectors); calibrate and fuse the two per document; pool
-documents to entities (best + half the second + a third of the third); add capability overlap
-weighted by rarity, region, recency and equipment availability; score with the versioned
-weights; keep one lab from filling the page; explain the page's matches with their best sentences.
+Pipeline: extract the problem's capabilities; retrieve with BM25 (terms + word bigrams, each query
+term counted once) both documents and entity profiles (all of an entity's counted documents in one
+text); add the MiniLM cosine of the candidates' documents (stored vectors); per entity, three
+relevance signals (profile BM25, documents' BM25 pooled best + 1/2 + 1/3, cosines pooled the same
+way), each z-scored over the query's candidates and fused with the versioned weights, plus capability
+overlap weighted by rarity, region, recency and equipment availability; keep one lab from filling
+the page; explain the page's matches with their best sentences.
 """
 from __future__ import annotations
 
@@ -16,18 +18,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from matcher.capabilities.extractor import aggregate_mentions, get_extractor
 from matcher.capabilities.taxonomy import get_taxonomy
+from matcher.models import Document, DocumentEntity
 from matcher.ranking import evidence as explain
-from matcher.ranking.features import (
-    capability_overlap,
-    fuse,
-    normalise_cosines,
-    normalise_max,
-    rarity_weights,
-    recency_feature,
-)
+from matcher.ranking.features import capability_overlap, rarity_weights, recency_feature, z_scores
 from matcher.ranking.pooling import decayed_top_k, recency_weight
 from matcher.ranking.scorer import ScorerConfig, load_config
 from matcher.repositories import (
@@ -41,21 +39,35 @@ from matcher.repositories import (
 )
 from matcher.runtime import Runtime
 from matcher.services.indexing import vector_store
-from matcher.types import CapabilityMention, Evidence, Filter, Match, MatchResult
+from matcher.types import (
+    DOCUMENT_KINDS,
+    ENTITY_PROFILE_KIND,
+    PROFILED_ENTITY_KINDS,
+    CapabilityMention,
+    Evidence,
+    Filter,
+    Match,
+    MatchResult,
+)
 
 log = logging.getLogger(__name__)
 
 TARGET_KINDS = ("researcher", "lab", "organization", "equipment", "project")
 MAX_QUERY_CHARS = 5000
 EVIDENCE_PER_MATCH = 3
+#: Documents of one candidate entity looked at for pooling (its newest/linked first); bounds SQL at scale.
+MAX_DOCS_PER_ENTITY = 50
 AVAILABLE = ("available", "operational", "active", "in service", "ok", "open")
 UNAVAILABLE = ("retired", "unavailable", "out of service", "broken", "decommissioned", "disposed")
+_warned_lexical = False
 
 
 @dataclass
 class _Candidate:
     entity_id: str
-    docs: list[tuple[float, float, float, str, int | None]] = field(default_factory=list)  # fused, lex, sem, id, year
+    profile: float | None = None  # raw profile BM25; None when not retrieved
+    tainted: bool = False  # its profile contains an excluded document: use the pooled documents instead
+    docs: dict[str, tuple[float, float | None]] = field(default_factory=dict)  # doc id -> (BM25 or 0, cosine)
 
 
 def match(runtime: Runtime, text: str, *, kinds: Sequence[str] | None = None, regions: Sequence[str] | None = None,
@@ -71,32 +83,56 @@ def match(runtime: Runtime, text: str, *, kinds: Sequence[str] | None = None, re
         return MatchResult(query=query, matches=(), total=0)
     mentions = tuple(get_extractor().extract(query))
     query_caps = {s.capability_id: s.weight for s in aggregate_mentions({"text": mentions}) if not s.is_keyphrase}
+    caps_filter = tuple(capabilities) if capabilities else None
+    excluded_docs = set(exclude_document_ids)
+    excluded_entities = set(exclude_entity_ids)
 
-    doc_filter = Filter(entity_kinds=wanted_kinds, capabilities=tuple(capabilities) if capabilities else None,
-                        exclude_ids=tuple(exclude_document_ids) or None)
-    hits = runtime.search.search(query, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 400))
-    lexical = normalise_max({h.id: h.score for h in hits})
-    links: dict[str, list[str]] = {h.id: list(h.entity_ids) for h in hits}
+    doc_filter = Filter(kinds=DOCUMENT_KINDS, entity_kinds=wanted_kinds, capabilities=caps_filter,
+                        exclude_ids=tuple(sorted(excluded_docs)) or None)
+    hits = runtime.search.search(query, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200))
+    profile_kinds = tuple(k for k in wanted_kinds if k in PROFILED_ENTITY_KINDS)
+    profile_hits = []
+    if profile_kinds:
+        profile_filter = Filter(kinds=(ENTITY_PROFILE_KIND,), entity_kinds=profile_kinds, capabilities=caps_filter)
+        profile_hits = runtime.search.search(query, profile_filter, top_k=cfg.retrieval.get("profile_top_k", 200))
 
-    semantic, used_semantic = _semantic_scores(runtime, query, list(lexical), cfg, set(exclude_document_ids))
+    candidates: dict[str, _Candidate] = {}
+
+    def candidate(entity_id: str) -> _Candidate | None:
+        if entity_id in excluded_entities or entity_kind(entity_id) not in wanted_kinds:
+            return None
+        return candidates.setdefault(entity_id, _Candidate(entity_id))
+
+    for h in profile_hits:
+        for entity_id in h.entity_ids:
+            c = candidate(entity_id)
+            if c is not None:
+                c.profile = h.score
+    for h in hits:
+        for entity_id in h.entity_ids:
+            c = candidate(entity_id)
+            if c is not None:
+                c.docs[h.id] = (h.score, None)
+    qv, used_semantic = _query_vector(runtime, query)
     with runtime.db.session() as session:
-        missing = [d for d in semantic if d not in links]
-        if missing:
-            extra_links = document_links(session, missing)
-            if capabilities:
-                caps_of_missing = capabilities_of(session, missing)
-                missing = [d for d in missing if set(capabilities) & set(caps_of_missing.get(d, {}))]
-            for d in missing:
-                links[d] = extra_links.get(d, [])
-        semantic = {d: s for d, s in semantic.items() if d in links}
-        doc_scores = fuse(lexical, semantic, cfg.fusion)
-
-        candidates: dict[str, _Candidate] = {}
-        for doc_id, score in doc_scores.items():
-            for entity_id in links.get(doc_id, ()):
-                if entity_kind(entity_id) in wanted_kinds and entity_id not in exclude_entity_ids:
-                    candidates.setdefault(entity_id, _Candidate(entity_id)).docs.append(
-                        (score, lexical.get(doc_id, 0.0), semantic.get(doc_id, 0.0), doc_id, None))
+        if qv is not None:
+            nearest = _nearest_documents(runtime, qv, cfg, excluded_docs)
+            for doc_id, entity_ids in document_links(session, nearest).items():
+                for entity_id in entity_ids:
+                    c = candidate(entity_id)
+                    if c is not None:
+                        c.docs.setdefault(doc_id, (0.0, None))
+        doc_years = _fill_entity_documents(session, candidates, excluded_docs)
+        if caps_filter:
+            _drop_documents_without(session, candidates, set(caps_filter))
+        if excluded_docs:
+            for entity_ids in document_links(session, sorted(excluded_docs)).values():
+                for entity_id in entity_ids:
+                    if entity_id in candidates:
+                        candidates[entity_id].tainted = True
+        if qv is not None:
+            _attach_cosines(runtime, qv, candidates)
+        candidates = {i: c for i, c in candidates.items() if c.docs or c.profile is not None}
         if not candidates:
             return MatchResult(query=query, matches=(), capabilities=mentions, total=0, semantic=used_semantic,
                                took_ms=(time.perf_counter() - started) * 1000)
@@ -104,92 +140,198 @@ def match(runtime: Runtime, text: str, *, kinds: Sequence[str] | None = None, re
         if regions:
             wanted_regions = {r.lower() for r in regions}
             cards = {i: c for i, c in cards.items() if (c.region or "").lower() in wanted_regions}
-        doc_ids = {d[3] for c in candidates.values() if c.entity_id in cards for d in c.docs}
-        doc_years = _years(session, doc_ids)
-        doc_caps = capabilities_of(session, sorted(doc_ids)) if query_caps else {}
-        df, total_holders = capability_document_frequency(session, runtime.db.url) if query_caps else ({}, 0)
-        rarity = rarity_weights(df, max(total_holders, 1))
-
-        scored = [_score(candidates[i], card, cfg, query_caps, rarity, doc_caps, doc_years, regions)
-                  for i, card in cards.items()]
+        if not cards:
+            return MatchResult(query=query, matches=(), capabilities=mentions, total=0, semantic=used_semantic,
+                               took_ms=(time.perf_counter() - started) * 1000)
+        relevance, doc_order = _relevance(candidates, cards, cfg, doc_years, used_semantic,
+                                          profile_floor=_floor(profile_hits, cfg.retrieval.get("profile_top_k", 200)))
+        scored = [(cfg.score(relevance[i]), card, relevance[i], [], doc_order[i]) for i, card in cards.items()]
+        scored = _add_context_features(session, runtime, scored, cfg, query_caps, doc_years, regions)
         scored.sort(key=lambda m: (-m[0], m[1].id))
         ordered = _diversify(scored, cfg.max_per_group_in_page, page_size=max(limit, 1))
         page = ordered[offset : offset + limit]
+        if query_caps and cfg.weights.get("capability", 0.0) == 0.0:
+            page = _page_capabilities(session, runtime, page, query_caps)
         matches = tuple(_build_match(session, item, query, query_caps, explain_page) for item in page)
     took = (time.perf_counter() - started) * 1000
     return MatchResult(query=query, matches=matches, capabilities=mentions, total=len(ordered),
                        semantic=used_semantic, took_ms=took)
 
 
-def _semantic_scores(runtime: Runtime, query: str, lexical_ids: list[str], cfg: ScorerConfig,
-                     excluded: set[str]) -> tuple[dict[str, float], bool]:
-    """Cosine to the query for lexical candidates plus the nearest documents overall; ({}, False) without a model."""
+def _floor(hits: Sequence, top_k: int) -> float:  # type: ignore[type-arg]
+    """What an entity missing from a truncated list scored at most: the last retrieved score (else 0)."""
+    return float(hits[-1].score) if hits and len(hits) >= top_k else 0.0
+
+
+def _query_vector(runtime: Runtime, query: str) -> tuple[np.ndarray | None, bool]:
+    """The problem's unit vector, or (None, False) with a log line when ranking must stay lexical."""
+    global _warned_lexical
     encoder = runtime.encoder
     if encoder is None:
-        return {}, False
+        if not _warned_lexical:
+            log.warning("no sentence encoder available: ranking falls back to lexical features only")
+            _warned_lexical = True
+        return None, False
     store = vector_store(runtime)
     if store is None or len(store) == 0:
         log.warning("no document vectors stored: run `flask index rebuild`; ranking is lexical only")
-        return {}, False
-    qv = encoder.encode([query])[0]
-    cosines: dict[str, float] = {}
-    if lexical_ids:
-        rows, found = store.rows(lexical_ids)
-        present = [d for d, ok in zip(lexical_ids, found) if ok]
-        if present:
-            cosines.update(zip(present, (rows @ qv).tolist()))
-    if len(store) <= cfg.retrieval.get("brute_force_max_docs", 200_000):
-        sims = np.asarray(store.matrix, dtype=np.float32) @ qv
-        k = min(cfg.retrieval.get("semantic_top_k", 200), len(sims))
-        top = np.argpartition(-sims, k - 1)[:k] if k else []
-        for i in top:
-            doc_id = store.ids[int(i)]
-            if doc_id not in excluded:
-                cosines.setdefault(doc_id, float(sims[int(i)]))
-    return normalise_cosines(cosines), True
+        return None, False
+    return np.asarray(encoder.encode([query])[0], dtype=np.float32), True
 
 
-def _years(session, doc_ids: set[str]) -> dict[str, int | None]:  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
+def _nearest_documents(runtime: Runtime, qv: np.ndarray, cfg: ScorerConfig, excluded: set[str]) -> list[str]:
+    """Nearest documents by brute force while the store is small; above that, lexical candidates only."""
+    store = vector_store(runtime)
+    if store is None or not len(store) or len(store) > cfg.retrieval.get("brute_force_max_docs", 200_000):
+        return []
+    sims = np.asarray(store.matrix, dtype=np.float32) @ qv
+    k = min(cfg.retrieval.get("semantic_top_k", 100) + len(excluded), len(sims))
+    top = np.argpartition(-sims, k - 1)[:k]
+    return [store.ids[int(i)] for i in top if store.ids[int(i)] not in excluded]
 
-    from matcher.models import Document
 
+def _fill_entity_documents(session: Session, candidates: dict[str, _Candidate],
+                           excluded: set[str]) -> dict[str, int | None]:
+    """Every counted document of each candidate (one indexed query per chunk), and their years."""
     years: dict[str, int | None] = {}
-    ids = [d for d in doc_ids if entity_kind(d) == "document"]
+    ids = [i for i in candidates if entity_kind(i) in PROFILED_ENTITY_KINDS]
     for start in range(0, len(ids), 500):
-        years.update(session.execute(select(Document.id, Document.year).where(Document.id.in_(ids[start:start + 500]))).all())
+        rows = session.execute(
+            select(DocumentEntity.entity_id, DocumentEntity.document_id, Document.year)
+            .join(Document, Document.id == DocumentEntity.document_id)
+            .where(DocumentEntity.entity_id.in_(ids[start:start + 500]), DocumentEntity.excluded.is_(False))
+        )
+        per_entity: dict[str, int] = defaultdict(int)
+        for entity_id, doc_id, year in rows:
+            years[doc_id] = year
+            if doc_id in excluded or per_entity[entity_id] >= MAX_DOCS_PER_ENTITY:
+                continue
+            per_entity[entity_id] += 1
+            candidates[entity_id].docs.setdefault(doc_id, (0.0, None))
+    for entity_id, c in candidates.items():
+        if entity_kind(entity_id) in ("equipment", "project"):
+            c.docs.setdefault(entity_id, (0.0, None))
+            c.profile = None
+    for c in candidates.values():
+        for doc_id in [d for d in c.docs if d in excluded]:
+            del c.docs[doc_id]
     return years
 
 
-def _score(candidate: _Candidate, card: EntityCard, cfg: ScorerConfig, query_caps: dict[str, float],
-           rarity: dict[str, float], doc_caps: dict[str, dict[str, float]], doc_years: dict[str, int | None],
-           regions: Sequence[str] | None) -> tuple[float, EntityCard, dict[str, float], list[str], list[str]]:
-    """Features of one entity and its linear score; returns (score, card, components, matched caps, doc ids)."""
+def _drop_documents_without(session: Session, candidates: dict[str, _Candidate], wanted: set[str]) -> None:
+    """With a capability filter, only documents showing one of the capabilities count as evidence."""
+    doc_ids = sorted({d for c in candidates.values() for d in c.docs})
+    caps = capabilities_of(session, doc_ids)
+    for c in candidates.values():
+        c.docs = {d: v for d, v in c.docs.items() if wanted & set(caps.get(d, {}))}
+
+
+def _attach_cosines(runtime: Runtime, qv: np.ndarray, candidates: dict[str, _Candidate]) -> None:
+    store = vector_store(runtime)
+    if store is None:
+        return
+    doc_ids = sorted({d for c in candidates.values() for d in c.docs})
+    rows, found = store.rows(doc_ids)
+    present = [d for d, ok in zip(doc_ids, found) if ok]
+    cosines = dict(zip(present, (rows @ qv).tolist())) if present else {}
+    for c in candidates.values():
+        c.docs = {d: (lex, cosines.get(d)) for d, (lex, _) in c.docs.items()}
+
+
+def _relevance(candidates: dict[str, _Candidate], cards: dict[str, EntityCard], cfg: ScorerConfig,
+               doc_years: dict[str, int | None], semantic: bool,
+               profile_floor: float) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
+    """Per entity the z-scored relevance signals, and its documents best first (for the evidence)."""
     this_year = date.today().year
-    docs = []
-    for fused, lex, sem, doc_id, _ in candidate.docs:
-        w = recency_weight(doc_years.get(doc_id), this_year, card.recency_half_life)
-        docs.append((fused * w, lex * w, sem * w, doc_id))
-    docs.sort(key=lambda d: -d[0])
     decay = cfg.pooling_decay
-    features = {
-        "lexical": decayed_top_k([d[1] for d in docs], decay),
-        "semantic": decayed_top_k([d[2] for d in docs], decay),
-    }
-    entity_caps: dict[str, float] = {}
-    for _, _, _, doc_id in docs[:10]:
-        for cap, weight in doc_caps.get(doc_id, {}).items():
-            entity_caps[cap] = max(weight, entity_caps.get(cap, 0.0))
-    for cap in card.added_capabilities:
-        entity_caps[cap] = max(1.0, entity_caps.get(cap, 0.0))
-    for cap in card.removed_capabilities:
-        entity_caps.pop(cap, None)
-    features["capability"], matched = capability_overlap(query_caps, entity_caps, rarity)
-    features["region"] = 1.0 if regions and (card.region or "").lower() in {r.lower() for r in regions} else 0.0
-    features["recency"] = recency_feature([doc_years.get(d[3]) for d in docs[:3]], this_year)
-    features["availability"] = _availability(card)
-    components = {k: round(v, 4) for k, v in features.items()}
-    return cfg.score(features), card, components, matched, [d[3] for d in docs]
+    raw: dict[str, dict[str, float]] = defaultdict(dict)
+    doc_order: dict[str, list[str]] = {}
+    for entity_id, card in cards.items():
+        c = candidates[entity_id]
+        lex, sem, weights = [], [], []
+        for doc_id, (bm25, cosine) in c.docs.items():
+            w = recency_weight(doc_years.get(doc_id), this_year, card.recency_half_life)
+            weights.append(w)
+            lex.append(bm25 * w)
+            if cosine is not None:
+                sem.append(cosine * w)
+        raw["lexical"][entity_id] = decayed_top_k(lex, decay)
+        if semantic and sem:
+            raw["semantic"][entity_id] = decayed_top_k(sem, decay)
+        if entity_kind(entity_id) in ("equipment", "project"):
+            raw["profile"][entity_id] = max(lex, default=0.0)  # their one document is their profile
+        elif c.profile is not None and not c.tainted:
+            raw["profile"][entity_id] = c.profile * (sum(weights) / len(weights) if weights else 1.0)
+        best = max((v[0] for v in c.docs.values()), default=0.0) or 1.0
+        doc_order[entity_id] = sorted(c.docs, key=lambda d: -(c.docs[d][0] / best + (c.docs[d][1] or 0.0)))
+    ids = list(cards)
+    z = {name: z_scores(raw[name], cfg.z_top, missing=(profile_floor if name == "profile" else 0.0), ids=ids)
+         for name in ("profile", "lexical")}
+    if semantic and raw["semantic"]:
+        low = min(raw["semantic"].values())
+        z["semantic"] = z_scores(raw["semantic"], cfg.z_top, missing=low, ids=ids)
+    features: dict[str, dict[str, float]] = {}
+    for entity_id in ids:
+        c = candidates[entity_id]
+        f = {name: values[entity_id] for name, values in z.items()}
+        if c.tainted and entity_kind(entity_id) in PROFILED_ENTITY_KINDS:
+            f["profile"] = f["lexical"]  # the profile holds an excluded document: judge by the rest
+        features[entity_id] = f
+    return features, doc_order
+
+
+def _add_context_features(session: Session, runtime: Runtime, scored: list, cfg: ScorerConfig,  # type: ignore[type-arg]
+                          query_caps: dict[str, float], doc_years: dict[str, int | None],
+                          regions: Sequence[str] | None) -> list:  # type: ignore[type-arg]
+    """Capability overlap, region, recency and availability for the candidates, then the final scores."""
+    this_year = date.today().year
+    # Capability overlap needs SQL per candidate: only when it is weighted (the page gets it in _build_match).
+    need_caps = bool(query_caps) and cfg.weights.get("capability", 0.0) != 0.0
+    top_docs = {item[1].id: item[4][:3] for item in scored}
+    doc_caps = capabilities_of(session, sorted({d for ds in top_docs.values() for d in ds})) if need_caps else {}
+    rarity: dict[str, float] = {}
+    if need_caps:
+        df, total_holders = capability_document_frequency(session, runtime.db.url)
+        rarity = rarity_weights(df, max(total_holders, 1))
+    wanted_regions = {r.lower() for r in regions} if regions else set()
+    out = []
+    for _, card, features, _, docs in scored:
+        entity_caps: dict[str, float] = {}
+        for doc_id in top_docs[card.id]:
+            for cap, weight in doc_caps.get(doc_id, {}).items():
+                entity_caps[cap] = max(weight, entity_caps.get(cap, 0.0))
+        for cap in card.added_capabilities:
+            entity_caps[cap] = max(1.0, entity_caps.get(cap, 0.0))
+        for cap in card.removed_capabilities:
+            entity_caps.pop(cap, None)
+        features = dict(features)
+        features["capability"], matched = capability_overlap(query_caps, entity_caps, rarity)
+        features["region"] = 1.0 if wanted_regions and (card.region or "").lower() in wanted_regions else 0.0
+        features["recency"] = recency_feature([doc_years.get(d) for d in docs[:3]], this_year)
+        features["availability"] = _availability(card)
+        components = {k: round(v, 4) for k, v in features.items()}
+        out.append((cfg.score(features), card, components, matched, docs))
+    return out
+
+
+def _page_capabilities(session: Session, runtime: Runtime, page: list, query_caps: dict[str, float]) -> list:  # type: ignore[type-arg]
+    """Matched capabilities for the shown page only (explanation, not ranking)."""
+    doc_caps = capabilities_of(session, sorted({d for item in page for d in item[4][:3]}))
+    df, total_holders = capability_document_frequency(session, runtime.db.url)
+    rarity = rarity_weights(df, max(total_holders, 1))
+    out = []
+    for score, card, components, _, docs in page:
+        entity_caps: dict[str, float] = {}
+        for doc_id in docs[:3]:
+            for cap, weight in doc_caps.get(doc_id, {}).items():
+                entity_caps[cap] = max(weight, entity_caps.get(cap, 0.0))
+        for cap in card.added_capabilities:
+            entity_caps[cap] = max(1.0, entity_caps.get(cap, 0.0))
+        for cap in card.removed_capabilities:
+            entity_caps.pop(cap, None)
+        overlap, matched = capability_overlap(query_caps, entity_caps, rarity)
+        out.append((score, card, {**components, "capability": round(overlap, 4)}, matched, docs))
+    return out
 
 
 def _availability(card: EntityCard) -> float:

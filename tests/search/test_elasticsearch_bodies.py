@@ -37,7 +37,7 @@ def test_mappings_are_explicit() -> None:
     keyword = {"type": "keyword"}
     assert build_mappings() == {
         "dynamic": "strict",
-        "_meta": {"schema_version": 1},
+        "_meta": {"schema_version": 2},
         "properties": {
             "id": keyword,
             "kind": keyword,
@@ -49,17 +49,25 @@ def test_mappings_are_explicit() -> None:
             "status": keyword,
             "visibility": keyword,
             "year": {"type": "integer"},
-            "title": {"type": "text", "analyzer": "english"},
-            "text": {"type": "text", "analyzer": "english"},
+            "title": {"type": "text", "analyzer": "english",
+                      "fields": {"shingles": {"type": "text", "analyzer": "english_shingles"}}},
+            "text": {"type": "text", "analyzer": "english",
+                     "fields": {"shingles": {"type": "text", "analyzer": "english_shingles"}}},
             "vector": {"type": "dense_vector", "dims": 384, "index": True, "similarity": "cosine"},
         },
     }
-    assert build_index_settings() == {"number_of_shards": 1, "number_of_replicas": 0}
+    settings = build_index_settings()
+    assert settings["number_of_shards"] == 1 and settings["number_of_replicas"] == 0
+    analyzer = settings["analysis"]["analyzer"]["english_shingles"]
+    assert analyzer == {"type": "custom", "tokenizer": "standard",
+                        "filter": ["lowercase", "english_stop", "english_stemmer", "word_pairs"]}
+    pairs = settings["analysis"]["filter"]["word_pairs"]
+    assert (pairs["min_shingle_size"], pairs["max_shingle_size"], pairs["output_unigrams"]) == (2, 2, False)
 
 
 def test_versioned_index_name() -> None:
     now = datetime(2025, 3, 4, 5, 6, 7, 890000, tzinfo=timezone.utc)
-    assert versioned_index_name("innobridge-docs", now) == "innobridge-docs-v1-20250304050607890000"
+    assert versioned_index_name("innobridge-docs", now) == "innobridge-docs-v2-20250304050607890000"
 
 
 def test_every_filter_field_translates() -> None:
@@ -97,7 +105,7 @@ def test_lexical_search_body() -> None:
         "track_total_hits": False,
         "query": {
             "bool": {
-                "must": [{"multi_match": {"query": "laser welding", "fields": ["title^2", "text"], "type": "most_fields"}}],
+                "must": [{"multi_match": {"query": "laser welding", "fields": ["title^1", "text", "title.shingles", "text.shingles"], "type": "most_fields"}}],
                 "filter": PUBLIC,
             }
         },
@@ -113,7 +121,7 @@ def test_hybrid_search_body_applies_filters_to_both_clauses() -> None:
         "track_total_hits": False,
         "query": {
             "bool": {
-                "must": [{"multi_match": {"query": "coatings", "fields": ["title^2", "text"], "type": "most_fields"}}],
+                "must": [{"multi_match": {"query": "coatings", "fields": ["title^1", "text", "title.shingles", "text.shingles"], "type": "most_fields"}}],
                 "filter": clauses,
             }
         },
@@ -226,7 +234,7 @@ class RecordingNode(BaseNode):
 
 def test_rebuild_creates_new_index_switches_alias_atomically_then_drops_old() -> None:
     RecordingNode.calls = []
-    new = "t-docs-v1-20250101000000000000"
+    new = "t-docs-v2-20250101000000000000"
     RecordingNode.answers = {
         ("GET", "/_alias/t-docs"): (200, {"t-docs-v1-old": {"aliases": {"t-docs": {}}}}),
         ("PUT", "/_bulk"): (200, {"errors": False, "items": [{"index": {"_id": "d1", "status": 201}}]}),
@@ -261,7 +269,7 @@ def test_failed_reindex_drops_the_new_index_and_keeps_the_alias() -> None:
     with pytest.raises(ValueError):
         backend.rebuild([DOC], now=datetime(2025, 1, 1, tzinfo=timezone.utc))  # DOC's vector has 2 dims
     methods = [(m, t.split("?", 1)[0]) for m, t, _ in RecordingNode.calls]
-    assert methods[-1] == ("DELETE", "/t-docs-v1-20250101000000000000")
+    assert methods[-1] == ("DELETE", "/t-docs-v2-20250101000000000000")
     assert ("POST", "/_aliases") not in methods
 
 

@@ -34,6 +34,20 @@ def test_search_groups_results_and_shows_evidence_with_marks(client, world) -> N
     assert seed.RESEARCHER_EMAIL not in html
 
 
+def test_search_overview_shows_every_group_at_once(client, world) -> None:
+    html = client.get("/search?q=laser+welding+aluminium+battery").get_data(as_text=True)
+    for group in ("partners", "equipment", "projects"):
+        assert f'id="group-{group}"' in html, f"{group} missing from the overview"
+    # Ada's lab and Ada both fit: the partners group links on to all of them only when there are more.
+    assert html.index('id="group-partners"') < html.index('id="group-equipment"')
+
+
+def test_search_group_filter_pages_through_one_group(client, world) -> None:
+    html = client.get("/search?q=laser+welding+aluminium&kind=partners").get_data(as_text=True)
+    kinds = set(re.findall(r'data-kind="(\w+)"', html))
+    assert kinds and kinds <= {"researcher", "lab"}
+
+
 def test_search_filters_by_kind(client, world) -> None:
     html = client.get("/search?q=laser+welding+aluminium&kind=equipment").get_data(as_text=True)
     kinds = set(re.findall(r'data-kind="(\w+)"', html))

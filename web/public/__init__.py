@@ -1,7 +1,7 @@
 """The public site: search with evidence, entity profiles, problems and introduction requests."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
@@ -32,6 +32,10 @@ GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+GROUP_KINDS = {key: kinds for key, _, kinds in GROUPS}
+OVERVIEW_SIZE = 4
+
+
 def search_limit() -> str:
     return str(current_app.config.get("SEARCH_RATE_LIMIT", "60 per minute"))
 
@@ -56,7 +60,7 @@ def parse_search_args(args: Any) -> SearchParams:
     """Read the query string defensively: unknown kinds are dropped, pages are clamped."""
     q = (args.get("q") or "").strip()[:1000]
     kind = args.get("kind") or None
-    if kind not in SEARCH_KINDS:
+    if kind not in SEARCH_KINDS and kind not in GROUP_KINDS:
         kind = None
     region = (args.get("region") or "").strip()[:120] or None
     caps = tuple(dict.fromkeys(c.strip()[:128] for c in args.getlist("capability") if c.strip()))[:20]
@@ -67,13 +71,20 @@ def parse_search_args(args: Any) -> SearchParams:
     return SearchParams(q=q, kind=kind, region=region, capabilities=caps, page=page)
 
 
-def run_search(params: SearchParams, limit: int, offset: int) -> Any:
+def _kinds(kind: str | None) -> tuple[str, ...] | None:
+    """A single kind, a group of kinds ("partners"), or None for all."""
+    if kind is None:
+        return None
+    return GROUP_KINDS.get(kind, (kind,))
+
+
+def run_search(params: SearchParams, limit: int, offset: int, kinds: tuple[str, ...] | None = None) -> Any:
     """One call into the core's matching; an unavailable search backend is a 503, never an empty page."""
     from matcher.search.base import BackendUnavailable
     from matcher.services.matching import match
 
     try:
-        return match(runtime(), params.q, kinds=(params.kind,) if params.kind else None,
+        return match(runtime(), params.q, kinds=kinds if kinds is not None else _kinds(params.kind),
                      regions=(params.region,) if params.region else None,
                      capabilities=params.capabilities or None, limit=limit, offset=offset)
     except BackendUnavailable:
@@ -92,19 +103,32 @@ def search() -> str | Response:
     params = parse_search_args(request.args)
     if not params.q:
         return redirect(url_for("public.home"))
-    result = run_search(params, PER_PAGE, (params.page - 1) * PER_PAGE)
     groups = []
-    for key, label, kinds in GROUPS:
-        items = [m for m in result.matches if m.entity_kind in kinds]
-        if items:
-            groups.append({"key": key, "label": label, "matches": items})
-    pages = max(1, -(-min(result.total, PER_PAGE * MAX_PAGE) // PER_PAGE))
+    if params.kind is None:
+        # Overview: the best few of every group at once, each with a link to all of its results.
+        results = [(key, label, run_search(params, OVERVIEW_SIZE, 0, kinds)) for key, label, kinds in GROUPS]
+        for key, label, group_result in results:
+            if group_result.matches:
+                groups.append({"key": key, "label": label, "matches": group_result.matches,
+                               "total": group_result.total})
+        result = results[0][2]
+        total = sum(r.total for _, _, r in results)
+        result = replace(result, matches=tuple(m for _, _, r in results for m in r.matches), total=total)
+        pages = 1
+    else:
+        result = run_search(params, PER_PAGE, (params.page - 1) * PER_PAGE)
+        for key, label, kinds in GROUPS:
+            items = [m for m in result.matches if m.entity_kind in kinds]
+            if items:
+                groups.append({"key": key, "label": label, "matches": items, "total": None})
+        pages = max(1, -(-min(result.total, PER_PAGE * MAX_PAGE) // PER_PAGE))
     query_caps = {m.capability_id: m.label for m in result.capabilities}
     for cap in params.capabilities:
         query_caps.setdefault(cap, cap)
     regions = sorted({m.region for m in result.matches if m.region} | ({params.region} if params.region else set()))
     return render_template("public/results.html", params=params, result=result, groups=groups, pages=pages,
-                           query_caps=query_caps, regions=regions, kinds=SEARCH_KINDS)
+                           query_caps=query_caps, regions=regions, kinds=SEARCH_KINDS,
+                           group_labels={key: label for key, label, _ in GROUPS})
 
 
 @bp.get("/entities/<entity_id>")

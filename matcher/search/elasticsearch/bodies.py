@@ -12,13 +12,16 @@ from typing import Any
 from ...types import Filter, Hit, SearchDocument
 
 #: Bump when mappings or analysis change; an alias on an older index needs a rebuild.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 VECTOR_DIMS = 384
-TITLE_BOOST = 2
+TITLE_BOOST = 1
 #: Elasticsearch's default max_result_window; also bounds kNN candidates.
 MAX_TOP_K = 10_000
 MIN_NUM_CANDIDATES = 100
 SOURCE_FIELDS = ("kind", "entity_ids")
+#: Word-bigram subfields (stop words removed, stemmed), mirroring the local backend's shingle field.
+SHINGLE_ANALYZER = "english_shingles"
+SEARCH_FIELDS = (f"title^{TITLE_BOOST}", "text", "title.shingles", "text.shingles")
 
 KEYWORD_FIELDS: tuple[str, ...] = (
     "id",
@@ -48,15 +51,37 @@ def build_mappings(dims: int = VECTOR_DIMS) -> dict[str, Any]:
     """Explicit, strict mappings: keywords filter, english-analysed text scores, vectors kNN."""
     properties: dict[str, Any] = {name: {"type": "keyword"} for name in KEYWORD_FIELDS}
     properties["year"] = {"type": "integer"}
-    properties["title"] = {"type": "text", "analyzer": "english"}
-    properties["text"] = {"type": "text", "analyzer": "english"}
+    shingle_field = {"shingles": {"type": "text", "analyzer": SHINGLE_ANALYZER}}
+    properties["title"] = {"type": "text", "analyzer": "english", "fields": dict(shingle_field)}
+    properties["text"] = {"type": "text", "analyzer": "english", "fields": dict(shingle_field)}
     properties["vector"] = {"type": "dense_vector", "dims": dims, "index": True, "similarity": "cosine"}
     return {"dynamic": "strict", "_meta": {"schema_version": SCHEMA_VERSION}, "properties": properties}
 
 
 def build_index_settings(replicas: int = 0) -> dict[str, Any]:
-    """One shard keeps BM25 statistics global at our corpus size; replicas set per cluster."""
-    return {"number_of_shards": 1, "number_of_replicas": replicas}
+    """One shard keeps BM25 statistics global at our corpus size; replicas set per cluster.
+
+    The shingle analyzer emits only word pairs (no unigrams: the main fields score those).
+    """
+    return {
+        "number_of_shards": 1,
+        "number_of_replicas": replicas,
+        "analysis": {
+            "filter": {
+                "english_stop": {"type": "stop", "stopwords": "_english_"},
+                "english_stemmer": {"type": "stemmer", "language": "english"},
+                "word_pairs": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 2,
+                               "output_unigrams": False, "filler_token": ""},
+            },
+            "analyzer": {
+                SHINGLE_ANALYZER: {
+                    "type": "custom",
+                    "tokenizer": "standard",
+                    "filter": ["lowercase", "english_stop", "english_stemmer", "word_pairs"],
+                }
+            },
+        },
+    }
 
 
 def versioned_index_name(alias: str, now: datetime) -> str:
@@ -107,7 +132,7 @@ def build_search_body(
                     {
                         "multi_match": {
                             "query": text,
-                            "fields": [f"title^{TITLE_BOOST}", "text"],
+                            "fields": list(SEARCH_FIELDS),
                             "type": "most_fields",
                         }
                     }

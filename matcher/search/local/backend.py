@@ -36,10 +36,15 @@ from ...types import Filter, Hit, SearchDocument
 from ..base import DEFAULT_FILTER, BackendUnavailable, RebuildRequired
 
 #: Bump when the schema or analysis changes; older indexes then need ``flask index rebuild``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 VERSION_FILE = "innobridge-index.json"
 TEXT_TOKENIZER = "en_stem"
-TITLE_BOOST = 2.0
+TITLE_BOOST = 1.0
+#: Word bigrams (stop words removed, stemmed) are indexed pre-computed in their own field with a
+#: whitespace tokenizer: phrase evidence ("tooling composite") at the cost of plain term queries.
+SHINGLE_FIELD = "shingles"
+SHINGLE_TOKENIZER = "whitespace"
+SHINGLE_BOOST = 1.0
 #: Long problem descriptions are cut to this many distinct terms to bound query cost.
 MAX_QUERY_TERMS = 256
 #: Tantivy pre-allocates its top-k heap; this keeps a silly top_k from exhausting memory.
@@ -80,6 +85,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_integer_field("year", stored=False, indexed=True, fast=True)
     builder.add_text_field("title", stored=False, tokenizer_name=TEXT_TOKENIZER, index_option="position")
     builder.add_text_field("text", stored=False, tokenizer_name=TEXT_TOKENIZER, index_option="position")
+    builder.add_text_field(SHINGLE_FIELD, stored=False, tokenizer_name=SHINGLE_TOKENIZER, index_option="freq")
     return builder.build()
 
 
@@ -95,6 +101,27 @@ def _build_analyser() -> tantivy.TextAnalyzer:
 
 
 _ANALYSER = _build_analyser()
+_SHINGLE_ANALYSER = (
+    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    .filter(tantivy.Filter.remove_long(40))
+    .filter(tantivy.Filter.lowercase())
+    .filter(tantivy.Filter.stopword("english"))
+    .filter(tantivy.Filter.stemmer("english"))
+    .build()
+)
+
+
+def shingles(text: str) -> list[str]:
+    """Adjacent content-word pairs ("a_b"), stop words dropped first, in text order (repeats kept)."""
+    if not text:
+        return []
+    tokens = list(_SHINGLE_ANALYSER.analyze(text))
+    return [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])]
+
+
+def query_shingles(text: str, limit: int = MAX_QUERY_TERMS) -> list[str]:
+    """Distinct bigrams of a query: each counted once, like its terms."""
+    return list(dict.fromkeys(shingles(text)))[:limit]
 
 
 def analyse(text: str) -> list[str]:
@@ -129,6 +156,9 @@ def to_tantivy_document(doc: SearchDocument) -> tantivy.Document:
         out.add_integer("year", int(doc.year))
     out.add_text("title", doc.title or "")
     out.add_text("text", doc.text or "")
+    pairs = shingles(doc.title or "") + shingles(doc.text or "")
+    if pairs:
+        out.add_text(SHINGLE_FIELD, " ".join(pairs))
     return out
 
 
@@ -222,13 +252,17 @@ class LocalBackend:
         self.reload()
         return self._open().searcher()
 
-    def _text_query(self, terms: Sequence[str]) -> tantivy.Query:
+    def _text_query(self, terms: Sequence[str], pairs: Sequence[str] = ()) -> tantivy.Query:
+        """OR of each distinct term (title boosted, text) and each distinct bigram: a term counts once."""
         schema = self.schema
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for term in terms:
             title = tantivy.Query.term_query(schema, "title", term, index_option="freq")
             clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(title, TITLE_BOOST)))
             clauses.append((tantivy.Occur.Should, tantivy.Query.term_query(schema, "text", term, index_option="freq")))
+        for pair in pairs:
+            shingle = tantivy.Query.term_query(schema, SHINGLE_FIELD, pair, index_option="freq")
+            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(shingle, SHINGLE_BOOST)))
         return tantivy.Query.boolean_query(clauses)
 
     def _filter_clauses(self, filters: Filter) -> list[tuple[tantivy.Occur, tantivy.Query]]:
@@ -256,11 +290,11 @@ class LocalBackend:
         top_k: int = 100,
         vector: Sequence[float] | None = None,
     ) -> list[Hit]:
-        """BM25 over title (x2) and text. ``vector`` is ignored: the ranking layer does semantics."""
+        """BM25 over title (x2), text and word bigrams. ``vector`` is ignored: the ranking layer does semantics."""
         terms = query_terms(query)
         if not terms or top_k <= 0:
             return []
-        clauses = [(tantivy.Occur.Must, self._text_query(terms))]
+        clauses = [(tantivy.Occur.Must, self._text_query(terms, query_shingles(query)))]
         clauses.extend(self._filter_clauses(filters or DEFAULT_FILTER))
         searcher = self._searcher()
         result = searcher.search(tantivy.Query.boolean_query(clauses), min(top_k, MAX_TOP_K), count=False)

@@ -1,0 +1,176 @@
+"""Latency of match() against a raw tantivy BM25 top-10 query on one large index: `python benchmarks/match_latency.py [--docs N]`.
+
+Builds a throwaway store and index of N publications (default 1,000,000) by N/10 researchers. Texts
+are recombined from the real shared data (a real title, sentences of two real abstracts); vectors
+are recombined from really encoded ones (the evaluation's vector cache, or a few hundred texts
+encoded now): timing does not depend on their meaning. Queries are real SBIR award titles and
+abstracts cut to a problem-sized 60 words. The last line is one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert  # noqa: E402
+
+from matcher import migrate  # noqa: E402
+from matcher.models import Document, DocumentEntity, Organization, Researcher  # noqa: E402
+from matcher.ranking.vectors import text_hash  # noqa: E402
+from matcher.runtime import Runtime  # noqa: E402
+from matcher.services.indexing import vector_store  # noqa: E402
+from matcher.services.matching import match  # noqa: E402
+from matcher.types import ENTITY_PROFILE_KIND, SearchDocument, profile_id  # noqa: E402
+
+DATA = Path(os.environ.get("SHARED_DATA", "/work/shared/data/eval/sbir-firms"))
+CACHE = Path.home() / ".cache" / "innobridge" / f"eval-{DATA.name}.npz"
+SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def real_texts() -> tuple[list[str], list[list[str]], list[str]]:
+    titles, sentences, queries = [], [], []
+    for line in (DATA / "documents.jsonl").open(encoding="utf-8"):
+        d = json.loads(line)
+        if d.get("title") and d.get("text"):
+            titles.append(d["title"])
+            sentences.append(SENTENCE.split(d["text"]))
+    for line in (DATA / "queries.jsonl").open(encoding="utf-8"):
+        q = json.loads(line)
+        queries.append(" ".join(f"{q.get('title') or ''} {q.get('text') or ''}".split()[:60]))
+    return titles, sentences, queries
+
+
+def real_vectors(runtime: Runtime, sample: list[str]) -> np.ndarray:
+    if CACHE.is_file():
+        return np.load(CACHE)["vectors"].astype(np.float32)
+    if runtime.encoder is None:
+        raise SystemExit("no encoder and no vector cache: run `python -m matcher.evaluate` once first")
+    return np.asarray(runtime.encoder.encode(sample[:256]), dtype=np.float32)
+
+
+def percentile(values: list[float], q: float) -> float:
+    return round(float(np.percentile(values, q)), 2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    n_docs, n_people = args.docs, max(1, args.docs // 10)
+    titles, sentences, queries = real_texts()
+    work = Path(tempfile.mkdtemp(prefix="innobridge-bench-"))
+    url = f"sqlite:///{work / 'bench.db'}"
+    migrate.upgrade(url)
+    runtime = Runtime({"DATABASE_URL": url, "SEARCH_BACKEND": "local", "INDEX_DIR": str(work / "index"),
+                       "SEMANTIC_ENABLED": True})
+    base = real_vectors(runtime, titles)
+    t0 = time.perf_counter()
+    orgs = [{"id": f"organization:bench-{i}", "name": f"Institute {i}", "name_key": f"institute {i}",
+             "region": f"R{i % 16}"} for i in range(100)]
+    people = [{"id": f"researcher:bench-{i}", "name": f"Researcher {i}", "name_key": f"researcher {i}",
+               "organization_id": orgs[i % 100]["id"]} for i in range(n_people)]
+    docs: list[dict] = []
+    links: list[dict] = []
+    search_docs: list[SearchDocument] = []
+    profile_text: dict[str, list[str]] = defaultdict(list)
+    profile_title: dict[str, list[str]] = defaultdict(list)
+    with runtime.db.session() as session:
+        session.execute(insert(Organization), orgs)
+        for start in range(0, n_people, 50_000):
+            session.execute(insert(Researcher), people[start:start + 50_000])
+        session.commit()
+    with runtime.db.session() as session:
+        for i in range(n_docs):
+            a, b = rng.randrange(len(sentences)), rng.randrange(len(sentences))
+            title = titles[rng.randrange(len(titles))]
+            text = " ".join(sentences[a][:3] + sentences[b][:3])
+            author = f"researcher:bench-{i % n_people}"
+            doc_id = f"document:bench-{i}"
+            year = 2000 + rng.randrange(25)
+            docs.append({"id": doc_id, "kind": "publication", "title": title, "text": text, "year": year})
+            links.append({"document_id": doc_id, "entity_id": author, "entity_kind": "researcher", "position": 0})
+            search_docs.append(SearchDocument(id=doc_id, kind="publication", title=title, text=text,
+                                              entity_ids=(author,), entity_kinds=("researcher",), year=year))
+            profile_title[author].append(title)
+            profile_text[author].append(text)
+            if len(docs) >= 50_000:
+                session.execute(insert(Document), docs)
+                session.execute(insert(DocumentEntity), links)
+                docs, links = [], []
+        if docs:
+            session.execute(insert(Document), docs)
+            session.execute(insert(DocumentEntity), links)
+        session.commit()
+    print(f"store: {n_docs} documents, {n_people} researchers in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+
+    def everything():
+        yield from search_docs
+        for person, texts in profile_text.items():
+            yield SearchDocument(id=profile_id(person), kind=ENTITY_PROFILE_KIND,
+                                 title=" . ".join(profile_title[person]), text=" \n ".join(texts),
+                                 entity_ids=(person,), entity_kinds=("researcher",))
+
+    t1 = time.perf_counter()
+    runtime.search.rebuild(everything())
+    print(f"index: {time.perf_counter() - t1:.0f} s", file=sys.stderr)
+    store = vector_store(runtime)
+    if store is not None:
+        np_rng = np.random.default_rng(args.seed)
+        matrix = np.empty((n_docs, base.shape[1]), dtype=np.float32)
+        for start in range(0, n_docs, 100_000):
+            stop = min(start + 100_000, n_docs)
+            mix = base[np_rng.integers(len(base), size=stop - start)] + base[np_rng.integers(len(base), size=stop - start)]
+            matrix[start:stop] = mix / np.linalg.norm(mix, axis=1, keepdims=True)
+        ids = [d.id for d in search_docs]
+        store._save(ids, [text_hash(i) for i in ids], matrix)
+        store.reload()
+    del search_docs, profile_text, profile_title
+
+    sample = [queries[rng.randrange(len(queries))] for _ in range(args.queries)]
+    for q in sample[:5]:
+        match(runtime, q, limit=10)
+    match_ms = []
+    for q in sample:
+        started = time.perf_counter()
+        match(runtime, q, limit=10)
+        match_ms.append((time.perf_counter() - started) * 1000)
+    import tantivy
+
+    from matcher.search.local.backend import query_terms
+
+    backend = runtime.search
+    searcher = backend._searcher()
+    schema = backend.schema
+    raw_ms = []
+    for q in sample:
+        started = time.perf_counter()
+        clauses = [(tantivy.Occur.Should, tantivy.Query.term_query(schema, "text", t)) for t in query_terms(q)]
+        searcher.search(tantivy.Query.boolean_query(clauses), 10, count=False)
+        raw_ms.append((time.perf_counter() - started) * 1000)
+    result = {"match_p50_ms": percentile(match_ms, 50), "match_p95_ms": percentile(match_ms, 95),
+              "raw_p50_ms": percentile(raw_ms, 50), "raw_p95_ms": percentile(raw_ms, 95), "docs": n_docs,
+              "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+              "semantic": store is not None}
+    print(f"match() p50 {result['match_p50_ms']} ms p95 {result['match_p95_ms']} ms; raw BM25 top-10 "
+          f"p50 {result['raw_p50_ms']} ms p95 {result['raw_p95_ms']} ms", file=sys.stderr)
+    runtime.close()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
