@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -70,17 +70,68 @@ class _Candidate:
     docs: dict[str, tuple[float, float | None]] = field(default_factory=dict)  # doc id -> (BM25 or 0, cosine)
 
 
+@dataclass
+class _Ranking:
+    """Every candidate entity, scored and ordered, with what the page builder needs to explain them."""
+
+    query: str
+    mentions: tuple[CapabilityMention, ...]
+    query_caps: dict[str, float]
+    semantic: bool
+    ordered: list  # type: ignore[type-arg]  # (score, card, components, matched capabilities, doc ids)
+    started: float
+
+
 def match(runtime: Runtime, text: str, *, kinds: Sequence[str] | None = None, regions: Sequence[str] | None = None,
           capabilities: Sequence[str] | None = None, limit: int = 10, offset: int = 0,
           exclude_entity_ids: Sequence[str] = (), exclude_document_ids: Sequence[str] = (),
           config: ScorerConfig | None = None, explain_page: bool = True) -> MatchResult:
     """Rank entities of `kinds` (default: all target kinds) for a problem described in plain words."""
-    started = time.perf_counter()
     cfg = config or load_config()
+    ranking = _rank(runtime, text, kinds, regions, capabilities, exclude_entity_ids, exclude_document_ids, cfg,
+                    page_size=max(limit, 1))
+    return _result(runtime, ranking, ranking.ordered[offset : offset + limit], len(ranking.ordered), explain_page)
+
+
+def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]], *, per_group: int = 4,
+                 regions: Sequence[str] | None = None, capabilities: Sequence[str] | None = None,
+                 config: ScorerConfig | None = None) -> dict[str, MatchResult]:
+    """The best `per_group` entities of each group of kinds, from one retrieval and one scoring pass.
+
+    The overview page shows partners, equipment and projects at once; ranking them together and
+    splitting afterwards costs one search instead of one per group.
+    """
+    cfg = config or load_config()
+    all_kinds = tuple(dict.fromkeys(k for kinds in groups.values() for k in kinds))
+    ranking = _rank(runtime, text, all_kinds, regions, capabilities, (), (), cfg, page_size=max(per_group, 1))
+    results = {}
+    for name, kinds in groups.items():
+        members = [item for item in ranking.ordered if item[1].kind in kinds]
+        results[name] = _result(runtime, ranking, members[:per_group], len(members), True)
+    return results
+
+
+def _result(runtime: Runtime, ranking: _Ranking, page: list, total: int, explain_page: bool) -> MatchResult:  # type: ignore[type-arg]
+    if not page:
+        return MatchResult(query=ranking.query, matches=(), capabilities=ranking.mentions, total=total,
+                           semantic=ranking.semantic, took_ms=(time.perf_counter() - ranking.started) * 1000)
+    cfg = load_config()
+    with runtime.db.session() as session:
+        if ranking.query_caps and cfg.weights.get("capability", 0.0) == 0.0:
+            page = _page_capabilities(session, runtime, page, ranking.query_caps)
+        matches = tuple(_build_match(session, item, ranking.query, ranking.query_caps, explain_page) for item in page)
+    return MatchResult(query=ranking.query, matches=matches, capabilities=ranking.mentions, total=total,
+                       semantic=ranking.semantic, took_ms=(time.perf_counter() - ranking.started) * 1000)
+
+
+def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Sequence[str] | None,
+          capabilities: Sequence[str] | None, exclude_entity_ids: Sequence[str],
+          exclude_document_ids: Sequence[str], cfg: ScorerConfig, page_size: int) -> _Ranking:
+    started = time.perf_counter()
     query = " ".join((text or "").split())[:MAX_QUERY_CHARS]
     wanted_kinds = tuple(k for k in (kinds or TARGET_KINDS) if k in TARGET_KINDS)
     if not query or not wanted_kinds:
-        return MatchResult(query=query, matches=(), total=0)
+        return _Ranking(query, (), {}, False, [], started)
     mentions = tuple(get_extractor().extract(query))
     query_caps = {s.capability_id: s.weight for s in aggregate_mentions({"text": mentions}) if not s.is_keyphrase}
     caps_filter = tuple(capabilities) if capabilities else None
@@ -133,29 +184,19 @@ def match(runtime: Runtime, text: str, *, kinds: Sequence[str] | None = None, re
         if qv is not None:
             _attach_cosines(runtime, qv, candidates)
         candidates = {i: c for i, c in candidates.items() if c.docs or c.profile is not None}
-        if not candidates:
-            return MatchResult(query=query, matches=(), capabilities=mentions, total=0, semantic=used_semantic,
-                               took_ms=(time.perf_counter() - started) * 1000)
-        cards = entity_cards(session, candidates)
+        cards = entity_cards(session, candidates) if candidates else {}
         if regions:
             wanted_regions = {r.lower() for r in regions}
             cards = {i: c for i, c in cards.items() if (c.region or "").lower() in wanted_regions}
         if not cards:
-            return MatchResult(query=query, matches=(), capabilities=mentions, total=0, semantic=used_semantic,
-                               took_ms=(time.perf_counter() - started) * 1000)
+            return _Ranking(query, mentions, query_caps, used_semantic, [], started)
         relevance, doc_order = _relevance(candidates, cards, cfg, doc_years, used_semantic,
                                           profile_floor=_floor(profile_hits, cfg.retrieval.get("profile_top_k", 200)))
         scored = [(cfg.score(relevance[i]), card, relevance[i], [], doc_order[i]) for i, card in cards.items()]
         scored = _add_context_features(session, runtime, scored, cfg, query_caps, doc_years, regions)
-        scored.sort(key=lambda m: (-m[0], m[1].id))
-        ordered = _diversify(scored, cfg.max_per_group_in_page, page_size=max(limit, 1))
-        page = ordered[offset : offset + limit]
-        if query_caps and cfg.weights.get("capability", 0.0) == 0.0:
-            page = _page_capabilities(session, runtime, page, query_caps)
-        matches = tuple(_build_match(session, item, query, query_caps, explain_page) for item in page)
-    took = (time.perf_counter() - started) * 1000
-    return MatchResult(query=query, matches=matches, capabilities=mentions, total=len(ordered),
-                       semantic=used_semantic, took_ms=took)
+    scored.sort(key=lambda m: (-m[0], m[1].id))
+    ordered = _diversify(scored, cfg.max_per_group_in_page, page_size=page_size)
+    return _Ranking(query, mentions, query_caps, used_semantic, ordered, started)
 
 
 def _floor(hits: Sequence, top_k: int) -> float:  # type: ignore[type-arg]

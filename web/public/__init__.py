@@ -78,13 +78,27 @@ def _kinds(kind: str | None) -> tuple[str, ...] | None:
     return GROUP_KINDS.get(kind, (kind,))
 
 
-def run_search(params: SearchParams, limit: int, offset: int, kinds: tuple[str, ...] | None = None) -> Any:
+def run_overview(params: SearchParams) -> dict[str, Any]:
+    """The best few of every result group, ranked in one pass; an unavailable backend is a 503."""
+    from matcher.search.base import BackendUnavailable
+    from matcher.services.matching import match_groups
+
+    try:
+        return match_groups(runtime(), params.q, GROUP_KINDS, per_group=OVERVIEW_SIZE,
+                            regions=(params.region,) if params.region else None,
+                            capabilities=params.capabilities or None)
+    except BackendUnavailable:
+        current_app.logger.exception("search backend unavailable")
+        abort(503)
+
+
+def run_search(params: SearchParams, limit: int, offset: int) -> Any:
     """One call into the core's matching; an unavailable search backend is a 503, never an empty page."""
     from matcher.search.base import BackendUnavailable
     from matcher.services.matching import match
 
     try:
-        return match(runtime(), params.q, kinds=kinds if kinds is not None else _kinds(params.kind),
+        return match(runtime(), params.q, kinds=_kinds(params.kind),
                      regions=(params.region,) if params.region else None,
                      capabilities=params.capabilities or None, limit=limit, offset=offset)
     except BackendUnavailable:
@@ -106,7 +120,8 @@ def search() -> str | Response:
     groups = []
     if params.kind is None:
         # Overview: the best few of every group at once, each with a link to all of its results.
-        results = [(key, label, run_search(params, OVERVIEW_SIZE, 0, kinds)) for key, label, kinds in GROUPS]
+        by_group = run_overview(params)
+        results = [(key, label, by_group[key]) for key, label, _ in GROUPS]
         for key, label, group_result in results:
             if group_result.matches:
                 groups.append({"key": key, "label": label, "matches": group_result.matches,

@@ -130,8 +130,12 @@ def analyse(text: str) -> list[str]:
 
 
 def query_terms(text: str, limit: int = MAX_QUERY_TERMS) -> list[str]:
-    """Distinct analysed terms in first-seen order; any punctuation is dropped as a separator."""
-    return list(dict.fromkeys(analyse(text)))[:limit]
+    """Distinct analysed terms in first-seen order, stop words dropped (a problem "in" a tray must not
+    match every text containing "in"); a query of stop words alone keeps them. Punctuation separates."""
+    if not text:
+        return []
+    content = list(dict.fromkeys(_SHINGLE_ANALYSER.analyze(text)))
+    return (content or list(dict.fromkeys(analyse(text))))[:limit]
 
 
 def to_tantivy_document(doc: SearchDocument) -> tantivy.Document:

@@ -1,0 +1,121 @@
+"""match() end to end on a store built by the real importer."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import update
+
+from matcher.models import DocumentEntity, Researcher
+from matcher.services.indexing import index_entities, rebuild_index
+from matcher.services.matching import match, match_groups
+
+PROBLEM = "porosity in laser-welded aluminium battery trays"
+
+
+def test_the_right_researchers_come_first_with_evidence(runtime, store) -> None:  # type: ignore[no-untyped-def]
+    result = match(runtime, PROBLEM, kinds=["researcher"], limit=10)
+    ids = [m.entity_id for m in result.matches]
+    welders = set(store.welders_lab) | {store.lone_welder}
+    assert ids and ids[0] in welders
+    assert store.coater not in ids[:7] and store.machinist not in ids[:7]
+    top = result.matches[0]
+    assert top.evidence, "a match must carry the sentences that made it"
+    evidence = top.evidence[0]
+    marked = [evidence.text[a:b].lower() for a, b in evidence.highlights]
+    assert any(word.startswith(("poros", "laser", "weld", "alumin")) for word in marked)
+    assert {"profile", "lexical", "capability", "region"} <= set(top.components)
+    assert result.capabilities, "the problem's capabilities are reported"
+
+
+def test_one_lab_does_not_fill_the_first_page(runtime, store) -> None:  # type: ignore[no-untyped-def]
+    ids = [m.entity_id for m in match(runtime, PROBLEM, kinds=["researcher"], limit=10).matches]
+    big_lab_positions = [i for i, e in enumerate(ids) if e in store.welders_lab]
+    # At most two of the big group before the other relevant group gets its turn.
+    assert ids.index(store.lone_welder) < big_lab_positions[2]
+
+
+def test_kind_and_region_filters(runtime, store) -> None:  # type: ignore[no-untyped-def]
+    labs = match(runtime, PROBLEM, kinds=["lab"])
+    assert labs.matches and {m.entity_kind for m in labs.matches} == {"lab"}
+    texas = match(runtime, PROBLEM, kinds=["researcher"], regions=["TX"])
+    assert [m.entity_id for m in texas.matches] == [store.lone_welder]
+
+
+def test_groups_rank_once_and_split_by_kind(runtime, store) -> None:  # type: ignore[no-untyped-def]
+    groups = match_groups(runtime, PROBLEM, {"people": ("researcher",), "labs": ("lab",)}, per_group=2)
+    assert {m.entity_kind for m in groups["people"].matches} == {"researcher"}
+    assert {m.entity_kind for m in groups["labs"].matches} == {"lab"}
+    assert groups["people"].total >= len(groups["people"].matches) == 2
+
+
+def test_an_excluded_publication_no_longer_counts(runtime, store) -> None:  # type: ignore[no-untyped-def]
+    assert store.lone_welder in [m.entity_id for m in match(runtime, PROBLEM, kinds=["researcher"]).matches]
+    with runtime.db.session() as session:
+        session.execute(update(DocumentEntity).where(DocumentEntity.entity_id == store.lone_welder)
+                        .values(excluded=True))
+    index_entities(runtime, [store.lone_welder])
+    ids = [m.entity_id for m in match(runtime, PROBLEM, kinds=["researcher"], limit=50).matches]
+    assert store.lone_welder not in ids
+
+
+def test_removed_capability_is_not_claimed_for_the_researcher(runtime, store) -> None:  # type: ignore[no-untyped-def]
+    before = next(m for m in match(runtime, PROBLEM, kinds=["researcher"], limit=50).matches
+                  if m.entity_id == store.lone_welder)
+    assert before.capabilities
+    removed = [c for c in before.capabilities]
+    from matcher.capabilities.taxonomy import get_taxonomy
+
+    ids = [c.id for c in get_taxonomy() if c.label in removed]
+    with runtime.db.session() as session:
+        session.execute(update(Researcher).where(Researcher.id == store.lone_welder)
+                        .values(removed_capabilities=ids))
+    after = next(m for m in match(runtime, PROBLEM, kinds=["researcher"], limit=50).matches
+                 if m.entity_id == store.lone_welder)
+    assert not set(after.capabilities) & set(removed)
+    assert after.components["capability"] == 0.0
+
+
+def test_without_the_encoder_ranking_is_lexical_and_says_so(runtime, store, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+    import matcher.services.matching as matching
+
+    monkey_warned = matching._warned_lexical
+    matching._warned_lexical = False
+    try:
+        with caplog.at_level(logging.WARNING, logger="matcher.services.matching"):
+            result = match(runtime, PROBLEM)
+    finally:
+        matching._warned_lexical = monkey_warned
+    assert result.semantic is False and result.matches
+    assert "lexical" in caplog.text
+
+
+def test_rebuild_from_sql_gives_the_same_results(runtime, store) -> None:  # type: ignore[no-untyped-def]
+    before = [(m.entity_id, m.score) for m in match(runtime, PROBLEM, limit=20).matches]
+    runtime.search.clear()
+    assert match(runtime, PROBLEM).matches == ()
+    rebuild_index(runtime)
+    after = [(m.entity_id, m.score) for m in match(runtime, PROBLEM, limit=20).matches]
+    assert after == before
+
+
+def test_hostile_query_text_is_only_data(runtime, store) -> None:  # type: ignore[no-untyped-def]
+    for text in ['title:x OR 1=1 --', '" AND ( ] \\\\', "*", "kind:equipment"]:
+        result = match(runtime, text)
+        assert result.query == " ".join(text.split())
+
+
+def test_semantic_path_uses_stored_vectors(app_config, store, runtime) -> None:  # type: ignore[no-untyped-def]
+    from matcher.runtime import Runtime
+
+    semantic = Runtime({**app_config, "SEMANTIC_ENABLED": True})
+    if semantic.encoder is None:
+        pytest.skip("sentence encoder not installed")
+    try:
+        rebuild_index(semantic)  # encodes the nine documents
+        result = match(semantic, "keyhole defects when joining light metal battery housings", kinds=["researcher"])
+        assert result.semantic is True
+        assert result.matches[0].entity_id in set(store.welders_lab) | {store.lone_welder}
+        assert "semantic" in result.matches[0].components
+    finally:
+        semantic.close()
