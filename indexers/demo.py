@@ -47,11 +47,14 @@ def load_demo(runtime: Runtime, progress: bool = False, demo_dir: Path = DEMO_DI
             if bar:
                 bar.close()
     bar = _progress_bar("demo: index", progress)
+    encode_bar = _progress_bar("demo: encode new texts", progress)
     try:
-        indexed = rebuild_index(runtime, progress=(lambda done, total: bar.update_to(done, total)) if bar else None)
+        indexed = rebuild_index(runtime, progress=bar.update_to if bar else None,
+                                encode_progress=encode_bar.update_to if encode_bar else None)
     finally:
-        if bar:
-            bar.close()
+        for b in (bar, encode_bar):
+            if b:
+                b.close()
     summary: dict[str, Any] = {r.kind: r.loaded for r in reports}
     summary["rejected"] = sum(r.rejected for r in reports)
     summary["indexed"] = indexed

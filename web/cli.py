@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -80,13 +81,19 @@ def index_rebuild() -> None:
     """Rebuild the search index (and document vectors) from SQL alone."""
     from matcher.services.indexing import rebuild_index
 
-    with tqdm(desc="indexing", unit=" docs", file=sys.stderr, disable=None) as bar:
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
-        count = rebuild_index(runtime(), progress=progress)
+    with tqdm(desc="encoding", unit=" docs", file=sys.stderr, disable=None) as encode_bar, \
+            tqdm(desc="indexing", unit=" docs", file=sys.stderr, disable=None) as bar:
+        count = rebuild_index(runtime(), progress=_follow(bar), encode_progress=_follow(encode_bar))
     click.echo(f"indexed {count} documents")
+
+
+def _follow(bar: tqdm) -> Callable[[int, int], None]:  # type: ignore[type-arg]
+    """A progress callback that moves a tqdm bar to (done, total)."""
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    return update
 
 
 demo_cli = AppGroup("demo", help="The bundled demo data.")

@@ -226,14 +226,19 @@ def _attach_vectors(runtime: Runtime, docs: list[SearchDocument], progress: Prog
         store.write(entries, replace=replace)
 
 
-def rebuild_index(runtime: Runtime, progress: Progress | None = None) -> int:
-    """Recreate the search index and vectors from SQL alone; returns the number of documents indexed."""
+def rebuild_index(runtime: Runtime, progress: Progress | None = None,
+                  encode_progress: Progress | None = None) -> int:
+    """Recreate the search index and vectors from SQL alone; returns the number of documents indexed.
+
+    `encode_progress(done, total)` follows the sentence encoder over the documents whose text has no
+    stored or shipped vector yet (the slow part of a first rebuild).
+    """
     with runtime.db.session() as session:
         docs = list(_search_documents(session))
     total = len(docs)
     if progress:
         progress(0, total)
-    _attach_vectors(runtime, docs, replace=True)
+    _attach_vectors(runtime, docs, progress=encode_progress, replace=True)
     count = runtime.search.rebuild(docs)
     if progress:
         progress(total, total)

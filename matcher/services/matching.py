@@ -140,7 +140,10 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
 
     doc_filter = Filter(kinds=DOCUMENT_KINDS, entity_kinds=wanted_kinds, capabilities=caps_filter,
                         exclude_ids=tuple(sorted(excluded_docs)) or None)
-    hits = runtime.search.search(query, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200))
+    qv, used_semantic = _query_vector(runtime, query)
+    # Engines with vector search (Elasticsearch) add a kNN clause to the same request; tantivy ignores it.
+    hits = runtime.search.search(query, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200),
+                                 vector=qv.tolist() if qv is not None else None)
     profile_kinds = tuple(k for k in wanted_kinds if k in PROFILED_ENTITY_KINDS)
     profile_hits = []
     if profile_kinds:
@@ -164,7 +167,6 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
             c = candidate(entity_id)
             if c is not None:
                 c.docs[h.id] = (h.score, None)
-    qv, used_semantic = _query_vector(runtime, query)
     with runtime.db.session() as session:
         if qv is not None:
             nearest = _nearest_documents(runtime, qv, cfg, excluded_docs)
