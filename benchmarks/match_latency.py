@@ -34,7 +34,7 @@ from matcher.services.indexing import vector_store  # noqa: E402
 from matcher.services.matching import match  # noqa: E402
 from matcher.types import ENTITY_PROFILE_KIND, SearchDocument, profile_id  # noqa: E402
 
-DATA = Path(os.environ.get("SHARED_DATA", "/work/shared/data/eval/sbir-firms"))
+DATA = Path(os.environ.get("SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data" / "eval" / "sbir-firms"))
 CACHE = Path.home() / ".cache" / "innobridge" / f"eval-{DATA.name}.npz"
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
