@@ -56,14 +56,16 @@ def entity_cards(session: Session, ids: Iterable[str]) -> dict[str, EntityCard]:
     cards: dict[str, EntityCard] = {}
     org = aliased(Organization)
     for chunk in _chunks(by_kind.get("researcher", [])):
+        # Plain columns, not ORM objects: this runs for every candidate of every search.
         rows = session.execute(
-            select(Researcher, org.name, org.region).outerjoin(org, Researcher.organization_id == org.id)
-            .where(Researcher.id.in_(chunk))
+            select(Researcher.id, Researcher.name, Researcher.lab_id, Researcher.organization_id,
+                   Researcher.recency_half_life, Researcher.added_capabilities, Researcher.removed_capabilities,
+                   org.name, org.region)
+            .outerjoin(org, Researcher.organization_id == org.id).where(Researcher.id.in_(chunk))
         )
-        for r, org_name, region in rows:
-            cards[r.id] = EntityCard(r.id, "researcher", r.name, org_name, region,
-                                     r.lab_id or r.organization_id or r.id, None, r.recency_half_life,
-                                     tuple(r.added_capabilities or ()), tuple(r.removed_capabilities or ()))
+        for rid, name, lab_id, org_id, half_life, added, removed, org_name, region in rows:
+            cards[rid] = EntityCard(rid, "researcher", name, org_name, region, lab_id or org_id or rid, None,
+                                    half_life, tuple(added or ()), tuple(removed or ()))
     for chunk in _chunks(by_kind.get("lab", [])):
         for lab, org_name, region in session.execute(
             select(Lab, org.name, org.region).outerjoin(org, Lab.organization_id == org.id).where(Lab.id.in_(chunk))

@@ -23,12 +23,13 @@ from sqlalchemy.orm import Session
 
 from matcher.capabilities.extractor import aggregate_mentions, get_extractor
 from matcher.capabilities.taxonomy import get_taxonomy
-from matcher.models import Document, DocumentEntity
+from matcher.models import Document
 from matcher.ranking import evidence as explain
 from matcher.ranking.features import capability_overlap, rarity_weights, recency_feature, z_scores
 from matcher.ranking.pooling import decayed_top_k, recency_weight
 from matcher.ranking.scorer import ScorerConfig, load_config
 from matcher.repositories import (
+    DocText,
     EntityCard,
     capabilities_of,
     capability_document_frequency,
@@ -55,8 +56,6 @@ log = logging.getLogger(__name__)
 TARGET_KINDS = ("researcher", "lab", "organization", "equipment", "project")
 MAX_QUERY_CHARS = 5000
 EVIDENCE_PER_MATCH = 3
-#: Documents of one candidate entity looked at for pooling (its newest/linked first); bounds SQL at scale.
-MAX_DOCS_PER_ENTITY = 50
 AVAILABLE = ("available", "operational", "active", "in service", "ok", "open")
 UNAVAILABLE = ("retired", "unavailable", "out of service", "broken", "decommissioned", "disposed")
 _warned_lexical = False
@@ -119,7 +118,9 @@ def _result(runtime: Runtime, ranking: _Ranking, page: list, total: int, explain
     with runtime.db.session() as session:
         if ranking.query_caps and cfg.weights.get("capability", 0.0) == 0.0:
             page = _page_capabilities(session, runtime, page, ranking.query_caps)
-        matches = tuple(_build_match(session, item, ranking.query, ranking.query_caps, explain_page) for item in page)
+        texts = document_texts(session, [d for item in page for d in item[4][:EVIDENCE_PER_MATCH]]) \
+            if explain_page else {}
+        matches = tuple(_build_match(item, ranking.query, texts, explain_page) for item in page)
     return MatchResult(query=ranking.query, matches=matches, capabilities=ranking.mentions, total=total,
                        semantic=ranking.semantic, took_ms=(time.perf_counter() - ranking.started) * 1000)
 
@@ -235,29 +236,22 @@ def _nearest_documents(runtime: Runtime, qv: np.ndarray, cfg: ScorerConfig, excl
 
 def _fill_entity_documents(session: Session, candidates: dict[str, _Candidate],
                            excluded: set[str]) -> dict[str, int | None]:
-    """Every counted document of each candidate (one indexed query per chunk), and their years."""
-    years: dict[str, int | None] = {}
-    ids = [i for i in candidates if entity_kind(i) in PROFILED_ENTITY_KINDS]
-    for start in range(0, len(ids), 500):
-        rows = session.execute(
-            select(DocumentEntity.entity_id, DocumentEntity.document_id, Document.year)
-            .join(Document, Document.id == DocumentEntity.document_id)
-            .where(DocumentEntity.entity_id.in_(ids[start:start + 500]), DocumentEntity.excluded.is_(False))
-        )
-        per_entity: dict[str, int] = defaultdict(int)
-        for entity_id, doc_id, year in rows:
-            years[doc_id] = year
-            if doc_id in excluded or per_entity[entity_id] >= MAX_DOCS_PER_ENTITY:
-                continue
-            per_entity[entity_id] += 1
-            candidates[entity_id].docs.setdefault(doc_id, (0.0, None))
+    """Years of the retrieved documents; equipment and projects are their own single document.
+
+    Only retrieved documents (lexical hits and nearest vectors) are pooled: rescoring every other
+    document of every candidate measured +0.004 nDCG@10 for several SQL round trips per query.
+    """
     for entity_id, c in candidates.items():
         if entity_kind(entity_id) in ("equipment", "project"):
             c.docs.setdefault(entity_id, (0.0, None))
             c.profile = None
-    for c in candidates.values():
         for doc_id in [d for d in c.docs if d in excluded]:
             del c.docs[doc_id]
+    doc_ids = sorted({d for c in candidates.values() for d in c.docs if entity_kind(d) == "document"})
+    years: dict[str, int | None] = {}
+    for start in range(0, len(doc_ids), 500):
+        years.update(session.execute(select(Document.id, Document.year)
+                                     .where(Document.id.in_(doc_ids[start:start + 500]))).all())
     return years
 
 
@@ -409,7 +403,7 @@ def _diversify(scored: list, max_per_group: int, page_size: int) -> list:  # typ
     return ordered
 
 
-def _build_match(session, item: tuple, query: str, query_caps: dict[str, float], with_evidence: bool) -> Match:  # type: ignore[no-untyped-def,type-arg]
+def _build_match(item: tuple, query: str, texts: Mapping[str, DocText], with_evidence: bool) -> Match:  # type: ignore[type-arg]
     score, card, components, matched, doc_ids = item
     taxonomy = get_taxonomy()
     labels = tuple(taxonomy[c].label if c in taxonomy else c for c in matched)
@@ -417,7 +411,6 @@ def _build_match(session, item: tuple, query: str, query_caps: dict[str, float],
     if with_evidence:
         stems = explain.query_stems(query)
         cap_terms = [label for label in labels]
-        texts = document_texts(session, doc_ids[:EVIDENCE_PER_MATCH])
         items = []
         for doc_id in doc_ids[:EVIDENCE_PER_MATCH]:
             doc = texts.get(doc_id)
