@@ -52,6 +52,8 @@ class BaseConfig:
         self.RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED: bool = _bool("RATELIMIT_ENABLED", True)
         self.SEMANTIC_ENABLED: bool = _bool("SEMANTIC_ENABLED", True)
+        # Search result pages are reused this many seconds per worker (0 turns the cache off).
+        self.SEARCH_CACHE_SECONDS: int = _int("SEARCH_CACHE_SECONDS", 60)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE: bool = _bool("SESSION_COOKIE_SECURE", False)
@@ -82,6 +84,7 @@ class TestConfig(BaseConfig):
         self.SECRET_KEY = self.SECRET_KEY or "test-secret-key"
         self.RATELIMIT_ENABLED = False
         self.MAIL_PROVIDER = "memory"
+        self.SEARCH_CACHE_SECONDS = 0
 
 
 class ProdConfig(BaseConfig):

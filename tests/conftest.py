@@ -67,6 +67,7 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         "PUBLIC_BASE_URL": "http://localhost",
         # Tests that exercise semantic ranking turn the encoder on themselves; most need no model.
         "SEMANTIC_ENABLED": False,
+        "SEARCH_CACHE_SECONDS": 0,
     }
 
 

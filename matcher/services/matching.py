@@ -77,7 +77,7 @@ class _Ranking:
     mentions: tuple[CapabilityMention, ...]
     query_caps: dict[str, float]
     semantic: bool
-    ordered: list  # type: ignore[type-arg]  # (score, card, components, matched capabilities, doc ids)
+    scored: list  # type: ignore[type-arg]  # best first: (score, card, components, matched capabilities, doc ids)
     started: float
 
 
@@ -87,9 +87,9 @@ def match(runtime: Runtime, text: str, *, kinds: Sequence[str] | None = None, re
           config: ScorerConfig | None = None, explain_page: bool = True) -> MatchResult:
     """Rank entities of `kinds` (default: all target kinds) for a problem described in plain words."""
     cfg = config or load_config()
-    ranking = _rank(runtime, text, kinds, regions, capabilities, exclude_entity_ids, exclude_document_ids, cfg,
-                    page_size=max(limit, 1))
-    return _result(runtime, ranking, ranking.ordered[offset : offset + limit], len(ranking.ordered), explain_page)
+    ranking = _rank(runtime, text, kinds, regions, capabilities, exclude_entity_ids, exclude_document_ids, cfg)
+    ordered = _diversify(ranking.scored, cfg.max_per_group_in_page, page_size=max(limit, 1), needed=offset + limit)
+    return _result(runtime, ranking, ordered[offset : offset + limit], len(ranking.scored), explain_page)
 
 
 def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]], *, per_group: int = 4,
@@ -102,11 +102,12 @@ def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]
     """
     cfg = config or load_config()
     all_kinds = tuple(dict.fromkeys(k for kinds in groups.values() for k in kinds))
-    ranking = _rank(runtime, text, all_kinds, regions, capabilities, (), (), cfg, page_size=max(per_group, 1))
+    ranking = _rank(runtime, text, all_kinds, regions, capabilities, (), (), cfg)
     results = {}
     for name, kinds in groups.items():
-        members = [item for item in ranking.ordered if item[1].kind in kinds]
-        results[name] = _result(runtime, ranking, members[:per_group], len(members), True)
+        members = [item for item in ranking.scored if item[1].kind in kinds]
+        page = _diversify(members, cfg.max_per_group_in_page, page_size=max(per_group, 1), needed=per_group)
+        results[name] = _result(runtime, ranking, page[:per_group], len(members), True)
     return results
 
 
@@ -127,7 +128,7 @@ def _result(runtime: Runtime, ranking: _Ranking, page: list, total: int, explain
 
 def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Sequence[str] | None,
           capabilities: Sequence[str] | None, exclude_entity_ids: Sequence[str],
-          exclude_document_ids: Sequence[str], cfg: ScorerConfig, page_size: int) -> _Ranking:
+          exclude_document_ids: Sequence[str], cfg: ScorerConfig) -> _Ranking:
     started = time.perf_counter()
     query = " ".join((text or "").split())[:MAX_QUERY_CHARS]
     wanted_kinds = tuple(k for k in (kinds or TARGET_KINDS) if k in TARGET_KINDS)
@@ -198,8 +199,7 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
         scored = [(cfg.score(relevance[i]), card, relevance[i], [], doc_order[i]) for i, card in cards.items()]
         scored = _add_context_features(session, runtime, scored, cfg, query_caps, doc_years, regions)
     scored.sort(key=lambda m: (-m[0], m[1].id))
-    ordered = _diversify(scored, cfg.max_per_group_in_page, page_size=page_size)
-    return _Ranking(query, mentions, query_caps, used_semantic, ordered, started)
+    return _Ranking(query, mentions, query_caps, used_semantic, scored, started)
 
 
 def _floor(hits: Sequence, top_k: int) -> float:  # type: ignore[type-arg]
@@ -382,16 +382,22 @@ def _availability(card: EntityCard) -> float:
     return 0.5
 
 
-def _diversify(scored: list, max_per_group: int, page_size: int) -> list:  # type: ignore[type-arg]
-    """Within each page, at most `max_per_group` results from one lab or organisation; the rest move down."""
+def _diversify(scored: list, max_per_group: int, page_size: int, needed: int) -> list:  # type: ignore[type-arg]
+    """Within each page, at most `max_per_group` results from one lab or organisation; the rest move down.
+
+    Only the first `needed` positions are arranged (what will be shown); the tail keeps score order.
+    """
     remaining = list(scored)
     ordered: list = []  # type: ignore[type-arg]
-    while remaining:
+    while remaining and len(ordered) < needed:
         counts: dict[str, int] = defaultdict(int)
         page, deferred = [], []
-        for item in remaining:
+        for position, item in enumerate(remaining):
+            if len(page) >= page_size:
+                deferred.extend(remaining[position:])
+                break
             group = f"{item[1].kind}:{item[1].group}"
-            if len(page) < page_size and counts[group] < max_per_group:
+            if counts[group] < max_per_group:
                 counts[group] += 1
                 page.append(item)
             else:
@@ -400,7 +406,7 @@ def _diversify(scored: list, max_per_group: int, page_size: int) -> list:  # typ
             page, deferred = deferred[:page_size], deferred[page_size:]
         ordered.extend(page)
         remaining = deferred
-    return ordered
+    return ordered + remaining
 
 
 def _build_match(item: tuple, query: str, texts: Mapping[str, DocText], with_evidence: bool) -> Match:  # type: ignore[type-arg]

@@ -151,3 +151,20 @@ def test_introduction_for_someone_elses_problem_is_refused(client, world) -> Non
     hidden = client.post("/introductions", data={"entity_id": world.researcher_id,
                                                  "problem_id": world.problems["private"], "csrf_token": token})
     assert hidden.status_code == 404
+
+
+def test_result_cache_reuses_within_ttl_and_expires() -> None:
+    from web.public.result_cache import ResultCache
+
+    calls: list[int] = []
+    cache = ResultCache(max_entries=2, ttl=60)
+    compute = lambda: calls.append(1) or len(calls)  # noqa: E731
+    assert cache.get_or_compute("a", compute) == 1
+    assert cache.get_or_compute("a", compute) == 1  # reused
+    cache.get_or_compute("b", compute)
+    cache.get_or_compute("c", compute)  # evicts "a", the least recently used
+    assert cache.get_or_compute("a", compute) == 4
+    off = ResultCache(ttl=0)
+    off.get_or_compute("x", compute)
+    off.get_or_compute("x", compute)
+    assert len(calls) == 6

@@ -16,6 +16,7 @@ from web.security import limiter, roles_required
 from . import errors
 from .forms import IntroductionForm, ProblemForm
 from .highlight import highlight
+from .result_cache import ResultCache
 
 bp = Blueprint("public", __name__)
 
@@ -78,15 +79,21 @@ def _kinds(kind: str | None) -> tuple[str, ...] | None:
     return GROUP_KINDS.get(kind, (kind,))
 
 
+def _cache(app: Flask) -> ResultCache:
+    return app.extensions["search_results"]
+
+
 def run_overview(params: SearchParams) -> dict[str, Any]:
     """The best few of every result group, ranked in one pass; an unavailable backend is a 503."""
     from matcher.search.base import BackendUnavailable
     from matcher.services.matching import match_groups
 
     try:
-        return match_groups(runtime(), params.q, GROUP_KINDS, per_group=OVERVIEW_SIZE,
-                            regions=(params.region,) if params.region else None,
-                            capabilities=params.capabilities or None)
+        return _cache(current_app).get_or_compute(
+            ("overview", params.q, params.region, params.capabilities),
+            lambda: match_groups(runtime(), params.q, GROUP_KINDS, per_group=OVERVIEW_SIZE,
+                                 regions=(params.region,) if params.region else None,
+                                 capabilities=params.capabilities or None))
     except BackendUnavailable:
         current_app.logger.exception("search backend unavailable")
         abort(503)
@@ -98,9 +105,11 @@ def run_search(params: SearchParams, limit: int, offset: int) -> Any:
     from matcher.services.matching import match
 
     try:
-        return match(runtime(), params.q, kinds=_kinds(params.kind),
-                     regions=(params.region,) if params.region else None,
-                     capabilities=params.capabilities or None, limit=limit, offset=offset)
+        return _cache(current_app).get_or_compute(
+            ("page", params.q, params.kind, params.region, params.capabilities, limit, offset),
+            lambda: match(runtime(), params.q, kinds=_kinds(params.kind),
+                          regions=(params.region,) if params.region else None,
+                          capabilities=params.capabilities or None, limit=limit, offset=offset))
     except BackendUnavailable:
         current_app.logger.exception("search backend unavailable")
         abort(503)
@@ -240,6 +249,7 @@ def notify_coordinators(intro: problems.IntroductionView, message: str) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["search_results"] = ResultCache(ttl=float(app.config.get("SEARCH_CACHE_SECONDS", 60)))
     app.register_blueprint(bp)
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.globals["KIND_LABELS"] = KIND_LABELS
