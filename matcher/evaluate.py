@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -59,11 +60,32 @@ def read_qrels(path: Path) -> dict[str, dict[str, float]]:
     return qrels
 
 
-def evaluate(dataset_dir: Path, scores_out: Path | None = None, work_dir: Path | None = None,
-             semantic: bool = True, limit_queries: int | None = None, verbose: bool = True) -> dict[str, float]:
-    """Load, rank and score one data set; returns the metrics."""
+def open_eval_store(dataset_dir: Path, base: Path, semantic: bool = True) -> tuple[Runtime, Any]:
+    """A fresh store and index in `base`, filled with the data set through the real importer."""
     from indexers.datasets import load_dataset
     from matcher.services.indexing import rebuild_index
+
+    url = f"sqlite:///{base / 'eval.db'}"
+    migrate.upgrade(url)
+    cache_dir = Path(os.environ.get("INNOBRIDGE_CACHE_DIR", Path.home() / ".cache" / "innobridge"))
+    settings = {"DATABASE_URL": url, "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "local"),
+                "INDEX_DIR": str(base / "index"), "SEMANTIC_ENABLED": semantic,
+                "ELASTICSEARCH_URL": os.environ.get("ELASTICSEARCH_URL"),
+                "ELASTICSEARCH_INDEX": f"innobridge-eval-{os.getpid()}",
+                "VECTOR_CACHE": str(cache_dir / f"eval-{dataset_dir.name}.npz")}
+    runtime = Runtime(settings)
+    loaded = load_dataset(runtime, dataset_dir)
+    for message in loaded.rejected:
+        print(message, file=sys.stderr)
+    rebuild_index(runtime)
+    _save_vector_cache(runtime, Path(settings["VECTOR_CACHE"]))
+    return runtime, loaded
+
+
+def score_queries(runtime: Runtime, loaded: Any, dataset_dir: Path, config: Any = None,
+                  scores_out: Path | None = None, limit_queries: int | None = None,
+                  verbose: bool = False) -> dict[str, float]:
+    """Rank every query with match() and compute the metrics; `config` overrides the scorer weights."""
     from matcher.services.matching import match
 
     meta = json.loads((dataset_dir / "dataset.json").read_text(encoding="utf-8"))
@@ -72,66 +94,63 @@ def evaluate(dataset_dir: Path, scores_out: Path | None = None, work_dir: Path |
     queries = [json.loads(line) for line in (dataset_dir / "queries.jsonl").open(encoding="utf-8") if line.strip()]
     if limit_queries:
         queries = queries[:limit_queries]
-    with tempfile.TemporaryDirectory(prefix="innobridge-eval-") as tmp:
-        base = work_dir or Path(tmp)
-        url = f"sqlite:///{base / 'eval.db'}"
-        migrate.upgrade(url)
-        cache_dir = Path(os.environ.get("INNOBRIDGE_CACHE_DIR", Path.home() / ".cache" / "innobridge"))
-        settings = {"DATABASE_URL": url, "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "local"),
-                    "INDEX_DIR": str(base / "index"), "SEMANTIC_ENABLED": semantic,
-                    "ELASTICSEARCH_URL": os.environ.get("ELASTICSEARCH_URL"),
-                    "ELASTICSEARCH_INDEX": f"innobridge-eval-{os.getpid()}",
-                    "VECTOR_CACHE": str(cache_dir / f"eval-{dataset_dir.name}.npz")}
-        runtime = Runtime(settings)
-        t0 = time.perf_counter()
-        loaded = load_dataset(runtime, dataset_dir)
-        for message in loaded.rejected:
-            print(message, file=sys.stderr)
-        rebuild_index(runtime)
-        _save_vector_cache(runtime, Path(settings["VECTOR_CACHE"]))
-        if verbose:
-            print(f"loaded {len(loaded.entity_ids)} entities, {len(loaded.document_ids)} documents "
-                  f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-        back = loaded.dataset_entity
-        totals = {"ndcg@10": 0.0, "recall@10": 0.0, "mrr": 0.0}
-        latencies: list[float] = []
-        out = scores_out.open("w", encoding="utf-8") if scores_out else None
+    back = loaded.dataset_entity
+    totals = {"ndcg@10": 0.0, "recall@10": 0.0, "mrr": 0.0}
+    latencies: list[float] = []
+    out = scores_out.open("w", encoding="utf-8") if scores_out else None
+    if out:
+        out.write("query_id\tentity_id\tscore\n")
+    judged_queries = 0
+    semantic = False
+    for n, q in enumerate(queries, start=1):
+        text = " ".join(p for p in (q.get("title"), q.get("text")) if p)
+        own_doc = loaded.document_ids.get(str(q["id"]))
+        started = time.perf_counter()
+        result = match(runtime, text, limit=RANK_DEPTH, exclude_document_ids=[own_doc] if own_doc else [],
+                       explain_page=False, config=config)
+        latencies.append((time.perf_counter() - started) * 1000)
+        semantic = semantic or result.semantic
+        ranked = [back[m.entity_id] for m in result.matches if m.entity_id in back]
+        judged = qrels.get(str(q["id"]), {})
         if out:
-            out.write("query_id\tentity_id\tscore\n")
-        judged_queries = 0
-        for n, q in enumerate(queries, start=1):
-            text = " ".join(p for p in (q.get("title"), q.get("text")) if p)
-            own_doc = loaded.document_ids.get(str(q["id"]))
-            started = time.perf_counter()
-            result = match(runtime, text, limit=RANK_DEPTH, exclude_document_ids=[own_doc] if own_doc else [],
-                           explain_page=False)
-            latencies.append((time.perf_counter() - started) * 1000)
-            ranked = [back[m.entity_id] for m in result.matches if m.entity_id in back]
-            judged = qrels.get(str(q["id"]), {})
-            if out:
-                scores = {back[m.entity_id]: m.score for m in result.matches if m.entity_id in back}
-                for entity in judged:
-                    out.write(f"{q['id']}\t{entity}\t{scores.get(entity, 0.0):.6f}\n")
-            if not judged:
-                continue
-            judged_queries += 1
-            relevant = {e for e, r in judged.items() if r >= relevant_min}
-            totals["ndcg@10"] += ndcg_at(ranked, judged)
-            totals["recall@10"] += recall_at(ranked, relevant)
-            totals["mrr"] += reciprocal_rank(ranked, relevant)
-            if verbose and n % 100 == 0:
-                print(f"{n}/{len(queries)} queries, nDCG@10 so far {totals['ndcg@10'] / judged_queries:.4f}",
-                      file=sys.stderr)
-        if out:
-            out.close()
-        runtime.close()
+            scores = {back[m.entity_id]: m.score for m in result.matches if m.entity_id in back}
+            for entity in judged:
+                out.write(f"{q['id']}\t{entity}\t{scores.get(entity, 0.0):.6f}\n")
+        if not judged:
+            continue
+        judged_queries += 1
+        relevant = {e for e, r in judged.items() if r >= relevant_min}
+        totals["ndcg@10"] += ndcg_at(ranked, judged)
+        totals["recall@10"] += recall_at(ranked, relevant)
+        totals["mrr"] += reciprocal_rank(ranked, relevant)
+        if verbose and n % 100 == 0:
+            print(f"{n}/{len(queries)} queries, nDCG@10 so far {totals['ndcg@10'] / judged_queries:.4f}",
+                  file=sys.stderr)
+    if out:
+        out.close()
     count = max(judged_queries, 1)
-    metrics = {k: round(v / count, 4) for k, v in totals.items()}
+    metrics: dict[str, Any] = {k: round(v / count, 4) for k, v in totals.items()}
     metrics["queries"] = judged_queries
     metrics["p50_ms"] = round(float(np.percentile(latencies, 50)), 2) if latencies else 0.0
     metrics["p95_ms"] = round(float(np.percentile(latencies, 95)), 2) if latencies else 0.0
-    metrics["semantic"] = bool(runtime.encoder is not None) if semantic else False
+    metrics["semantic"] = semantic
     return metrics
+
+
+def evaluate(dataset_dir: Path, scores_out: Path | None = None, work_dir: Path | None = None,
+             semantic: bool = True, limit_queries: int | None = None, verbose: bool = True) -> dict[str, Any]:
+    """Load, rank and score one data set; returns the metrics."""
+    with tempfile.TemporaryDirectory(prefix="innobridge-eval-") as tmp:
+        t0 = time.perf_counter()
+        runtime, loaded = open_eval_store(dataset_dir, work_dir or Path(tmp), semantic)
+        if verbose:
+            print(f"loaded {len(loaded.entity_ids)} entities, {len(loaded.document_ids)} documents "
+                  f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        try:
+            return score_queries(runtime, loaded, dataset_dir, scores_out=scores_out, limit_queries=limit_queries,
+                                 verbose=verbose)
+        finally:
+            runtime.close()
 
 
 def _save_vector_cache(runtime: Runtime, path: Path) -> None:

@@ -1,0 +1,62 @@
+"""Ablation of the ranking on an evaluation set: which component moves which metric.
+
+Loads the set once (through the real importer, like `python -m matcher.evaluate`), then scores every
+query under variants of matcher/ranking/weights.json with one component switched off or changed.
+Usage: .venv/bin/python benchmarks/ranking_ablation.py ../shared/data/eval/sbir-firms [--limit-queries N]
+Prints one row per variant and, last, one JSON object with all of them.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from matcher.evaluate import open_eval_store, score_queries  # noqa: E402
+from matcher.ranking.scorer import load_config  # noqa: E402
+
+
+def variants(base):  # type: ignore[no-untyped-def]
+    """(name, config) pairs: the default, then one change each."""
+    def with_weights(**changes: float):  # type: ignore[no-untyped-def]
+        return dataclasses.replace(base, weights={**base.weights, **changes})
+
+    yield "default", base
+    yield "no semantic", with_weights(semantic=0.0)
+    yield "no profile BM25", with_weights(profile=0.0)
+    yield "no pooled document BM25", with_weights(lexical=0.0)
+    yield "semantic only", with_weights(profile=0.0, lexical=0.0)
+    yield "semantic x2", with_weights(semantic=base.weights.get("semantic", 0.5) * 2)
+    yield "+ capability 0.3", with_weights(capability=0.3)
+    yield "+ recency 0.3", with_weights(recency=0.3)
+    yield "max pooling", dataclasses.replace(base, pooling_decay=(1.0,))
+    yield "mean of top 3", dataclasses.replace(base, pooling_decay=(1.0, 1.0, 1.0))
+    yield "no diversity", dataclasses.replace(base, max_per_group_in_page=1000)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dataset_dir", type=Path)
+    parser.add_argument("--limit-queries", type=int, default=None)
+    args = parser.parse_args()
+    rows = {}
+    with tempfile.TemporaryDirectory(prefix="innobridge-ablation-") as tmp:
+        runtime, loaded = open_eval_store(args.dataset_dir, Path(tmp))
+        try:
+            for name, config in variants(load_config()):
+                metrics = score_queries(runtime, loaded, args.dataset_dir, config=config,
+                                        limit_queries=args.limit_queries)
+                rows[name] = metrics
+                print(f"{name:28s} nDCG@10 {metrics['ndcg@10']:.4f}  recall@10 {metrics['recall@10']:.4f}  "
+                      f"MRR {metrics['mrr']:.4f}  p50 {metrics['p50_ms']} ms", flush=True)
+        finally:
+            runtime.close()
+    print(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    main()
