@@ -59,6 +59,9 @@ MIN_SCORE = 0.5  # one capability backed by one recent sentence scores ~0.63
 ADDED_CAPABILITY_WEIGHT = 2.0
 PARENT_MATCH_FACTOR = 0.5
 EVIDENCE_PER_CAPABILITY = 2
+MAX_REASONS = 3
+#: An item reaches a researcher only if the matcher ranks them among its best this many researchers.
+TOP_RESEARCHERS_PER_ITEM = 30
 
 
 # --------------------------------------------------------------------------- data
@@ -261,6 +264,7 @@ def _score_text(text: str, expertise: dict[str, _Expertise]) -> tuple[float, tup
     taxonomy = get_taxonomy()
     score = 0.0
     reasons: list[Reason] = []
+    strengths: list[float] = []
     done: set[str] = set()
     for mention in get_extractor().extract(text):
         if mention.is_keyphrase or mention.capability_id in done:
@@ -273,9 +277,35 @@ def _score_text(text: str, expertise: dict[str, _Expertise]) -> tuple[float, tup
                     entry, factor, via = expertise[parent.id], PARENT_MATCH_FACTOR, expertise[parent.id].label
         if entry is None or entry.weight <= 0:
             continue
-        score += factor * (1.0 - math.exp(-entry.weight))
+        strength = factor * (1.0 - math.exp(-entry.weight))
+        score += strength
+        strengths.append(strength)
         reasons.append(Reason(mention.capability_id, mention.label, mention.sentence, _best_evidence(entry), via))
-    return score, tuple(reasons)
+    # The strongest few reasons explain; a long list of weak ones only hides them.
+    strongest = sorted(zip(strengths, reasons), key=lambda pair: -pair[0])[:MAX_REASONS]
+    return score, tuple(reason for _, reason in strongest)
+
+
+_RANKED: dict[tuple[int, str, str], frozenset[str]] = {}
+
+
+def _ranked_for(runtime: Any, item_id: str, text: str, researcher_id: str) -> bool:
+    """Whether the matcher ranks this researcher among the item's best candidates.
+
+    The same ranking as the site (exclusions, removed capabilities and recency honoured) decides who
+    hears about an item; capability overlap then says why. Each item is matched once per run. Where
+    the index cannot answer (nothing indexed), capability overlap alone decides.
+    """
+    from matcher.services.matching import match
+
+    key = (id(runtime), item_id, text)
+    if key not in _RANKED:
+        if len(_RANKED) > 10_000:
+            _RANKED.clear()
+        result = match(runtime, text, kinds=["researcher"], limit=TOP_RESEARCHERS_PER_ITEM, explain_page=False)
+        _RANKED[key] = frozenset(m.entity_id for m in result.matches)
+    ranked = _RANKED[key]
+    return not ranked or researcher_id in ranked
 
 
 def _in_regions(region: str | None, regions: Sequence[str]) -> bool:
@@ -329,7 +359,7 @@ def build_digest(
             if problem.visibility not in DIGEST_VISIBILITIES or not _in_regions(problem.region, regions):
                 continue
             score, reasons = _score_text(f"{problem.title}. {problem.text}", expertise)
-            if score >= MIN_SCORE:
+            if score >= MIN_SCORE and _ranked_for(runtime, problem.id, f"{problem.title}. {problem.text}", row.id):
                 items.append(DigestItem(
                     "problem", problem.id, problem.title, _summary(problem.text),
                     firm if problem.visibility == "public" else None, problem.region,
@@ -338,8 +368,9 @@ def build_digest(
             if not _in_regions(project.region, regions):
                 continue
             title = f"{project.acronym}: {project.title}" if project.acronym else project.title
-            score, reasons = _score_text(f"{project.title}. {project.description or ''}", expertise)
-            if score >= MIN_SCORE:
+            text = f"{project.title}. {project.description or ''}"
+            score, reasons = _score_text(text, expertise)
+            if score >= MIN_SCORE and _ranked_for(runtime, project.id, text, row.id):
                 items.append(DigestItem(
                     "project", project.id, title, _summary(project.description), institute, project.region,
                     _aware(project.created_at), f"/entities/{project.id}", score, reasons))
