@@ -71,6 +71,9 @@ def test_real_run_sends_one_message_per_matching_researcher(runner: Any, runtime
     unsubscribe = ada["List-Unsubscribe"]
     assert unsubscribe.startswith("<https://innobridge.example.org/me/unsubscribe/") and unsubscribe.endswith(">")
     assert ada["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    raw = next(r.raw for r in smtp_server.received if r.rcpt_tos == ["ada.lovelace@example.org"])
+    # On the wire, not only after decoding: one-click clients read the header as is (RFC 8058).
+    assert f"List-Unsubscribe: {unsubscribe}".encode() in raw
     assert unsubscribe[1:-1] in text and unsubscribe[1:-1] in html
     assert ada["Message-ID"].startswith("<digest.") and ada["X-InnoBridge-Digest"].startswith("weekly:")
     logs = _logs(runtime)

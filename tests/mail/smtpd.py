@@ -24,6 +24,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    raw: bytes = b""  # as it went over the wire, to check headers a client reads without decoding
 
 
 @dataclass
@@ -40,7 +41,7 @@ class CollectingHandler:
             return "554 5.7.1 refused by test"
         message = message_from_bytes(envelope.content.replace(b"\r\n", b"\n"), policy=policy.default)
         assert isinstance(message, EmailMessage)
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message, envelope.content))
         return "250 OK"
 
 

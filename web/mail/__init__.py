@@ -5,11 +5,15 @@ import smtplib
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Protocol
 
 from flask import Flask, current_app
+
+
+HEADER_POLICY = policy.default.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,9 @@ class MailProvider(Protocol):
 
 
 def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
-    message = EmailMessage()
+    # Long header lines are allowed (RFC 5322: 998): a List-Unsubscribe URL has no place to fold, and the
+    # default 78 would turn it into an encoded word that one-click unsubscribe clients cannot read.
+    message = EmailMessage(policy=HEADER_POLICY)
     message["From"] = sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
