@@ -101,6 +101,21 @@ class Evidence:
     highlights: tuple[tuple[int, int], ...] = ()  # (start, end) offsets of matched terms in text
     year: int | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        """The form stored with a match (JSON column), so the explanation survives re-ranking."""
+        return {"text": self.text, "source": self.source, "document_id": self.document_id,
+                "capability_ids": list(self.capability_ids), "highlights": [list(h) for h in self.highlights],
+                "year": self.year}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Evidence:
+        if not isinstance(data, dict):
+            return cls(text=str(data), source="")
+        return cls(text=str(data.get("text", "")), source=str(data.get("source", "")),
+                   document_id=data.get("document_id"), capability_ids=tuple(data.get("capability_ids") or ()),
+                   highlights=tuple((int(a), int(b)) for a, b in (data.get("highlights") or ())),
+                   year=data.get("year"))
+
 
 @dataclass(frozen=True)
 class Match:

@@ -15,6 +15,18 @@ from ..types import Filter, Hit, SearchDocument
 #: forgotten filter can never leak private records.
 DEFAULT_FILTER = Filter()
 
+#: Filter attribute -> index field of the "any of" filters; every backend translates these the same way.
+FILTER_FIELDS: tuple[tuple[str, str], ...] = (
+    ("kinds", "kind"),
+    ("entity_kinds", "entity_kinds"),
+    ("entity_ids", "entity_ids"),
+    ("regions", "region"),
+    ("countries", "country"),
+    ("capabilities", "capabilities"),
+    ("statuses", "status"),
+    ("visibilities", "visibility"),
+)
+
 
 class BackendUnavailable(RuntimeError):
     """The configured engine cannot serve: raised loudly instead of returning empty results."""

@@ -237,12 +237,6 @@ def _entity(session: Session, entity_id: str) -> tuple[str, str] | None:
     return kind, str(name)
 
 
-def _evidence_json(evidence: Any) -> dict[str, Any]:
-    return {"text": evidence.text, "source": evidence.source, "document_id": evidence.document_id,
-            "capability_ids": list(evidence.capability_ids), "highlights": [list(h) for h in evidence.highlights],
-            "year": evidence.year}
-
-
 def suggest_matches(runtime: Runtime, problem_id: str, user_id: int | None, *, limit: int = 20) -> int:
     """Run the matcher for a problem and store the candidates it does not have yet (e.g. imported problems
     that were never matched); returns how many were added."""
@@ -265,7 +259,7 @@ def suggest_matches(runtime: Runtime, problem_id: str, user_id: int | None, *, l
                 problem_id=problem_id, entity_id=found.entity_id, entity_kind=found.entity_kind,
                 entity_name=found.name[:500], rank=rank, score=float(found.score),
                 components={k: float(v) for k, v in found.components.items()},
-                evidence=[_evidence_json(e) for e in found.evidence], capabilities=list(found.capabilities),
+                evidence=[e.to_json() for e in found.evidence], capabilities=list(found.capabilities),
                 stage="suggested", added_by="matcher",
             ))
             added += 1
@@ -303,7 +297,7 @@ def add_partner(runtime: Runtime, problem_id: str, entity_id: str, user_id: int 
             problem_id=problem_id, entity_id=entity_id, entity_kind=entity[0], entity_name=entity[1][:500],
             rank=None, score=float(found.score) if found else 0.0,
             components={k: float(v) for k, v in found.components.items()} if found else {},
-            evidence=[_evidence_json(e) for e in found.evidence] if found else [],
+            evidence=[e.to_json() for e in found.evidence] if found else [],
             capabilities=list(found.capabilities) if found else [], stage="suggested", added_by="coordinator",
         )
         session.add(row)

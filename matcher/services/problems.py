@@ -154,29 +154,13 @@ def _view(session: Any, problem: Problem, viewer: Viewer, match_count: int = 0) 
     )
 
 
-def _evidence_to_json(evidence: Evidence) -> dict[str, Any]:
-    return {"text": evidence.text, "source": evidence.source, "document_id": evidence.document_id,
-            "capability_ids": list(evidence.capability_ids), "highlights": [list(h) for h in evidence.highlights],
-            "year": evidence.year}
-
-
-def _evidence_from_json(data: Any) -> Evidence:
-    if not isinstance(data, dict):
-        return Evidence(text=str(data), source="")
-    return Evidence(
-        text=str(data.get("text", "")), source=str(data.get("source", "")), document_id=data.get("document_id"),
-        capability_ids=tuple(data.get("capability_ids") or ()),
-        highlights=tuple((int(a), int(b)) for a, b in (data.get("highlights") or ())), year=data.get("year"),
-    )
-
-
 def _stored(row: Match) -> StoredMatch:
     return StoredMatch(
         id=row.id, problem_id=row.problem_id, entity_id=row.entity_id, entity_kind=row.entity_kind,
         name=row.entity_name, rank=row.rank, score=row.score, stage=row.stage,
         components={str(k): float(v) for k, v in (row.components or {}).items()},
         capabilities=tuple(str(c) for c in (row.capabilities or ())),
-        evidence=tuple(_evidence_from_json(e) for e in (row.evidence or ())),
+        evidence=tuple(Evidence.from_json(e) for e in (row.evidence or ())),
     )
 
 
@@ -206,7 +190,7 @@ def post_problem(
                 problem_id=problem_id, entity_id=candidate.entity_id, entity_kind=candidate.entity_kind,
                 entity_name=candidate.name[:500], rank=rank, score=float(candidate.score),
                 components={k: float(v) for k, v in candidate.components.items()},
-                evidence=[_evidence_to_json(e) for e in candidate.evidence],
+                evidence=[e.to_json() for e in candidate.evidence],
                 capabilities=list(candidate.capabilities), stage="suggested", added_by="matcher",
             ))
         session.flush()

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from ...types import Filter, Hit, SearchDocument
+from ..base import FILTER_FIELDS
 
 #: Bump when mappings or analysis change; an alias on an older index needs a rebuild.
 SCHEMA_VERSION = 2
@@ -33,17 +34,6 @@ KEYWORD_FIELDS: tuple[str, ...] = (
     "country",
     "status",
     "visibility",
-)
-#: Filter attribute -> keyword field, for the "any of" filters.
-FILTER_FIELDS: tuple[tuple[str, str], ...] = (
-    ("kinds", "kind"),
-    ("entity_kinds", "entity_kinds"),
-    ("entity_ids", "entity_ids"),
-    ("regions", "region"),
-    ("countries", "country"),
-    ("capabilities", "capabilities"),
-    ("statuses", "status"),
-    ("visibilities", "visibility"),
 )
 
 

@@ -33,7 +33,7 @@ from typing import Any
 import tantivy
 
 from ...types import Filter, Hit, SearchDocument
-from ..base import DEFAULT_FILTER, BackendUnavailable, RebuildRequired
+from ..base import DEFAULT_FILTER, FILTER_FIELDS, BackendUnavailable, RebuildRequired
 
 #: Bump when the schema or analysis changes; older indexes then need ``flask index rebuild``.
 SCHEMA_VERSION = 2
@@ -60,17 +60,6 @@ KEYWORD_FIELDS: tuple[str, ...] = (
     "country",
     "status",
     "visibility",
-)
-#: Filter attribute -> keyword field, for the "any of" filters.
-FILTER_FIELDS: tuple[tuple[str, str], ...] = (
-    ("kinds", "kind"),
-    ("entity_kinds", "entity_kinds"),
-    ("entity_ids", "entity_ids"),
-    ("regions", "region"),
-    ("countries", "country"),
-    ("capabilities", "capabilities"),
-    ("statuses", "status"),
-    ("visibilities", "visibility"),
 )
 #: Stored so a Hit can be built without SQL; title and text are not stored (SQL has them).
 STORED_FIELDS = frozenset({"id", "kind", "entity_ids"})
