@@ -168,3 +168,19 @@ def test_result_cache_reuses_within_ttl_and_expires() -> None:
     off.get_or_compute("x", compute)
     off.get_or_compute("x", compute)
     assert len(calls) == 6
+
+
+def test_imported_urls_are_linked_only_when_http(client, runtime, world) -> None:
+    from sqlalchemy import update
+
+    from matcher.models import Equipment
+
+    with runtime.db.session() as session:
+        session.execute(update(Equipment).where(Equipment.id == world.equipment_id)
+                        .values(url="javascript:alert(1)"))
+    html = client.get(f"/entities/{world.equipment_id}").get_data(as_text=True)
+    assert "javascript:" not in html
+    with runtime.db.session() as session:
+        session.execute(update(Equipment).where(Equipment.id == world.equipment_id)
+                        .values(url="https://facility.example.org/laser-cell"))
+    assert 'href="https://facility.example.org/laser-cell"' in client.get(f"/entities/{world.equipment_id}").get_data(as_text=True)
