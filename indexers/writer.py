@@ -10,7 +10,6 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -435,7 +434,3 @@ WRITERS: dict[type, Any] = {
     ProjectRecord: StoreWriter._project,
     ProblemRecord: StoreWriter._problem,
 }
-
-
-def _unused(_: date) -> None:  # pragma: no cover - keeps the date import for type hints of records
-    return None

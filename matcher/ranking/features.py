@@ -12,38 +12,6 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 
-def normalise_max(values: Mapping[str, float]) -> dict[str, float]:
-    """Scale by the query's best value so the top candidate gets 1."""
-    if not values:
-        return {}
-    top = max(values.values())
-    if top <= 0:
-        return {k: 0.0 for k in values}
-    return {k: v / top for k, v in values.items()}
-
-
-def normalise_cosines(cosines: Mapping[str, float], floor: float | None = None) -> dict[str, float]:
-    """Map cosines to [0, 1] between a floor (the candidates' median, or given) and the best cosine."""
-    if not cosines:
-        return {}
-    values = np.fromiter(cosines.values(), dtype=np.float64)
-    top = float(values.max())
-    low = float(np.median(values)) if floor is None else floor
-    span = top - low
-    if span <= 1e-9:
-        return {k: (1.0 if v >= top else 0.0) for k, v in cosines.items()}
-    return {k: max(0.0, (v - low) / span) for k, v in cosines.items()}
-
-
-def fuse(lexical: Mapping[str, float], semantic: Mapping[str, float], weights: Mapping[str, float]) -> dict[str, float]:
-    """Weighted sum of the two normalised signals per document (missing signal counts 0)."""
-    w_lex = weights.get("lexical", 0.5)
-    w_sem = weights.get("semantic", 0.5) if semantic else 0.0
-    total = (w_lex + w_sem) or 1.0
-    ids = set(lexical) | set(semantic)
-    return {i: (w_lex * lexical.get(i, 0.0) + w_sem * semantic.get(i, 0.0)) / total for i in ids}
-
-
 def capability_overlap(query_caps: Mapping[str, float], entity_caps: Mapping[str, float],
                        rarity: Mapping[str, float]) -> tuple[float, list[str]]:
     """Share of the query's capabilities (weighted by rarity) that the entity has shown; and which."""

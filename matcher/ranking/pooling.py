@@ -18,17 +18,6 @@ def decayed_top_k(scores: Sequence[float], decay: Sequence[float] = (1.0, 0.5, 1
     return sum(w * s for w, s in zip(decay, best)) / sum(decay)
 
 
-def max_pool(scores: Sequence[float]) -> float:
-    return max(scores, default=0.0)
-
-
-def mean_pool(scores: Sequence[float]) -> float:
-    return sum(scores) / len(scores) if scores else 0.0
-
-
-POOLINGS = {"top3": decayed_top_k, "max": max_pool, "mean": mean_pool}
-
-
 def recency_weight(year: int | None, current_year: int, half_life: float | None) -> float:
     """0.5 ** (age / half_life); 1 when no preference or no year is known."""
     if not half_life or year is None:

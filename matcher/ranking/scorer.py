@@ -19,7 +19,6 @@ class ScorerConfig:
     weights: dict[str, float]
     pooling_decay: tuple[float, ...]
     z_top: int
-    fusion: dict[str, float]
     retrieval: dict[str, int]
     max_per_group_in_page: int
 
@@ -38,7 +37,6 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
         weights=weights,
         pooling_decay=tuple(float(x) for x in data.get("pooling", {}).get("decay", [1.0, 0.5, 0.3333])),
         z_top=int(data.get("normalisation", {}).get("z_top", 100)),
-        fusion={k: float(v) for k, v in data.get("fusion", {"lexical": 0.6, "semantic": 0.4}).items()},
         retrieval={k: int(v) for k, v in data.get("retrieval", {}).items()},
         max_per_group_in_page=int(data.get("diversity", {}).get("max_per_group_in_page", 2)),
     )

@@ -15,6 +15,10 @@ from ..types import Filter, Hit, SearchDocument
 #: forgotten filter can never leak private records.
 DEFAULT_FILTER = Filter()
 
+#: Exact-match (untokenised) fields every backend indexes for filtering.
+KEYWORD_FIELDS: tuple[str, ...] = (
+    "kind", "entity_ids", "entity_kinds", "capabilities", "region", "country", "status", "visibility",
+)
 #: Filter attribute -> index field of the "any of" filters; every backend translates these the same way.
 FILTER_FIELDS: tuple[tuple[str, str], ...] = (
     ("kinds", "kind"),

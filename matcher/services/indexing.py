@@ -7,7 +7,6 @@ only encodes new text.
 from __future__ import annotations
 
 import logging
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -269,7 +268,3 @@ def index_entities(runtime: Runtime, entity_ids: Iterable[str]) -> int:
     if stale:
         runtime.search.delete(stale)
     return len(docs)
-
-
-def index_dir_exists(runtime: Runtime) -> bool:
-    return os.path.isdir(runtime.settings["INDEX_DIR"])

@@ -430,8 +430,3 @@ def _build_match(item: tuple, query: str, texts: Mapping[str, DocText], with_evi
     return Match(entity_id=card.id, entity_kind=card.kind, name=card.name, score=round(score, 4),
                  components=components, capabilities=labels, evidence=evidence, organization=card.organization,
                  region=card.region)
-
-
-def query_capabilities(text: str) -> tuple[CapabilityMention, ...]:
-    """The capabilities recognised in a problem text (for showing the user what was understood)."""
-    return tuple(get_extractor().extract(text))

@@ -11,6 +11,7 @@ from typing import Any
 
 from ...types import Filter, Hit, SearchDocument
 from ..base import FILTER_FIELDS
+from ..base import KEYWORD_FIELDS as FILTER_KEYWORDS
 
 #: Bump when mappings or analysis change; an alias on an older index needs a rebuild.
 SCHEMA_VERSION = 2
@@ -24,17 +25,8 @@ SOURCE_FIELDS = ("kind", "entity_ids")
 SHINGLE_ANALYZER = "english_shingles"
 SEARCH_FIELDS = (f"title^{TITLE_BOOST}", "text", "title.shingles", "text.shingles")
 
-KEYWORD_FIELDS: tuple[str, ...] = (
-    "id",
-    "kind",
-    "entity_ids",
-    "entity_kinds",
-    "capabilities",
-    "region",
-    "country",
-    "status",
-    "visibility",
-)
+#: The id is a keyword too in Elasticsearch (tantivy keeps it in its own raw field).
+KEYWORD_FIELDS: tuple[str, ...] = ("id", *FILTER_KEYWORDS)
 
 
 def build_mappings(dims: int = VECTOR_DIMS) -> dict[str, Any]:

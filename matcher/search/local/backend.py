@@ -33,7 +33,7 @@ from typing import Any
 import tantivy
 
 from ...types import Filter, Hit, SearchDocument
-from ..base import DEFAULT_FILTER, FILTER_FIELDS, BackendUnavailable, RebuildRequired
+from ..base import DEFAULT_FILTER, FILTER_FIELDS, KEYWORD_FIELDS, BackendUnavailable, RebuildRequired
 
 #: Bump when the schema or analysis changes; older indexes then need ``flask index rebuild``.
 SCHEMA_VERSION = 2
@@ -50,17 +50,6 @@ MAX_QUERY_TERMS = 256
 #: Tantivy pre-allocates its top-k heap; this keeps a silly top_k from exhausting memory.
 MAX_TOP_K = 10_000
 
-#: Filterable keyword fields: raw (untokenised) strings, exact match only.
-KEYWORD_FIELDS: tuple[str, ...] = (
-    "kind",
-    "entity_ids",
-    "entity_kinds",
-    "capabilities",
-    "region",
-    "country",
-    "status",
-    "visibility",
-)
 #: Stored so a Hit can be built without SQL; title and text are not stored (SQL has them).
 STORED_FIELDS = frozenset({"id", "kind", "entity_ids"})
 
