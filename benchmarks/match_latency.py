@@ -9,11 +9,13 @@ abstracts cut to a problem-sized 60 words. The last line is one JSON object.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
 import random
 import re
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -30,6 +32,7 @@ from matcher import migrate  # noqa: E402
 from matcher.models import Document, DocumentEntity, Organization, Researcher  # noqa: E402
 from matcher.ranking.vectors import text_hash  # noqa: E402
 from matcher.runtime import Runtime  # noqa: E402
+from matcher.search.local.backend import SCHEMA_VERSION  # noqa: E402
 from matcher.services.indexing import vector_store  # noqa: E402
 from matcher.services.matching import match  # noqa: E402
 from matcher.types import ENTITY_PROFILE_KIND, SearchDocument, profile_id  # noqa: E402
@@ -60,6 +63,31 @@ def real_vectors(runtime: Runtime, sample: list[str]) -> np.ndarray:
     return np.asarray(runtime.encoder.encode(sample[:256]), dtype=np.float32)
 
 
+def time_stages(runtime: Runtime) -> dict[str, list[float]]:
+    """Wrap the stages match() calls with timers (module functions it looks up at call time, and the
+    backend's and the extractor's methods on their instances); returns the log they fill."""
+    import matcher.services.matching as matching
+
+    log: dict[str, list[float]] = defaultdict(list)
+
+    def timed(name: str, fn):  # type: ignore[no-untyped-def]
+        def wrapper(*a, **kw):  # type: ignore[no-untyped-def]
+            started = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                log[name].append((time.perf_counter() - started) * 1000)
+        return wrapper
+
+    for name in ("_query_vector", "_nearest_documents", "_fill_entity_documents", "_attach_cosines", "_relevance",
+                 "_add_context_features", "_result", "_diversify", "document_links", "entity_cards"):
+        setattr(matching, name, timed(name, getattr(matching, name)))
+    runtime.search.search = timed("search (backend)", runtime.search.search)
+    extractor = matching.get_extractor()
+    extractor.extract = timed("extract (capabilities)", extractor.extract)
+    return log
+
+
 def percentile(values: list[float], q: float) -> float:
     return round(float(np.percentile(values, q)), 2)
 
@@ -69,15 +97,41 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workdir", type=Path, help="keep the store and index here; reuse them when already built")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the timed match() calls to this file")
+    parser.add_argument("--stages", action="store_true", help="also print the mean time of each stage of match()")
+    parser.add_argument("--dump", type=Path, help="write each query's ranked ids and scores (JSON lines), to compare runs")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    n_docs, n_people = args.docs, max(1, args.docs // 10)
+    n_docs = args.docs
     titles, sentences, queries = real_texts()
-    work = Path(tempfile.mkdtemp(prefix="innobridge-bench-"))
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="innobridge-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    stamp = work / "built.json"
+    built_as = {"docs": n_docs, "seed": args.seed, "schema": SCHEMA_VERSION}
+    built = stamp.is_file() and json.loads(stamp.read_text()) == built_as
     url = f"sqlite:///{work / 'bench.db'}"
-    migrate.upgrade(url)
     runtime = Runtime({"DATABASE_URL": url, "SEARCH_BACKEND": "local", "INDEX_DIR": str(work / "index"),
                        "SEMANTIC_ENABLED": True})
+    if built:
+        for _ in range(n_docs):  # replay the build's draws so the query sample is the same
+            rng.randrange(len(sentences)), rng.randrange(len(sentences)), rng.randrange(len(titles)), rng.randrange(25)
+        store = vector_store(runtime)
+        print(f"reusing the store and index in {work}", file=sys.stderr)
+    else:
+        for name in ("bench.db", "bench.db-wal", "bench.db-shm", "built.json"):  # only what an earlier run made
+            (work / name).unlink(missing_ok=True)
+        shutil.rmtree(work / "index", ignore_errors=True)
+        store = build(runtime, work, url, n_docs, rng, titles, sentences, args.seed)
+        stamp.write_text(json.dumps(built_as))
+    time_queries(runtime, store, queries, rng, args)
+
+
+def build(runtime: Runtime, work: Path, url: str, n_docs: int, rng: random.Random, titles: list[str],
+          sentences: list[list[str]], seed: int):  # type: ignore[no-untyped-def]
+    """Fill a fresh store, index and vector store with `n_docs` publications by n_docs/10 researchers."""
+    n_people = max(1, n_docs // 10)
+    migrate.upgrade(url)
     base = real_vectors(runtime, titles)
     t0 = time.perf_counter()
     orgs = [{"id": f"organization:bench-{i}", "name": f"Institute {i}", "name_key": f"institute {i}",
@@ -130,7 +184,7 @@ def main() -> None:
     print(f"index: {time.perf_counter() - t1:.0f} s", file=sys.stderr)
     store = vector_store(runtime)
     if store is not None:
-        np_rng = np.random.default_rng(args.seed)
+        np_rng = np.random.default_rng(seed)
         matrix = np.empty((n_docs, base.shape[1]), dtype=np.float32)
         for start in range(0, n_docs, 100_000):
             stop = min(start + 100_000, n_docs)
@@ -139,16 +193,40 @@ def main() -> None:
         ids = [d.id for d in search_docs]
         store._save(ids, [text_hash(i) for i in ids], matrix)
         store.reload()
-    del search_docs, profile_text, profile_title
+    return store
 
+
+def time_queries(runtime: Runtime, store, queries: list[str], rng: random.Random,  # type: ignore[no-untyped-def]
+                 args: argparse.Namespace) -> None:
+    """match() and the raw BM25 query over the same sample of queries; prints the result line."""
+    n_docs = args.docs
     sample = [queries[rng.randrange(len(queries))] for _ in range(args.queries)]
+    stage_ms = time_stages(runtime) if args.stages else None
     for q in sample[:5]:
         match(runtime, q, limit=10)
     match_ms = []
+    results = []
+    profiler = cProfile.Profile() if args.profile else None
     for q in sample:
+        if profiler:
+            profiler.enable()
         started = time.perf_counter()
-        match(runtime, q, limit=10)
+        result = match(runtime, q, limit=10)
         match_ms.append((time.perf_counter() - started) * 1000)
+        if profiler:
+            profiler.disable()
+        results.append(result)
+    if profiler:
+        profiler.dump_stats(args.profile)
+    if stage_ms is not None:
+        for name, values in sorted(stage_ms.items(), key=lambda kv: -sum(kv[1])):
+            print(f"  {name:28s} {sum(values) / len(sample):7.2f} ms/query over {len(values) / len(sample):.1f} calls",
+                  file=sys.stderr)
+    if args.dump:
+        with args.dump.open("w", encoding="utf-8") as fh:
+            for q, r in zip(sample, results):
+                fh.write(json.dumps({"query": q, "total": r.total, "matches": [
+                    [m.entity_id, m.score, m.components, [e.document_id for e in m.evidence]] for m in r.matches]}) + "\n")
     import tantivy
 
     from matcher.search.local.backend import query_terms

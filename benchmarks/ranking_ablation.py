@@ -26,9 +26,11 @@ def variants(base):  # type: ignore[no-untyped-def]
         return dataclasses.replace(base, weights={**base.weights, **changes})
 
     yield "default", base
+    yield "no name in the text", with_weights(name=0.0)
+    yield "no profile length discount", dataclasses.replace(base, profile_length_power=0.0)
     yield "no semantic", with_weights(semantic=0.0)
     yield "no profile BM25", with_weights(profile=0.0)
-    yield "no pooled document BM25", with_weights(lexical=0.0)
+    yield "pooled document BM25 0.5", with_weights(lexical=0.5)
     yield "semantic only", with_weights(profile=0.0, lexical=0.0)
     yield "semantic x2", with_weights(semantic=base.weights.get("semantic", 0.5) * 2)
     yield "+ capability 0.3", with_weights(capability=0.3)

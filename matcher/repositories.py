@@ -1,12 +1,14 @@
 """Read queries the ranking and the services share: entity cards, document texts, capability statistics."""
 from __future__ import annotations
 
+import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from matcher.models import (
@@ -48,46 +50,66 @@ def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
         yield ids[start : start + CHUNK]
 
 
+def _json_tuple(raw: Any) -> tuple[str, ...]:
+    """A JSON list column read without the JSON type: nearly every value is "[]", which needs no parser.
+
+    SQLite hands back the stored text; PostgreSQL drivers may already hand back a list.
+    """
+    if raw is None or raw == "[]":
+        return ()
+    if isinstance(raw, str):
+        raw = json.loads(raw)
+    return tuple(raw or ())
+
+
 def entity_cards(session: Session, ids: Iterable[str]) -> dict[str, EntityCard]:
-    """Cards for any mix of researcher, lab, organization, equipment and project ids."""
+    """Cards for any mix of researcher, lab, organization, equipment and project ids.
+
+    Plain columns on the session's connection, not ORM objects: this runs for every candidate of every
+    search (~400 rows), where ORM row handling and JSON decoding cost several times the SQL itself.
+    """
     by_kind: dict[str, list[str]] = defaultdict(list)
     for entity_id in set(ids):
         by_kind[entity_kind(entity_id)].append(entity_id)
     cards: dict[str, EntityCard] = {}
     org = aliased(Organization)
+    run = session.connection().execute
     for chunk in _chunks(by_kind.get("researcher", [])):
-        # Plain columns, not ORM objects: this runs for every candidate of every search.
-        rows = session.execute(
+        rows = run(
             select(Researcher.id, Researcher.name, Researcher.lab_id, Researcher.organization_id,
-                   Researcher.recency_half_life, Researcher.added_capabilities, Researcher.removed_capabilities,
-                   org.name, org.region)
+                   Researcher.recency_half_life, type_coerce(Researcher.added_capabilities, Text),
+                   type_coerce(Researcher.removed_capabilities, Text), org.name, org.region)
             .outerjoin(org, Researcher.organization_id == org.id).where(Researcher.id.in_(chunk))
-        )
+        ).all()  # one fetchall, not a fetchone per row
         for rid, name, lab_id, org_id, half_life, added, removed, org_name, region in rows:
             cards[rid] = EntityCard(rid, "researcher", name, org_name, region, lab_id or org_id or rid, None,
-                                    half_life, tuple(added or ()), tuple(removed or ()))
+                                    half_life, _json_tuple(added), _json_tuple(removed))
     for chunk in _chunks(by_kind.get("lab", [])):
-        for lab, org_name, region in session.execute(
-            select(Lab, org.name, org.region).outerjoin(org, Lab.organization_id == org.id).where(Lab.id.in_(chunk))
+        for lab_id, name, org_name, region in run(
+            select(Lab.id, Lab.name, org.name, org.region).outerjoin(org, Lab.organization_id == org.id)
+            .where(Lab.id.in_(chunk))
         ):
-            cards[lab.id] = EntityCard(lab.id, "lab", lab.name, org_name, region, lab.id)
+            cards[lab_id] = EntityCard(lab_id, "lab", name, org_name, region, lab_id)
     for chunk in _chunks(by_kind.get("organization", [])):
-        for o in session.scalars(select(Organization).where(Organization.id.in_(chunk))):
-            cards[o.id] = EntityCard(o.id, "organization", o.name, None, o.region, o.id)
+        for org_id, name, region in run(
+            select(Organization.id, Organization.name, Organization.region).where(Organization.id.in_(chunk))
+        ):
+            cards[org_id] = EntityCard(org_id, "organization", name, None, region, org_id)
     for chunk in _chunks(by_kind.get("equipment", [])):
-        for eq, org_name, region in session.execute(
-            select(Equipment, org.name, org.region).outerjoin(org, Equipment.organization_id == org.id)
-            .where(Equipment.id.in_(chunk))
+        for eq_id, name, eq_org, eq_region, status, org_name, region in run(
+            select(Equipment.id, Equipment.name, Equipment.organization_id, Equipment.region, Equipment.status,
+                   org.name, org.region)
+            .outerjoin(org, Equipment.organization_id == org.id).where(Equipment.id.in_(chunk))
         ):
-            cards[eq.id] = EntityCard(eq.id, "equipment", eq.name, org_name, eq.region or region,
-                                      eq.organization_id or eq.id, eq.status)
+            cards[eq_id] = EntityCard(eq_id, "equipment", name, org_name, eq_region or region, eq_org or eq_id, status)
     for chunk in _chunks(by_kind.get("project", [])):
-        for p, org_name, region in session.execute(
-            select(InstituteProject, org.name, org.region).outerjoin(org, InstituteProject.institute_id == org.id)
-            .where(InstituteProject.id.in_(chunk))
+        for p_id, acronym, title, p_region, status, org_name, region in run(
+            select(InstituteProject.id, InstituteProject.acronym, InstituteProject.title, InstituteProject.region,
+                   InstituteProject.status, org.name, org.region)
+            .outerjoin(org, InstituteProject.institute_id == org.id).where(InstituteProject.id.in_(chunk))
         ):
-            name = f"{p.acronym}: {p.title}" if p.acronym else p.title
-            cards[p.id] = EntityCard(p.id, "project", name, org_name, p.region or region, p.id, p.status)
+            name = f"{acronym}: {title}" if acronym else title
+            cards[p_id] = EntityCard(p_id, "project", name, org_name, p_region or region, p_id, status)
     return cards
 
 
@@ -102,21 +124,32 @@ class DocText:
 
 
 def document_texts(session: Session, ids: Iterable[str]) -> dict[str, DocText]:
-    """Title and text of documents, equipment and projects (they are their own documents)."""
+    """Title and text of documents, equipment and projects (they are their own documents).
+
+    Only the columns shown are read: documents also carry JSON extras that nothing here needs.
+    """
     wanted = list(set(ids))
     out: dict[str, DocText] = {}
-    docs = [i for i in wanted if entity_kind(i) == "document"]
-    for chunk in _chunks(docs):
-        for d in session.scalars(select(Document).where(Document.id.in_(chunk))):
-            out[d.id] = DocText(d.id, d.kind, d.title, d.text or "", d.year, d.url)
+    run = session.connection().execute
+    for chunk in _chunks([i for i in wanted if entity_kind(i) == "document"]):
+        for doc_id, kind, title, text, year, url in run(
+            select(Document.id, Document.kind, Document.title, Document.text, Document.year, Document.url)
+            .where(Document.id.in_(chunk))
+        ):
+            out[doc_id] = DocText(doc_id, kind, title, text or "", year, url)
     for chunk in _chunks([i for i in wanted if entity_kind(i) == "equipment"]):
-        for e in session.scalars(select(Equipment).where(Equipment.id.in_(chunk))):
-            text = " ".join(p for p in (e.category, e.description, e.facility, e.access_terms) if p)
-            out[e.id] = DocText(e.id, "equipment", e.name, text, None, e.url)
+        for eq_id, name, category, description, facility, access_terms, url in run(
+            select(Equipment.id, Equipment.name, Equipment.category, Equipment.description, Equipment.facility,
+                   Equipment.access_terms, Equipment.url).where(Equipment.id.in_(chunk))
+        ):
+            text = " ".join(p for p in (category, description, facility, access_terms) if p)
+            out[eq_id] = DocText(eq_id, "equipment", name, text, None, url)
     for chunk in _chunks([i for i in wanted if entity_kind(i) == "project"]):
-        for p in session.scalars(select(InstituteProject).where(InstituteProject.id.in_(chunk))):
-            out[p.id] = DocText(p.id, "project", p.title, p.description or "",
-                                p.start_date.year if p.start_date else None, None)
+        for p_id, title, description, start_date in run(
+            select(InstituteProject.id, InstituteProject.title, InstituteProject.description,
+                   InstituteProject.start_date).where(InstituteProject.id.in_(chunk))
+        ):
+            out[p_id] = DocText(p_id, "project", title, description or "", start_date.year if start_date else None, None)
     return out
 
 
@@ -124,7 +157,7 @@ def document_links(session: Session, doc_ids: Sequence[str]) -> dict[str, list[s
     """doc id -> linked entity ids that count (not excluded), in author order; equipment/projects link to themselves."""
     links: dict[str, list[str]] = defaultdict(list)
     for chunk in _chunks([d for d in doc_ids if entity_kind(d) == "document"]):
-        for doc_id, entity_id in session.execute(
+        for doc_id, entity_id in session.connection().execute(
             select(DocumentEntity.document_id, DocumentEntity.entity_id)
             .where(DocumentEntity.document_id.in_(chunk), DocumentEntity.excluded.is_(False))
             .order_by(DocumentEntity.position)

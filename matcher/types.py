@@ -58,6 +58,7 @@ class SearchDocument:
     status: str | None = None
     visibility: str = "public"
     vector: tuple[float, ...] | None = None
+    names: tuple[str, ...] = ()  # name keys (matcher.ranking.names) of the entity a profile describes
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Hit:
     score: float
     kind: str = ""
     entity_ids: tuple[str, ...] = ()
+    length: int = 0  # words in title + text (document_length); 0 when the index does not know
 
 
 @dataclass(frozen=True)

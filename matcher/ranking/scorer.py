@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.json")
-FEATURES = ("profile", "lexical", "semantic", "capability", "region", "recency", "availability")
+FEATURES = ("profile", "lexical", "semantic", "name", "capability", "region", "recency", "availability")
 #: Features that are z-scores per query (calibrated over the candidates) rather than values in [0, 1].
 RELEVANCE_FEATURES = ("profile", "lexical", "semantic")
 
@@ -19,6 +19,7 @@ class ScorerConfig:
     weights: dict[str, float]
     pooling_decay: tuple[float, ...]
     z_top: int
+    profile_length_power: float
     retrieval: dict[str, int]
     max_per_group_in_page: int
 
@@ -37,6 +38,7 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
         weights=weights,
         pooling_decay=tuple(float(x) for x in data.get("pooling", {}).get("decay", [1.0, 0.5, 0.3333])),
         z_top=int(data.get("normalisation", {}).get("z_top", 100)),
+        profile_length_power=float(data.get("normalisation", {}).get("profile_length_power", 0.0)),
         retrieval={k: int(v) for k, v in data.get("retrieval", {}).items()},
         max_per_group_in_page=int(data.get("diversity", {}).get("max_per_group_in_page", 2)),
     )

@@ -17,7 +17,7 @@ DEFAULT_FILTER = Filter()
 
 #: Exact-match (untokenised) fields every backend indexes for filtering.
 KEYWORD_FIELDS: tuple[str, ...] = (
-    "kind", "entity_ids", "entity_kinds", "capabilities", "region", "country", "status", "visibility",
+    "kind", "entity_ids", "entity_kinds", "capabilities", "region", "country", "status", "visibility", "names",
 )
 #: Filter attribute -> index field of the "any of" filters; every backend translates these the same way.
 FILTER_FIELDS: tuple[tuple[str, str], ...] = (
@@ -30,6 +30,11 @@ FILTER_FIELDS: tuple[tuple[str, str], ...] = (
     ("statuses", "status"),
     ("visibilities", "visibility"),
 )
+
+
+def document_length(doc: SearchDocument) -> int:
+    """Words in title and text, stored with each document so ranking can discount long profiles."""
+    return len(f"{doc.title or ''} {doc.text or ''}".split())
 
 
 class BackendUnavailable(RuntimeError):
@@ -70,6 +75,14 @@ class SearchBackend(Protocol):
         ``filters=None`` means ``Filter()``, i.e. public documents only. A query with no
         words returns []. ``vector`` adds a kNN clause where the engine supports it
         (Elasticsearch); the local backend ignores it and the ranking layer does semantics.
+        """
+        ...
+
+    def name_matches(self, phrases: Sequence[str], filters: Filter | None = None, top_k: int = 100) -> list[Hit]:
+        """Documents whose ``names`` hold one of ``phrases`` exactly (score 1.0 each).
+
+        How a problem text that names a firm or person finds its profile; the phrases are
+        compared as keywords, never parsed as a query.
         """
         ...
 

@@ -16,7 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.models import CapabilityEvidence, Document, DocumentEntity, Equipment, InstituteProject, Lab, Organization, Researcher
+from matcher.ranking.names import name_key
 from matcher.ranking.vectors import VectorCache, VectorStore, text_hash
+from matcher.repositories import entity_cards
 from matcher.runtime import Runtime
 from matcher.types import ENTITY_PROFILE_KIND, PROFILED_ENTITY_KINDS, SearchDocument, profile_id
 
@@ -57,6 +59,17 @@ def _regions(session: Session) -> dict[str, str | None]:
     return regions
 
 
+def _name_keys(session: Session) -> dict[str, str]:
+    """entity id -> the key that names it in running text (matcher.ranking.names), where it has one."""
+    keys: dict[str, str] = {}
+    for model, person in ((Organization, False), (Lab, False), (Researcher, True)):
+        for entity_id, name in session.execute(select(model.id, model.name)):
+            key = name_key(name or "", person=person)
+            if key:
+                keys[entity_id] = key
+    return keys
+
+
 def _document_rows(session: Session, doc_ids: Sequence[str] | None) -> Iterator[Document]:
     query = select(Document).order_by(Document.id)
     if doc_ids is not None:
@@ -82,7 +95,7 @@ def _search_documents(session: Session, doc_ids: Sequence[str] | None = None,
         CapabilityEvidence.source != "keyphrase")
     for holder, cap in session.execute(cap_query):
         caps[holder].append(cap)
-    profiles = _ProfileBuilder(regions) if doc_ids is None else None
+    profiles = _ProfileBuilder(regions, _name_keys(session)) if doc_ids is None else None
     for doc in _document_rows(session, doc_ids):
         entities = links.get(doc.id, [])
         region = next((regions.get(e) for e, _ in entities if regions.get(e)), None)
@@ -124,8 +137,9 @@ def _visibility(doc: Document) -> str:
 class _ProfileBuilder:
     """Collects each researcher's, lab's and organisation's counted documents into one profile document."""
 
-    def __init__(self, regions: dict[str, str | None]) -> None:
+    def __init__(self, regions: dict[str, str | None], names: dict[str, str]) -> None:
         self.regions = regions
+        self.names = names
         self.titles: dict[str, list[str]] = defaultdict(list)
         self.texts: dict[str, list[str]] = defaultdict(list)
         self.caps: dict[str, dict[str, None]] = defaultdict(dict)
@@ -151,7 +165,8 @@ class _ProfileBuilder:
             yield SearchDocument(id=profile_id(entity_id), kind=ENTITY_PROFILE_KIND,
                                  title=" . ".join(self.titles[entity_id]), text=" \n ".join(self.texts[entity_id]),
                                  entity_ids=(entity_id,), entity_kinds=(kind,), capabilities=tuple(self.caps[entity_id]),
-                                 region=self.regions.get(entity_id), year=self.years.get(entity_id))
+                                 region=self.regions.get(entity_id), year=self.years.get(entity_id),
+                                 names=(self.names[entity_id],) if entity_id in self.names else ())
 
 
 def _profile_documents(session: Session, entity_ids: Sequence[str]) -> tuple[list[SearchDocument], list[str]]:
@@ -163,7 +178,9 @@ def _profile_documents(session: Session, entity_ids: Sequence[str]) -> tuple[lis
     for start in range(0, len(wanted), 500):
         doc_ids.update(session.scalars(select(DocumentEntity.document_id).where(
             DocumentEntity.entity_id.in_(wanted[start:start + 500]), DocumentEntity.excluded.is_(False))))
-    builder = _ProfileBuilder(_regions_of(session, wanted))
+    cards = entity_cards(session, wanted)
+    keys = {i: name_key(c.name, person=c.kind == "researcher") for i, c in cards.items()}
+    builder = _ProfileBuilder({i: c.region for i, c in cards.items()}, {i: k for i, k in keys.items() if k})
     keep = set(wanted)
     for doc in _search_documents(session, doc_ids=sorted(doc_ids)):
         if doc.kind in ("equipment", "project"):
@@ -176,13 +193,6 @@ def _profile_documents(session: Session, entity_ids: Sequence[str]) -> tuple[lis
     profiles = list(builder.build())
     built = {p.entity_ids[0] for p in profiles}
     return profiles, [profile_id(e) for e in wanted if e not in built]
-
-
-def _regions_of(session: Session, entity_ids: Sequence[str]) -> dict[str, str | None]:
-    """entity id -> region for a few entities (through their organisation), without scanning every table."""
-    from matcher.repositories import entity_cards
-
-    return {i: card.region for i, card in entity_cards(session, entity_ids).items()}
 
 
 def _attach_vectors(runtime: Runtime, docs: list[SearchDocument], progress: Progress | None = None,

@@ -119,3 +119,15 @@ def test_semantic_path_uses_stored_vectors(app_config, store, runtime) -> None: 
         assert "semantic" in result.matches[0].components
     finally:
         semantic.close()
+
+
+def test_a_problem_that_names_a_researcher_ranks_them_higher(runtime, store) -> None:  # type: ignore[no-untyped-def]
+    plain = match(runtime, PROBLEM, kinds=["researcher"], limit=50)
+    coater_rank = [m.entity_id for m in plain.matches].index(store.coater) if store.coater in \
+        [m.entity_id for m in plain.matches] else len(plain.matches)
+    named = match(runtime, f"{PROBLEM}; we have worked with Cora Coater before", kinds=["researcher"], limit=50)
+    ids = [m.entity_id for m in named.matches]
+    assert store.coater in ids and ids.index(store.coater) < coater_rank
+    coater = named.matches[ids.index(store.coater)]
+    assert coater.components["name"] == 1.0
+    assert all(m.components["name"] == 0.0 for m in named.matches if m.entity_id != store.coater)

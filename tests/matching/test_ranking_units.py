@@ -55,3 +55,13 @@ def test_unknown_feature_in_weights_is_refused() -> None:
         parse_config({"version": 9, "weights": {"lexical": 1.0, "popularity": 5.0}})
     with pytest.raises(KeyError):
         parse_config({"weights": {"lexical": 1.0}})
+
+
+def test_a_long_profile_is_discounted_by_its_length() -> None:
+    from matcher.services.matching import _length_discounted
+    from matcher.types import Hit
+
+    short, long = Hit(id="a", score=10.0, length=100), Hit(id="b", score=10.0, length=1600)
+    assert _length_discounted(short, 0.0) == _length_discounted(long, 0.0) == 10.0
+    assert _length_discounted(long, 0.25) == pytest.approx(_length_discounted(short, 0.25) / 2)
+    assert _length_discounted(Hit(id="c", score=3.0, length=0), 0.5) == 3.0  # unknown length: no discount

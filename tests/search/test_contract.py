@@ -115,6 +115,10 @@ class TestSearchBackendContract:
         assert "pub-2" in ids(loaded.search("weld"))  # indexed as "Welded"
         assert "pub-1" in ids(loaded.search("welds"))
 
+    def test_hits_carry_their_length_in_words(self, loaded: SearchBackend) -> None:
+        hits = {h.id: h for h in loaded.search("welding", ALL)}
+        assert hits["pub-2"].length == len("Fatigue of joints Welded steel joints were tested under cyclic loading.".split())
+
     def test_hits_carry_kind_and_entities(self, loaded: SearchBackend) -> None:
         hit = next(h for h in loaded.search("keyhole") if h.id == "pub-1")
         assert hit.kind == "publication"
@@ -207,3 +211,19 @@ class TestSearchBackendContract:
     @pytest.mark.parametrize("query", ["", "   ", "\n\t", "()", ":"])
     def test_query_without_words_returns_nothing(self, loaded: SearchBackend, query: str) -> None:
         assert loaded.search(query) == []
+
+    def test_name_matches_are_exact_keys_under_filters(self, backend: SearchBackend) -> None:
+        named = (
+            SearchDocument(id="profile:org-9", kind="profile", title="", text="coatings", entity_ids=("org-9",),
+                           entity_kinds=("organization",), names=("acme coatings",)),
+            SearchDocument(id="profile:org-8", kind="profile", title="", text="secret", entity_ids=("org-8",),
+                           entity_kinds=("organization",), names=("acme",), visibility="private"),
+        )
+        backend.upsert(CORPUS + named)
+        found = backend.name_matches(["acme coatings", "AND (", "title:acme"])
+        assert [(h.id, h.entity_ids, h.score) for h in found] == [("profile:org-9", ("org-9",), 1.0)]
+        assert backend.name_matches(["acme"]) == []  # private profiles stay hidden by default
+        assert ids(backend.name_matches(["acme"], ALL)) == {"profile:org-8"}
+        assert backend.name_matches(["acme coatings"], Filter(entity_kinds=("researcher",))) == []
+        assert backend.name_matches(["coatings"]) == []  # a word of the text is not a name
+        assert backend.name_matches([]) == []

@@ -20,6 +20,7 @@ from matcher.search.elasticsearch.bodies import (
     build_count_body,
     build_index_settings,
     build_mappings,
+    build_names_body,
     build_search_body,
     bulk_actions,
     delete_actions,
@@ -37,7 +38,7 @@ def test_mappings_are_explicit() -> None:
     keyword = {"type": "keyword"}
     assert build_mappings() == {
         "dynamic": "strict",
-        "_meta": {"schema_version": 2},
+        "_meta": {"schema_version": 3},
         "properties": {
             "id": keyword,
             "kind": keyword,
@@ -48,7 +49,9 @@ def test_mappings_are_explicit() -> None:
             "country": keyword,
             "status": keyword,
             "visibility": keyword,
+            "names": keyword,
             "year": {"type": "integer"},
+            "length": {"type": "integer", "index": False},
             "title": {"type": "text", "analyzer": "english",
                       "fields": {"shingles": {"type": "text", "analyzer": "english_shingles"}}},
             "text": {"type": "text", "analyzer": "english",
@@ -67,7 +70,7 @@ def test_mappings_are_explicit() -> None:
 
 def test_versioned_index_name() -> None:
     now = datetime(2025, 3, 4, 5, 6, 7, 890000, tzinfo=timezone.utc)
-    assert versioned_index_name("innobridge-docs", now) == "innobridge-docs-v2-20250304050607890000"
+    assert versioned_index_name("innobridge-docs", now) == "innobridge-docs-v3-20250304050607890000"
 
 
 def test_every_filter_field_translates() -> None:
@@ -101,7 +104,7 @@ def test_default_and_open_filters() -> None:
 def test_lexical_search_body() -> None:
     assert build_search_body("laser welding", Filter(), 10) == {
         "size": 10,
-        "_source": ["kind", "entity_ids"],
+        "_source": ["kind", "entity_ids", "length"],
         "track_total_hits": False,
         "query": {
             "bool": {
@@ -117,7 +120,7 @@ def test_hybrid_search_body_applies_filters_to_both_clauses() -> None:
     clauses = [{"terms": {"kind": ["award"]}}, *PUBLIC, {"range": {"year": {"gte": 2020}}}]
     assert build_search_body("coatings", flt, 5, vector=[1, 0.5]) == {
         "size": 5,
-        "_source": ["kind", "entity_ids"],
+        "_source": ["kind", "entity_ids", "length"],
         "track_total_hits": False,
         "query": {
             "bool": {
@@ -168,13 +171,14 @@ def test_bulk_and_delete_actions() -> None:
             "_source": {
                 "id": "d1", "kind": "award", "title": "Cold spray", "text": "Repair of parts.",
                 "entity_ids": ["o1"], "entity_kinds": ["organization"], "capabilities": ["cap-spray"],
-                "visibility": "public", "region": "north", "country": "FI", "status": "active", "year": 2024,
+                "visibility": "public", "names": [], "length": 5, "region": "north", "country": "FI", "status": "active", "year": 2024,
                 "vector": [0.5, 0.25],
             },
         }
     ]
     bare = to_source(SearchDocument(id="d2", kind="publication", title="T", text="X"))
-    assert set(bare) == {"id", "kind", "title", "text", "entity_ids", "entity_kinds", "capabilities", "visibility"}
+    assert set(bare) == {"id", "kind", "title", "text", "entity_ids", "entity_kinds", "capabilities", "visibility", "length",
+                         "names"}
     assert list(delete_actions(["a", "b"], "alias")) == [
         {"_op_type": "delete", "_index": "alias", "_id": "a"},
         {"_op_type": "delete", "_index": "alias", "_id": "b"},
@@ -197,12 +201,12 @@ def test_alias_switch_actions() -> None:
 
 def test_hits_from_response() -> None:
     response = {"hits": {"hits": [
-        {"_id": "x", "_score": 3.5, "_source": {"kind": "award", "entity_ids": ["o1"]}},
+        {"_id": "x", "_score": 3.5, "_source": {"kind": "award", "entity_ids": ["o1"], "length": 42}},
         {"_id": "y", "_score": None, "_source": {}},
     ]}}
-    assert [(h.id, h.score, h.kind, h.entity_ids) for h in hits_from_response(response)] == [
-        ("x", 3.5, "award", ("o1",)),
-        ("y", 0.0, "", ()),
+    assert [(h.id, h.score, h.kind, h.entity_ids, h.length) for h in hits_from_response(response)] == [
+        ("x", 3.5, "award", ("o1",), 42),
+        ("y", 0.0, "", (), 0),
     ]
 
 
@@ -234,7 +238,7 @@ class RecordingNode(BaseNode):
 
 def test_rebuild_creates_new_index_switches_alias_atomically_then_drops_old() -> None:
     RecordingNode.calls = []
-    new = "t-docs-v2-20250101000000000000"
+    new = "t-docs-v3-20250101000000000000"
     RecordingNode.answers = {
         ("GET", "/_alias/t-docs"): (200, {"t-docs-v1-old": {"aliases": {"t-docs": {}}}}),
         ("PUT", "/_bulk"): (200, {"errors": False, "items": [{"index": {"_id": "d1", "status": 201}}]}),
@@ -269,7 +273,7 @@ def test_failed_reindex_drops_the_new_index_and_keeps_the_alias() -> None:
     with pytest.raises(ValueError):
         backend.rebuild([DOC], now=datetime(2025, 1, 1, tzinfo=timezone.utc))  # DOC's vector has 2 dims
     methods = [(m, t.split("?", 1)[0]) for m, t, _ in RecordingNode.calls]
-    assert methods[-1] == ("DELETE", "/t-docs-v2-20250101000000000000")
+    assert methods[-1] == ("DELETE", "/t-docs-v3-20250101000000000000")
     assert ("POST", "/_aliases") not in methods
 
 
@@ -287,3 +291,19 @@ def test_search_sends_the_pinned_body_to_the_alias() -> None:
     method, target, body = RecordingNode.calls[-1]
     assert (method, target.split("?", 1)[0]) == ("POST", "/t-docs/_search")
     assert body == build_search_body("cold spray", Filter(kinds=("award",)), 7, [0.1, 0.2])
+
+
+def test_names_body_is_a_terms_filter_under_the_same_filters() -> None:
+    body = build_names_body(["acme", "acme widgets", "acme"], Filter(entity_kinds=("organization",)), top_k=20)
+    assert body == {
+        "size": 20,
+        "_source": ["kind", "entity_ids", "length"],
+        "track_total_hits": False,
+        "query": {"constant_score": {"filter": {"bool": {"filter": [
+            {"terms": {"names": ["acme", "acme widgets"]}},
+            {"terms": {"entity_kinds": ["organization"]}},
+            *PUBLIC,
+        ]}}, "boost": 1.0}},
+    }
+    assert build_names_body([], Filter(), top_k=20) is None
+    assert build_names_body(["acme"], Filter(), top_k=0) is None

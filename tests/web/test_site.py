@@ -34,6 +34,13 @@ def test_search_groups_results_and_shows_evidence_with_marks(client, world) -> N
     assert seed.RESEARCHER_EMAIL not in html
 
 
+def test_search_says_when_the_text_names_a_partner(client, world) -> None:
+    html = client.get("/search?q=laser+welding+aluminium+with+Ada+Welder").get_data(as_text=True)
+    assert "Your text names Ada Welder." in html
+    plain = client.get("/search?q=porosity+laser+welding+aluminium").get_data(as_text=True)
+    assert "Your text names" not in plain
+
+
 def test_search_overview_shows_every_group_at_once(client, world) -> None:
     html = client.get("/search?q=laser+welding+aluminium+battery").get_data(as_text=True)
     for group in ("partners", "equipment", "projects"):

@@ -25,6 +25,7 @@ from .bodies import (
     build_count_body,
     build_index_settings,
     build_mappings,
+    build_names_body,
     build_search_body,
     bulk_actions,
     delete_actions,
@@ -148,6 +149,17 @@ class ElasticsearchBackend:
             return []
         params = {("source" if key == "_source" else key): value for key, value in body.items()}
         with self._guard("searching"):
+            self._ensure_alias()
+            response = self.client.search(index=self.alias, **params)
+        return hits_from_response(response.body)
+
+    def name_matches(self, phrases: Sequence[str], filters: Filter | None = None, top_k: int = 100) -> list[Hit]:
+        """Profiles naming one of the phrases (a terms filter on the names keyword)."""
+        body = build_names_body(phrases, filters or DEFAULT_FILTER, top_k)
+        if body is None:
+            return []
+        params = {("source" if key == "_source" else key): value for key, value in body.items()}
+        with self._guard("searching names"):
             self._ensure_alias()
             response = self.client.search(index=self.alias, **params)
         return hits_from_response(response.body)

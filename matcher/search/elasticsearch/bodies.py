@@ -10,17 +10,17 @@ from datetime import datetime
 from typing import Any
 
 from ...types import Filter, Hit, SearchDocument
-from ..base import FILTER_FIELDS
+from ..base import FILTER_FIELDS, document_length
 from ..base import KEYWORD_FIELDS as FILTER_KEYWORDS
 
 #: Bump when mappings or analysis change; an alias on an older index needs a rebuild.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 VECTOR_DIMS = 384
 TITLE_BOOST = 1
 #: Elasticsearch's default max_result_window; also bounds kNN candidates.
 MAX_TOP_K = 10_000
 MIN_NUM_CANDIDATES = 100
-SOURCE_FIELDS = ("kind", "entity_ids")
+SOURCE_FIELDS = ("kind", "entity_ids", "length")
 #: Word-bigram subfields (stop words removed, stemmed), mirroring the local backend's shingle field.
 SHINGLE_ANALYZER = "english_shingles"
 SEARCH_FIELDS = (f"title^{TITLE_BOOST}", "text", "title.shingles", "text.shingles")
@@ -33,6 +33,7 @@ def build_mappings(dims: int = VECTOR_DIMS) -> dict[str, Any]:
     """Explicit, strict mappings: keywords filter, english-analysed text scores, vectors kNN."""
     properties: dict[str, Any] = {name: {"type": "keyword"} for name in KEYWORD_FIELDS}
     properties["year"] = {"type": "integer"}
+    properties["length"] = {"type": "integer", "index": False}
     shingle_field = {"shingles": {"type": "text", "analyzer": SHINGLE_ANALYZER}}
     properties["title"] = {"type": "text", "analyzer": "english", "fields": dict(shingle_field)}
     properties["text"] = {"type": "text", "analyzer": "english", "fields": dict(shingle_field)}
@@ -133,6 +134,20 @@ def build_search_body(
     return body
 
 
+def build_names_body(phrases: Sequence[str], filters: Filter, top_k: int) -> dict[str, Any] | None:
+    """Profiles whose names field holds one of the phrases: a terms filter, constant score 1.0."""
+    wanted = [p for p in dict.fromkeys(phrases) if p]
+    if not wanted or top_k <= 0:
+        return None
+    return {
+        "size": min(top_k, MAX_TOP_K),
+        "_source": list(SOURCE_FIELDS),
+        "track_total_hits": False,
+        "query": {"constant_score": {"filter": {"bool": {"filter": [{"terms": {"names": wanted}}, *filter_to_es(filters)]}},
+                                     "boost": 1.0}},
+    }
+
+
 def build_count_body(filters: Filter) -> dict[str, Any]:
     """Count request: the same filter clauses, no scoring."""
     return {"query": {"bool": {"filter": filter_to_es(filters)}}}
@@ -151,6 +166,8 @@ def to_source(doc: SearchDocument, dims: int = VECTOR_DIMS) -> dict[str, Any]:
         "entity_kinds": list(doc.entity_kinds),
         "capabilities": list(doc.capabilities),
         "visibility": doc.visibility,
+        "names": list(doc.names),
+        "length": document_length(doc),
     }
     for name, value in (("region", doc.region), ("country", doc.country), ("status", doc.status), ("year", doc.year)):
         if value is not None:
@@ -194,6 +211,7 @@ def hits_from_response(response: Mapping[str, Any]) -> list[Hit]:
                 score=float(item.get("_score") or 0.0),
                 kind=str(source.get("kind") or ""),
                 entity_ids=tuple(source.get("entity_ids") or ()),
+                length=int(source.get("length") or 0),
             )
         )
     return hits
