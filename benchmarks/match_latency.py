@@ -5,6 +5,11 @@ are recombined from the real shared data (a real title, sentences of two real ab
 are recombined from really encoded ones (the evaluation's vector cache, or a few hundred texts
 encoded now): timing does not depend on their meaning. Queries are real SBIR award titles and
 abstracts cut to a problem-sized 60 words. The last line is one JSON object.
+
+For iterating: `--workdir DIR` keeps the store and index and reuses them on the next run with the same
+--docs/--seed/schema version (the query sample is the same); `--stages` prints the mean time of each
+stage of match(); `--profile FILE` writes a cProfile of the timed calls; `--dump FILE` writes every
+query's ranking, so two versions can be checked for identical results.
 """
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ _FFN_ROWS = 256  # row chunk for the feed-forward block: keeps GELU temporaries 
 #: cores are busy (two gunicorn workers, an import) a 60-word query took ~700 ms instead of ~25 ms.
 #: Measured on 2 busy cores: 4 texts 142 vs 27 ms/text on 2 vs 1 threads; 24 texts 23 vs 31 ms/text.
 SINGLE_THREAD_MAX_TOKENS = 1024
+#: Abramowitz-Stegun 7.1.26 erfc coefficients, halved (see _gelu).
+_GELU_POLY = tuple(np.float32(0.5 * c) for c in (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592))
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
@@ -39,22 +42,22 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     it runs about 3x faster than scipy.special.erf on float32, which dominated encode time.
     """
     z = np.abs(x)
-    z *= np.float32(0.7071067811865476)
-    t = np.float32(0.3275911) * z
+    t = z * np.float32(0.7071067811865476 * 0.3275911)
     t += np.float32(1.0)
     np.reciprocal(t, out=t)
-    p = np.float32(1.061405429) * t
-    for c in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
-        p += np.float32(c)
+    # Coefficients pre-halved, so the polynomial times exp(-x^2/2) is P(N(0,1) > |x|) = erfc(|x|/sqrt 2) / 2.
+    p = _GELU_POLY[0] * t
+    for c in _GELU_POLY[1:]:
+        p += c
         p *= t
     np.square(z, out=z)
-    np.negative(z, out=z)
+    z *= np.float32(-0.5)
     np.exp(z, out=z)
-    p *= z  # p = erfc(|x| / sqrt 2)
-    p *= np.float32(0.5)  # p = P(N(0,1) > |x|)
-    # x * Phi(x): Phi(x) = 1 - p for x >= 0, p for x < 0
-    np.subtract(np.float32(1.0), p, out=p, where=x >= 0)
-    p *= x
+    p *= z  # p = P(N(0,1) > |x|)
+    p *= np.abs(x, out=z)
+    # x * Phi(x) = max(x, 0) - |x| * P(N(0,1) > |x|) for either sign of x: no masked ufunc (3x slower).
+    np.maximum(x, np.float32(0.0), out=z)
+    np.subtract(z, p, out=p)
     return p
 
 
@@ -74,7 +77,9 @@ def _blas_controller() -> Any:
         from threadpoolctl import ThreadpoolController
     except ImportError:
         return None
-    return ThreadpoolController()
+    with warnings.catch_warnings():  # its OpenMP-mix warnings concern other libraries, not this BLAS
+        warnings.simplefilter("ignore")
+        return ThreadpoolController()
 
 
 def default_model_dir() -> Path | None:

@@ -135,7 +135,11 @@ def _visibility(doc: Document) -> str:
 
 
 class _ProfileBuilder:
-    """Collects each researcher's, lab's and organisation's counted documents into one profile document."""
+    """Collects each researcher's, lab's and organisation's counted documents into one profile document.
+
+    Titles and texts go into the one text field: BM25 with a separate title field (whose length
+    statistics come from single documents) ranked profiles worse (sbir-firms nDCG@10 -0.013).
+    """
 
     def __init__(self, regions: dict[str, str | None], names: dict[str, str]) -> None:
         self.regions = regions
@@ -163,7 +167,7 @@ class _ProfileBuilder:
     def build(self) -> Iterator[SearchDocument]:
         for entity_id, kind in self.kinds.items():
             yield SearchDocument(id=profile_id(entity_id), kind=ENTITY_PROFILE_KIND,
-                                 title=" . ".join(self.titles[entity_id]), text=" \n ".join(self.texts[entity_id]),
+                                 title="", text=" \n ".join([" . ".join(self.titles[entity_id]), *self.texts[entity_id]]),
                                  entity_ids=(entity_id,), entity_kinds=(kind,), capabilities=tuple(self.caps[entity_id]),
                                  region=self.regions.get(entity_id), year=self.years.get(entity_id),
                                  names=(self.names[entity_id],) if entity_id in self.names else ())
