@@ -206,9 +206,9 @@ def time_queries(runtime: Runtime, store, queries: list[str], rng: random.Random
     """match() and the raw BM25 query over the same sample of queries; prints the result line."""
     n_docs = args.docs
     sample = [queries[rng.randrange(len(queries))] for _ in range(args.queries)]
-    stage_ms = time_stages(runtime) if args.stages else None
     for q in sample[:5]:
         match(runtime, q, limit=10)
+    stage_ms = time_stages(runtime) if args.stages else None
     match_ms = []
     results = []
     profiler = cProfile.Profile() if args.profile else None

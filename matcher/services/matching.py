@@ -4,9 +4,9 @@ Pipeline: extract the problem's capabilities; retrieve with BM25 (terms + word b
 term counted once) both documents and entity profiles (all of an entity's counted documents in one
 text); add the MiniLM cosine of the candidates' documents (stored vectors); per entity, three
 relevance signals (profile BM25, documents' BM25 pooled best + 1/2 + 1/3, cosines pooled the same
-way), each z-scored over the query's candidates and fused with the versioned weights, plus capability
-overlap weighted by rarity, region, recency and equipment availability; keep one lab from filling
-the page; explain the page's matches with their best sentences.
+way), each z-scored over the query's candidates and fused with the versioned weights, plus whether the
+text writes the entity's name, capability overlap weighted by rarity, region, recency and equipment
+availability; keep one lab from filling the page; explain the page's matches with their best sentences.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -61,6 +62,9 @@ EVIDENCE_PER_MATCH = 3
 AVAILABLE = ("available", "operational", "active", "in service", "ok", "open")
 UNAVAILABLE = ("retired", "unavailable", "out of service", "broken", "decommissioned", "disposed")
 _warned_lexical = False
+#: Runs a query's searches beside its encoding. Two workers, so the two request threads of a gunicorn
+#: worker do not queue behind each other.
+_SEARCHES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="match-search")
 
 
 @dataclass
@@ -92,7 +96,7 @@ def match(runtime: Runtime, text: str, *, kinds: Sequence[str] | None = None, re
     cfg = config or load_config()
     ranking = _rank(runtime, text, kinds, regions, capabilities, exclude_entity_ids, exclude_document_ids, cfg)
     ordered = _diversify(ranking.scored, cfg.max_per_group_in_page, page_size=max(limit, 1), needed=offset + limit)
-    return _result(runtime, ranking, ordered[offset : offset + limit], len(ranking.scored), explain_page)
+    return _result(runtime, ranking, ordered[offset : offset + limit], len(ranking.scored), explain_page, cfg)
 
 
 def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]], *, per_group: int = 4,
@@ -110,15 +114,15 @@ def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]
     for name, kinds in groups.items():
         members = [item for item in ranking.scored if item[1].kind in kinds]
         page = _diversify(members, cfg.max_per_group_in_page, page_size=max(per_group, 1), needed=per_group)
-        results[name] = _result(runtime, ranking, page[:per_group], len(members), True)
+        results[name] = _result(runtime, ranking, page[:per_group], len(members), True, cfg)
     return results
 
 
-def _result(runtime: Runtime, ranking: _Ranking, page: list, total: int, explain_page: bool) -> MatchResult:  # type: ignore[type-arg]
+def _result(runtime: Runtime, ranking: _Ranking, page: list, total: int, explain_page: bool,  # type: ignore[type-arg]
+            cfg: ScorerConfig) -> MatchResult:
     if not page:
         return MatchResult(query=ranking.query, matches=(), capabilities=ranking.mentions, total=total,
                            semantic=ranking.semantic, took_ms=(time.perf_counter() - ranking.started) * 1000)
-    cfg = load_config()
     with runtime.db.session() as session:
         if ranking.query_caps and cfg.weights.get("capability", 0.0) == 0.0:
             page = _page_capabilities(session, runtime, page, ranking.query_caps)
@@ -145,18 +149,26 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
 
     doc_filter = Filter(kinds=DOCUMENT_KINDS, entity_kinds=wanted_kinds, capabilities=caps_filter,
                         exclude_ids=tuple(sorted(excluded_docs)) or None)
-    qv, used_semantic = _query_vector(runtime, query)
-    # Engines with vector search (Elasticsearch) add a kNN clause to the same request; tantivy ignores it.
-    hits = runtime.search.search(query, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200),
-                                 vector=qv.tolist() if qv is not None else None)
+    # The searches run on _SEARCHES while this thread encodes the query (tantivy and numpy release the
+    # GIL): on two cores the encoding hides behind them. Engines with vector search (Elasticsearch) add
+    # a kNN clause to the document request, so that one waits for the vector; tantivy ignores it.
+    doc_top_k = cfg.retrieval.get("lexical_top_k", 200)
+    doc_future = None if getattr(runtime.search, "uses_query_vector", True) else \
+        _SEARCHES.submit(runtime.search.search, query, doc_filter, top_k=doc_top_k)
     profile_kinds = tuple(k for k in wanted_kinds if k in PROFILED_ENTITY_KINDS)
-    profile_hits, named_hits = [], []
+    profile_future = named_future = None
     if profile_kinds:
         profile_filter = Filter(kinds=(ENTITY_PROFILE_KIND,), entity_kinds=profile_kinds, capabilities=caps_filter)
-        profile_hits = runtime.search.search(query, profile_filter, top_k=cfg.retrieval.get("profile_top_k", 200))
+        profile_future = _SEARCHES.submit(runtime.search.search, query, profile_filter,
+                                          top_k=cfg.retrieval.get("profile_top_k", 200))
         if cfg.weights.get("name", 0.0):
-            named_hits = runtime.search.name_matches(text_phrases(query), profile_filter,
-                                                     top_k=cfg.retrieval.get("named_top_k", 50))
+            named_future = _SEARCHES.submit(runtime.search.name_matches, text_phrases(query), profile_filter,
+                                            top_k=cfg.retrieval.get("named_top_k", 50))
+    qv, used_semantic = _query_vector(runtime, query)
+    hits = doc_future.result() if doc_future is not None else runtime.search.search(
+        query, doc_filter, top_k=doc_top_k, vector=qv.tolist() if qv is not None else None)
+    profile_hits = profile_future.result() if profile_future is not None else []
+    named_hits = named_future.result() if named_future is not None else []
 
     candidates: dict[str, _Candidate] = {}
 

@@ -41,6 +41,8 @@ class ElasticsearchBackend:
     """SearchBackend on an Elasticsearch 8/9 cluster; ``index`` names the alias family."""
 
     name = "elasticsearch"
+    #: search() adds a kNN clause for ``vector``: the query must be encoded first.
+    uses_query_vector = True
 
     def __init__(
         self,
