@@ -38,6 +38,8 @@ class BaseConfig:
         self.DATABASE_URL: str = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'innobridge.db'}"
         self.SEARCH_BACKEND: str = os.environ.get("SEARCH_BACKEND", "local")
         self.INDEX_DIR: str = os.environ.get("INDEX_DIR") or str(INSTANCE_DIR / "index")
+        # Bytes the local index may buffer while rebuilding: fewer, larger segments search faster.
+        self.INDEX_REBUILD_HEAP: int = _int("INDEX_REBUILD_HEAP", 1_000_000_000)
         self.ELASTICSEARCH_URL: str | None = os.environ.get("ELASTICSEARCH_URL") or None
         self.ELASTICSEARCH_INDEX: str = os.environ.get("ELASTICSEARCH_INDEX", "innobridge")
         self.SMTP_HOST: str | None = os.environ.get("SMTP_HOST") or None

@@ -191,3 +191,11 @@ def test_query_terms_drop_stop_words_unless_nothing_else_is_left() -> None:
 
     assert query_terms("porosity in the laser welds") == ["poros", "laser", "weld"]
     assert query_terms("the of in") != []
+
+
+def test_rebuild_heap_comes_from_settings(tmp_path: Path) -> None:
+    from matcher.search.local import from_settings
+
+    backend = from_settings({"INDEX_DIR": str(tmp_path / "i"), "INDEX_REBUILD_HEAP": "200000000"})
+    assert backend.rebuild_heap == 200_000_000
+    assert from_settings({"INDEX_DIR": str(tmp_path / "j")}).rebuild_heap == 1_000_000_000

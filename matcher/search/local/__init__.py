@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .backend import SCHEMA_VERSION, LocalBackend, analyse, build_schema, query_terms
+from .backend import REBUILD_WRITER_HEAP, SCHEMA_VERSION, LocalBackend, analyse, build_schema, query_terms
 
 __all__ = ["SCHEMA_VERSION", "LocalBackend", "analyse", "build_schema", "from_settings", "query_terms"]
 
@@ -18,4 +18,5 @@ def from_settings(settings: Mapping[str, Any]) -> LocalBackend:
         str(index_dir),
         writer_timeout=float(settings.get("INDEX_WRITER_TIMEOUT", 30.0)),
         writer_heap=int(settings.get("INDEX_WRITER_HEAP", 64_000_000)),
+        rebuild_heap=int(settings.get("INDEX_REBUILD_HEAP", REBUILD_WRITER_HEAP)),
     )
