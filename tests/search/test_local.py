@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from matcher.search import BACKENDS, BackendUnavailable, RebuildRequired, SearchBackend, create_backend
-from matcher.search.local import SCHEMA_VERSION, LocalBackend, analyse, query_terms
+from matcher.search.local import SCHEMA_VERSION, LocalBackend, SplitLocalBackend, analyse, query_terms
 from matcher.search.local.backend import VERSION_FILE
-from matcher.types import Filter, SearchDocument
+from matcher.types import ENTITY_PROFILE_KIND, Filter, SearchDocument
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -145,7 +145,7 @@ def test_registry_is_a_dict_of_backends() -> None:
 
 def test_factory_builds_local_backend(tmp_path: Path) -> None:
     backend = create_backend("local", {"INDEX_DIR": str(tmp_path)})
-    assert isinstance(backend, LocalBackend)
+    assert isinstance(backend, SplitLocalBackend)
     assert isinstance(backend, SearchBackend)
 
 
@@ -199,3 +199,25 @@ def test_rebuild_heap_comes_from_settings(tmp_path: Path) -> None:
     backend = from_settings({"INDEX_DIR": str(tmp_path / "i"), "INDEX_REBUILD_HEAP": "200000000"})
     assert backend.rebuild_heap == 200_000_000
     assert from_settings({"INDEX_DIR": str(tmp_path / "j")}).rebuild_heap == 1_000_000_000
+
+
+def test_profiles_live_in_their_own_index_with_their_own_statistics(tmp_path: Path) -> None:
+    """BM25 of a profile must not depend on how many short documents share the index."""
+    profile = SearchDocument(id="profile:org-1", kind=ENTITY_PROFILE_KIND, title="", text="laser welding of aluminium trays",
+                             entity_ids=("org-1",), entity_kinds=("organization",))
+    docs = [SearchDocument(id=f"d{i}", kind="publication", title="laser", text="laser") for i in range(20)]
+    only = SplitLocalBackend(tmp_path / "a")
+    only.rebuild([profile])
+    crowded = SplitLocalBackend(tmp_path / "b")
+    crowded.rebuild([*docs, profile])
+    profiles = Filter(kinds=(ENTITY_PROFILE_KIND,))
+    assert only.search("laser welding", profiles)[0].score == pytest.approx(crowded.search("laser welding", profiles)[0].score)
+    assert (tmp_path / "b" / "profiles").is_dir() and crowded.profiles.count(Filter(visibilities=None)) == 1
+    assert crowded.count(Filter(visibilities=None)) == 21
+    assert ids_of(crowded.search("laser", Filter())) >= {"d0", "profile:org-1"}  # no kind filter: both, merged
+    crowded.delete(["profile:org-1", "d0"])
+    assert crowded.count(Filter(visibilities=None)) == 19
+
+
+def ids_of(hits: list) -> set[str]:  # type: ignore[type-arg]
+    return {h.id for h in hits}

@@ -1,20 +1,22 @@
-"""The embedded default backend: a tantivy index in INDEX_DIR, no server to run."""
+"""The embedded default backend: tantivy indexes in INDEX_DIR (documents) and INDEX_DIR/profiles, no server."""
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
 from .backend import REBUILD_WRITER_HEAP, SCHEMA_VERSION, LocalBackend, analyse, build_schema, query_terms
+from .split import SplitLocalBackend
 
-__all__ = ["SCHEMA_VERSION", "LocalBackend", "analyse", "build_schema", "from_settings", "query_terms"]
+__all__ = ["SCHEMA_VERSION", "LocalBackend", "SplitLocalBackend", "analyse", "build_schema", "from_settings",
+           "query_terms"]
 
 
-def from_settings(settings: Mapping[str, Any]) -> LocalBackend:
+def from_settings(settings: Mapping[str, Any]) -> SplitLocalBackend:
     """Registry entry: read INDEX_DIR (required) and the optional writer tuning settings."""
     index_dir = settings.get("INDEX_DIR")
     if not index_dir:
         raise ValueError("SEARCH_BACKEND=local needs INDEX_DIR (a directory for the tantivy index)")
-    return LocalBackend(
+    return SplitLocalBackend(
         str(index_dir),
         writer_timeout=float(settings.get("INDEX_WRITER_TIMEOUT", 30.0)),
         writer_heap=int(settings.get("INDEX_WRITER_HEAP", 64_000_000)),

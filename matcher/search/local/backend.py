@@ -25,7 +25,8 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from ...types import Filter, Hit, SearchDocument
 from ..base import DEFAULT_FILTER, FILTER_FIELDS, KEYWORD_FIELDS, BackendUnavailable, RebuildRequired, document_length
 
 #: Bump when the schema or analysis changes; older indexes then need ``flask index rebuild``.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 VERSION_FILE = "innobridge-index.json"
 TEXT_TOKENIZER = "en_stem"
 TITLE_BOOST = 1.0
@@ -397,13 +398,14 @@ class LocalBackend:
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
 
-    def _write(self, apply: Callable[[tantivy.IndexWriter], None], heap: int | None = None) -> None:
-        """One writer session: apply, commit (durable), merge, release the lock, reload."""
+    @contextmanager
+    def _writing(self, heap: int | None = None) -> Iterator[tantivy.IndexWriter]:
+        """One writer session: the caller writes, then commit (durable), merge, release the lock, reload."""
         with self._write_lock:
             index = self._open()
             writer = self._acquire_writer(index, heap)
             try:
-                apply(writer)
+                yield writer
                 writer.commit()
             except BaseException:
                 writer.rollback()
@@ -412,6 +414,10 @@ class LocalBackend:
             writer.wait_merging_threads()  # finishes merges and releases the lock
             self._snapshot = None
             self.reload()
+
+    def _write(self, apply: Callable[[tantivy.IndexWriter], None], heap: int | None = None) -> None:
+        with self._writing(heap) as writer:
+            apply(writer)
 
     def upsert(self, docs: Sequence[SearchDocument]) -> None:
         """Delete-by-id then add, in one commit; the last copy of a repeated id wins."""
@@ -447,20 +453,23 @@ class LocalBackend:
         When the stored index has another schema version the directory's index files are
         removed first (stop the web workers for that: they hold the old files open).
         """
+        count = 0
+        with self.rebuilding() as add:
+            for doc in docs:
+                add(doc)
+                count += 1
+        return count
+
+    @contextmanager
+    def rebuilding(self) -> Iterator[Callable[[SearchDocument], None]]:
+        """rebuild() as a context: documents added inside replace everything at the commit on exit."""
         try:
             self._open()
         except RebuildRequired:
             self._remove_index_files()
-        counter = [0]
-
-        def apply(writer: tantivy.IndexWriter) -> None:
+        with self._writing(self.rebuild_heap) as writer:
             writer.delete_all_documents()
-            for doc in docs:
-                writer.add_document(to_tantivy_document(doc))
-                counter[0] += 1
-
-        self._write(apply, heap=self.rebuild_heap)
-        return counter[0]
+            yield lambda doc: writer.add_document(to_tantivy_document(doc))
 
     def _remove_index_files(self) -> None:
         """Delete tantivy's files and the version file, only in a directory that is an index."""
