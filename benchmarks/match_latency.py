@@ -236,7 +236,7 @@ def time_queries(runtime: Runtime, store, queries: list[str], rng: random.Random
 
     from matcher.search.local.backend import query_terms
 
-    backend = runtime.search
+    backend = getattr(runtime.search, "documents", runtime.search)  # the publications' index (profiles live apart)
     searcher = backend._searcher()
     schema = backend.schema
     raw_ms = []

@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 
 from matcher import migrate
 
+from matcher.search import RebuildRequired
 from matcher.types import Filter
 
 from .extensions import runtime
@@ -79,6 +80,10 @@ def index_stats() -> None:
 @index_cli.command("rebuild")
 def index_rebuild() -> None:
     """Rebuild the search index (and document vectors) from SQL alone."""
+    _rebuild_with_progress()
+
+
+def _rebuild_with_progress() -> None:
     from matcher.services.indexing import rebuild_index
 
     with tqdm(desc="encoding", unit=" docs", file=sys.stderr, disable=None) as encode_bar, \
@@ -106,7 +111,12 @@ def demo_load(if_empty: bool) -> None:
     from indexers.demo import demo_is_loaded, load_demo
 
     if if_empty and demo_is_loaded(runtime()):
-        click.echo("demo data already loaded")
+        try:
+            runtime().search.health()
+            click.echo("demo data already loaded")
+        except RebuildRequired as exc:  # an upgrade changed the index layout: `make run` keeps working
+            click.echo(f"demo data already loaded; {exc}: rebuilding it now")
+            _rebuild_with_progress()
         return
     summary = load_demo(runtime(), progress=True)
     click.echo(json.dumps(summary, sort_keys=True))

@@ -71,3 +71,18 @@ def test_shipped_vectors_match_the_model_and_the_texts() -> None:
         assert shipped is not None, f"no shipped vector for award {award['award_id']}"
         fresh = encoder.encode([text])[0]
         assert float(np.dot(shipped, fresh)) > 0.999
+
+
+def test_make_run_rebuilds_an_index_of_an_older_layout(runner, runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from matcher.search.local.backend import VERSION_FILE
+
+    first = load_demo(runtime, demo_dir=_subset(tmp_path / "demo", 20))
+    version_file = Path(runtime.settings["INDEX_DIR"]) / VERSION_FILE
+    version_file.write_text(json.dumps({"schema_version": 1}), encoding="utf-8")
+    runtime.search.close()
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "rebuilding it now" in result.output
+    assert runtime.search.count() == first["indexed"]
+    again = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert again.exit_code == 0 and "demo data already loaded" in again.output and "rebuild" not in again.output
