@@ -360,25 +360,14 @@ def _add_context_features(session: Session, runtime: Runtime, scored: list, cfg:
     this_year = date.today().year
     # Capability overlap needs SQL per candidate: only when it is weighted (the page gets it in _build_match).
     need_caps = bool(query_caps) and cfg.weights.get("capability", 0.0) != 0.0
-    top_docs = {item[1].id: item[4][:3] for item in scored}
-    doc_caps = capabilities_of(session, sorted({d for ds in top_docs.values() for d in ds})) if need_caps else {}
-    rarity: dict[str, float] = {}
-    if need_caps:
-        df, total_holders = capability_document_frequency(session, runtime.db.url)
-        rarity = rarity_weights(df, max(total_holders, 1))
+    doc_caps = capabilities_of(session, sorted({d for item in scored for d in item[4][:3]})) if need_caps else {}
+    rarity = _rarity(session, runtime) if need_caps else {}
     wanted_regions = {r.lower() for r in regions} if regions else set()
     out = []
     for _, card, features, _, docs in scored:
-        entity_caps: dict[str, float] = {}
-        for doc_id in top_docs[card.id]:
-            for cap, weight in doc_caps.get(doc_id, {}).items():
-                entity_caps[cap] = max(weight, entity_caps.get(cap, 0.0))
-        for cap in card.added_capabilities:
-            entity_caps[cap] = max(1.0, entity_caps.get(cap, 0.0))
-        for cap in card.removed_capabilities:
-            entity_caps.pop(cap, None)
         features = dict(features)
-        features["capability"], matched = capability_overlap(query_caps, entity_caps, rarity)
+        features["capability"], matched = capability_overlap(query_caps, _entity_capabilities(card, docs, doc_caps),
+                                                             rarity)
         features["region"] = 1.0 if wanted_regions and (card.region or "").lower() in wanted_regions else 0.0
         features["recency"] = recency_feature([doc_years.get(d) for d in docs[:3]], this_year)
         features["availability"] = _availability(card)
@@ -390,21 +379,31 @@ def _add_context_features(session: Session, runtime: Runtime, scored: list, cfg:
 def _page_capabilities(session: Session, runtime: Runtime, page: list, query_caps: dict[str, float]) -> list:  # type: ignore[type-arg]
     """Matched capabilities for the shown page only (explanation, not ranking)."""
     doc_caps = capabilities_of(session, sorted({d for item in page for d in item[4][:3]}))
-    df, total_holders = capability_document_frequency(session, runtime.db.url)
-    rarity = rarity_weights(df, max(total_holders, 1))
+    rarity = _rarity(session, runtime)
     out = []
     for score, card, components, _, docs in page:
-        entity_caps: dict[str, float] = {}
-        for doc_id in docs[:3]:
-            for cap, weight in doc_caps.get(doc_id, {}).items():
-                entity_caps[cap] = max(weight, entity_caps.get(cap, 0.0))
-        for cap in card.added_capabilities:
-            entity_caps[cap] = max(1.0, entity_caps.get(cap, 0.0))
-        for cap in card.removed_capabilities:
-            entity_caps.pop(cap, None)
-        overlap, matched = capability_overlap(query_caps, entity_caps, rarity)
+        overlap, matched = capability_overlap(query_caps, _entity_capabilities(card, docs, doc_caps), rarity)
         out.append((score, card, {**components, "capability": round(overlap, 4)}, matched, docs))
     return out
+
+
+def _rarity(session: Session, runtime: Runtime) -> dict[str, float]:
+    df, total_holders = capability_document_frequency(session, runtime.db.url)
+    return rarity_weights(df, max(total_holders, 1))
+
+
+def _entity_capabilities(card: EntityCard, doc_ids: Sequence[str],
+                         doc_caps: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
+    """An entity's capabilities as its three best documents show them, with its own edits applied."""
+    caps: dict[str, float] = {}
+    for doc_id in doc_ids[:3]:
+        for cap, weight in doc_caps.get(doc_id, {}).items():
+            caps[cap] = max(weight, caps.get(cap, 0.0))
+    for cap in card.added_capabilities:
+        caps[cap] = max(1.0, caps.get(cap, 0.0))
+    for cap in card.removed_capabilities:
+        caps.pop(cap, None)
+    return caps
 
 
 def _availability(card: EntityCard) -> float:

@@ -146,22 +146,18 @@ class ElasticsearchBackend:
         vector: Sequence[float] | None = None,
     ) -> list[Hit]:
         """BM25 (title x2, text) plus kNN on ``vector`` when given, in one request."""
-        body = build_search_body(query, filters or DEFAULT_FILTER, top_k, vector)
-        if body is None:
-            return []
-        params = {("source" if key == "_source" else key): value for key, value in body.items()}
-        with self._guard("searching"):
-            self._ensure_alias()
-            response = self.client.search(index=self.alias, **params)
-        return hits_from_response(response.body)
+        return self._hits(build_search_body(query, filters or DEFAULT_FILTER, top_k, vector), "searching")
 
     def name_matches(self, phrases: Sequence[str], filters: Filter | None = None, top_k: int = 100) -> list[Hit]:
         """Profiles naming one of the phrases (a terms filter on the names keyword)."""
-        body = build_names_body(phrases, filters or DEFAULT_FILTER, top_k)
+        return self._hits(build_names_body(phrases, filters or DEFAULT_FILTER, top_k), "searching names")
+
+    def _hits(self, body: dict[str, Any] | None, action: str) -> list[Hit]:
+        """Send one search body (None: nothing to search for) and read its hits."""
         if body is None:
             return []
         params = {("source" if key == "_source" else key): value for key, value in body.items()}
-        with self._guard("searching names"):
+        with self._guard(action):
             self._ensure_alias()
             response = self.client.search(index=self.alias, **params)
         return hits_from_response(response.body)
