@@ -234,7 +234,7 @@ def time_queries(runtime: Runtime, store, queries: list[str], rng: random.Random
                     [m.entity_id, m.score, m.components, [e.document_id for e in m.evidence]] for m in r.matches]}) + "\n")
     import tantivy
 
-    from matcher.search.local.backend import query_terms
+    from matcher.search.local.analysis import query_terms
 
     backend = getattr(runtime.search, "documents", runtime.search)  # the publications' index (profiles live apart)
     searcher = backend._searcher()

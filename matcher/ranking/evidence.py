@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from matcher.search.local.backend import analyse
+from matcher.search.local.analysis import analyse
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")

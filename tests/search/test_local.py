@@ -187,7 +187,7 @@ def test_creating_elasticsearch_backend_opens_no_connection(monkeypatch: pytest.
 
 
 def test_query_terms_drop_stop_words_unless_nothing_else_is_left() -> None:
-    from matcher.search.local.backend import query_terms
+    from matcher.search.local.analysis import query_terms
 
     assert query_terms("porosity in the laser welds") == ["poros", "laser", "weld"]
     assert query_terms("the of in") != []

@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .backend import REBUILD_WRITER_HEAP, SCHEMA_VERSION, LocalBackend, analyse, build_schema, query_terms
+from .analysis import analyse, query_terms
+from .backend import REBUILD_WRITER_HEAP, SCHEMA_VERSION, LocalBackend, build_schema
 from .split import SplitLocalBackend
 
 __all__ = ["SCHEMA_VERSION", "LocalBackend", "SplitLocalBackend", "analyse", "build_schema", "from_settings",

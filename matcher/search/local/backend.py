@@ -34,6 +34,7 @@ from typing import Any
 import tantivy
 
 from ...types import Filter, Hit, SearchDocument
+from .analysis import query_shingles, query_terms, shingles
 from ..base import DEFAULT_FILTER, FILTER_FIELDS, KEYWORD_FIELDS, BackendUnavailable, RebuildRequired, document_length
 
 #: Bump when the schema or analysis changes; older indexes then need ``flask index rebuild``.
@@ -46,8 +47,6 @@ TITLE_BOOST = 1.0
 SHINGLE_FIELD = "shingles"
 SHINGLE_TOKENIZER = "whitespace"
 SHINGLE_BOOST = 1.0
-#: Long problem descriptions are cut to this many distinct terms to bound query cost.
-MAX_QUERY_TERMS = 256
 #: Tantivy pre-allocates its top-k heap; this keeps a silly top_k from exhausting memory.
 MAX_TOP_K = 10_000
 #: Up to this many values an "any of" filter is a union of term queries, which the search skips through
@@ -75,55 +74,6 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("text", stored=False, tokenizer_name=TEXT_TOKENIZER, index_option="position")
     builder.add_text_field(SHINGLE_FIELD, stored=False, tokenizer_name=SHINGLE_TOKENIZER, index_option="freq")
     return builder.build()
-
-
-def _build_analyser() -> tantivy.TextAnalyzer:
-    """Mirror of tantivy's built-in en_stem chain, so query terms equal indexed terms."""
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.stemmer("english"))
-        .build()
-    )
-
-
-_ANALYSER = _build_analyser()
-_SHINGLE_ANALYSER = (
-    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-    .filter(tantivy.Filter.remove_long(40))
-    .filter(tantivy.Filter.lowercase())
-    .filter(tantivy.Filter.stopword("english"))
-    .filter(tantivy.Filter.stemmer("english"))
-    .build()
-)
-
-
-def shingles(text: str) -> list[str]:
-    """Adjacent content-word pairs ("a_b"), stop words dropped first, in text order (repeats kept)."""
-    if not text:
-        return []
-    tokens = list(_SHINGLE_ANALYSER.analyze(text))
-    return [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])]
-
-
-def query_shingles(text: str, limit: int = MAX_QUERY_TERMS) -> list[str]:
-    """Distinct bigrams of a query: each counted once, like its terms."""
-    return list(dict.fromkeys(shingles(text)))[:limit]
-
-
-def analyse(text: str) -> list[str]:
-    """Tokens of ``text`` exactly as the title and text fields index them."""
-    return list(_ANALYSER.analyze(text)) if text else []
-
-
-def query_terms(text: str, limit: int = MAX_QUERY_TERMS) -> list[str]:
-    """Distinct analysed terms in first-seen order, stop words dropped (a problem "in" a tray must not
-    match every text containing "in"); a query of stop words alone keeps them. Punctuation separates."""
-    if not text:
-        return []
-    content = list(dict.fromkeys(_SHINGLE_ANALYSER.analyze(text)))
-    return (content or list(dict.fromkeys(analyse(text))))[:limit]
 
 
 def to_tantivy_document(doc: SearchDocument) -> tantivy.Document:
