@@ -3,64 +3,41 @@
 Everything here is keyed so that writing the same record twice changes nothing: ids are
 hashes of source keys, and documents carry a content hash so unchanged ones are skipped
 (no re-extraction, no rewrite).
+
+StoreWriter holds the row-level side: caches, organisation/lab/people resolution, documents,
+batched inserts and evidence extraction. The pieces it builds on live beside it and their names are
+re-exported here: keys.py (stable ids, name keys, content hashes), evidence.py (mentions ->
+evidence rows) and record_writers.py (one parsed record of each kind -> writer calls, mixed in).
 """
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from indexers.sources.names import display_name, normalise_person_name, strip_accents
-from indexers.sources.records import (
-    AwardRecord,
-    EquipmentRecord,
-    FirmRecord,
-    Person,
-    ProblemRecord,
-    ProjectRecord,
-    PublicationRecord,
-)
-from matcher.capabilities.extractor import CapabilityExtractor, aggregate_mentions
+from indexers.evidence import MAX_EVIDENCE_PER_DOCUMENT, evidence_dicts
+from indexers.keys import content_hash, name_key, stable_id
+from indexers.record_writers import FIRM_NAME, WRITERS, RecordWriters
+from indexers.sources.names import display_name, normalise_person_name
+from indexers.sources.records import Person
+from matcher.capabilities.extractor import CapabilityExtractor
 from matcher.models import (
     CapabilityEvidence,
     Document,
     DocumentEntity,
-    Equipment,
-    InstituteProject,
     Lab,
     Organization,
-    Problem,
-    ProjectParticipant,
     Researcher,
     utcnow,
 )
 
-MAX_EVIDENCE_PER_DOCUMENT = 12
-FIRM_NAME = re.compile(r"\b(inc|llc|l\.l\.c|corp|corporation|ltd|co|company|gmbh|technologies)\b\.?", re.IGNORECASE)
-
-
-def stable_id(kind: str, key: str) -> str:
-    """`kind:<20 hex>` from a source key: the same source row always gets the same id."""
-    digest = hashlib.sha1(f"{kind}|{key}".encode("utf-8")).hexdigest()[:20]
-    return f"{kind}:{digest}"
-
-
-def name_key(name: str) -> str:
-    """Organisation names compared without case, accents, punctuation or a leading "The"."""
-    words = "".join(ch if ch.isalnum() else " " for ch in strip_accents(name)).split()
-    if words and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
-
-
-def content_hash(*parts: Any) -> str:
-    joined = "\x1f".join("" if p is None else str(p) for p in parts)
-    return hashlib.sha1(joined.encode("utf-8")).hexdigest()
+__all__ = [
+    "FIRM_NAME", "MAX_EVIDENCE_PER_DOCUMENT", "WRITERS", "PendingDocument", "StoreWriter", "content_hash",
+    "evidence_dicts", "name_key", "stable_id",
+]
 
 
 @dataclass(frozen=True)
@@ -72,7 +49,7 @@ class PendingDocument:
     text: str
 
 
-class StoreWriter:
+class StoreWriter(RecordWriters):
     """Writes records through one session; caches lookups so a large import does few queries."""
 
     def __init__(self, session: Session, extractor: CapabilityExtractor | None = None) -> None:
@@ -194,6 +171,17 @@ class StoreWriter:
         if email and not researcher.email and email not in self._researchers_by_email:
             researcher.email = email
 
+    def _attach_lab(self, researcher_id: str, lab_id: str | None) -> None:
+        if lab_id is None:
+            return
+        queued = self._new_researchers.get(researcher_id)
+        if queued is not None:
+            queued["lab_id"] = queued["lab_id"] or lab_id
+            return
+        self.flush()
+        self.session.execute(update(Researcher).where(Researcher.id == researcher_id, Researcher.lab_id.is_(None))
+                             .values(lab_id=lab_id))
+
     # -- documents --------------------------------------------------------------------------------
     def document(self, doc_id: str, *, kind: str, title: str, text: str, links: Sequence[tuple[str, str, str | None]],
                  year: int | None = None, venue: str | None = None, doi: str | None = None, url: str | None = None,
@@ -275,107 +263,6 @@ class StoreWriter:
             self.session.execute(insert(CapabilityEvidence), rows)
         self.pending.clear()
 
-    # -- per kind ---------------------------------------------------------------------------------
-    def write(self, record: Any) -> None:
-        WRITERS[type(record)](self, record)
-
-    def _firm(self, rec: FirmRecord) -> None:
-        oid = self.organization(rec.name, kind="firm", country=rec.country or "US", region=rec.region, city=rec.city,
-                                website=rec.website, description=rec.description)
-        self.touched_entities.add(oid)
-        for doc in rec.documents:
-            self.document(stable_id("document", f"firm-doc:{doc.key}"), kind="award", title=doc.title, text=doc.text,
-                          year=doc.year, url=doc.url, source=doc.agency, links=[(oid, "organization", "awardee")],
-                          extra={"award_id": doc.key, "amount": doc.amount})
-
-    def _people(self, people: Iterable[Person], default_org: str | None, lab_id: str | None = None,
-                kind: str = "researcher") -> list[tuple[str, str, str | None]]:
-        links: list[tuple[str, str, str | None]] = []
-        for person in people:
-            org = default_org
-            if person.institution or person.ror_id:
-                org = self.organization(person.institution or person.ror_id or "", kind="university",
-                                        ror_id=person.ror_id, country=person.country)
-            links.append((self.researcher(person, org, lab_id), kind, person.role))
-        return links
-
-    def _publication(self, rec: PublicationRecord) -> None:
-        links = self._people(rec.authors, None)
-        text = rec.abstract or ""
-        if rec.keywords:
-            text = f"{text}\nKeywords: {'; '.join(rec.keywords)}".strip()
-        self.document(stable_id("document", f"pub:{rec.key}"), kind="publication", title=rec.title, text=text,
-                      links=links, year=rec.year, venue=rec.venue, doi=rec.doi,
-                      url=f"https://doi.org/{rec.doi}" if rec.doi else None, source="publication",
-                      extra={"openalex_id": rec.openalex_id, "topics": list(rec.topics)})
-
-    def _award(self, rec: AwardRecord) -> None:
-        org = None
-        is_firm = bool(rec.institution and FIRM_NAME.search(rec.institution))
-        if rec.institution:
-            org = self.organization(rec.institution, kind="firm" if is_firm else "university",
-                                    country=_country(rec.country), region=rec.region, city=rec.city)
-        lab_id = None
-        if org and rec.division and not is_firm:
-            # Awards name no lab: the investigators of one institution funded by one division form its lab.
-            lab_id = self.lab(f"{rec.institution} — {rec.division} research group", org)
-        links = self._people(rec.investigators, org, lab_id)
-        for rid, _, _ in links:
-            self._attach_lab(rid, lab_id)
-        if lab_id:
-            links.append((lab_id, "lab", "lab"))
-        self.document(stable_id("document", f"award:{rec.key}"), kind="award", title=rec.title,
-                      text=rec.abstract or "", links=links, year=rec.start_year, source=rec.funder or "award",
-                      url=_award_url(rec), extra={"award_id": rec.award_id, "amount": rec.amount,
-                                                  "division": rec.division, "programs": list(rec.programs)})
-
-    def _attach_lab(self, researcher_id: str, lab_id: str | None) -> None:
-        if lab_id is None:
-            return
-        queued = self._new_researchers.get(researcher_id)
-        if queued is not None:
-            queued["lab_id"] = queued["lab_id"] or lab_id
-            return
-        self.flush()
-        self.session.execute(update(Researcher).where(Researcher.id == researcher_id, Researcher.lab_id.is_(None))
-                             .values(lab_id=lab_id))
-
-    def _equipment(self, rec: EquipmentRecord) -> None:
-        org = self.organization(rec.institution, kind="university") if rec.institution else None
-        eid = stable_id("equipment", rec.key)
-        values = dict(name=rec.name[:500], organization_id=org, facility=rec.facility, location=rec.location,
-                      region=rec.location, category=rec.category, description=rec.description,
-                      access_terms=rec.access, status=rec.status, url=rec.url, source=rec.licence)
-        self.flush()
-        if _upsert(self.session, Equipment, eid, values):
-            text = " ".join(p for p in (rec.name, rec.category, rec.description) if p)
-            self._entity_evidence(eid, rec.name, text)
-        self.touched_entities.add(eid)
-
-    def _project(self, rec: ProjectRecord) -> None:
-        institute = self.organization(rec.institute, kind="innovation_institute") if rec.institute else None
-        pid = stable_id("project", rec.key)
-        values = dict(acronym=rec.acronym, title=rec.title, description=rec.description, institute_id=institute,
-                      programme=rec.programme, status=rec.status, start_date=rec.start_date, end_date=rec.end_date,
-                      call_open=rec.call_open, call_close=rec.call_close, total_cost=rec.cost, source="import")
-        self.flush()
-        if _upsert(self.session, InstituteProject, pid, values):
-            self._entity_evidence(pid, rec.title, rec.description or "")
-            for name in rec.participants:
-                org = self.organization(name, kind="other")
-                exists = self.session.scalar(select(ProjectParticipant.id).where(
-                    ProjectParticipant.project_id == pid, ProjectParticipant.organization_id == org))
-                if exists is None:
-                    self.session.add(ProjectParticipant(project_id=pid, organization_id=org, role="participant"))
-        self.touched_entities.add(pid)
-
-    def _problem(self, rec: ProblemRecord) -> None:
-        pid = stable_id("problem", rec.key)
-        self.flush()
-        values = dict(title=rec.title[:500], text=rec.text, region=(rec.region or None) and rec.region[:120], visibility=rec.visibility or "public",
-                      source=rec.owner or "import")
-        _upsert(self.session, Problem, pid, values)
-
     def _entity_evidence(self, entity_id: str, title: str, text: str) -> None:
         """Equipment and projects are their own evidence: capabilities come from their own text."""
         self.session.execute(delete(CapabilityEvidence).where(CapabilityEvidence.entity_id == entity_id))
@@ -385,52 +272,3 @@ class StoreWriter:
         rows = evidence_dicts(entity_id, None, {"title": title_mentions, "text": text_mentions})
         if rows:
             self.session.execute(insert(CapabilityEvidence), rows)
-
-
-def evidence_dicts(entity_id: str, document_id: str | None, fields: dict[str, Sequence[Any]]) -> list[dict[str, Any]]:
-    """One row per capability (its strongest mention, weighted over fields), at most a dozen per document."""
-    rows = []
-    for score in aggregate_mentions(fields)[:MAX_EVIDENCE_PER_DOCUMENT]:
-        field, mention = score.mentions[0]
-        rows.append({"entity_id": entity_id, "capability_id": score.capability_id[:255],
-                     "capability_label": score.label[:300],
-                     "document_id": document_id, "start": mention.start if field != "title" else -mention.end,
-                     "end": mention.end if field != "title" else -mention.start, "sentence": mention.sentence[:1000],
-                     "weight": score.weight, "source": "keyphrase" if score.is_keyphrase else "extracted"})
-    return rows
-
-
-def _upsert(session: Session, model: type, row_id: str, values: dict[str, Any]) -> bool:
-    """Insert or update one row by id; returns True if anything was written."""
-    existing = session.get(model, row_id)
-    if existing is None:
-        session.add(model(id=row_id, **values))
-        return True
-    changed = False
-    for key, value in values.items():
-        if getattr(existing, key) != value:
-            setattr(existing, key, value)
-            changed = True
-    return changed
-
-
-def _country(value: str | None) -> str | None:
-    if not value:
-        return None
-    return {"united states": "US", "usa": "US"}.get(value.strip().lower(), value.strip()[:8])
-
-
-def _award_url(rec: AwardRecord) -> str | None:
-    if (rec.funder or "").upper().startswith("NSF") or rec.division:
-        return f"https://www.nsf.gov/awardsearch/showAward?AWD_ID={rec.award_id}"
-    return None
-
-
-WRITERS: dict[type, Any] = {
-    FirmRecord: StoreWriter._firm,
-    PublicationRecord: StoreWriter._publication,
-    AwardRecord: StoreWriter._award,
-    EquipmentRecord: StoreWriter._equipment,
-    ProjectRecord: StoreWriter._project,
-    ProblemRecord: StoreWriter._problem,
-}

@@ -1,0 +1,114 @@
+"""Introductions: the two emails that put a firm and a research partner in touch, and sending them.
+
+Kept apart from the other decisions because it is the one that talks to the outside world: mail leaves
+through a Sender callable the web layer passes in, so the core never depends on a mail provider.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matcher.models import Match, Organization, Problem, Researcher, User
+from matcher.runtime import Runtime
+
+from .curation_errors import ConsentRequired, CurationError
+from .outcomes import NotFound, check_date, load_match, record_event, snapshot, to_datetime
+
+#: Send one message: (to, subject, text) -> message id. The web layer wraps its mail provider in this.
+Sender = Callable[[str, str, str], str]
+
+
+@dataclass(frozen=True)
+class IntroductionMail:
+    to: str
+    subject: str
+    text: str
+
+
+def _contact(session: Session, match: Match) -> tuple[str, str] | None:
+    """(email, name) of the person to introduce for this match: the researcher, or a lab's first researcher."""
+    if match.entity_kind == "researcher":
+        person = session.get(Researcher, match.entity_id)
+        people = [person] if person is not None else []
+    elif match.entity_kind == "lab":
+        people = list(session.scalars(select(Researcher).where(Researcher.lab_id == match.entity_id,
+                                                               Researcher.merged_into_id.is_(None))
+                                      .order_by(Researcher.name)))
+    else:
+        people = []
+    for person in people:
+        if person.email:
+            return person.email, person.name
+    return None
+
+
+def build_introduction(session: Session, match: Match, problem: Problem, coordinator: User | None,
+                       base_url: str) -> list[IntroductionMail]:
+    """The two messages of an introduction. The researcher's address is never put in the firm's message:
+    the researcher receives the firm's contact and replies if interested."""
+    owner = session.get(User, problem.owner_user_id) if problem.owner_user_id else None
+    if owner is None or not owner.email:
+        raise CurationError("the problem has no owner with an email address to introduce")
+    contact = _contact(session, match)
+    if contact is None:
+        raise CurationError(f"no contact email on file for {match.entity_name}; add one under Data care first")
+    org = session.get(Organization, problem.organization_id) if problem.organization_id else None
+    firm = (org.name if org else None) or owner.display_name or owner.email
+    signer = (coordinator.display_name or coordinator.email) if coordinator else "InnoBridge"
+    link = f"{base_url.rstrip('/')}/problems/{problem.id}"
+    sme_text = (
+        f"Hello {owner.display_name or ''},\n\n"
+        f"About your problem \"{problem.title}\", we have introduced you to {match.entity_name}"
+        f"{' (' + contact[1] + ')' if contact[1] != match.entity_name else ''}.\n"
+        f"We have passed your contact details on; they will get in touch with you.\n\n"
+        f"Why we suggest them: {', '.join(match.capabilities or []) or 'see the problem page'}.\n"
+        f"{link}\n\n-- {signer}, InnoBridge coordinator\n"
+    )
+    researcher_text = (
+        f"Hello {contact[1]},\n\n"
+        f"{firm} is looking for a research partner for this problem:\n\n"
+        f"  {problem.title}\n\n{problem.text[:2000]}\n\n"
+        f"Matching expertise: {', '.join(match.capabilities or []) or '-'}.\n"
+        f"If you are interested, please contact them at {owner.email}.\n\n"
+        f"-- {signer}, InnoBridge coordinator\n"
+    )
+    subject = f"InnoBridge introduction: {problem.title}"[:200]
+    return [IntroductionMail(owner.email, subject, sme_text), IntroductionMail(contact[0], subject, researcher_text)]
+
+
+def introduce(runtime: Runtime, match_id: int, user_id: int | None, send: Sender, *, base_url: str = "",
+              at: date | datetime | None = None, note: str | None = None) -> list[str]:
+    """Email both sides and move the match to "introduced".
+
+    Refused for an anonymous problem until its owner has consented. The mails go out before the
+    stage changes: when the mail server refuses, the match stays approved and nothing is logged.
+    """
+    when = to_datetime(at)
+    with runtime.db.session() as session:
+        match = load_match(session, match_id)
+        problem = session.get(Problem, match.problem_id)
+        if problem is None:
+            raise NotFound(match.problem_id)
+        if match.stage != "approved":
+            raise CurationError("approve the match before introducing the partner"
+                                if match.stage == "suggested" else f"this match is already {match.stage}")
+        if problem.visibility == "anonymous" and not match.sme_consented:
+            raise ConsentRequired("this problem is anonymous: the firm must consent to the introduction first "
+                                  "(record its consent, then send the introduction)")
+        check_date(session, match, when)
+        coordinator = session.get(User, user_id) if user_id else None
+        mails = build_introduction(session, match, problem, coordinator, base_url)
+    ids = [send(m.to, m.subject, m.text) for m in mails]
+    with runtime.db.session() as session:
+        match = load_match(session, match_id)
+        if match.stage != "approved":  # someone else introduced it meanwhile
+            raise CurationError(f"this match is already {match.stage}")
+        before = snapshot(match)
+        match.stage = "introduced"
+        record_event(session, match, user_id, "introduce", stage="introduced", at=when,
+                     note=(note or "").strip() or f"introduction emailed to {len(mails)} recipients", before=before)
+    return ids
