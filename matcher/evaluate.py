@@ -77,9 +77,14 @@ def open_eval_store(dataset_dir: Path, base: Path, semantic: bool = True) -> tup
     loaded = load_dataset(runtime, dataset_dir)
     for message in loaded.rejected:
         print(message, file=sys.stderr)
-    rebuild_index(runtime)
+    rebuild_index(runtime, encode_progress=_print_encoding_progress)
     _save_vector_cache(runtime, Path(settings["VECTOR_CACHE"]))
     return runtime, loaded
+
+
+def _print_encoding_progress(done: int, total: int) -> None:
+    """A first run encodes every document (minutes on two cores): show that it moves."""
+    print(f"encoded {done}/{total} documents", file=sys.stderr, flush=True)
 
 
 def score_queries(runtime: Runtime, loaded: Any, dataset_dir: Path, config: Any = None,

@@ -90,6 +90,7 @@ class Hit:
     kind: str = ""
     entity_ids: tuple[str, ...] = ()
     length: int = 0  # words in title + text (document_length); 0 when the index does not know
+    year: int | None = None  # the document's year, so ranking needs no SQL for it; None when unknown
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,12 @@ class TestSearchBackendContract:
         hits = {h.id: h for h in loaded.search("welding", ALL)}
         assert hits["pub-2"].length == len("Fatigue of joints Welded steel joints were tested under cyclic loading.".split())
 
+    def test_hits_carry_their_year(self, loaded: SearchBackend) -> None:
+        years = {h.id: h.year for h in loaded.search("welding", ALL)}
+        expected = {d.id: d.year for d in CORPUS}
+        assert years and all(years[i] == expected[i] for i in years)
+        assert len(set(years.values())) > 1
+
     def test_hits_carry_kind_and_entities(self, loaded: SearchBackend) -> None:
         hit = next(h for h in loaded.search("keyhole") if h.id == "pub-1")
         assert hit.kind == "publication"

@@ -104,7 +104,7 @@ def test_default_and_open_filters() -> None:
 def test_lexical_search_body() -> None:
     assert build_search_body("laser welding", Filter(), 10) == {
         "size": 10,
-        "_source": ["kind", "entity_ids", "length"],
+        "_source": ["kind", "entity_ids", "length", "year"],
         "track_total_hits": False,
         "query": {
             "bool": {
@@ -120,7 +120,7 @@ def test_hybrid_search_body_applies_filters_to_both_clauses() -> None:
     clauses = [{"terms": {"kind": ["award"]}}, *PUBLIC, {"range": {"year": {"gte": 2020}}}]
     assert build_search_body("coatings", flt, 5, vector=[1, 0.5]) == {
         "size": 5,
-        "_source": ["kind", "entity_ids", "length"],
+        "_source": ["kind", "entity_ids", "length", "year"],
         "track_total_hits": False,
         "query": {
             "bool": {
@@ -201,12 +201,12 @@ def test_alias_switch_actions() -> None:
 
 def test_hits_from_response() -> None:
     response = {"hits": {"hits": [
-        {"_id": "x", "_score": 3.5, "_source": {"kind": "award", "entity_ids": ["o1"], "length": 42}},
+        {"_id": "x", "_score": 3.5, "_source": {"kind": "award", "entity_ids": ["o1"], "length": 42, "year": 2019}},
         {"_id": "y", "_score": None, "_source": {}},
     ]}}
-    assert [(h.id, h.score, h.kind, h.entity_ids, h.length) for h in hits_from_response(response)] == [
-        ("x", 3.5, "award", ("o1",), 42),
-        ("y", 0.0, "", (), 0),
+    assert [(h.id, h.score, h.kind, h.entity_ids, h.length, h.year) for h in hits_from_response(response)] == [
+        ("x", 3.5, "award", ("o1",), 42, 2019),
+        ("y", 0.0, "", (), 0, None),
     ]
 
 
@@ -297,7 +297,7 @@ def test_names_body_is_a_terms_filter_under_the_same_filters() -> None:
     body = build_names_body(["acme", "acme widgets", "acme"], Filter(entity_kinds=("organization",)), top_k=20)
     assert body == {
         "size": 20,
-        "_source": ["kind", "entity_ids", "length"],
+        "_source": ["kind", "entity_ids", "length", "year"],
         "track_total_hits": False,
         "query": {"constant_score": {"filter": {"bool": {"filter": [
             {"terms": {"names": ["acme", "acme widgets"]}},

@@ -221,3 +221,42 @@ def test_profiles_live_in_their_own_index_with_their_own_statistics(tmp_path: Pa
 
 def ids_of(hits: list) -> set[str]:  # type: ignore[type-arg]
     return {h.id for h in hits}
+
+
+def _alloy_corpus() -> list[SearchDocument]:
+    """Six texts share only "alloy"; one also holds six distinctive words."""
+    common = [SearchDocument(id=f"c{i}", kind="publication", title="", text=f"alloy sample {i}") for i in range(6)]
+    rare = SearchDocument(id="r", kind="publication", title="",
+                          text="alloy porosity keyhole spatter shielding humping undercut")
+    filler = [SearchDocument(id=f"f{i}", kind="publication", title="", text="ceramic kiln") for i in range(3)]
+    return [*common, rare, *filler]
+
+
+def test_long_queries_leave_out_common_terms_when_enough_distinctive_ones_remain(tmp_path: Path) -> None:
+    backend = LocalBackend(tmp_path, common_term_fraction=0.5)
+    backend.rebuild(_alloy_corpus())
+    problem = "alloy porosity keyhole spatter shielding humping"
+    assert ids_of(backend.search(problem)) == {"r"}  # "alloy" is in 7 of 10 texts
+    plain = LocalBackend(tmp_path / "plain")
+    plain.rebuild(_alloy_corpus())
+    assert ids_of(plain.search(problem)) == {"r", *(f"c{i}" for i in range(6))}
+
+
+def test_short_queries_keep_their_common_terms(tmp_path: Path) -> None:
+    backend = LocalBackend(tmp_path, common_term_fraction=0.5)
+    backend.rebuild(_alloy_corpus())
+    assert ids_of(backend.search("alloy porosity")) == {"r", *(f"c{i}" for i in range(6))}
+    assert ids_of(backend.search("alloy zeppelin")) >= {"c0"}  # a word found nowhere is not distinctive
+
+
+def test_documents_index_has_no_bigrams_profiles_do(tmp_path: Path) -> None:
+    backend = SplitLocalBackend(tmp_path)
+    near = SearchDocument(id="near", kind="publication", title="", text="laser welding of trays")
+    apart = SearchDocument(id="apart", kind="publication", title="", text="welding of laser trays")
+    profiles = [SearchDocument(id=f"profile:{d.id}", kind=ENTITY_PROFILE_KIND, title="", text=d.text,
+                               entity_ids=(d.id,), entity_kinds=("organization",)) for d in (near, apart)]
+    backend.rebuild([near, apart, *profiles])
+    docs = {h.id: h.score for h in backend.search("laser welding", Filter(kinds=("publication",)))}
+    assert docs["near"] == pytest.approx(docs["apart"])
+    found = backend.search("laser welding", Filter(kinds=(ENTITY_PROFILE_KIND,)))
+    assert found[0].id == "profile:near" and found[0].score > found[1].score

@@ -20,7 +20,7 @@ TITLE_BOOST = 1
 #: Elasticsearch's default max_result_window; also bounds kNN candidates.
 MAX_TOP_K = 10_000
 MIN_NUM_CANDIDATES = 100
-SOURCE_FIELDS = ("kind", "entity_ids", "length")
+SOURCE_FIELDS = ("kind", "entity_ids", "length", "year")
 #: Word-bigram subfields (stop words removed, stemmed), mirroring the local backend's shingle field.
 SHINGLE_ANALYZER = "english_shingles"
 SEARCH_FIELDS = (f"title^{TITLE_BOOST}", "text", "title.shingles", "text.shingles")
@@ -212,6 +212,7 @@ def hits_from_response(response: Mapping[str, Any]) -> list[Hit]:
                 kind=str(source.get("kind") or ""),
                 entity_ids=tuple(source.get("entity_ids") or ()),
                 length=int(source.get("length") or 0),
+                year=int(source["year"]) if source.get("year") is not None else None,
             )
         )
     return hits

@@ -38,7 +38,7 @@ from .analysis import query_shingles, query_terms, shingles
 from ..base import DEFAULT_FILTER, FILTER_FIELDS, KEYWORD_FIELDS, BackendUnavailable, RebuildRequired, document_length
 
 #: Bump when the schema or analysis changes; older indexes then need ``flask index rebuild``.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 VERSION_FILE = "innobridge-index.json"
 TEXT_TOKENIZER = "en_stem"
 TITLE_BOOST = 1.0
@@ -58,8 +58,11 @@ MAX_TERM_FILTER_VALUES = 16
 #: rebuild itself faster too). Only a rebuild uses it; incremental writes keep ``writer_heap``.
 REBUILD_WRITER_HEAP = 1_000_000_000
 
+#: Common terms are left out of a query (common_term_fraction) only when this many distinctive ones remain.
+MIN_DISTINCTIVE_TERMS = 5
+
 #: Stored so a Hit can be built without SQL; title and text are not stored (SQL has them).
-STORED_FIELDS = frozenset({"id", "kind", "entity_ids", "length"})
+STORED_FIELDS = frozenset({"id", "kind", "entity_ids", "length", "year"})
 
 
 def build_schema() -> tantivy.Schema:
@@ -68,7 +71,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("id", stored=True, fast=True, tokenizer_name="raw", index_option="basic")
     for name in KEYWORD_FIELDS:
         builder.add_text_field(name, stored=name in STORED_FIELDS, tokenizer_name="raw", index_option="basic")
-    builder.add_integer_field("year", stored=False, indexed=True, fast=True)
+    builder.add_integer_field("year", stored=True, indexed=True, fast=True)
     builder.add_integer_field("length", stored=True, indexed=False, fast=False)
     builder.add_text_field("title", stored=False, tokenizer_name=TEXT_TOKENIZER, index_option="position")
     builder.add_text_field("text", stored=False, tokenizer_name=TEXT_TOKENIZER, index_option="position")
@@ -76,7 +79,7 @@ def build_schema() -> tantivy.Schema:
     return builder.build()
 
 
-def to_tantivy_document(doc: SearchDocument) -> tantivy.Document:
+def to_tantivy_document(doc: SearchDocument, bigrams: bool = True) -> tantivy.Document:
     """Field by field with typed adders (the Document(**kwargs) path mishandles integers)."""
     if not doc.id:
         raise ValueError("a SearchDocument needs a non-empty id")
@@ -100,7 +103,7 @@ def to_tantivy_document(doc: SearchDocument) -> tantivy.Document:
     out.add_integer("length", document_length(doc))
     out.add_text("title", doc.title or "")
     out.add_text("text", doc.text or "")
-    pairs = shingles(doc.title or "") + shingles(doc.text or "")
+    pairs = shingles(doc.title or "") + shingles(doc.text or "") if bigrams else []
     if pairs:
         out.add_text(SHINGLE_FIELD, " ".join(pairs))
     return out
@@ -135,8 +138,13 @@ class LocalBackend:
     uses_query_vector = False
 
     def __init__(self, index_dir: str | os.PathLike[str], *, writer_timeout: float = 30.0,
-                 writer_heap: int = 64_000_000, rebuild_heap: int = REBUILD_WRITER_HEAP) -> None:
+                 writer_heap: int = 64_000_000, rebuild_heap: int = REBUILD_WRITER_HEAP, bigrams: bool = True,
+                 common_term_fraction: float | None = None) -> None:
+        """``bigrams``: index and query word bigrams. ``common_term_fraction``: leave out of each query
+        the terms held by more than this fraction of the documents (see _without_common_terms)."""
         self.index_dir = Path(index_dir)
+        self.bigrams = bigrams
+        self.common_term_fraction = common_term_fraction
         self.writer_timeout = writer_timeout
         self.writer_heap = writer_heap
         self.rebuild_heap = max(writer_heap, rebuild_heap)
@@ -281,22 +289,39 @@ class LocalBackend:
         top_k: int = 100,
         vector: Sequence[float] | None = None,
     ) -> list[Hit]:
-        """BM25 over title (x2), text and word bigrams. ``vector`` is ignored: the ranking layer does semantics."""
+        """BM25 over title, text and (if indexed) word bigrams. ``vector`` is ignored: the ranking layer does semantics."""
         terms = query_terms(query)
         if not terms or top_k <= 0:
             return []
         snapshot = self._current()
-        clauses = [(tantivy.Occur.Must, self._text_query(terms, query_shingles(query)))]
+        if self.common_term_fraction is not None:
+            terms = self._without_common_terms(snapshot.searcher, terms)
+        pairs = query_shingles(query) if self.bigrams else []
+        clauses = [(tantivy.Occur.Must, self._text_query(terms, pairs))]
         clauses.extend(self._filter_clauses(filters or DEFAULT_FILTER, snapshot))
         searcher = snapshot.searcher
         result = searcher.search(tantivy.Query.boolean_query(clauses), min(top_k, MAX_TOP_K), count=False)
         return [self._hit(searcher, score, address) for score, address in result.hits]
 
+    def _without_common_terms(self, searcher: tantivy.Searcher, terms: list[str]) -> list[str]:
+        """The terms of a problem text that are in at most common_term_fraction of the documents' texts,
+        if at least MIN_DISTINCTIVE_TERMS of them occur at all; otherwise all ``terms``.
+
+        A common term adds little to BM25 (idf below ln 10 at 10%) but its postings are the longest: at
+        1M documents they were most of a search's cost (60-word problems: p50 28 -> 7 ms). Documents that
+        share only such words with a long problem are poor candidates anyway (sbir-firms nDCG@10 +0.003).
+        A short query ("laser welding") keeps every word: there each one matters, and it is cheap.
+        """
+        limit = (self.common_term_fraction or 0.0) * searcher.num_docs
+        distinctive = [t for t in terms if 0 < searcher.doc_freq("text", t) <= limit]
+        return distinctive if len(distinctive) >= MIN_DISTINCTIVE_TERMS else terms
+
     @staticmethod
     def _hit(searcher: tantivy.Searcher, score: float, address: Any) -> Hit:
         stored = searcher.doc(address)
         return Hit(id=stored.get_first("id"), score=float(score), kind=stored.get_first("kind") or "",
-                   entity_ids=tuple(stored.get_all("entity_ids")), length=int(stored.get_first("length") or 0))
+                   entity_ids=tuple(stored.get_all("entity_ids")), length=int(stored.get_first("length") or 0),
+                   year=stored.get_first("year"))
 
     def name_matches(self, phrases: Sequence[str], filters: Filter | None = None, top_k: int = 100) -> list[Hit]:
         """Documents whose names field holds one of the phrases; a term set, so no query parsing."""
@@ -373,7 +398,7 @@ class LocalBackend:
         """Delete-by-id then add, in one commit; the last copy of a repeated id wins."""
         if not docs:
             return
-        prepared = [(doc.id, to_tantivy_document(doc)) for doc in docs]
+        prepared = [(doc.id, to_tantivy_document(doc, self.bigrams)) for doc in docs]
 
         def apply(writer: tantivy.IndexWriter) -> None:
             for doc_id, document in prepared:
@@ -419,7 +444,7 @@ class LocalBackend:
             self._remove_index_files()
         with self._writing(self.rebuild_heap) as writer:
             writer.delete_all_documents()
-            yield lambda doc: writer.add_document(to_tantivy_document(doc))
+            yield lambda doc: writer.add_document(to_tantivy_document(doc, self.bigrams))
 
     def _remove_index_files(self) -> None:
         """Delete tantivy's files and the version file, only in a directory that is an index."""

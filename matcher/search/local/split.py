@@ -20,6 +20,11 @@ from ..base import DEFAULT_FILTER
 from .backend import LocalBackend
 
 PROFILES_SUBDIR = "profiles"
+#: The documents' search picks candidates and evidence (publications and awards are scored through their
+#: entity's profile; only equipment and projects, one document each, by it), so it leaves out word
+#: bigrams and the words in more than 10% of the documents. Measured on sbir-firms: nDCG@10 0.698 -> 0.701 (5%: the same; bigrams alone: -0.001);
+#: at 1M documents the search fell from p50 28 / p95 51 ms to 7 / 11 ms.
+DOCUMENT_COMMON_TERM_FRACTION = 0.1
 _PROFILE_ID_PREFIX = profile_id("")
 
 
@@ -32,7 +37,8 @@ class SplitLocalBackend:
 
     def __init__(self, index_dir: str | Path, **options: Any) -> None:
         self.index_dir = Path(index_dir)
-        self.documents = LocalBackend(self.index_dir, **options)
+        self.documents = LocalBackend(self.index_dir, bigrams=False,
+                                      common_term_fraction=DOCUMENT_COMMON_TERM_FRACTION, **options)
         self.profiles = LocalBackend(self.index_dir / PROFILES_SUBDIR, **options)
 
     @property
