@@ -1,12 +1,13 @@
 """match(problem text) -> ranked partners, equipment and projects, each with score components and evidence.
 
-Pipeline: extract the problem's capabilities; retrieve with BM25 (terms + word bigrams, each query
-term counted once) both documents and entity profiles (all of an entity's counted documents in one
-text); add the MiniLM cosine of the candidates' documents (stored vectors); per entity, three
-relevance signals (profile BM25, documents' BM25 pooled best + 1/2 + 1/3, cosines pooled the same
-way), each z-scored over the query's candidates and fused with the versioned weights, plus whether the
-text writes the entity's name, capability overlap weighted by rarity, region, recency and equipment
-availability; keep one lab from filling the page; explain the page's matches with their best sentences.
+Pipeline: extract the problem's capabilities; retrieve with BM25 (each query term counted once) entity
+profiles (all of an entity's counted documents in one text; terms + word bigrams) and documents (terms,
+common ones left out of long problems); add the MiniLM cosine of the candidates' documents (stored
+vectors); per entity, three relevance signals (profile BM25, documents' BM25 pooled best + 1/2 + 1/3,
+cosines pooled the same way), each z-scored over the query's candidates and fused with the versioned
+weights, plus whether the text writes the entity's name, capability overlap weighted by rarity, region,
+recency and equipment availability; keep one lab from filling the page; explain the page's matches with
+their best sentences.
 """
 from __future__ import annotations
 
@@ -368,7 +369,8 @@ def _add_context_features(session: Session, runtime: Runtime, scored: list, cfg:
                           regions: Sequence[str] | None) -> list:  # type: ignore[type-arg]
     """Capability overlap, region, recency and availability for the candidates, then the final scores."""
     this_year = date.today().year
-    # Capability overlap needs SQL per candidate: only when it is weighted (else the page gets it in _page_capabilities).
+    # Capability overlap needs SQL per candidate: only when it is weighted (else _page_capabilities
+    # computes it for the shown page).
     need_caps = bool(query_caps) and cfg.weights.get("capability", 0.0) != 0.0
     doc_caps = capabilities_of(session, sorted({d for item in scored for d in item[4][:3]})) if need_caps else {}
     rarity = _rarity(session, runtime) if need_caps else {}

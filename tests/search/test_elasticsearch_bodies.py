@@ -14,7 +14,7 @@ from elastic_transport import ApiResponseMeta, BaseNode, HttpHeaders
 from elastic_transport._node._base import NodeApiResponse  # the (meta, body) pair a node returns
 from elasticsearch import Elasticsearch
 
-from matcher.search.elasticsearch import ElasticsearchBackend
+from matcher.search.elasticsearch import ElasticsearchBackend, from_settings
 from matcher.search.elasticsearch.bodies import (
     alias_switch_actions,
     build_count_body,
@@ -29,7 +29,8 @@ from matcher.search.elasticsearch.bodies import (
     to_source,
     versioned_index_name,
 )
-from matcher.types import Filter, SearchDocument
+from matcher.search.split import SplitBackend
+from matcher.types import ENTITY_PROFILE_KIND, Filter, SearchDocument, profile_id
 
 PUBLIC = [{"terms": {"visibility": ["public"]}}]
 
@@ -38,7 +39,7 @@ def test_mappings_are_explicit() -> None:
     keyword = {"type": "keyword"}
     assert build_mappings() == {
         "dynamic": "strict",
-        "_meta": {"schema_version": 3},
+        "_meta": {"schema_version": 4},
         "properties": {
             "id": keyword,
             "kind": keyword,
@@ -70,7 +71,7 @@ def test_mappings_are_explicit() -> None:
 
 def test_versioned_index_name() -> None:
     now = datetime(2025, 3, 4, 5, 6, 7, 890000, tzinfo=timezone.utc)
-    assert versioned_index_name("innobridge-docs", now) == "innobridge-docs-v3-20250304050607890000"
+    assert versioned_index_name("innobridge-docs", now) == "innobridge-docs-v4-20250304050607890000"
 
 
 def test_every_filter_field_translates() -> None:
@@ -238,7 +239,7 @@ class RecordingNode(BaseNode):
 
 def test_rebuild_creates_new_index_switches_alias_atomically_then_drops_old() -> None:
     RecordingNode.calls = []
-    new = "t-docs-v3-20250101000000000000"
+    new = "t-docs-v4-20250101000000000000"
     RecordingNode.answers = {
         ("GET", "/_alias/t-docs"): (200, {"t-docs-v1-old": {"aliases": {"t-docs": {}}}}),
         ("PUT", "/_bulk"): (200, {"errors": False, "items": [{"index": {"_id": "d1", "status": 201}}]}),
@@ -273,8 +274,22 @@ def test_failed_reindex_drops_the_new_index_and_keeps_the_alias() -> None:
     with pytest.raises(ValueError):
         backend.rebuild([DOC], now=datetime(2025, 1, 1, tzinfo=timezone.utc))  # DOC's vector has 2 dims
     methods = [(m, t.split("?", 1)[0]) for m, t, _ in RecordingNode.calls]
-    assert methods[-1] == ("DELETE", "/t-docs-v3-20250101000000000000")
+    assert methods[-1] == ("DELETE", "/t-docs-v4-20250101000000000000")
     assert ("POST", "/_aliases") not in methods
+
+
+def test_rebuilding_flushes_bulk_actions_in_chunks_of_500() -> None:
+    RecordingNode.calls = []
+    RecordingNode.answers = {("GET", "/_alias/t-docs"): (404, {"error": "alias [t-docs] missing", "status": 404}),
+                             ("PUT", "/_bulk"): (200, {"errors": False, "items": []})}
+    client = Elasticsearch("http://recorder:9200", node_class=RecordingNode)
+    backend = ElasticsearchBackend("http://recorder:9200", "t", vector_dims=2, client=client)
+    with backend.rebuilding() as add:
+        for i in range(1001):
+            add(SearchDocument(id=f"d{i}", kind="publication", title="T", text="X"))
+        assert [len(b) // 2 for m, t, b in RecordingNode.calls if t.startswith("/_bulk")] == [500, 500]
+    assert [len(b) // 2 for m, t, b in RecordingNode.calls if t.startswith("/_bulk")] == [500, 500, 1]
+    assert RecordingNode.calls[-1][:2] == ("POST", "/_aliases")
 
 
 def test_search_sends_the_pinned_body_to_the_alias() -> None:
@@ -291,6 +306,95 @@ def test_search_sends_the_pinned_body_to_the_alias() -> None:
     method, target, body = RecordingNode.calls[-1]
     assert (method, target.split("?", 1)[0]) == ("POST", "/t-docs/_search")
     assert body == build_search_body("cold spray", Filter(kinds=("award",)), 7, [0.1, 0.2])
+
+
+# ------------------------------------------------- documents and profiles split
+PROFILE = SearchDocument(id=profile_id("o1"), kind=ENTITY_PROFILE_KIND, title="", text="Cold spray repair.",
+                         entity_ids=("o1",), entity_kinds=("organization",), names=("acme",))
+
+
+def split_backend() -> SplitBackend[ElasticsearchBackend]:
+    """The registry's backend for index "t", its two sides talking to the recording node."""
+    backend = from_settings({"ELASTICSEARCH_URL": "http://recorder:9200", "ELASTICSEARCH_INDEX": "t",
+                             "ELASTICSEARCH_VECTOR_DIMS": 2})
+    assert isinstance(backend, SplitBackend)
+    client = Elasticsearch("http://recorder:9200", node_class=RecordingNode)
+    backend.documents._client = client
+    backend.profiles._client = client
+    return backend
+
+
+def test_split_rebuild_writes_profiles_and_documents_to_their_own_index_and_alias() -> None:
+    RecordingNode.calls = []
+    RecordingNode.answers = {
+        ("GET", "/_alias/t-docs"): (200, {"t-docs-v4-old": {"aliases": {"t-docs": {}}}}),
+        ("GET", "/_alias/t-profiles"): (404, {"error": "alias [t-profiles] missing", "status": 404}),
+        ("PUT", "/_bulk"): (200, {"errors": False, "items": []}),
+    }
+    backend = split_backend()
+    assert backend.rebuild([DOC, PROFILE, SearchDocument(id="d2", kind="publication", title="T", text="X")]) == 3
+    created = [t.split("?", 1)[0][1:] for m, t, _ in RecordingNode.calls if m == "PUT" and not t.startswith("/_bulk")]
+    assert len(created) == 2
+    new_docs = next(name for name in created if name.startswith("t-docs-v4-"))
+    new_profiles = next(name for name in created if name.startswith("t-profiles-v4-"))
+    bulks = [b for m, t, b in RecordingNode.calls if t.startswith("/_bulk")]
+    written = {(line["index"]["_index"], line["index"]["_id"]) for b in bulks for line in b[::2]}
+    assert written == {(new_docs, "d1"), (new_docs, "d2"), (new_profiles, PROFILE.id)}
+    switches = [b["actions"] for m, t, b in RecordingNode.calls if t.startswith("/_aliases")]
+    assert switches == [  # one atomic switch per alias, the profiles (inner context) first
+        [{"add": {"index": new_profiles, "alias": "t-profiles", "is_write_index": True}}],
+        [{"remove": {"index": "t-docs-v4-old", "alias": "t-docs"}},
+         {"add": {"index": new_docs, "alias": "t-docs", "is_write_index": True}}],
+    ]
+    calls = [(m, t.split("?", 1)[0]) for m, t, _ in RecordingNode.calls]
+    assert ("POST", f"/{new_docs}/_refresh") in calls and ("POST", f"/{new_profiles}/_refresh") in calls
+    assert calls[-1] == ("DELETE", "/t-docs-v4-old")
+
+
+def test_split_search_goes_to_the_index_that_holds_the_kinds_asked_for() -> None:
+    RecordingNode.calls = []
+    RecordingNode.answers = {
+        ("GET", "/_alias/t-docs"): (200, {"t-docs-v4-initial": {"aliases": {"t-docs": {}}}}),
+        ("GET", "/_alias/t-profiles"): (200, {"t-profiles-v4-initial": {"aliases": {"t-profiles": {}}}}),
+        ("GET", "/t-docs-v4-initial/_mapping"): (200, {"t-docs-v4-initial": {"mappings": build_mappings(2)}}),
+        ("GET", "/t-profiles-v4-initial/_mapping"): (200, {"t-profiles-v4-initial": {"mappings": build_mappings(2)}}),
+        ("POST", "/t-docs/_search"): (200, {"hits": {"hits": [{"_id": "d1", "_score": 2.0, "_source": {"kind": "award"}}]}}),
+        ("POST", "/t-profiles/_search"): (200, {"hits": {"hits": [
+            {"_id": PROFILE.id, "_score": 3.0, "_source": {"kind": ENTITY_PROFILE_KIND}}]}}),
+    }
+    backend = split_backend()
+    assert backend.uses_query_vector and backend.name == "elasticsearch"
+
+    def searched(flt: Filter) -> tuple[list[str], list[tuple[str, Any]]]:
+        RecordingNode.calls = []
+        hits = backend.search("cold spray", flt, top_k=7, vector=[0.1, 0.2])
+        return [h.id for h in hits], [(t.split("?", 1)[0], b) for m, t, b in RecordingNode.calls if "_search" in t]
+
+    profiles = Filter(kinds=(ENTITY_PROFILE_KIND,))
+    # profiles carry no vectors: their search is BM25 only
+    assert searched(profiles) == ([PROFILE.id], [("/t-profiles/_search", build_search_body("cold spray", profiles, 7))])
+    awards = Filter(kinds=("award",))
+    assert searched(awards) == (["d1"], [("/t-docs/_search", build_search_body("cold spray", awards, 7, [0.1, 0.2]))])
+    hit_ids, targets = searched(Filter())
+    assert hit_ids == [PROFILE.id, "d1"] and {t for t, _ in targets} == {"/t-docs/_search", "/t-profiles/_search"}
+
+
+def test_split_writes_are_routed_by_kind() -> None:
+    RecordingNode.calls = []
+    RecordingNode.answers = {
+        ("GET", "/_alias/t-docs"): (200, {"t-docs-v4-initial": {"aliases": {"t-docs": {}}}}),
+        ("GET", "/_alias/t-profiles"): (200, {"t-profiles-v4-initial": {"aliases": {"t-profiles": {}}}}),
+        ("GET", "/t-docs-v4-initial/_mapping"): (200, {"t-docs-v4-initial": {"mappings": build_mappings(2)}}),
+        ("GET", "/t-profiles-v4-initial/_mapping"): (200, {"t-profiles-v4-initial": {"mappings": build_mappings(2)}}),
+        ("PUT", "/_bulk"): (200, {"errors": False, "items": []}),
+    }
+    backend = split_backend()
+    backend.upsert([DOC, PROFILE])
+    backend.delete([PROFILE.id, "d1"])
+    sent = [(meta["_index"], op, meta["_id"]) for m, t, b in RecordingNode.calls if t.startswith("/_bulk")
+            for line in b for op, meta in line.items() if op in ("index", "delete")]
+    assert sorted(sent) == sorted([("t-docs", "index", "d1"), ("t-profiles", "index", PROFILE.id),
+                                   ("t-docs", "delete", "d1"), ("t-profiles", "delete", PROFILE.id)])
 
 
 def test_names_body_is_a_terms_filter_under_the_same_filters() -> None:

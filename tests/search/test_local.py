@@ -177,7 +177,7 @@ def test_creating_elasticsearch_backend_opens_no_connection(monkeypatch: pytest.
     monkeypatch.setattr(socket.socket, "connect", forbidden)
     monkeypatch.setattr(socket, "create_connection", forbidden)
     backend = create_backend("elasticsearch", {"ELASTICSEARCH_URL": "http://127.0.0.1:9", "ELASTICSEARCH_TIMEOUT": 1})
-    assert backend._client is None  # type: ignore[attr-defined]
+    assert backend.documents._client is None and backend.profiles._client is None  # type: ignore[attr-defined]
     monkeypatch.undo()
     with pytest.raises(BackendUnavailable, match="unreachable while checking cluster health"):
         backend.health()

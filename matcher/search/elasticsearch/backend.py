@@ -1,5 +1,9 @@
 """Elasticsearch backend: hybrid BM25 + kNN in one request, a versioned index behind an alias.
 
+One backend serves one alias (``{index}-{alias}``); the registry entry puts a documents and a
+profiles backend behind ``matcher.search.split.SplitBackend``, so profile BM25 statistics are
+computed over profiles only, as in the local backend.
+
 The client is created on first use, so building the app opens no connection. Transport
 failures become BackendUnavailable with the URL in the message; a request the server rejects
 as malformed (4xx other than auth) stays an ApiError, because it is a bug, not an outage.
@@ -7,7 +11,7 @@ as malformed (4xx other than auth) stays an ApiError, because it is a bug, not a
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
@@ -33,12 +37,14 @@ from .bodies import (
     versioned_index_name,
 )
 
+#: Bulk actions sent per request while rebuilding.
+REBUILD_CHUNK = 500
 #: Statuses meaning "the cluster cannot serve us" rather than "our request is wrong".
 UNAVAILABLE_STATUSES = frozenset({401, 403, 429, 500, 502, 503, 504})
 
 
 class ElasticsearchBackend:
-    """SearchBackend on an Elasticsearch 8/9 cluster; ``index`` names the alias family."""
+    """SearchBackend on an Elasticsearch 8/9 cluster behind the alias ``{index}-{alias}``."""
 
     name = "elasticsearch"
     #: search() adds a kNN clause for ``vector``: the query must be encoded first.
@@ -49,6 +55,7 @@ class ElasticsearchBackend:
         url: str,
         index: str = "innobridge",
         *,
+        alias: str = "docs",
         timeout: float = 10.0,
         vector_dims: int = VECTOR_DIMS,
         replicas: int = 0,
@@ -56,7 +63,7 @@ class ElasticsearchBackend:
         client: Elasticsearch | None = None,
     ) -> None:
         self.url = url
-        self.alias = f"{index}-docs"
+        self.alias = f"{index}-{alias}"
         self.timeout = timeout
         self.vector_dims = vector_dims
         self.replicas = replicas
@@ -215,14 +222,40 @@ class ElasticsearchBackend:
 
     def rebuild(self, docs: Iterable[SearchDocument], *, now: datetime | None = None) -> int:
         """Fill a fresh versioned index, switch the alias atomically, then drop the old indices."""
+        count = 0
+        with self.rebuilding(now=now) as add:
+            for doc in docs:
+                add(doc)
+                count += 1
+        return count
+
+    @contextmanager
+    def rebuilding(self, *, now: datetime | None = None) -> Iterator[Callable[[SearchDocument], None]]:
+        """rebuild() as a context: ``add(doc)`` fills a new versioned index in bulk chunks.
+
+        On a clean exit the new index is refreshed and the alias switched to it in one atomic
+        call, then the old indices are deleted; on an exception the new index is deleted and the
+        alias keeps pointing at the old content.
+        """
         new_index = versioned_index_name(self.alias, now or datetime.now(timezone.utc))
+        pending: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            if pending:
+                bulk(self.client, pending, refresh=False, chunk_size=REBUILD_CHUNK)
+                pending.clear()
+
+        def add(doc: SearchDocument) -> None:
+            pending.extend(bulk_actions([doc], new_index, self.vector_dims))  # validates before sending
+            if len(pending) >= REBUILD_CHUNK:
+                flush()
+
         with self._guard("rebuilding"):
             old_indices = self._alias_indices()
             self._create_index(new_index, with_alias=False)
             try:
-                indexed, _ = bulk(
-                    self.client, bulk_actions(docs, new_index, self.vector_dims), refresh=False, chunk_size=500
-                )
+                yield add
+                flush()
                 self.client.indices.refresh(index=new_index)
                 self.client.indices.update_aliases(actions=alias_switch_actions(self.alias, new_index, old_indices))
             except BaseException:
@@ -232,7 +265,6 @@ class ElasticsearchBackend:
                 if old != new_index:
                     self.client.indices.delete(index=old, ignore_unavailable=True)
         self._alias_ready = True
-        return int(indexed)
 
     def drop(self) -> None:
         """Delete the alias and every index behind it (tests and decommissioning)."""

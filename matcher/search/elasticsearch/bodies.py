@@ -13,8 +13,9 @@ from ...types import Filter, Hit, SearchDocument
 from ..base import FILTER_FIELDS, document_length
 from ..base import KEYWORD_FIELDS as FILTER_KEYWORDS
 
-#: Bump when mappings or analysis change; an alias on an older index needs a rebuild.
-SCHEMA_VERSION = 3
+#: Bump when mappings, analysis or the index layout change; an alias on an older index needs a rebuild.
+#: 4: entity profiles moved to an index of their own (alias {index}-profiles).
+SCHEMA_VERSION = 4
 VECTOR_DIMS = 384
 TITLE_BOOST = 1
 #: Elasticsearch's default max_result_window; also bounds kNN candidates.

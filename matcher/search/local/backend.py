@@ -289,7 +289,7 @@ class LocalBackend:
         top_k: int = 100,
         vector: Sequence[float] | None = None,
     ) -> list[Hit]:
-        """BM25 over title, text and (if indexed) word bigrams. ``vector`` is ignored: the ranking layer does semantics."""
+        """BM25 over title, text and (if indexed) word bigrams; ``vector`` is ignored (ranking does semantics)."""
         terms = query_terms(query)
         if not terms or top_k <= 0:
             return []
