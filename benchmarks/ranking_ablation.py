@@ -38,23 +38,46 @@ def variants(base):  # type: ignore[no-untyped-def]
     yield "max pooling", dataclasses.replace(base, pooling_decay=(1.0,))
     yield "mean of top 3", dataclasses.replace(base, pooling_decay=(1.0, 1.0, 1.0))
     yield "no diversity", dataclasses.replace(base, max_per_group_in_page=1000)
+    yield "200 documents and 200 profiles (v4)", dataclasses.replace(
+        base, retrieval={**base.retrieval, "lexical_top_k": 200, "profile_top_k": 200})
+
+
+#: Variants of the local documents index's query instead of the weights: (name, attribute, value).
+DOCUMENT_SEARCH_VARIANTS = (("common words kept in the documents' search", "common_term_fraction", None),)
+
+
+def _score(runtime, loaded, args, name, config):  # type: ignore[no-untyped-def]
+    metrics = score_queries(runtime, loaded, args.dataset_dir, config=config, limit_queries=args.limit_queries)
+    print(f"{name:44s} nDCG@10 {metrics['ndcg@10']:.4f}  recall@10 {metrics['recall@10']:.4f}  "
+          f"MRR {metrics['mrr']:.4f}  p50 {metrics['p50_ms']} ms", flush=True)
+    return metrics
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dataset_dir", type=Path)
     parser.add_argument("--limit-queries", type=int, default=None)
+    parser.add_argument("--only", action="append", metavar="NAME",
+                        help="run only this variant (repeatable); two shards on two cores halve the wait")
     args = parser.parse_args()
     rows = {}
     with tempfile.TemporaryDirectory(prefix="innobridge-ablation-") as tmp:
         runtime, loaded = open_eval_store(args.dataset_dir, Path(tmp))
         try:
+            wanted = set(args.only or ())
             for name, config in variants(load_config()):
-                metrics = score_queries(runtime, loaded, args.dataset_dir, config=config,
-                                        limit_queries=args.limit_queries)
-                rows[name] = metrics
-                print(f"{name:28s} nDCG@10 {metrics['ndcg@10']:.4f}  recall@10 {metrics['recall@10']:.4f}  "
-                      f"MRR {metrics['mrr']:.4f}  p50 {metrics['p50_ms']} ms", flush=True)
+                if not wanted or name in wanted:
+                    rows[name] = _score(runtime, loaded, args, name, config)
+            documents = getattr(runtime.search, "documents", None)
+            for name, attribute, value in DOCUMENT_SEARCH_VARIANTS if hasattr(documents, "common_term_fraction") else ():
+                if wanted and name not in wanted:
+                    continue
+                before = getattr(documents, attribute)
+                setattr(documents, attribute, value)
+                try:
+                    rows[name] = _score(runtime, loaded, args, name, load_config())
+                finally:
+                    setattr(documents, attribute, before)
         finally:
             runtime.close()
     print(json.dumps(rows))
