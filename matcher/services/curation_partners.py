@@ -18,6 +18,7 @@ from matcher.runtime import Runtime
 from . import audit
 from .curation_errors import CurationError
 from .outcomes import NotFound, record_event
+from .problems import suggested_match
 
 PARTNER_TABLES: dict[str, Any] = {
     "researcher": Researcher, "lab": Lab, "organization": Organization, "equipment": Equipment,
@@ -86,13 +87,7 @@ def suggest_matches(runtime: Runtime, problem_id: str, user_id: int | None, *, l
             if found.entity_id in existing:
                 continue
             existing.add(found.entity_id)
-            session.add(Match(
-                problem_id=problem_id, entity_id=found.entity_id, entity_kind=found.entity_kind,
-                entity_name=found.name[:500], rank=rank, score=float(found.score),
-                components={k: float(v) for k, v in found.components.items()},
-                evidence=[e.to_json() for e in found.evidence], capabilities=list(found.capabilities),
-                stage="suggested", added_by="matcher",
-            ))
+            session.add(suggested_match(problem_id, rank, found))
             added += 1
         audit.record(session, user_id, "problem.suggest", "problem", problem_id, {}, {"added": added})
     return added

@@ -16,7 +16,7 @@ from matcher.models import (
     VISIBILITIES, Equipment, InstituteProject, IntroductionRequest, Lab, Match, Organization, Problem, Researcher,
 )
 from matcher.runtime import Runtime
-from matcher.types import Evidence
+from matcher.types import Evidence, Match as MatchItem
 
 STAFF_ROLES: tuple[str, ...] = ("coordinator", "admin")
 #: Roles that may post problems and ask for introductions (staff may act on behalf of a firm).
@@ -186,13 +186,7 @@ def post_problem(
             if candidate.entity_id in seen:
                 continue
             seen.add(candidate.entity_id)
-            session.add(Match(
-                problem_id=problem_id, entity_id=candidate.entity_id, entity_kind=candidate.entity_kind,
-                entity_name=candidate.name[:500], rank=rank, score=float(candidate.score),
-                components={k: float(v) for k, v in candidate.components.items()},
-                evidence=[e.to_json() for e in candidate.evidence],
-                capabilities=list(candidate.capabilities), stage="suggested", added_by="matcher",
-            ))
+            session.add(suggested_match(problem_id, rank, candidate))
         session.flush()
         return _view(session, problem, Viewer(owner_user_id, None), match_count=len(seen))
 
@@ -296,3 +290,14 @@ def request_introduction(
             session.flush()
         return IntroductionView(id=row.id, entity_id=entity_id, entity_name=name, problem_id=problem_id,
                                 problem_title=problem_title, status=row.status, created=created)
+
+
+def suggested_match(problem_id: str, rank: int, found: MatchItem) -> Match:
+    """A matcher's result as a suggested Match row, with the features and evidence it was ranked on."""
+    return Match(
+        problem_id=problem_id, entity_id=found.entity_id, entity_kind=found.entity_kind,
+        entity_name=found.name[:500], rank=rank, score=float(found.score),
+        components={k: float(v) for k, v in found.components.items()},
+        evidence=[e.to_json() for e in found.evidence], capabilities=list(found.capabilities),
+        stage="suggested", added_by="matcher",
+    )

@@ -351,13 +351,19 @@ def test_split_rebuild_writes_profiles_and_documents_to_their_own_index_and_alia
     assert calls[-1] == ("DELETE", "/t-docs-v4-old")
 
 
-def test_split_search_goes_to_the_index_that_holds_the_kinds_asked_for() -> None:
-    RecordingNode.calls = []
-    RecordingNode.answers = {
+#: Recorded answers for a split backend whose two aliases exist at the current schema.
+SPLIT_ALIASES_READY = {
         ("GET", "/_alias/t-docs"): (200, {"t-docs-v4-initial": {"aliases": {"t-docs": {}}}}),
         ("GET", "/_alias/t-profiles"): (200, {"t-profiles-v4-initial": {"aliases": {"t-profiles": {}}}}),
         ("GET", "/t-docs-v4-initial/_mapping"): (200, {"t-docs-v4-initial": {"mappings": build_mappings(2)}}),
         ("GET", "/t-profiles-v4-initial/_mapping"): (200, {"t-profiles-v4-initial": {"mappings": build_mappings(2)}}),
+}
+
+
+def test_split_search_goes_to_the_index_that_holds_the_kinds_asked_for() -> None:
+    RecordingNode.calls = []
+    RecordingNode.answers = {
+        **SPLIT_ALIASES_READY,
         ("POST", "/t-docs/_search"): (200, {"hits": {"hits": [{"_id": "d1", "_score": 2.0, "_source": {"kind": "award"}}]}}),
         ("POST", "/t-profiles/_search"): (200, {"hits": {"hits": [
             {"_id": PROFILE.id, "_score": 3.0, "_source": {"kind": ENTITY_PROFILE_KIND}}]}}),
@@ -382,10 +388,7 @@ def test_split_search_goes_to_the_index_that_holds_the_kinds_asked_for() -> None
 def test_split_writes_are_routed_by_kind() -> None:
     RecordingNode.calls = []
     RecordingNode.answers = {
-        ("GET", "/_alias/t-docs"): (200, {"t-docs-v4-initial": {"aliases": {"t-docs": {}}}}),
-        ("GET", "/_alias/t-profiles"): (200, {"t-profiles-v4-initial": {"aliases": {"t-profiles": {}}}}),
-        ("GET", "/t-docs-v4-initial/_mapping"): (200, {"t-docs-v4-initial": {"mappings": build_mappings(2)}}),
-        ("GET", "/t-profiles-v4-initial/_mapping"): (200, {"t-profiles-v4-initial": {"mappings": build_mappings(2)}}),
+        **SPLIT_ALIASES_READY,
         ("PUT", "/_bulk"): (200, {"errors": False, "items": []}),
     }
     backend = split_backend()
