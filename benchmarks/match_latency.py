@@ -37,7 +37,7 @@ from matcher import migrate  # noqa: E402
 from matcher.models import Document, DocumentEntity, Organization, Researcher  # noqa: E402
 from matcher.ranking.vectors import text_hash  # noqa: E402
 from matcher.runtime import Runtime  # noqa: E402
-from matcher.search.local.backend import SCHEMA_VERSION  # noqa: E402
+from matcher.search.local.schema import SCHEMA_VERSION  # noqa: E402
 from matcher.services.indexing import vector_store  # noqa: E402
 from matcher.services.matching import match  # noqa: E402
 from matcher.types import ENTITY_PROFILE_KIND, SearchDocument, profile_id  # noqa: E402
@@ -85,7 +85,7 @@ def time_stages(runtime: Runtime) -> dict[str, list[float]]:
         return wrapper
 
     for name in ("_query_vector", "_nearest_documents", "_fill_entity_documents", "_attach_cosines", "_relevance",
-                 "_add_context_features", "_result", "_diversify", "document_links", "entity_cards"):
+                 "_add_context_features", "_result", "diversify", "document_links", "entity_cards"):
         setattr(matching, name, timed(name, getattr(matching, name)))
     runtime.search.search = timed("search (backend)", runtime.search.search)
     extractor = matching.get_extractor()

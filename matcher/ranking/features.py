@@ -57,3 +57,34 @@ def z_scores(values: Mapping[str, float], top: int = 100, missing: float | None 
     if sd <= 1e-9:
         return {k: 0.0 for k in keys}
     return {k: float(v) for k, v in zip(keys, (raw - mu) / sd)}
+
+
+#: Equipment status words, matched as substrings of the free-text status.
+AVAILABLE = ("available", "operational", "active", "in service", "ok", "open")
+UNAVAILABLE = ("retired", "unavailable", "out of service", "broken", "decommissioned", "disposed")
+
+
+def entity_capabilities(doc_ids: Sequence[str], doc_caps: Mapping[str, Mapping[str, float]],
+                        added: Sequence[str] = (), removed: Sequence[str] = ()) -> dict[str, float]:
+    """An entity's capabilities as its three best documents show them, with its own edits applied."""
+    caps: dict[str, float] = {}
+    for doc_id in doc_ids[:3]:
+        for cap, weight in doc_caps.get(doc_id, {}).items():
+            caps[cap] = max(weight, caps.get(cap, 0.0))
+    for cap in added:
+        caps[cap] = max(1.0, caps.get(cap, 0.0))
+    for cap in removed:
+        caps.pop(cap, None)
+    return caps
+
+
+def availability(kind: str, status: str | None) -> float:
+    """1 for equipment in service, 0 for retired or broken, 0.5 when unknown or not equipment."""
+    if kind != "equipment":
+        return 0.5
+    status = (status or "").lower()
+    if any(s in status for s in UNAVAILABLE):
+        return 0.0
+    if any(s in status for s in AVAILABLE):
+        return 1.0
+    return 0.5

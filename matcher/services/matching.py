@@ -24,15 +24,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.capabilities.extractor import aggregate_mentions, get_extractor
-from matcher.capabilities.taxonomy import get_taxonomy
 from matcher.models import Document
-from matcher.ranking import evidence as explain
 from matcher.ranking.names import text_phrases
-from matcher.ranking.features import capability_overlap, rarity_weights, recency_feature, z_scores
+from matcher.ranking.page import build_matches, diversify, evidence_documents
+from matcher.ranking.features import (
+    availability,
+    capability_overlap,
+    entity_capabilities,
+    rarity_weights,
+    recency_feature,
+    z_scores,
+)
 from matcher.ranking.pooling import decayed_top_k, recency_weight
 from matcher.ranking.scorer import ScorerConfig, load_config
 from matcher.repositories import (
-    DocText,
     EntityCard,
     capabilities_of,
     capability_document_frequency,
@@ -48,10 +53,8 @@ from matcher.types import (
     ENTITY_PROFILE_KIND,
     PROFILED_ENTITY_KINDS,
     CapabilityMention,
-    Evidence,
     Filter,
     Hit,
-    Match,
     MatchResult,
 )
 
@@ -59,9 +62,6 @@ log = logging.getLogger(__name__)
 
 TARGET_KINDS = ("researcher", "lab", "organization", "equipment", "project")
 MAX_QUERY_CHARS = 5000
-EVIDENCE_PER_MATCH = 3
-AVAILABLE = ("available", "operational", "active", "in service", "ok", "open")
-UNAVAILABLE = ("retired", "unavailable", "out of service", "broken", "decommissioned", "disposed")
 _warned_lexical = False
 #: Runs a query's searches beside its encoding. Two workers, so the two request threads of a gunicorn
 #: worker do not queue behind each other.
@@ -96,7 +96,7 @@ def match(runtime: Runtime, text: str, *, kinds: Sequence[str] | None = None, re
     """Rank entities of `kinds` (default: all target kinds) for a problem described in plain words."""
     cfg = config or load_config()
     ranking = _rank(runtime, text, kinds, regions, capabilities, exclude_entity_ids, exclude_document_ids, cfg)
-    ordered = _diversify(ranking.scored, cfg.max_per_group_in_page, page_size=max(limit, 1), needed=offset + limit)
+    ordered = diversify(ranking.scored, cfg.max_per_group_in_page, page_size=max(limit, 1), needed=offset + limit)
     return _result(runtime, ranking, ordered[offset : offset + limit], len(ranking.scored), explain_page, cfg)
 
 
@@ -114,7 +114,7 @@ def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]
     results = {}
     for name, kinds in groups.items():
         members = [item for item in ranking.scored if item[1].kind in kinds]
-        page = _diversify(members, cfg.max_per_group_in_page, page_size=max(per_group, 1), needed=per_group)
+        page = diversify(members, cfg.max_per_group_in_page, page_size=max(per_group, 1), needed=per_group)
         results[name] = _result(runtime, ranking, page[:per_group], len(members), True, cfg)
     return results
 
@@ -127,9 +127,8 @@ def _result(runtime: Runtime, ranking: _Ranking, page: list, total: int, explain
     with runtime.db.session() as session:
         if ranking.query_caps and cfg.weights.get("capability", 0.0) == 0.0:
             page = _page_capabilities(session, runtime, page, ranking.query_caps)
-        texts = document_texts(session, [d for item in page for d in item[4][:EVIDENCE_PER_MATCH]]) \
-            if explain_page else {}
-        matches = tuple(_build_match(item, ranking.query, texts, explain_page) for item in page)
+        texts = document_texts(session, evidence_documents(page)) if explain_page else {}
+        matches = build_matches(page, ranking.query, texts, explain_page)
     return MatchResult(query=ranking.query, matches=matches, capabilities=ranking.mentions, total=total,
                        semantic=ranking.semantic, took_ms=(time.perf_counter() - ranking.started) * 1000)
 
@@ -379,13 +378,13 @@ def _add_context_features(session: Session, runtime: Runtime, scored: list, cfg:
     for _, card, features, _, docs in scored:
         features = dict(features)
         if need_caps:
-            features["capability"], matched = capability_overlap(query_caps, _entity_capabilities(card, docs, doc_caps),
+            features["capability"], matched = capability_overlap(query_caps, entity_capabilities(docs, doc_caps, card.added_capabilities, card.removed_capabilities),
                                                                  rarity)
         else:  # the shown page gets its overlap in _page_capabilities
             features["capability"], matched = 0.0, []
         features["region"] = 1.0 if wanted_regions and (card.region or "").lower() in wanted_regions else 0.0
         features["recency"] = recency_feature([doc_years.get(d) for d in docs[:3]], this_year)
-        features["availability"] = _availability(card)
+        features["availability"] = availability(card.kind, card.status)
         out.append((cfg.score(features), card, features, matched, docs))
     return out
 
@@ -396,7 +395,7 @@ def _page_capabilities(session: Session, runtime: Runtime, page: list, query_cap
     rarity = _rarity(session, runtime)
     out = []
     for score, card, components, _, docs in page:
-        overlap, matched = capability_overlap(query_caps, _entity_capabilities(card, docs, doc_caps), rarity)
+        overlap, matched = capability_overlap(query_caps, entity_capabilities(docs, doc_caps, card.added_capabilities, card.removed_capabilities), rarity)
         out.append((score, card, {**components, "capability": overlap}, matched, docs))
     return out
 
@@ -404,78 +403,3 @@ def _page_capabilities(session: Session, runtime: Runtime, page: list, query_cap
 def _rarity(session: Session, runtime: Runtime) -> dict[str, float]:
     df, total_holders = capability_document_frequency(session, runtime.db.url)
     return rarity_weights(df, max(total_holders, 1))
-
-
-def _entity_capabilities(card: EntityCard, doc_ids: Sequence[str],
-                         doc_caps: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
-    """An entity's capabilities as its three best documents show them, with its own edits applied."""
-    caps: dict[str, float] = {}
-    for doc_id in doc_ids[:3]:
-        for cap, weight in doc_caps.get(doc_id, {}).items():
-            caps[cap] = max(weight, caps.get(cap, 0.0))
-    for cap in card.added_capabilities:
-        caps[cap] = max(1.0, caps.get(cap, 0.0))
-    for cap in card.removed_capabilities:
-        caps.pop(cap, None)
-    return caps
-
-
-def _availability(card: EntityCard) -> float:
-    if card.kind != "equipment":
-        return 0.5
-    status = (card.status or "").lower()
-    if any(s in status for s in UNAVAILABLE):
-        return 0.0
-    if any(s in status for s in AVAILABLE):
-        return 1.0
-    return 0.5
-
-
-def _diversify(scored: list, max_per_group: int, page_size: int, needed: int) -> list:  # type: ignore[type-arg]
-    """Within each page, at most `max_per_group` results from one lab or organisation; the rest move down.
-
-    Only the first `needed` positions are arranged (what will be shown); the tail keeps score order.
-    """
-    remaining = list(scored)
-    ordered: list = []  # type: ignore[type-arg]
-    while remaining and len(ordered) < needed:
-        counts: dict[str, int] = defaultdict(int)
-        page, deferred = [], []
-        for position, item in enumerate(remaining):
-            if len(page) >= page_size:
-                deferred.extend(remaining[position:])
-                break
-            group = f"{item[1].kind}:{item[1].group}"
-            if counts[group] < max_per_group:
-                counts[group] += 1
-                page.append(item)
-            else:
-                deferred.append(item)
-        if not page:  # every remaining item is from one saturated group
-            page, deferred = deferred[:page_size], deferred[page_size:]
-        ordered.extend(page)
-        remaining = deferred
-    return ordered + remaining
-
-
-def _build_match(item: tuple, query: str, texts: Mapping[str, DocText], with_evidence: bool) -> Match:  # type: ignore[type-arg]
-    score, card, components, matched, doc_ids = item
-    taxonomy = get_taxonomy()
-    labels = tuple(taxonomy[c].label if c in taxonomy else c for c in matched)
-    evidence: tuple[Evidence, ...] = ()
-    if with_evidence:
-        stems = explain.query_stems(query)
-        cap_terms = [label for label in labels]
-        items = []
-        for doc_id in doc_ids[:EVIDENCE_PER_MATCH]:
-            doc = texts.get(doc_id)
-            if doc is None:
-                continue
-            snippet, spans = explain.best_snippet(doc.title, doc.text, stems, cap_terms)
-            source = f"{doc.kind}: {doc.title}" + (f" ({doc.year})" if doc.year else "")
-            items.append(Evidence(text=snippet, source=source, document_id=doc_id, capability_ids=tuple(matched),
-                                  highlights=spans, year=doc.year))
-        evidence = tuple(items)
-    return Match(entity_id=card.id, entity_kind=card.kind, name=card.name, score=round(score, 4),
-                 components={k: round(v, 4) for k, v in components.items()}, capabilities=labels, evidence=evidence, organization=card.organization,
-                 region=card.region)

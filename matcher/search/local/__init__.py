@@ -5,7 +5,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .analysis import analyse, query_terms
-from .backend import REBUILD_WRITER_HEAP, SCHEMA_VERSION, LocalBackend, build_schema
+from .backend import REBUILD_WRITER_HEAP, LocalBackend
+from .schema import SCHEMA_VERSION, build_schema
 from .split import SplitLocalBackend
 
 __all__ = ["SCHEMA_VERSION", "LocalBackend", "SplitLocalBackend", "analyse", "build_schema", "from_settings",

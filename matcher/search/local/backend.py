@@ -12,7 +12,7 @@ Multi-process story (gunicorn workers, a CLI, the ingest job all open the same I
   it atomically on every commit) and calls ``Index.reload()`` when it changed, so every
   process sees another process's commit on its next query; the writing process reloads
   right after committing.
-* The schema version lives in ``innobridge-index.json`` beside the index (JSON, no pickle).
+* The schema version (schema.py) lives in ``innobridge-index.json`` beside the index (JSON, no pickle).
   A different version raises RebuildRequired; ``rebuild()`` then recreates the index.
 
 User text never reaches tantivy's query parser: the query is a programmatic disjunction of
@@ -34,18 +34,12 @@ from typing import Any
 import tantivy
 
 from ...types import Filter, Hit, SearchDocument
-from .analysis import query_shingles, query_terms, shingles
-from ..base import DEFAULT_FILTER, FILTER_FIELDS, KEYWORD_FIELDS, BackendUnavailable, RebuildRequired, document_length
+from ..base import DEFAULT_FILTER, FILTER_FIELDS, BackendUnavailable, RebuildRequired
+from .analysis import query_shingles, query_terms
+from .schema import SCHEMA_VERSION, SHINGLE_FIELD, TEXT_TOKENIZER, build_schema, to_tantivy_document
 
-#: Bump when the schema or analysis changes; older indexes then need ``flask index rebuild``.
-SCHEMA_VERSION = 5
 VERSION_FILE = "innobridge-index.json"
-TEXT_TOKENIZER = "en_stem"
 TITLE_BOOST = 1.0
-#: Word bigrams (stop words removed, stemmed) are indexed pre-computed in their own field with a
-#: whitespace tokenizer: phrase evidence ("tooling composite") at the cost of plain term queries.
-SHINGLE_FIELD = "shingles"
-SHINGLE_TOKENIZER = "whitespace"
 SHINGLE_BOOST = 1.0
 #: Tantivy pre-allocates its top-k heap; this keeps a silly top_k from exhausting memory.
 MAX_TOP_K = 10_000
@@ -60,54 +54,6 @@ REBUILD_WRITER_HEAP = 1_000_000_000
 
 #: Common terms are left out of a query (common_term_fraction) only when this many distinctive ones remain.
 MIN_DISTINCTIVE_TERMS = 5
-
-#: Stored so a Hit can be built without SQL; title and text are not stored (SQL has them).
-STORED_FIELDS = frozenset({"id", "kind", "entity_ids", "length", "year"})
-
-
-def build_schema() -> tantivy.Schema:
-    """The index layout; changing it means bumping SCHEMA_VERSION."""
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", stored=True, fast=True, tokenizer_name="raw", index_option="basic")
-    for name in KEYWORD_FIELDS:
-        builder.add_text_field(name, stored=name in STORED_FIELDS, tokenizer_name="raw", index_option="basic")
-    builder.add_integer_field("year", stored=True, indexed=True, fast=True)
-    builder.add_integer_field("length", stored=True, indexed=False, fast=False)
-    builder.add_text_field("title", stored=False, tokenizer_name=TEXT_TOKENIZER, index_option="position")
-    builder.add_text_field("text", stored=False, tokenizer_name=TEXT_TOKENIZER, index_option="position")
-    builder.add_text_field(SHINGLE_FIELD, stored=False, tokenizer_name=SHINGLE_TOKENIZER, index_option="freq")
-    return builder.build()
-
-
-def to_tantivy_document(doc: SearchDocument, bigrams: bool = True) -> tantivy.Document:
-    """Field by field with typed adders (the Document(**kwargs) path mishandles integers)."""
-    if not doc.id:
-        raise ValueError("a SearchDocument needs a non-empty id")
-    out = tantivy.Document()
-    out.add_text("id", doc.id)
-    out.add_text("kind", doc.kind)
-    out.add_text("visibility", doc.visibility)
-    for name, values in (
-        ("entity_ids", doc.entity_ids),
-        ("entity_kinds", doc.entity_kinds),
-        ("capabilities", doc.capabilities),
-        ("names", doc.names),
-    ):
-        for value in values:
-            out.add_text(name, value)
-    for name, value in (("region", doc.region), ("country", doc.country), ("status", doc.status)):
-        if value is not None:
-            out.add_text(name, value)
-    if doc.year is not None:
-        out.add_integer("year", int(doc.year))
-    out.add_integer("length", document_length(doc))
-    out.add_text("title", doc.title or "")
-    out.add_text("text", doc.text or "")
-    pairs = shingles(doc.title or "") + shingles(doc.text or "") if bigrams else []
-    if pairs:
-        out.add_text(SHINGLE_FIELD, " ".join(pairs))
-    return out
-
 
 class _Snapshot:
     """One searcher, and which filters every one of its live documents passes.

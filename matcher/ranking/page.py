@@ -1,0 +1,75 @@
+"""From a scored list to the page a user sees: diversity within each page, and each match explained.
+
+Kept apart from the ranking itself (matcher.services.matching), which decides the order: these are
+pure functions over the scored items (score, card, components, matched capabilities, doc ids).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from matcher.capabilities.taxonomy import get_taxonomy
+from matcher.ranking import evidence as explain
+from matcher.repositories import DocText
+from matcher.types import Evidence, Match
+
+#: Sentences shown per match, from its best documents.
+EVIDENCE_PER_MATCH = 3
+
+
+def diversify(scored: list, max_per_group: int, page_size: int, needed: int) -> list:  # type: ignore[type-arg]
+    """Within each page, at most `max_per_group` results from one lab or organisation; the rest move down.
+
+    Only the first `needed` positions are arranged (what will be shown); the tail keeps score order.
+    """
+    remaining = list(scored)
+    ordered: list = []  # type: ignore[type-arg]
+    while remaining and len(ordered) < needed:
+        counts: dict[str, int] = defaultdict(int)
+        page, deferred = [], []
+        for position, item in enumerate(remaining):
+            if len(page) >= page_size:
+                deferred.extend(remaining[position:])
+                break
+            group = f"{item[1].kind}:{item[1].group}"
+            if counts[group] < max_per_group:
+                counts[group] += 1
+                page.append(item)
+            else:
+                deferred.append(item)
+        if not page:  # every remaining item is from one saturated group
+            page, deferred = deferred[:page_size], deferred[page_size:]
+        ordered.extend(page)
+        remaining = deferred
+    return ordered + remaining
+
+
+def evidence_documents(page: Sequence[tuple]) -> list[str]:  # type: ignore[type-arg]
+    """The documents whose sentences the page will show."""
+    return [d for item in page for d in item[4][:EVIDENCE_PER_MATCH]]
+
+
+def build_matches(page: Sequence[tuple], query: str, texts: Mapping[str, DocText],  # type: ignore[type-arg]
+                  with_evidence: bool) -> tuple[Match, ...]:
+    """Each scored item as a Match with rounded components, capability labels and its best sentences."""
+    stems = explain.query_stems(query) if with_evidence else frozenset()
+    return tuple(_build_match(item, stems, texts, with_evidence) for item in page)
+
+
+def _build_match(item: tuple, stems: frozenset[str], texts: Mapping[str, DocText],  # type: ignore[type-arg]
+                 with_evidence: bool) -> Match:
+    score, card, components, matched, doc_ids = item
+    taxonomy = get_taxonomy()
+    labels = tuple(taxonomy[c].label if c in taxonomy else c for c in matched)
+    evidence: list[Evidence] = []
+    for doc_id in doc_ids[:EVIDENCE_PER_MATCH] if with_evidence else ():
+        doc = texts.get(doc_id)
+        if doc is None:
+            continue
+        snippet, spans = explain.best_snippet(doc.title, doc.text, stems, list(labels))
+        source = f"{doc.kind}: {doc.title}" + (f" ({doc.year})" if doc.year else "")
+        evidence.append(Evidence(text=snippet, source=source, document_id=doc_id, capability_ids=tuple(matched),
+                                 highlights=spans, year=doc.year))
+    return Match(entity_id=card.id, entity_kind=card.kind, name=card.name, score=round(score, 4),
+                 components={k: round(v, 4) for k, v in components.items()}, capabilities=labels,
+                 evidence=tuple(evidence), organization=card.organization, region=card.region)
