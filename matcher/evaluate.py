@@ -60,7 +60,8 @@ def read_qrels(path: Path) -> dict[str, dict[str, float]]:
     return qrels
 
 
-def open_eval_store(dataset_dir: Path, base: Path, semantic: bool = True) -> tuple[Runtime, Any]:
+def open_eval_store(dataset_dir: Path, base: Path, semantic: bool = True,
+                    query_precision: str = "int8") -> tuple[Runtime, Any]:
     """A fresh store and index in `base`, filled with the data set through the real importer."""
     from indexers.datasets import load_dataset
     from matcher.services.indexing import rebuild_index
@@ -70,6 +71,7 @@ def open_eval_store(dataset_dir: Path, base: Path, semantic: bool = True) -> tup
     cache_dir = Path(os.environ.get("INNOBRIDGE_CACHE_DIR", Path.home() / ".cache" / "innobridge"))
     settings = {"DATABASE_URL": url, "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "local"),
                 "INDEX_DIR": str(base / "index"), "SEMANTIC_ENABLED": semantic,
+                "QUERY_ENCODER_PRECISION": query_precision,
                 "ELASTICSEARCH_URL": os.environ.get("ELASTICSEARCH_URL"),
                 "ELASTICSEARCH_INDEX": f"innobridge-eval-{os.getpid()}",
                 "VECTOR_CACHE": str(cache_dir / f"eval-{dataset_dir.name}.npz")}
@@ -143,11 +145,12 @@ def score_queries(runtime: Runtime, loaded: Any, dataset_dir: Path, config: Any 
 
 
 def evaluate(dataset_dir: Path, scores_out: Path | None = None, work_dir: Path | None = None,
-             semantic: bool = True, limit_queries: int | None = None, verbose: bool = True) -> dict[str, Any]:
+             semantic: bool = True, limit_queries: int | None = None, verbose: bool = True,
+             query_precision: str = "int8") -> dict[str, Any]:
     """Load, rank and score one data set; returns the metrics."""
     with tempfile.TemporaryDirectory(prefix="innobridge-eval-") as tmp:
         t0 = time.perf_counter()
-        runtime, loaded = open_eval_store(dataset_dir, work_dir or Path(tmp), semantic)
+        runtime, loaded = open_eval_store(dataset_dir, work_dir or Path(tmp), semantic, query_precision)
         if verbose:
             print(f"loaded {len(loaded.entity_ids)} entities, {len(loaded.document_ids)} documents "
                   f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
@@ -176,9 +179,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--scores-out", type=Path, default=None, help="write query_id, entity_id, score per judged pair")
     parser.add_argument("--lexical-only", action="store_true", help="disable the sentence encoder (ablation)")
     parser.add_argument("--limit-queries", type=int, default=None)
+    parser.add_argument("--query-precision", choices=("int8", "fp32"), default="int8",
+                        help="the query encoder's precision (documents are float32 either way)")
     args = parser.parse_args(argv)
     metrics = evaluate(args.dataset_dir, args.scores_out, semantic=not args.lexical_only,
-                       limit_queries=args.limit_queries)
+                       limit_queries=args.limit_queries, query_precision=args.query_precision)
     print(json.dumps(metrics))
 
 

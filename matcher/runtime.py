@@ -42,7 +42,8 @@ class Runtime:
                     if self.settings.get("SEMANTIC_ENABLED", True):
                         from .embeddings import load_encoder
 
-                        self._encoder = load_encoder()
+                        self._encoder = load_encoder(
+                            query_precision=self.settings.get("QUERY_ENCODER_PRECISION", "int8"))
                     self._encoder_loaded = True
         return self._encoder
 
