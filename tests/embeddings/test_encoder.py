@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -125,6 +126,27 @@ def test_fp32_query_precision_is_the_document_model(reference: dict) -> None:
 def test_unknown_query_precision_is_refused() -> None:
     with pytest.raises(ValueError, match="query_precision"):
         Encoder(default_model_dir(), query_precision="int4")  # type: ignore[arg-type]
+
+
+def test_graphs_are_built_once_per_cache_dir_and_reused(tmp_path: Path) -> None:
+    first = Encoder(default_model_dir(), cache_dir=tmp_path)  # type: ignore[arg-type]
+    built = sorted(tmp_path.glob("*.onnx"))
+    assert [p.name.rsplit("-", 1)[1] for p in built] == ["fp32.onnx", "int8.onnx"]
+    assert all(first.fingerprint.removeprefix("sha256:")[:16] in p.name for p in built)
+    stamps = [p.stat().st_mtime_ns for p in built]
+    second = Encoder(default_model_dir(), cache_dir=tmp_path)  # type: ignore[arg-type]
+    assert [p.stat().st_mtime_ns for p in sorted(tmp_path.glob("*.onnx"))] == stamps
+    assert not list(tmp_path.glob("*.partial"))
+    text = "vacuum brazing of copper heat exchangers"
+    np.testing.assert_array_equal(first.encode_query(text), second.encode_query(text))
+
+
+def test_an_unwritable_cache_dir_falls_back_to_the_temp_dir(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    encoder = Encoder(default_model_dir(), cache_dir=blocker / "models")  # type: ignore[arg-type]
+    assert Path(tempfile.gettempdir()) in encoder._int8_file.parents
+    assert encoder.encode_query("x").shape == (384,)
 
 
 def test_rejects_single_string(encoder: Encoder) -> None:
