@@ -61,7 +61,7 @@ class BaseConfig:
         self.RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED: bool = _bool("RATELIMIT_ENABLED", True)
         self.SEMANTIC_ENABLED: bool = _bool("SEMANTIC_ENABLED", True)
-        # int8: a query encodes ~3x faster, vectors within cosine 0.99 of float32 (documents are always float32).
+        # int8: a query encodes ~2x faster than fp32, vectors within cosine 0.99 of it (documents are always float32).
         self.QUERY_ENCODER_PRECISION: str = _choice("QUERY_ENCODER_PRECISION", ("int8", "fp32"), "int8")
         # Search result pages are reused this many seconds per worker (0 turns the cache off).
         self.SEARCH_CACHE_SECONDS: int = _int("SEARCH_CACHE_SECONDS", 60)
