@@ -40,6 +40,9 @@ def variants(base):  # type: ignore[no-untyped-def]
     yield "no diversity", dataclasses.replace(base, max_per_group_in_page=1000)
     yield "200 documents and 200 profiles (v4)", dataclasses.replace(
         base, retrieval={**base.retrieval, "lexical_top_k": 200, "profile_top_k": 200})
+    # What an index above brute_force_max_docs gets: MiniLM re-scores the lexical candidates only.
+    yield "no nearest documents by vector", dataclasses.replace(
+        base, retrieval={**base.retrieval, "brute_force_max_docs": 0})
 
 
 #: Variants of the local documents index's query instead of the weights: (name, attribute, value).
