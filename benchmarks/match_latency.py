@@ -4,7 +4,8 @@ Builds a throwaway store and index of N publications (default 1,000,000) by N/10
 are recombined from the real shared data (a real title, sentences of two real abstracts); vectors
 are recombined from really encoded ones (the evaluation's vector cache, or a few hundred texts
 encoded now): timing does not depend on their meaning. Queries are real SBIR award titles and
-abstracts cut to a problem-sized 60 words. The last line is one JSON object.
+abstracts cut to a problem-sized 60 words (`--query-words N` for longer ones; 0 keeps them whole, ~260
+words on average). The last line is one JSON object.
 
 For iterating: `--workdir DIR` keeps the store and index and reuses them on the next run with the same
 --docs/--seed/schema version (the query sample is the same); `--stages` prints the mean time of each
@@ -47,7 +48,7 @@ CACHE = Path.home() / ".cache" / "innobridge" / f"eval-{DATA.name}.npz"
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
-def real_texts() -> tuple[list[str], list[list[str]], list[str]]:
+def real_texts(query_words: int = 60) -> tuple[list[str], list[list[str]], list[str]]:
     titles, sentences, queries = [], [], []
     for line in (DATA / "documents.jsonl").open(encoding="utf-8"):
         d = json.loads(line)
@@ -56,7 +57,8 @@ def real_texts() -> tuple[list[str], list[list[str]], list[str]]:
             sentences.append(SENTENCE.split(d["text"]))
     for line in (DATA / "queries.jsonl").open(encoding="utf-8"):
         q = json.loads(line)
-        queries.append(" ".join(f"{q.get('title') or ''} {q.get('text') or ''}".split()[:60]))
+        words = f"{q.get('title') or ''} {q.get('text') or ''}".split()
+        queries.append(" ".join(words[:query_words] if query_words else words))
     return titles, sentences, queries
 
 
@@ -102,6 +104,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--query-words", type=int, default=60, help="cut each query to this many words (0: whole)")
     parser.add_argument("--workdir", type=Path, help="keep the store and index here; reuse them when already built")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the timed match() calls to this file")
     parser.add_argument("--stages", action="store_true", help="also print the mean time of each stage of match()")
@@ -109,7 +112,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     n_docs = args.docs
-    titles, sentences, queries = real_texts()
+    titles, sentences, queries = real_texts(args.query_words)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="innobridge-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     stamp = work / "built.json"

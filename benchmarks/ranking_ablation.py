@@ -45,8 +45,16 @@ def variants(base):  # type: ignore[no-untyped-def]
         base, retrieval={**base.retrieval, "brute_force_max_docs": 0})
 
 
-#: Variants of the local documents index's query instead of the weights: (name, attribute, value).
-DOCUMENT_SEARCH_VARIANTS = (("common words kept in the documents' search", "common_term_fraction", None),)
+#: Variants of a local index's query instead of the weights: (name, side, attribute, value).
+SEARCH_VARIANTS = (("common words kept in the documents' search", "documents", "common_term_fraction", None),
+                   ("documents' search: 8 rarest terms", "documents", "max_query_terms", 8),
+                   ("documents' search: 12 rarest terms", "documents", "max_query_terms", 12),
+                   ("documents' search: 16 rarest terms", "documents", "max_query_terms", 16),
+                   ("documents' search: 24 rarest terms", "documents", "max_query_terms", 24),
+                   ("documents' search: 32 rarest terms", "documents", "max_query_terms", 32),
+                   ("profiles' search: 16 rarest terms", "profiles", "max_query_terms", 16),
+                   ("profiles' search: 32 rarest terms", "profiles", "max_query_terms", 32),
+                   ("profiles' search: 64 rarest terms", "profiles", "max_query_terms", 64))
 
 
 def _score(runtime, loaded, args, name, config):  # type: ignore[no-untyped-def]
@@ -71,16 +79,16 @@ def main() -> None:
             for name, config in variants(load_config()):
                 if not wanted or name in wanted:
                     rows[name] = _score(runtime, loaded, args, name, config)
-            documents = getattr(runtime.search, "documents", None)
-            for name, attribute, value in DOCUMENT_SEARCH_VARIANTS if hasattr(documents, "common_term_fraction") else ():
-                if wanted and name not in wanted:
-                    continue
-                before = getattr(documents, attribute)
-                setattr(documents, attribute, value)
+            for name, side_name, attribute, value in SEARCH_VARIANTS:
+                side = getattr(runtime.search, side_name, None)
+                if (wanted and name not in wanted) or not hasattr(side, attribute):
+                    continue  # another engine, or not asked for
+                before = getattr(side, attribute)
+                setattr(side, attribute, value)
                 try:
                     rows[name] = _score(runtime, loaded, args, name, load_config())
                 finally:
-                    setattr(documents, attribute, before)
+                    setattr(side, attribute, before)
         finally:
             runtime.close()
     print(json.dumps(rows))

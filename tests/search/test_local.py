@@ -249,6 +249,23 @@ def test_short_queries_keep_their_common_terms(tmp_path: Path) -> None:
     assert ids_of(backend.search("alloy zeppelin")) >= {"c0"}  # a word found nowhere is not distinctive
 
 
+def test_a_long_query_keeps_only_its_rarest_terms(tmp_path: Path) -> None:
+    backend = LocalBackend(tmp_path, max_query_terms=2)
+    backend.rebuild(_alloy_corpus())
+    # "keyhole" and "spatter" are held by one text each, "alloy" by seven, "kiln" by three.
+    assert ids_of(backend.search("alloy kiln keyhole spatter")) == {"r"}
+    assert ids_of(backend.search("alloy kiln")) == {"r", "f0", "f1", "f2", *(f"c{i}" for i in range(6))}
+    plain = LocalBackend(tmp_path / "plain")
+    plain.rebuild(_alloy_corpus())
+    assert "f0" in ids_of(plain.search("alloy kiln keyhole spatter"))
+
+
+def test_the_rarest_terms_skip_words_found_nowhere(tmp_path: Path) -> None:
+    backend = LocalBackend(tmp_path, max_query_terms=1)
+    backend.rebuild(_alloy_corpus())
+    assert ids_of(backend.search("zeppelin keyhole")) == {"r"}  # not "zeppelin", held by no text
+
+
 def test_documents_index_has_no_bigrams_profiles_do(tmp_path: Path) -> None:
     backend = SplitLocalBackend(tmp_path)
     near = SearchDocument(id="near", kind="publication", title="", text="laser welding of trays")

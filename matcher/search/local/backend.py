@@ -85,12 +85,14 @@ class LocalBackend:
 
     def __init__(self, index_dir: str | os.PathLike[str], *, writer_timeout: float = 30.0,
                  writer_heap: int = 64_000_000, rebuild_heap: int = REBUILD_WRITER_HEAP, bigrams: bool = True,
-                 common_term_fraction: float | None = None) -> None:
+                 common_term_fraction: float | None = None, max_query_terms: int | None = None) -> None:
         """``bigrams``: index and query word bigrams. ``common_term_fraction``: leave out of each query
-        the terms held by more than this fraction of the documents (see _without_common_terms)."""
+        the terms held by more than this fraction of the documents (see _without_common_terms).
+        ``max_query_terms``: then keep at most this many terms, those held by the fewest documents."""
         self.index_dir = Path(index_dir)
         self.bigrams = bigrams
         self.common_term_fraction = common_term_fraction
+        self.max_query_terms = max_query_terms
         self.writer_timeout = writer_timeout
         self.writer_heap = writer_heap
         self.rebuild_heap = max(writer_heap, rebuild_heap)
@@ -242,6 +244,8 @@ class LocalBackend:
         snapshot = self._current()
         if self.common_term_fraction is not None:
             terms = self._without_common_terms(snapshot.searcher, terms)
+        if self.max_query_terms is not None and len(terms) > self.max_query_terms:
+            terms = self._rarest_terms(snapshot.searcher, terms, self.max_query_terms)
         pairs = query_shingles(query) if self.bigrams else []
         clauses = [(tantivy.Occur.Must, self._text_query(terms, pairs))]
         clauses.extend(self._filter_clauses(filters or DEFAULT_FILTER, snapshot))
@@ -261,6 +265,13 @@ class LocalBackend:
         limit = (self.common_term_fraction or 0.0) * searcher.num_docs
         distinctive = [t for t in terms if 0 < searcher.doc_freq("text", t) <= limit]
         return distinctive if len(distinctive) >= MIN_DISTINCTIVE_TERMS else terms
+
+    @staticmethod
+    def _rarest_terms(searcher: tantivy.Searcher, terms: list[str], keep: int) -> list[str]:
+        """The ``keep`` terms held by the fewest documents (ties: first written), in the text's order."""
+        freq = {t: searcher.doc_freq("text", t) for t in terms}
+        ranked = sorted(range(len(terms)), key=lambda i: (freq[terms[i]] == 0, freq[terms[i]], i))
+        return [terms[i] for i in sorted(ranked[:keep])]
 
     @staticmethod
     def _hit(searcher: tantivy.Searcher, score: float, address: Any) -> Hit:
