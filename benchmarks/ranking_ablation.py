@@ -47,6 +47,7 @@ def variants(base):  # type: ignore[no-untyped-def]
 
 #: Variants of a local index's query instead of the weights: (name, side, attribute, value).
 SEARCH_VARIANTS = (("common words kept in the documents' search", "documents", "common_term_fraction", None),
+                   ("documents' search: every distinctive term (v5)", "documents", "max_query_terms", None),
                    ("documents' search: 8 rarest terms", "documents", "max_query_terms", 8),
                    ("documents' search: 12 rarest terms", "documents", "max_query_terms", 12),
                    ("documents' search: 16 rarest terms", "documents", "max_query_terms", 16),

@@ -53,6 +53,14 @@ def build_graph(weights: Mapping[str, np.ndarray], num_layers: int, num_heads: i
         nodes.append(helper.make_node(op, inputs, [output], domain=_CONTRIB if contrib else "", **attrs))
         return output
 
+    def dense_add_norm(inputs: str, residual: str, dense: str, norm: str, out: str) -> str:
+        """LayerNorm(inputs @ W + b + residual): BERT's two output blocks, the bias folded into the norm."""
+        projected = node("MatMul", [inputs, const(dense + ".w", weights[dense + ".weight"].T)], dense + ".out")
+        return node("SkipLayerNormalization",
+                    [projected, residual, const(norm + ".gamma", weights[norm + ".weight"]),
+                     const(norm + ".beta", weights[norm + ".bias"]), const(dense + ".b", weights[dense + ".bias"])],
+                    out, contrib=True, epsilon=eps)
+
     e = "embeddings."
     nodes.append(helper.make_node(
         "EmbedLayerNormalization",
@@ -70,24 +78,14 @@ def build_graph(weights: Mapping[str, np.ndarray], num_layers: int, num_heads: i
         qkv_bias = np.concatenate([weights[s + n + ".bias"] for n in ("query", "key", "value")])
         context = node("Attention", [x, const(f"l{i}_qkv_w", qkv_weight), const(f"l{i}_qkv_b", qkv_bias),
                                      "key_lengths"], f"l{i}_context", contrib=True, num_heads=num_heads)
-        projected = node("MatMul", [context, const(f"l{i}_attn_out_w", weights[p + "attention.output.dense.weight"].T)],
-                         f"l{i}_attn_out")
-        x_attn = node("SkipLayerNormalization",
-                      [projected, x, const(f"l{i}_ln1_gamma", weights[p + "attention.output.LayerNorm.weight"]),
-                       const(f"l{i}_ln1_beta", weights[p + "attention.output.LayerNorm.bias"]),
-                       const(f"l{i}_attn_out_b", weights[p + "attention.output.dense.bias"])],
-                      f"l{i}_x_attn", contrib=True, epsilon=eps)
+        x_attn = dense_add_norm(context, x, p + "attention.output.dense", p + "attention.output.LayerNorm",
+                                f"l{i}_x_attn")
         inner = node("MatMul", [x_attn, const(f"l{i}_ffn_in_w", weights[p + "intermediate.dense.weight"].T)],
                      f"l{i}_ffn_in")
         activated = node("BiasGelu", [inner, const(f"l{i}_ffn_in_b", weights[p + "intermediate.dense.bias"])],
                          f"l{i}_gelu", contrib=True)  # erf GELU, as BERT's "gelu"
-        outer = node("MatMul", [activated, const(f"l{i}_ffn_out_w", weights[p + "output.dense.weight"].T)],
-                     f"l{i}_ffn_out")
-        x = node("SkipLayerNormalization",
-                 [outer, x_attn, const(f"l{i}_ln2_gamma", weights[p + "output.LayerNorm.weight"]),
-                  const(f"l{i}_ln2_beta", weights[p + "output.LayerNorm.bias"]),
-                  const(f"l{i}_ffn_out_b", weights[p + "output.dense.bias"])],
-                 OUTPUT if i == num_layers - 1 else f"layer{i + 1}_in", contrib=True, epsilon=eps)
+        x = dense_add_norm(activated, x_attn, p + "output.dense", p + "output.LayerNorm",
+                           OUTPUT if i == num_layers - 1 else f"layer{i + 1}_in")
     graph = helper.make_graph(
         nodes, "sentence_encoder",
         [helper.make_tensor_value_info(name, TensorProto.INT32, ["batch", "tokens"]) for name in INPUTS],
