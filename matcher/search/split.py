@@ -61,7 +61,7 @@ class SplitBackend(Generic[B]):
     def _merge(results: list[list[Hit]], top_k: int) -> list[Hit]:
         if len(results) == 1:
             return results[0]
-        return heapq.nlargest(top_k, (h for hits in results for h in hits), key=lambda h: h.score)
+        return heapq.nsmallest(top_k, (h for hits in results for h in hits), key=lambda h: (-h.score, h.id))
 
     def upsert(self, docs: Sequence[SearchDocument]) -> None:
         profiles = [d for d in docs if d.kind == ENTITY_PROFILE_KIND]

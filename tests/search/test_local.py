@@ -266,6 +266,17 @@ def test_the_rarest_terms_skip_words_found_nowhere(tmp_path: Path) -> None:
     assert ids_of(backend.search("zeppelin keyhole")) == {"r"}  # not "zeppelin", held by no text
 
 
+def test_equal_scores_at_the_cut_are_decided_by_id_whatever_the_index_order(tmp_path: Path) -> None:
+    twins = [SearchDocument(id=f"d{i:02d}", kind="publication", title="", text="laser welding of trays")
+             for i in range(30)]
+    forward, backward = LocalBackend(tmp_path / "f"), LocalBackend(tmp_path / "b")
+    forward.rebuild(twins)
+    backward.rebuild(list(reversed(twins)))
+    expected = ["d00", "d01", "d02", "d03", "d04"]
+    assert [h.id for h in forward.search("laser welding", top_k=5)] == expected
+    assert [h.id for h in backward.search("laser welding", top_k=5)] == expected
+
+
 def test_documents_index_has_no_bigrams_profiles_do(tmp_path: Path) -> None:
     backend = SplitLocalBackend(tmp_path)
     near = SearchDocument(id="near", kind="publication", title="", text="laser welding of trays")

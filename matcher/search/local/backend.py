@@ -43,6 +43,10 @@ TITLE_BOOST = 1.0
 SHINGLE_BOOST = 1.0
 #: Tantivy pre-allocates its top-k heap; this keeps a silly top_k from exhausting memory.
 MAX_TOP_K = 10_000
+#: Extra hits fetched so that equal scores at the cut are decided by id, not by where a document sits
+#: in the index (which a rebuild changes): follow-on awards and repeated equipment lines tie exactly.
+#: sbir-firms nDCG@10 moved by up to 0.0004 between two builds of the same data before.
+TIE_MARGIN = 10
 #: Up to this many values an "any of" filter is a union of term queries, which the search skips through
 #: with the text query. A term set query first collects every matching document into a bit set: for the
 #: dense kind / entity_kinds / visibility filters that cost ~40% of a match's two searches.
@@ -249,9 +253,7 @@ class LocalBackend:
         pairs = query_shingles(query) if self.bigrams else []
         clauses = [(tantivy.Occur.Must, self._text_query(terms, pairs))]
         clauses.extend(self._filter_clauses(filters or DEFAULT_FILTER, snapshot))
-        searcher = snapshot.searcher
-        result = searcher.search(tantivy.Query.boolean_query(clauses), min(top_k, MAX_TOP_K), count=False)
-        return [self._hit(searcher, score, address) for score, address in result.hits]
+        return self._top(snapshot.searcher, tantivy.Query.boolean_query(clauses), top_k)
 
     def _without_common_terms(self, searcher: tantivy.Searcher, terms: list[str]) -> list[str]:
         """The terms of a problem text that are in at most common_term_fraction of the documents' texts,
@@ -265,6 +267,23 @@ class LocalBackend:
         limit = (self.common_term_fraction or 0.0) * searcher.num_docs
         distinctive = [t for t in terms if 0 < searcher.doc_freq("text", t) <= limit]
         return distinctive if len(distinctive) >= MIN_DISTINCTIVE_TERMS else terms
+
+    def _top(self, searcher: tantivy.Searcher, query: tantivy.Query, top_k: int) -> list[Hit]:
+        """The best ``top_k`` hits, equal scores ordered by id: a rebuilt index answers the same.
+
+        Fetches a few more than asked; while the last fetched still ties with the last one wanted, the
+        tie may go on, so it fetches four times as many (rare: only exact duplicates tie).
+        """
+        wanted = min(top_k, MAX_TOP_K)
+        fetch = min(wanted + max(TIE_MARGIN, wanted // 10), MAX_TOP_K)
+        while True:
+            pairs = searcher.search(query, fetch, count=False).hits
+            if len(pairs) < fetch or fetch == MAX_TOP_K or pairs[-1][0] < pairs[wanted - 1][0]:
+                break
+            fetch = min(fetch * 4, MAX_TOP_K)
+        hits = [self._hit(searcher, score, address) for score, address in pairs]
+        hits.sort(key=lambda h: (-h.score, h.id))
+        return hits[:wanted]
 
     @staticmethod
     def _rarest_terms(searcher: tantivy.Searcher, terms: list[str], keep: int) -> list[str]:
@@ -288,9 +307,7 @@ class LocalBackend:
         names = tantivy.Query.term_set_query(self.schema, "names", wanted)
         clauses = [(tantivy.Occur.Must, tantivy.Query.const_score_query(names, 1.0))]
         clauses.extend(self._filter_clauses(filters or DEFAULT_FILTER))
-        searcher = self._searcher()
-        result = searcher.search(tantivy.Query.boolean_query(clauses), min(top_k, MAX_TOP_K), count=False)
-        return [self._hit(searcher, score, address) for score, address in result.hits]
+        return self._top(self._searcher(), tantivy.Query.boolean_query(clauses), top_k)
 
     def count(self, filters: Filter | None = None) -> int:
         """Documents passing the filter; ``None`` means ``Filter()`` (public only)."""
