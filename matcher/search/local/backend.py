@@ -272,7 +272,8 @@ class LocalBackend:
         """The best ``top_k`` hits, equal scores ordered by id: a rebuilt index answers the same.
 
         Fetches a few more than asked; while the last fetched still ties with the last one wanted, the
-        tie may go on, so it fetches four times as many (rare: only exact duplicates tie).
+        tie may go on, so it fetches four times as many. Ties are not rare (repeated award texts, and
+        tantivy's quantised field lengths): 29 of 150 searches at 1M needed the second fetch.
         """
         wanted = min(top_k, MAX_TOP_K)
         fetch = min(wanted + max(TIE_MARGIN, wanted // 10), MAX_TOP_K)
