@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert  # noqa: E402
 
 from matcher import migrate  # noqa: E402
+from matcher.cache import cache_root  # noqa: E402
 from matcher.models import Document, DocumentEntity, Organization, Researcher  # noqa: E402
 from matcher.ranking.vectors import text_hash  # noqa: E402
 from matcher.runtime import Runtime  # noqa: E402
@@ -44,7 +45,7 @@ from matcher.services.matching import match  # noqa: E402
 from matcher.types import ENTITY_PROFILE_KIND, SearchDocument, profile_id  # noqa: E402
 
 DATA = Path(os.environ.get("SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data" / "eval" / "sbir-firms"))
-CACHE = Path.home() / ".cache" / "innobridge" / f"eval-{DATA.name}.npz"
+CACHE = cache_root() / f"eval-{DATA.name}.npz"  # the vectors matcher.evaluate keeps
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 

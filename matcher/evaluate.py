@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from matcher import migrate
+from matcher.cache import cache_root
+from matcher.embeddings.encoder import QUERY_PRECISIONS
 from matcher.runtime import Runtime
 
 RANK_DEPTH = 100
@@ -68,7 +70,7 @@ def open_eval_store(dataset_dir: Path, base: Path, semantic: bool = True,
 
     url = f"sqlite:///{base / 'eval.db'}"
     migrate.upgrade(url)
-    cache_dir = Path(os.environ.get("INNOBRIDGE_CACHE_DIR", Path.home() / ".cache" / "innobridge"))
+    cache_dir = cache_root()
     settings = {"DATABASE_URL": url, "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "local"),
                 "INDEX_DIR": str(base / "index"), "SEMANTIC_ENABLED": semantic,
                 "QUERY_ENCODER_PRECISION": query_precision,
@@ -179,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--scores-out", type=Path, default=None, help="write query_id, entity_id, score per judged pair")
     parser.add_argument("--lexical-only", action="store_true", help="disable the sentence encoder (ablation)")
     parser.add_argument("--limit-queries", type=int, default=None)
-    parser.add_argument("--query-precision", choices=("int8", "fp32"), default="int8",
+    parser.add_argument("--query-precision", choices=QUERY_PRECISIONS, default="int8",
                         help="the query encoder's precision (documents are float32 either way)")
     args = parser.parse_args(argv)
     metrics = evaluate(args.dataset_dir, args.scores_out, semantic=not args.lexical_only,

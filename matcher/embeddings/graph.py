@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from ..cache import cache_root
+
 #: Part of the cached files' names: raise it when build_graph or quantize_int8 changes what they make.
 GRAPH_VERSION = 1
 
@@ -111,8 +113,8 @@ def quantize_int8(model: Any) -> bytes:
 
 
 def default_cache_dir() -> Path:
-    """INNOBRIDGE_CACHE_DIR (default ~/.cache/innobridge) / models."""
-    return Path(os.environ.get("INNOBRIDGE_CACHE_DIR") or Path.home() / ".cache" / "innobridge") / "models"
+    """cache_root() / models."""
+    return cache_root() / "models"
 
 
 def model_files(model_dir: Path, fingerprint: str, cache_dir: Path | None = None) -> tuple[Path, Path]:

@@ -282,7 +282,9 @@ class LocalBackend:
             if len(pairs) < fetch or fetch == MAX_TOP_K or pairs[-1][0] < pairs[wanted - 1][0]:
                 break
             fetch = min(fetch * 4, MAX_TOP_K)
-        hits = [self._hit(searcher, score, address) for score, address in pairs]
+        # Stored fields are read only for hits that can make the cut: the extra fetch is for ties.
+        cut = pairs[wanted - 1][0] if len(pairs) >= wanted else float("-inf")
+        hits = [self._hit(searcher, score, address) for score, address in pairs if score >= cut]
         hits.sort(key=lambda h: (-h.score, h.id))
         return hits[:wanted]
 
