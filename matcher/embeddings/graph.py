@@ -27,7 +27,7 @@ import numpy as np
 from ..cache import cache_root
 
 #: Part of the cached files' names: raise it when build_graph or quantize_int8 changes what they make.
-GRAPH_VERSION = 1
+GRAPH_VERSION = 2
 
 #: Names of the graph's inputs (int32, shape (batch, tokens)) and its output (batch, tokens, hidden).
 INPUTS = ("input_ids", "segment_ids", "attention_mask")
@@ -99,14 +99,22 @@ def build_graph(weights: Mapping[str, np.ndarray], num_layers: int, num_heads: i
 
 
 def quantize_int8(model: Any) -> bytes:
-    """The serialized int8 copy of `model`: weights of MatMul and Attention quantised per output channel."""
+    """The serialized int8 copy of `model`: weights of MatMul and Attention quantised per output channel.
+
+    Weights use 7 bits (reduce_range): on CPUs without VNNI (AVX2 only), onnxruntime multiplies u8
+    activations by s8 weights with VPMADDUBSW, whose int16 pair sums saturate for full-range weights;
+    with 7 bits they cannot (2 * 255 * 64 < 32767), so the integer products are exact and the query
+    vectors are the same on AVX2, AVX-512 and VNNI machines. Measured on an AVX2-only EPYC against
+    sentence-transformers: full 8 bits gave cosine 0.9708 for the empty text, 7 bits 0.981; on 150 demo
+    problems 0.9859 / 0.9876 at worst.
+    """
     from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     with tempfile.TemporaryDirectory(prefix="innobridge-int8-") as tmp:
         out = Path(tmp) / "encoder-int8.onnx"
         quantize_dynamic(model, out, op_types_to_quantize=["MatMul", "Attention"], per_channel=True,
-                         weight_type=QuantType.QInt8,
+                         reduce_range=True, weight_type=QuantType.QInt8,
                          # Shape inference knows no contrib ops; their outputs are float32.
                          extra_options={"DefaultTensorType": TensorProto.FLOAT})
         return out.read_bytes()

@@ -100,9 +100,25 @@ def test_int8_query_vectors_stay_close_to_sentence_transformers(encoder: Encoder
     assert got.shape == expected.shape and got.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
     cos = _cos(got, expected)
-    # Per-channel int8 measured 0.991-0.999 on 150 problem texts; per-tensor scales gave 0.92.
-    assert cos.min() >= 0.98, dict(zip(texts, cos.round(4)))
+    # The bar holds on every x86-64 CPU: weights are quantised to 7 bits (graph.quantize_int8), so the
+    # integer products are exact with or without VNNI and only float rounding differs between machines.
+    # Measured on an AVX2-only EPYC: worst 0.981 (the empty text), 0.987-0.999 for the others; the same
+    # model with 8-bit weights gave 0.9708 there (VPMADDUBSW saturation) and 0.98+ on AVX-512 machines.
+    # Per-tensor scales instead of per-channel ones gave 0.92.
+    assert cos.min() >= 0.975, dict(zip(texts, cos.round(4)))
     assert cos.min() < 0.99999  # it really is the quantised model, not the float32 one
+
+
+def test_int8_query_vectors_stay_close_on_real_problem_texts(encoder: Encoder) -> None:
+    """The demo's 150 problem texts (titles + descriptions, as a firm posts them) against float32."""
+    demo = Path(__file__).resolve().parents[2] / "data" / "demo" / "problems.jsonl"
+    rows = [json.loads(line) for line in demo.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [f"{row['title']}. {row.get('description', '')}"[:2000] for row in rows]
+    got = np.vstack([encoder.encode_query(t) for t in texts])
+    cos = _cos(got, encoder.encode(texts))
+    # Measured on an AVX2-only EPYC with 7-bit weights: min 0.9876, mean 0.9935 (8-bit: 0.9859 / 0.9919).
+    assert cos.min() >= 0.98, min(zip(cos.round(4), texts))
+    assert cos.mean() >= 0.99
 
 
 def test_int8_query_ranks_documents_like_float32(encoder: Encoder, reference: dict) -> None:
