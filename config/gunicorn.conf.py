@@ -19,3 +19,11 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
+    """Load the model, the index and the templates before this worker accepts its first request."""
+    if os.environ.get("GUNICORN_WARM_UP", "true").lower() == "true":
+        from web.warmup import warm_up
+
+        warm_up(worker.wsgi)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from indexers.ingest import ImportReport, load
 from matcher.models import Document
+from matcher.progress import Progress
 from matcher.runtime import Runtime
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
@@ -69,20 +70,5 @@ def _seed_extras(runtime: Runtime) -> dict[str, Any]:
     return seed(runtime)
 
 
-class _Bar:
-    def __init__(self, desc: str) -> None:
-        from tqdm import tqdm
-
-        self._bar = tqdm(desc=desc, unit=" rows", file=sys.stderr, disable=None)
-
-    def update_to(self, done: int, total: int | None = None) -> None:
-        if total is not None:
-            self._bar.total = total
-        self._bar.update(done - self._bar.n)
-
-    def close(self) -> None:
-        self._bar.close()
-
-
-def _progress_bar(desc: str, enabled: bool) -> _Bar | None:
-    return _Bar(desc) if enabled else None
+def _progress_bar(desc: str, enabled: bool) -> Progress | None:
+    return Progress(desc) if enabled else None

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
-from tqdm import tqdm
 from flask import Flask
 from flask.cli import AppGroup
 
 from matcher import migrate
-
+from matcher.progress import Progress
 from matcher.search import RebuildRequired
 from matcher.types import Filter
 
@@ -55,8 +53,8 @@ def index_load(kind: str, path: Path, fmt: str | None, rejects: Path | None) -> 
     from indexers.ingest import load
 
     try:
-        with tqdm(desc=f"loading {kind}", unit=" rows", file=sys.stderr, disable=None) as bar:
-            report = load(runtime(), kind, path, fmt, progress=lambda n: bar.update(n - bar.n), reject_file=rejects)
+        with Progress(f"loading {kind}") as bar:
+            report = load(runtime(), kind, path, fmt, progress=bar.update_to, reject_file=rejects)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(report.summary())
@@ -86,19 +84,9 @@ def index_rebuild() -> None:
 def _rebuild_with_progress() -> None:
     from matcher.services.indexing import rebuild_index
 
-    with tqdm(desc="encoding", unit=" docs", file=sys.stderr, disable=None) as encode_bar, \
-            tqdm(desc="indexing", unit=" docs", file=sys.stderr, disable=None) as bar:
-        count = rebuild_index(runtime(), progress=_follow(bar), encode_progress=_follow(encode_bar))
+    with Progress("encoding", unit="docs") as encode_bar, Progress("indexing", unit="docs") as bar:
+        count = rebuild_index(runtime(), progress=bar.update_to, encode_progress=encode_bar.update_to)
     click.echo(f"indexed {count} documents")
-
-
-def _follow(bar: tqdm) -> Callable[[int, int], None]:  # type: ignore[type-arg]
-    """A progress callback that moves a tqdm bar to (done, total)."""
-    def update(done: int, total: int) -> None:
-        bar.total = total
-        bar.update(done - bar.n)
-
-    return update
 
 
 demo_cli = AppGroup("demo", help="The bundled demo data.")
