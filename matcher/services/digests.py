@@ -256,9 +256,42 @@ def _best_evidence(entry: _Expertise) -> tuple[EvidenceLine, ...]:
     return tuple(picked)
 
 
-def _score_text(text: str, expertise: dict[str, _Expertise]) -> tuple[float, tuple[Reason, ...]]:
+class ItemAnalyses:
+    """What a digest run learns about each new item once, however many researchers it is checked for.
+
+    An item's capability mentions (spaCy) and the researchers the site's ranking puts among its best
+    candidates do not depend on the researcher, so one run computes each once: before, every recipient
+    re-extracted every item (and a process-wide cache kept rankings from before a profile correction).
+    The ranking uses the same match() as the site (exclusions, removed capabilities and recency honoured).
+    """
+
+    def __init__(self, runtime: Any) -> None:
+        self.runtime = runtime
+        self._mentions: dict[str, list[Any]] = {}
+        self._ranked: dict[str, frozenset[str]] = {}
+
+    def mentions(self, item_id: str, text: str) -> list[Any]:
+        """The item's taxonomy capability mentions (keyphrases left out), in order of appearance."""
+        if item_id not in self._mentions:
+            from matcher.capabilities.extractor import get_extractor
+
+            self._mentions[item_id] = [m for m in get_extractor().extract(text) if not m.is_keyphrase]
+        return self._mentions[item_id]
+
+    def ranks(self, item_id: str, text: str, researcher_id: str) -> bool:
+        """Whether the matcher ranks this researcher among the item's best; True where nothing is indexed."""
+        if item_id not in self._ranked:
+            from matcher.services.matching import match
+
+            result = match(self.runtime, text, kinds=["researcher"], limit=TOP_RESEARCHERS_PER_ITEM,
+                           explain_page=False)
+            self._ranked[item_id] = frozenset(m.entity_id for m in result.matches)
+        ranked = self._ranked[item_id]
+        return not ranked or researcher_id in ranked
+
+
+def _score_mentions(mentions: Sequence[Any], expertise: dict[str, _Expertise]) -> tuple[float, tuple[Reason, ...]]:
     """Capabilities the text asks for that the researcher has; a saturating sum so breadth beats volume."""
-    from matcher.capabilities.extractor import get_extractor
     from matcher.capabilities.taxonomy import get_taxonomy
 
     taxonomy = get_taxonomy()
@@ -266,8 +299,8 @@ def _score_text(text: str, expertise: dict[str, _Expertise]) -> tuple[float, tup
     reasons: list[Reason] = []
     strengths: list[float] = []
     done: set[str] = set()
-    for mention in get_extractor().extract(text):
-        if mention.is_keyphrase or mention.capability_id in done:
+    for mention in mentions:
+        if mention.capability_id in done:
             continue
         done.add(mention.capability_id)
         entry, factor, via = expertise.get(mention.capability_id), 1.0, None
@@ -286,26 +319,13 @@ def _score_text(text: str, expertise: dict[str, _Expertise]) -> tuple[float, tup
     return score, tuple(reason for _, reason in strongest)
 
 
-_RANKED: dict[tuple[int, str, str], frozenset[str]] = {}
-
-
-def _ranked_for(runtime: Any, item_id: str, text: str, researcher_id: str) -> bool:
-    """Whether the matcher ranks this researcher among the item's best candidates.
-
-    The same ranking as the site (exclusions, removed capabilities and recency honoured) decides who
-    hears about an item; capability overlap then says why. Each item is matched once per run. Where
-    the index cannot answer (nothing indexed), capability overlap alone decides.
-    """
-    from matcher.services.matching import match
-
-    key = (id(runtime), item_id, text)
-    if key not in _RANKED:
-        if len(_RANKED) > 10_000:
-            _RANKED.clear()
-        result = match(runtime, text, kinds=["researcher"], limit=TOP_RESEARCHERS_PER_ITEM, explain_page=False)
-        _RANKED[key] = frozenset(m.entity_id for m in result.matches)
-    ranked = _RANKED[key]
-    return not ranked or researcher_id in ranked
+def _fits(analyses: ItemAnalyses, item_id: str, text: str, researcher_id: str,
+          expertise: dict[str, _Expertise]) -> tuple[float, tuple[Reason, ...]] | None:
+    """The item's score and reasons for this researcher, or None when it does not fit."""
+    score, reasons = _score_mentions(analyses.mentions(item_id, text), expertise)
+    if score >= MIN_SCORE and analyses.ranks(item_id, text, researcher_id):
+        return score, reasons
+    return None
 
 
 def _in_regions(region: str | None, regions: Sequence[str]) -> bool:
@@ -325,11 +345,14 @@ def build_digest(
     *,
     until: datetime | None = None,
     max_items: int = MAX_ITEMS,
+    analyses: ItemAnalyses | None = None,
 ) -> Digest | None:
     """New public/anonymous problems and institute projects in (since, until] that fit the researcher.
 
-    Returns None when nothing fits, so the caller sends nothing. Reads only.
+    Returns None when nothing fits, so the caller sends nothing. Reads only. A run over many
+    researchers passes one `analyses`, so each item is extracted and ranked once.
     """
+    analyses = analyses or ItemAnalyses(runtime)
     until = _aware(until or datetime.now(timezone.utc))
     since = _aware(since)
     with runtime.db.session() as session:
@@ -358,8 +381,9 @@ def build_digest(
         for problem, firm in problems:
             if problem.visibility not in DIGEST_VISIBILITIES or not _in_regions(problem.region, regions):
                 continue
-            score, reasons = _score_text(f"{problem.title}. {problem.text}", expertise)
-            if score >= MIN_SCORE and _ranked_for(runtime, problem.id, f"{problem.title}. {problem.text}", row.id):
+            fit = _fits(analyses, problem.id, f"{problem.title}. {problem.text}", row.id, expertise)
+            if fit is not None:
+                score, reasons = fit
                 items.append(DigestItem(
                     "problem", problem.id, problem.title, _summary(problem.text),
                     firm if problem.visibility == "public" else None, problem.region,
@@ -369,8 +393,9 @@ def build_digest(
                 continue
             title = f"{project.acronym}: {project.title}" if project.acronym else project.title
             text = f"{project.title}. {project.description or ''}"
-            score, reasons = _score_text(text, expertise)
-            if score >= MIN_SCORE and _ranked_for(runtime, project.id, text, row.id):
+            fit = _fits(analyses, project.id, text, row.id, expertise)
+            if fit is not None:
+                score, reasons = fit
                 items.append(DigestItem(
                     "project", project.id, title, _summary(project.description), institute, project.region,
                     _aware(project.created_at), f"/entities/{project.id}", score, reasons))
@@ -473,6 +498,7 @@ def send_digests(
         raise ValueError(f"frequency {frequency!r}: expected one of {', '.join(FREQUENCIES)}")
     until = _aware(now or datetime.now(timezone.utc))
     report = RunReport(frequency, dry_run)
+    analyses = ItemAnalyses(runtime)
     attempted = 0
     for cand in _candidates(runtime, frequency):
         key = period_key(cand.frequency, until)
@@ -489,7 +515,7 @@ def send_digests(
         if limit is not None and attempted >= limit:
             report.outcomes.append(Outcome(cand.id, cand.name, cand.email, key, "skipped", error="--limit reached"))
             continue
-        digest = build_digest(runtime, cand.id, since, until=until)
+        digest = build_digest(runtime, cand.id, since, until=until, analyses=analyses)
         if digest is None:
             if state is not None and not dry_run:
                 # A retry with nothing left to say (e.g. the problem went private): drop the unsent row.
@@ -558,10 +584,11 @@ def seed_digest_demo(runtime: Any, *, count: int = 3, now: datetime | None = Non
     chosen: list[str] = list(already[:count])
     if len(chosen) < count:
         fitting, others = [], []
+        analyses = ItemAnalyses(runtime)
         for researcher_id, _ in ranked:
             if researcher_id in chosen:
                 continue
-            digest = build_digest(runtime, researcher_id, last, until=now)
+            digest = build_digest(runtime, researcher_id, last, until=now, analyses=analyses)
             (fitting if digest is not None else others).append(researcher_id)
             if len(fitting) >= count - len(chosen):
                 break
