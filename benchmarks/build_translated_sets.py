@@ -12,7 +12,7 @@ Cut: the title plus the first 3 sentences of the text, extended to at most 5 whi
 than 50 words; sentences are dropped from the end while it has more than 100 words, and a single
 sentence over 100 words (some abstracts lost their punctuation) is cut at its 100th word.
 
-Usage: .venv/bin/python benchmarks/build_translated_sets.py [--worklist PATH]
+Usage: [INNOBRIDGE_SHARED_DATA=../shared/data] .venv/bin/python benchmarks/build_translated_sets.py [--worklist PATH]
   --worklist writes the English cuts (id, title, text) for translators and builds nothing else.
 Exit status 1 with file:line: field: reason lines when a translation is missing, extra, or unmasked.
 """
@@ -21,14 +21,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = (ROOT / ".." / ".." / "shared" / "data" / "eval" / "sbir-firms-masked").resolve()
-if not SOURCE.is_dir():  # worktrees live at /work/wt/<name>, main at /work/main
-    SOURCE = (ROOT / ".." / "shared" / "data" / "eval" / "sbir-firms-masked").resolve()
+# The team's shared data sits beside the checkout (../shared/data), as for benchmarks/ingest.py.
+SHARED = Path(os.environ.get("INNOBRIDGE_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+SOURCE = SHARED / "eval" / "sbir-firms-masked"
 EVAL = ROOT / "benchmarks" / "eval"
 TRANSLATIONS = EVAL / "translations_ko.jsonl"
 CORPUS_REL = "../../../../shared/data/eval/sbir-firms-masked"
@@ -62,12 +63,13 @@ def cut(text: str) -> str:
 def read_jsonl(path: Path) -> list[dict]:
     """Rows of a JSONL file; a bad line stops the build with file:line: reason."""
     rows = []
-    for no, line in enumerate(path.open(encoding="utf-8"), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                sys.exit(f"{path}:{no}: json: {exc}")
+    with path.open(encoding="utf-8") as lines:
+        for no, line in enumerate(lines, 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    sys.exit(f"{path}:{no}: json: {exc}")
     return rows
 
 
@@ -82,8 +84,8 @@ def read_qrels(path: Path) -> tuple[str, dict[str, list[str]]]:
 
 def unmasked(text: str, names: list[str]) -> list[str]:
     """Names of the query's relevant firms that appear in its text (must be none)."""
-    low = text.lower()
-    return [n for n in names if re.search(r"\b" + re.escape(n.lower()) + r"\b", low)]
+    low = text.lower()  # Latin-letter edges, not \b: a Korean particle joins the name ("QuesTek은")
+    return [n for n in names if re.search(r"(?<![a-z0-9])" + re.escape(n.lower()) + r"(?![a-z0-9])", low)]
 
 
 def check_translations(rows: list[dict], english: dict[str, dict], firms: dict[str, list[str]]) -> list[str]:
@@ -145,6 +147,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worklist", type=Path, help="write the English cuts to translate, and stop")
     args = ap.parse_args()
+    if not (SOURCE / "queries.jsonl").is_file():
+        print(f"{SOURCE}: the masked set is missing (set INNOBRIDGE_SHARED_DATA)", file=sys.stderr)
+        return 1
     source = json.loads((SOURCE / "dataset.json").read_text(encoding="utf-8"))
     chosen = select(read_jsonl(SOURCE / "queries.jsonl"))
     english = {q["id"]: {"id": q["id"], "title": q.get("title", ""), "text": cut(q["text"])} for q in chosen}
@@ -156,7 +161,7 @@ def main() -> int:
         return 0
     header, qrels = read_qrels(SOURCE / "qrels.tsv")
     firms = {qid: [line.split("\t")[1] for line in qrels.get(qid, [])] for qid in english}
-    errors = [f"{SOURCE}/queries.jsonl: text: {qid} names {n!r}"
+    errors = [f"{SOURCE / 'queries.jsonl'}: text: {qid} names {n!r}"
               for qid, q in english.items() for n in unmasked(q["title"] + " " + q["text"], firms[qid])]
     rows = read_jsonl(TRANSLATIONS)
     errors += check_translations(rows, english, firms)
