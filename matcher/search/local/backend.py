@@ -35,6 +35,7 @@ import tantivy
 
 from ...types import Filter, Hit, SearchDocument
 from ..base import DEFAULT_FILTER, FILTER_FIELDS, BackendUnavailable, RebuildRequired
+from . import ids as ids_in_index
 from .analysis import query_shingles, query_terms
 from .schema import SCHEMA_VERSION, SHINGLE_FIELD, TEXT_TOKENIZER, build_schema, to_tantivy_document
 
@@ -318,6 +319,13 @@ class LocalBackend:
         clauses.extend(self._filter_clauses(filters or DEFAULT_FILTER))
         result = self._searcher().search(tantivy.Query.boolean_query(clauses), 1, count=True)
         return int(result.count or 0)
+
+    def present_ids(self, ids: Sequence[str]) -> set[str]:
+        """The ids among `ids` that the index holds (see ids.py)."""
+        return ids_in_index.present_ids(self._searcher(), self.schema, ids)
+
+    def all_ids(self) -> set[str]:
+        return ids_in_index.all_ids(self._searcher())
 
     def health(self) -> dict[str, Any]:
         """Open the index and report its size; raises BackendUnavailable / RebuildRequired."""
