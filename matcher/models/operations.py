@@ -63,3 +63,7 @@ class Job(Base):
     started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # Stamped at every progress update: a queued/running job whose worker died expires (jobs.start).
+    heartbeat_at: Mapped[datetime | None]
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)

@@ -6,16 +6,20 @@ or left over; `--repair` indexes the missing documents and profiles and deletes 
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from matcher.models import Document, DocumentEntity, Equipment, InstituteProject
 from matcher.runtime import Runtime
 from matcher.types import PROFILED_ENTITY_KINDS, profile_id
 
 _CHUNK = 500
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -107,3 +111,28 @@ def index_missing(runtime: Runtime, doc_ids: Sequence[str]) -> int:
 
     index_documents(runtime, missing_docs, sorted(entities))
     return len(missing_docs) + len(missing_profiles)
+
+
+def guard_missing_index(runtime: Runtime) -> str | None:
+    """At start: a local index that is missing while SQL holds documents is refused, never silently
+    recreated empty; returns the message (None when all is well or the schema is not there yet)."""
+    if str(runtime.settings.get("SEARCH_BACKEND", "local")).lower() != "local":
+        return None
+    index_dir = Path(runtime.settings.get("INDEX_DIR", "instance/index"))
+    if (index_dir / "meta.json").exists():
+        return None
+    try:
+        with runtime.db.session() as session:
+            count = sum(session.scalar(select(func.count()).select_from(model)) or 0
+                        for model in (Document, Equipment, InstituteProject))
+    except SQLAlchemyError:
+        return None  # no schema yet (`flask db upgrade` comes next)
+    if not count:
+        return None
+    from matcher.search.guard import MissingIndexGuard
+
+    message = (f"the search index is missing while the database holds {count} documents; "
+               "run `flask --app wsgi index rebuild`")
+    runtime.wrap_search(lambda backend: MissingIndexGuard(backend, index_dir, message))
+    log.error("%s (INDEX_DIR=%s)", message, index_dir)
+    return message
