@@ -42,7 +42,7 @@ def _documents(runtime) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_kill_9_mid_import_then_rerun_leaves_sql_and_index_consistent(app_config, runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = _awards(tmp_path, 1200)
+    path = _awards(tmp_path, 2200)  # the first batch of 500 commits long before the last of 2,200
     child = _cli(app_config, "index", "load", "awards", str(path))
     deadline = time.monotonic() + 300
     while _documents(runtime) < 500 and child.poll() is None and time.monotonic() < deadline:
@@ -61,7 +61,7 @@ def test_kill_9_mid_import_then_rerun_leaves_sql_and_index_consistent(app_config
     assert statuses == ["interrupted", "ok"]  # the killed run is marked, not left running forever
     check = check_index(runtime)
     assert check.consistent, check.as_dict()
-    assert check.expected > 1200  # 1,200 awards plus their researchers', labs' and organisations' profiles
+    assert check.expected > 2200  # 2,200 awards plus their researchers', labs' and organisations' profiles
 
 
 def test_index_check_finds_and_repairs_deleted_entries(runner, runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -98,17 +98,18 @@ def test_a_second_import_of_the_same_file_while_one_runs_is_refused(app_config, 
     path = _awards(tmp_path, 1200)
     first = _cli(app_config, "index", "load", "awards", str(path))
     deadline = time.monotonic() + 120
-    while first.poll() is None and time.monotonic() < deadline:
+    running = None
+    while running is None and first.poll() is None and time.monotonic() < deadline:
         with runtime.db.session() as session:
-            if session.scalar(select(ImportRun.id).where(ImportRun.status == "running")):
-                break
-        time.sleep(0.05)
-    second = _cli(app_config, "index", "load", "awards", str(path))
-    out2, err2 = second.communicate(timeout=300)
-    out1, err1 = first.communicate(timeout=300)
-    assert "Traceback" not in err1 + err2 and "IntegrityError" not in err1 + err2
-    assert (first.returncode, second.returncode) == (0, 2), (err1[-500:], err2[-500:])
-    assert "another import of this file is running" in out2
+            running = session.scalar(select(ImportRun.id).where(ImportRun.status == "running"))
+        time.sleep(0.01)
+    assert running is not None
+    second = load(runtime, "awards", path, errors=None)  # at once, while the first writes its first batch
+    out1, err1 = first.communicate(timeout=600)
+    assert "Traceback" not in err1 and "IntegrityError" not in err1
+    assert first.returncode == 0, err1[-500:]
+    assert (second.status, second.exit_code) == ("failed", 2)
+    assert f"another import of this file is running (run {running})" in (second.message or "")
     with runtime.db.session() as session:
         statuses = sorted(session.scalars(select(ImportRun.status)))
     assert statuses == ["failed", "ok"]
