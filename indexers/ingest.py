@@ -1,29 +1,41 @@
-"""source -> parse -> extract capabilities -> SQL -> index, idempotent and committed in batches.
+"""source -> parse -> check -> extract capabilities -> SQL -> index, idempotent and committed in batches.
 
 A bad row is reported (`file:line: field: reason`) and kept out; the good rows are stored. Each
-batch is one transaction, so a crash leaves no half-written record and a re-run finishes the job:
-ids are stable and unchanged documents are skipped.
+batch is one transaction; when the database refuses a batch, it is rolled back and written again
+row by row, so only the offending row is rejected. Nothing here raises for bad input: the run ends
+`ok`, `rejects`, `failed` (the file as a whole could not be read) or `interrupted`. A re-run
+finishes an interrupted job: ids are stable, unchanged documents are skipped, and those of them
+missing from the search index are indexed.
 """
 from __future__ import annotations
 
+import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
+from indexers import import_runs
+from indexers.record_checks import RecordChecks
+from indexers.rejects import RejectLog
 from indexers.sources import parse
-from indexers.sources.records import Parsed, RowError, Skipped
+from indexers.sources.records import Parsed, ParsedRow, RowError, Skipped
 from indexers.taxonomy import ensure_taxonomy
 from indexers.writer import StoreWriter
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from matcher.capabilities.extractor import get_extractor
-from matcher.models import ImportRun
 from matcher.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 KINDS = ("firms", "publications", "awards", "equipment", "projects", "problems")
 BATCH_SIZE = 500
-MAX_STORED_REJECTS = 5000
+#: Errors that mean the database itself is gone (the run fails), not that one row is bad.
+_DATABASE_DOWN = (OperationalError, InterfaceError)
+#: Rejects that mean the file as a whole could not be read.
+FILE_FIELDS = frozenset({"file", "header", "read"})
 
 Progress = Callable[[int], None]
 
@@ -39,15 +51,25 @@ class ImportReport:
     rejects: list[str] = field(default_factory=list)
     reject_file: str | None = None
     run_id: int | None = None
+    status: str = "running"
+    message: str | None = None
     touched_entities: set[str] = field(default_factory=set)
+    unchanged_documents: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.rejected == 0
+        return self.status == "ok"
+
+    @property
+    def exit_code(self) -> int:
+        """0 ok, 1 some rows rejected, 2 the file (or the run) failed."""
+        return {"ok": 0, "rejects": 1}.get(self.status, 2)
 
     def summary(self) -> str:
-        text = (f"{self.kind} from {self.path}: {self.loaded} rows read ({self.unchanged} documents unchanged), "
-                f"{self.skipped} skipped, {self.rejected} rejected")
+        text = (f"{self.kind} from {self.path}: {self.status}; {self.loaded} rows read ({self.unchanged} documents "
+                f"unchanged), {self.skipped} skipped, {self.rejected} rejected")
+        if self.message:
+            text += f"; {self.message}"
         if self.reject_file:
             text += f"; rejected rows in {self.reject_file}"
         return text
@@ -66,91 +88,169 @@ def load(runtime: Runtime, kind: str, path: str | Path, fmt: str | None = None, 
     path = Path(path)
     rows = parse(kind, path, fmt)  # validates kind/format/file before anything is written
     ensure_taxonomy(runtime)
+    import_runs.mark_stale_runs(runtime)
     report = ImportReport(kind=kind, path=str(path))
-    report.run_id = _start_run(runtime, kind, path, fmt)
-    extractor = get_extractor()
-    reject_out: TextIO | None = None
+    busy = import_runs.running_import_of(runtime, str(path))
+    report.run_id = import_runs.start_run(runtime, kind, str(path), fmt)
+    if busy is not None:
+        report.status, report.message = "failed", f"another import of this file is running (run {busy}); nothing done"
+        _finish(runtime, report)
+        return report
+    rejects = RejectLog(runtime, path, reject_file, errors)
     try:
-        session = runtime.db.session_factory()
+        with import_runs.Heartbeat(runtime, report.run_id):
+            _BatchStore(runtime, report, rejects, batch_size, progress).run(rows)
+            if index:
+                _index(runtime, report)
+    except BaseException as exc:
+        report.status = "interrupted" if isinstance(exc, (KeyboardInterrupt, SystemExit)) else "failed"
+        report.message = f"{type(exc).__name__}: {str(exc)[:500]}"
+        if report.status == "failed":
+            log.exception("import of %s failed", path)
+        _finish(runtime, report, rejects)
+        if report.status == "interrupted":
+            raise
+        return report
+    report.status = _status(report)
+    _finish(runtime, report, rejects)
+    return report
+
+
+def _status(report: ImportReport) -> str:
+    if report.status == "failed":
+        return "failed"
+    return "rejects" if report.rejected else "ok"
+
+
+def _finish(runtime: Runtime, report: ImportReport, rejects: RejectLog | None = None) -> None:
+    if rejects is not None:
+        rejects.close()
+        report.reject_file = rejects.path
+    assert report.run_id is not None
+    import_runs.finish_run(runtime, report.run_id, status=report.status, loaded=report.loaded, skipped=report.skipped,
+                           rejected=report.rejected, rejects=report.rejects, message=report.message)
+
+
+def _index(runtime: Runtime, report: ImportReport) -> None:
+    """Index what changed, plus unchanged documents the index lacks (an earlier run was cut short)."""
+    from matcher.services.index_check import index_missing
+    from matcher.services.indexing import index_entities
+
+    if report.touched_entities:
+        index_entities(runtime, sorted(report.touched_entities))
+    if report.unchanged_documents:
+        repaired = index_missing(runtime, report.unchanged_documents)
+        if repaired:
+            report.message = f"{repaired} unchanged documents or profiles were missing from the index and were indexed"
+
+
+def _rows(rows: Iterator[ParsedRow], path: str) -> Iterator[ParsedRow]:
+    """The parser's rows; a parser that breaks down mid-file becomes one last reject, not a crash."""
+    try:
+        yield from rows
+    except (OSError, ValueError, TypeError, RecursionError, MemoryError, UnicodeError) as exc:
+        yield RowError(path, 0, "read", f"reading stopped: {type(exc).__name__}: {str(exc)[:300]}")
+
+
+class _BatchStore:
+    """Writes parsed rows in batches; a batch the database refuses is replayed row by row."""
+
+    def __init__(self, runtime: Runtime, report: ImportReport, rejects: RejectLog, batch_size: int,
+                 progress: Progress | None) -> None:
+        self.runtime = runtime
+        self.report = report
+        self.rejects = rejects
+        self.batch_size = batch_size
+        self.progress = progress
+        self.extractor = get_extractor()
+        self.checks = RecordChecks()
+        self.batch: list[Parsed] = []
+
+    def run(self, rows: Iterator[ParsedRow]) -> None:
+        session = self.runtime.db.session_factory()
         try:
-            writer = StoreWriter(session, extractor)
-            in_batch = 0
-            for row in rows:
+            self.session = session
+            self.writer = StoreWriter(session, self.extractor)
+            for row in _rows(rows, self.report.path):
                 if isinstance(row, Parsed):
-                    writer.write(row.record)
-                    report.loaded += 1
-                    in_batch += 1
+                    self._add(row)
                 elif isinstance(row, RowError):
-                    report.rejected += 1
-                    message = str(row)
-                    if len(report.rejects) < MAX_STORED_REJECTS:
-                        report.rejects.append(message)
-                    if errors is not None:
-                        print(message, file=errors)
-                    if reject_out is None:
-                        reject_out = _open_reject_file(runtime, path, reject_file, report)
-                    reject_out.write(message + "\n")
+                    self._reject(row)
                 elif isinstance(row, Skipped):
-                    report.skipped += 1
-                if in_batch >= batch_size:
-                    _commit_batch(session, writer)
-                    in_batch = 0
-                    if progress:
-                        progress(report.loaded)
-            _commit_batch(session, writer)
-            if progress:
-                progress(report.loaded)
-            report.unchanged = writer.unchanged
-            report.touched_entities = writer.touched_entities
+                    self.report.skipped += 1
+            self._commit()
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
-    finally:
-        if reject_out is not None:
-            reject_out.close()
-        _finish_run(runtime, report)
-    if index and report.touched_entities:
-        from matcher.services.indexing import index_entities
 
-        index_entities(runtime, sorted(report.touched_entities))
-    return report
+    def _reject(self, error: RowError) -> None:
+        self.report.rejected += 1
+        self.rejects.add(str(error), self.report)
+        if error.field in FILE_FIELDS:
+            self.report.status = "failed"
+            self.report.message = error.reason
 
-
-def _commit_batch(session, writer: StoreWriter) -> None:  # type: ignore[no-untyped-def]
-    writer.flush_evidence()
-    session.commit()
-
-
-def _open_reject_file(runtime: Runtime, path: Path, reject_file: str | Path | None, report: ImportReport) -> TextIO:
-    """Rejected rows go next to the instance data, never beside a (possibly read-only) source file."""
-    if reject_file is None:
-        base = Path(runtime.settings.get("INDEX_DIR", "instance/index")).parent / "rejects"
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-        reject_file = base / f"{path.name}.{stamp}.rejects.txt"
-    reject_path = Path(reject_file)
-    reject_path.parent.mkdir(parents=True, exist_ok=True)
-    report.reject_file = str(reject_path)
-    return reject_path.open("w", encoding="utf-8")
-
-
-def _start_run(runtime: Runtime, kind: str, path: Path, fmt: str | None) -> int:
-    with runtime.db.session() as session:
-        run = ImportRun(kind=kind, path=str(path), format=fmt, status="running", rejects=[])
-        session.add(run)
-        session.flush()
-        return run.id
-
-
-def _finish_run(runtime: Runtime, report: ImportReport) -> None:
-    with runtime.db.session() as session:
-        run = session.get(ImportRun, report.run_id)
-        if run is None:
+    def _add(self, row: Parsed) -> None:
+        problem = self.checks.check(row)
+        if problem is not None:
+            self._reject(problem)
             return
-        run.loaded = report.loaded
-        run.skipped = report.skipped
-        run.rejected = report.rejected
-        run.rejects = report.rejects[:1000]
-        run.finished_at = datetime.now(timezone.utc)
-        run.status = "ok" if report.ok else "rejected_rows"
+        self.batch.append(row)
+        try:
+            self.writer.write(row.record)
+        except _DATABASE_DOWN:
+            raise
+        except Exception:  # noqa: BLE001 - the replay finds the row and names the reason
+            self._replay()
+            return
+        if len(self.batch) >= self.batch_size:
+            self._commit()
+
+    def _commit(self) -> None:
+        try:
+            self.writer.flush_evidence()
+            self.session.commit()
+        except _DATABASE_DOWN:
+            raise
+        except Exception:  # noqa: BLE001 - e.g. a constraint the checks could not foresee, or a concurrent import
+            self._replay()
+            return
+        self._harvest(len(self.batch))
+
+    def _harvest(self, stored: int) -> None:
+        self.report.loaded += stored
+        self.report.unchanged += self.writer.unchanged
+        self.report.touched_entities |= self.writer.touched_entities
+        self.report.unchanged_documents += self.writer.unchanged_ids
+        self.writer.unchanged, self.writer.touched_entities, self.writer.unchanged_ids = 0, set(), []
+        self.batch = []
+        if self.progress:
+            self.progress(self.report.loaded)
+
+    def _replay(self) -> None:
+        """Roll the batch back and write its rows one at a time; a row is tried twice (a concurrent
+        import of the same rows may have won a race), with fresh caches after each failure."""
+        self.session.rollback()
+        batch, self.batch = self.batch, []
+        self.writer = StoreWriter(self.session, self.extractor)
+        for row in batch:
+            for attempt in (1, 2):
+                try:
+                    self.writer.write(row.record)
+                    self.writer.flush_evidence()
+                    self.session.commit()
+                except _DATABASE_DOWN:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - the reason becomes the row's reject
+                    self.session.rollback()
+                    self.writer = StoreWriter(self.session, self.extractor)
+                    if attempt == 2:
+                        first = (str(exc).splitlines() or [""])[0][:200]
+                        self._reject(RowError(row.file, row.line, "record",
+                                              f"the database refused this row: {type(exc).__name__}: {first}"))
+                    continue
+                self.batch = [row]
+                self._harvest(1)
+                break

@@ -71,6 +71,7 @@ class StoreWriter(RecordWriters):
         self._new_links: list[dict[str, Any]] = []
         self.pending: list[PendingDocument] = []
         self.touched_entities: set[str] = set()
+        self.unchanged_ids: list[str] = []  # unchanged documents: the index may still lack them
         self.changed = 0
         self.unchanged = 0
 
@@ -196,6 +197,7 @@ class StoreWriter(RecordWriters):
         known = doc_id in self._doc_hashes
         if known and self._doc_hashes[doc_id] == digest:
             self.unchanged += 1
+            self.unchanged_ids.append(doc_id)
             return False
         self._doc_hashes[doc_id] = digest
         payload = dict(extra or {})

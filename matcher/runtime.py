@@ -33,6 +33,12 @@ class Runtime:
                     self._search = create_backend(self.settings.get("SEARCH_BACKEND", "local"), self.settings)
         return self._search
 
+    def wrap_search(self, wrapper: Any) -> None:
+        """Replace the backend by `wrapper(backend)` (e.g. a guard that refuses a missing index)."""
+        backend = self.search
+        with self._lock:
+            self._search = wrapper(backend)
+
     @property
     def encoder(self) -> Any:
         """The sentence encoder, or None when disabled or not installed (ranking then stays lexical)."""

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from matcher import migrate
 from matcher.progress import Progress
-from matcher.search import RebuildRequired
+from matcher.search import BackendUnavailable, RebuildRequired
 from matcher.types import Filter
 
 from .extensions import runtime
@@ -49,7 +49,8 @@ index_cli = AppGroup("index", help="Import data and manage the search index.")
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="where to write rejected rows (default: instance/rejects/)")
 def index_load(kind: str, path: Path, fmt: str | None, rejects: Path | None) -> None:
-    """Import PATH as KIND; bad rows are reported and the command exits 1 if any were rejected."""
+    """Import PATH as KIND; exits 0 when every row was stored, 1 when rows were rejected (each reported as
+    file:line: field: reason), 2 when the file as a whole could not be read or the run failed."""
     from indexers.ingest import load
 
     try:
@@ -58,7 +59,25 @@ def index_load(kind: str, path: Path, fmt: str | None, rejects: Path | None) -> 
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(report.summary())
-    if not report.ok:
+    if report.exit_code:
+        sys.exit(report.exit_code)
+
+
+@index_cli.command("check")
+@click.option("--repair", is_flag=True, help="index what is missing and delete what SQL no longer has")
+def index_check(repair: bool) -> None:
+    """Compare SQL with the search index (and mark killed imports interrupted); exits 1 when they differ
+    and --repair was not given."""
+    from indexers.import_runs import mark_stale_runs
+    from matcher.services.index_check import check_index
+
+    interrupted = mark_stale_runs(runtime())
+    try:
+        report = check_index(runtime(), repair=repair)
+    except (BackendUnavailable, NotImplementedError) as exc:
+        raise click.ClickException(f"{exc}; run `flask --app wsgi index rebuild`") from exc
+    click.echo(json.dumps({**report.as_dict(), "interrupted_imports": interrupted}, sort_keys=True))
+    if not report.consistent and not report.repaired:
         sys.exit(1)
 
 

@@ -147,20 +147,24 @@ def _award_from_xml_row(row: Row) -> AwardRecord:
 class _AwardCollector:
     """Builds <Award> elements from expat events, remembering the line each award starts on."""
 
-    def __init__(self) -> None:
+    def __init__(self, line_offset: int = 0) -> None:
         self.builder = ET.TreeBuilder()
         self.depth_in_award = 0
         self.start_line = 0
+        self.line_offset = line_offset
         self.done: list[tuple[int, ET.Element]] = []
         self.parser = expat.ParserCreate()
         self.parser.StartElementHandler = self.start
         self.parser.EndElementHandler = self.end
         self.parser.CharacterDataHandler = self.data
 
+    def line(self) -> int:
+        return self.parser.CurrentLineNumber + self.line_offset
+
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if tag == "Award" and self.depth_in_award == 0:
             self.builder = ET.TreeBuilder()
-            self.start_line = self.parser.CurrentLineNumber
+            self.start_line = self.line()
         if tag == "Award" or self.depth_in_award:
             self.depth_in_award += 1
             self.builder.start(tag, attrs)
@@ -177,22 +181,77 @@ class _AwardCollector:
             self.builder.data(chunk)
 
 
+_DECLARED = re.compile(rb"<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
+_AWARD_START = re.compile(rb"<Award[\s>]")
+
+
 def parse_nsf_xml(path: Path, chunk_size: int = 1 << 16) -> Iterator[ParsedRow]:
-    """Stream <Award> elements from an NSF award file (one or many awards per file)."""
+    """Stream <Award> elements from an NSF award file (one or many awards per file).
+
+    expat cannot go on after an error, so a malformed award is reported and parsing restarts at the
+    next <Award> with a fresh parser (inside a stand-in root): the awards after a bad one are kept."""
     file = str(path)
-    collector = _AwardCollector()
     with open(path, "rb") as fh:
-        while True:
-            chunk = fh.read(chunk_size)
-            try:
-                collector.parser.Parse(chunk, not chunk)
-            except expat.ExpatError as exc:
-                yield from _drain(file, collector)
-                yield RowError(file, exc.lineno, "xml", f"malformed XML: {expat.ErrorString(exc.code)}")
-                return
+        declared = _DECLARED.match(fh.read(200))
+        prologue = b'<?xml version="1.0" encoding="' + (declared.group(1) if declared else b"UTF-8") + b'"?><resume>'
+        offset, resumed = 0, False
+        while offset is not None:
+            fh.seek(offset)
+            collector = _AwardCollector(_lines_before(path, offset) - 1 if resumed else 0)
+            if resumed:
+                collector.parser.Parse(prologue, False)
+            offset = yield from _parse_from(file, fh, collector, chunk_size, len(prologue) if resumed else 0)
+            resumed = True
+
+
+def _parse_from(file: str, fh, collector: _AwardCollector, chunk_size: int,  # type: ignore[no-untyped-def]
+                skew: int) -> Iterator[ParsedRow]:
+    """Feed the file from its position (`skew`: bytes of stand-in prologue fed first); returns the
+    offset of the next award after an error, or None at the end."""
+    start = fh.tell()
+    while True:
+        chunk = fh.read(chunk_size)
+        try:
+            collector.parser.Parse(chunk, not chunk)
+        except expat.ExpatError as exc:
             yield from _drain(file, collector)
-            if not chunk:
-                return
+            in_award = collector.depth_in_award > 0
+            error_at = start + max(collector.parser.CurrentByteIndex - skew, 0)
+            following = _next_award(fh, max(error_at, start + 1))
+            if in_award or following is not None or not skew:  # a resumed parser ends on the real root's end tag
+                where = f"in the award starting at line {collector.start_line}: " if in_award else ""
+                line = collector.start_line if in_award else collector.line()
+                yield RowError(file, line, "xml", f"malformed XML {where}{expat.ErrorString(exc.code)} "
+                               f"at line {collector.line()}")
+            return following
+        yield from _drain(file, collector)
+        if not chunk:
+            return None
+
+
+def _next_award(fh, offset: int) -> int | None:  # type: ignore[no-untyped-def]
+    """The byte offset of the next <Award> start at or after `offset`, or None."""
+    fh.seek(offset)
+    carry = b""
+    position = offset
+    while chunk := fh.read(1 << 20):
+        block = carry + chunk
+        found = _AWARD_START.search(block)
+        if found:
+            return position - len(carry) + found.start()
+        carry = block[-8:]
+        position += len(chunk)
+    return None
+
+
+def _lines_before(path: Path, offset: int) -> int:
+    """The 1-based line number of the byte at `offset`."""
+    count, done = 1, 0
+    with open(path, "rb") as fh:
+        while done < offset and (chunk := fh.read(min(1 << 20, offset - done))):
+            count += chunk.count(b"\n")
+            done += len(chunk)
+    return count
 
 
 def _drain(file: str, collector: _AwardCollector) -> Iterator[ParsedRow]:

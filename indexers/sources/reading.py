@@ -5,8 +5,6 @@ runners here turn conversion failures into RowErrors so one bad row never stops 
 """
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
 import json
 import re
@@ -16,6 +14,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from indexers.sources import csvfile, xlsxfile
+from indexers.sources.decoding import MAX_JSON_DOCUMENT_BYTES, MAX_RECORD_CHARS, decoded_lines
+from indexers.sources.decoding import detect_encoding  # noqa: F401 - re-exported for callers and tests
 from indexers.sources.records import Parsed, ParsedRow, Record, RowError, Skipped
 
 Row = Mapping[str, Any]
@@ -39,47 +40,24 @@ class SkipRow(Exception):
         self.reason = reason
 
 
-# --- encodings -----------------------------------------------------------------------------
-
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
-def detect_encoding(path: Path, chunk_size: int = 1 << 20) -> str:
-    """BOM first, else UTF-8 if the whole file decodes, else CP-1252 (old Excel exports)."""
-    with open(path, "rb") as fh:
-        head = fh.read(4)
-        for bom, name in _BOMS:
-            if head.startswith(bom):
-                return name
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk := fh.read(chunk_size):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8"
-
-
-def open_text(path: Path):  # -> TextIO
-    """Open a text source with its detected encoding; CP-1252 holes become U+FFFD, not crashes."""
-    encoding = detect_encoding(path)
-    errors = "replace" if encoding == "cp1252" else "strict"
-    return open(path, encoding=encoding, errors=errors, newline="")
-
-
 # --- runners -------------------------------------------------------------------------------
+
+#: What a converter may raise on a malformed record besides FieldError: wrong JSON types reach code
+#: written for the right ones (an int where a list was expected...). Each becomes the row's reject.
+_RECORD_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError, OverflowError)
 
 
 def convert_one(file: str, line: int, row: Row, convert: Converter) -> ParsedRow:
-    """Apply a converter and turn its complaints into RowError/Skipped values."""
+    """Apply a converter and turn its complaints into RowError/Skipped values; never raises for bad data."""
     try:
         return Parsed(convert(row), file, line)
     except FieldError as exc:
         return RowError(file, line, exc.field, exc.reason)
     except SkipRow as exc:
         return Skipped(file, line, exc.reason)
+    except _RECORD_ERRORS as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
+        return RowError(file, line, "record", f"malformed record ({reason[:300]})")
 
 
 def _header_key(name: str) -> str:
@@ -87,53 +65,32 @@ def _header_key(name: str) -> str:
 
 
 def csv_rows(path: Path, convert: Converter) -> Iterator[ParsedRow]:
-    """Stream a CSV with a header row; rows with the wrong column count become RowErrors."""
-    file = str(path)
-    with open_text(path) as fh:
-        first_line = fh.readline()
-        fh.seek(0)
-        delimiter = max(",;\t", key=first_line.count)  # header decides; sniffing bodies misfires
-        reader = csv.reader(fh, delimiter=delimiter)
-        try:
-            header = [_header_key(h) for h in next(reader)]
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield RowError(file, 1, "header", str(exc))
-            return
-        while True:
-            start = reader.line_num + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield RowError(file, start, "row", f"malformed CSV: {exc}")
-                continue
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) != len(header):
-                yield RowError(file, start, "row", f"expected {len(header)} columns, got {len(values)}")
-                continue
-            yield convert_one(file, start, dict(zip(header, values)), convert)
+    """Stream a CSV with a header row (csvfile.py); malformed records become RowErrors."""
+    return csvfile.csv_rows(path, lambda file, line, row: convert_one(file, line, row, convert))
+
+
+def _json_object(file: str, number: int, line: str) -> dict[str, Any] | RowError:
+    if len(line) > MAX_RECORD_CHARS:
+        return RowError(file, number, "json", f"line longer than {MAX_RECORD_CHARS:,} characters")
+    try:
+        obj = json.loads(line.rstrip("\r\n"))
+    except json.JSONDecodeError as exc:
+        return RowError(file, number, "json", f"malformed JSON: {exc.msg} at column {exc.colno}")
+    except RecursionError:
+        return RowError(file, number, "json", "JSON nested too deeply")
+    if not isinstance(obj, dict):
+        return RowError(file, number, "json", f"expected an object, got {type(obj).__name__}")
+    return {_header_key(str(k)): v for k, v in obj.items()}
 
 
 def jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | RowError]]:
-    """Stream (line, object) pairs from JSON Lines; malformed lines come back as RowErrors."""
+    """Stream (line, object) pairs from JSON Lines; malformed or undecodable lines come back as RowErrors."""
     file = str(path)
-    with open_text(path) as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line.rstrip("\r\n"))
-            except json.JSONDecodeError as exc:
-                yield number, RowError(file, number, "json", f"malformed JSON: {exc.msg} at column {exc.colno}")
-                continue
-            if not isinstance(obj, dict):
-                yield number, RowError(file, number, "json", f"expected an object, got {type(obj).__name__}")
-                continue
-            yield number, {_header_key(k): v for k, v in obj.items()}
+    for number, line in decoded_lines(path):
+        if isinstance(line, RowError):
+            yield number, line
+        elif line.strip():
+            yield number, _json_object(file, number, line)
 
 
 def jsonl_rows(path: Path, convert: Converter) -> Iterator[ParsedRow]:
@@ -142,32 +99,41 @@ def jsonl_rows(path: Path, convert: Converter) -> Iterator[ParsedRow]:
         yield obj if isinstance(obj, RowError) else convert_one(str(path), number, obj, convert)
 
 
-def xlsx_rows(path: Path, convert: Converter) -> Iterator[ParsedRow]:
-    """Stream the first sheet of a workbook (read-only mode) with its first row as header."""
-    from openpyxl import load_workbook  # optional dependency, needed only for spreadsheets
+def read_text(path: Path) -> str | RowError:
+    """A whole (small) text document, or the RowError of its first undecodable line or of its size."""
+    if path.stat().st_size > MAX_JSON_DOCUMENT_BYTES:
+        return RowError(str(path), 1, "file", f"larger than {MAX_JSON_DOCUMENT_BYTES:,} bytes; "
+                        "split it or use JSON Lines")
+    parts: list[str] = []
+    for _, line in decoded_lines(path):
+        if isinstance(line, RowError):
+            return line
+        parts.append(line)
+    return "".join(parts)
 
+
+def xlsx_rows(path: Path, convert: Converter) -> Iterator[ParsedRow]:
+    """Stream the first sheet of a workbook (xlsxfile.py) with its first row as header."""
     file = str(path)
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        header: list[str] | None = None
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if not any(v not in (None, "") for v in values):
-                continue
-            if header is None:
-                header = [_header_key(str(v or "")) for v in values]
-                while header and not header[-1]:
-                    header.pop()  # sheets pad every row to the widest one
-                continue
-            cells = list(values)
-            extra = [v for v in cells[len(header):] if v not in (None, "")]
-            if extra:
-                yield RowError(file, number, "row", f"expected {len(header)} columns, got {len(cells)}")
-                continue
-            cells += [None] * (len(header) - len(cells))
-            yield convert_one(file, number, dict(zip(header, cells)), convert)
-    finally:
-        workbook.close()
+    header: list[str] | None = None
+    for number, values in xlsxfile.sheet_rows(path):
+        if isinstance(values, RowError):
+            yield values
+            return
+        if not any(v not in (None, "") for v in values):
+            continue
+        if header is None:
+            header = [_header_key(str(v or "")) for v in values]
+            while header and not header[-1]:
+                header.pop()  # sheets pad every row to the widest one
+            continue
+        cells = list(values)
+        extra = [v for v in cells[len(header):] if v not in (None, "")]
+        if extra:
+            yield RowError(file, number, "row", f"expected {len(header)} columns, got {len(cells)}")
+            continue
+        cells += [None] * (len(header) - len(cells))
+        yield convert_one(file, number, dict(zip(header, cells)), convert)
 
 
 # --- field coercion ------------------------------------------------------------------------
@@ -179,9 +145,13 @@ def text(row: Row, *names: str) -> str | None:
         value = row.get(name)
         if value is None:
             continue
+        if isinstance(value, (dict, list, tuple)):
+            raise FieldError(name, f"expected text, got a JSON {'object' if isinstance(value, dict) else 'array'}")
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         value = " ".join(str(value).split())
+        if "\x00" in value:
+            raise FieldError(name, "contains a NUL character (\\x00)")
         if value:
             return value
     return None
@@ -276,7 +246,11 @@ def listing(row: Row, *names: str, sep: str = ";") -> tuple[str, ...]:
         value = row.get(name)
         if value in (None, ""):
             continue
+        if isinstance(value, dict):
+            raise FieldError(name, "expected a list or text, got a JSON object")
         items: Iterable[Any] = value if isinstance(value, (list, tuple)) else str(value).split(sep)
+        if any(isinstance(v, (dict, list, tuple)) for v in items):
+            raise FieldError(name, "expected a list of texts, got nested objects or lists")
         cleaned = tuple(" ".join(str(v).split()) for v in items if v is not None and str(v).strip())
         if cleaned:
             return cleaned

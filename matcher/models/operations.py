@@ -23,7 +23,12 @@ class ImportRun(Base):
     skipped: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     rejects: Mapped[list[Any]] = mapped_column(default=list)  # "file:line: field: reason" strings
-    status: Mapped[str] = mapped_column(String(16), default="running")
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running ok rejects failed interrupted
+    # Who runs it and when it last said so: a `running` run whose process is gone is marked interrupted.
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    heartbeat_at: Mapped[datetime | None]
+    message: Mapped[str | None] = mapped_column(Text)  # why a run failed or was interrupted
 
 
 class DigestLog(Base):
@@ -58,3 +63,7 @@ class Job(Base):
     started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # Stamped at every progress update: a queued/running job whose worker died expires (jobs.start).
+    heartbeat_at: Mapped[datetime | None]
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)

@@ -89,6 +89,15 @@ class SplitBackend(Generic[B]):
     def count(self, filters: Filter | None = None) -> int:
         return sum(side.count(filters) for side in self._sides(filters))
 
+    def present_ids(self, ids: Sequence[str]) -> set[str]:
+        """The ids the index holds, each asked of its side; AttributeError for engines without it."""
+        profiles = [i for i in ids if i.startswith(_PROFILE_ID_PREFIX)]
+        others = [i for i in ids if not i.startswith(_PROFILE_ID_PREFIX)]
+        return getattr(self.documents, "present_ids")(others) | getattr(self.profiles, "present_ids")(profiles)
+
+    def all_ids(self) -> set[str]:
+        return getattr(self.documents, "all_ids")() | getattr(self.profiles, "all_ids")()
+
     def health(self) -> dict[str, Any]:
         return self._merge_health(self.documents.health(), self.profiles.health())
 

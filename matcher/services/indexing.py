@@ -268,11 +268,18 @@ def index_entities(runtime: Runtime, entity_ids: Iterable[str]) -> int:
         for start in range(0, len(ids), 500):
             doc_ids.update(session.scalars(select(DocumentEntity.document_id).where(
                 DocumentEntity.entity_id.in_(ids[start:start + 500]))))
-        docs = list(_search_documents(session, doc_ids=sorted(doc_ids)))
-        own = [i for i in ids if i.startswith(("equipment:", "project:"))]
+    return index_documents(runtime, sorted(doc_ids), ids)
+
+
+def index_documents(runtime: Runtime, doc_ids: Sequence[str], entity_ids: Sequence[str] = ()) -> int:
+    """Index these documents (linked or not) and equipment/projects among `entity_ids`, and refresh the
+    profiles of every entity involved; what `index check --repair` and a re-run after a kill use."""
+    with runtime.db.session() as session:
+        docs = list(_search_documents(session, doc_ids=sorted(set(doc_ids))))
+        own = [i for i in entity_ids if i.startswith(("equipment:", "project:"))]
         if own:
             docs += [d for d in _search_documents(session, doc_ids=[], entity_ids=own) if d.kind in ("equipment", "project")]
-        touched = set(ids) | {e for d in docs for e in d.entity_ids}
+        touched = set(entity_ids) | {e for d in docs for e in d.entity_ids}
         profiles, stale = _profile_documents(session, sorted(touched))
     _attach_vectors(runtime, docs)
     for start in range(0, len(docs), BATCH):

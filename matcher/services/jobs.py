@@ -6,10 +6,12 @@ progress visible to any worker process that serves the polling page.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -21,6 +23,9 @@ from . import audit
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 Work = Callable[[Runtime, Progress], object]
+HEARTBEAT_SECONDS = 30.0
+#: A queued/running job not stamped for this long lost its worker (a crash or a restart).
+STALE_AFTER = timedelta(minutes=10)
 
 
 class JobError(RuntimeError):
@@ -72,6 +77,7 @@ def _update(runtime: Runtime, job_id: int, **values: object) -> None:
         if job is not None:
             for key, value in values.items():
                 setattr(job, key, value)
+            job.heartbeat_at = datetime.now(timezone.utc)
 
 
 def run(runtime: Runtime, job_id: int, work: Work) -> None:
@@ -82,6 +88,9 @@ def run(runtime: Runtime, job_id: int, work: Work) -> None:
     def progress(done: int, total: int) -> None:
         _update(runtime, job_id, done=int(done), total=int(total))
 
+    stop = threading.Event()
+    beat = threading.Thread(target=_beat, args=(runtime, job_id, stop), name=f"job-beat-{job_id}", daemon=True)
+    beat.start()
     try:
         _update(runtime, job_id, status="running")
         result = work(runtime, progress)
@@ -93,15 +102,54 @@ def run(runtime: Runtime, job_id: int, work: Work) -> None:
                     finished_at=datetime.now(timezone.utc))
         except Exception:  # noqa: BLE001 - the database itself is gone; the log has it
             log.exception("job %s: could not record the failure", job_id)
+    finally:
+        stop.set()
+
+
+def _beat(runtime: Runtime, job_id: int, stop: threading.Event) -> None:
+    """Stamp the job while its thread lives, however long a step takes without progress."""
+    while not stop.wait(HEARTBEAT_SECONDS):
+        try:
+            _update(runtime, job_id)
+        except Exception:  # noqa: BLE001 - a missed beat only makes the job look older
+            continue
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
+
+
+def _worker_gone(job: Job, now: datetime) -> bool:
+    """The job's worker crashed or was restarted: its process is gone (same host) or it stopped stamping."""
+    if job.host == socket.gethostname() and job.pid and job.pid != os.getpid():
+        try:
+            os.kill(job.pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass
+    stamp = _aware(job.heartbeat_at) or _aware(job.created_at)
+    return stamp is not None and now - stamp > STALE_AFTER
+
+
+def _expire_stale(session, name: str) -> None:  # type: ignore[no-untyped-def]
+    now = datetime.now(timezone.utc)
+    for job in list(session.scalars(select(Job).where(Job.name == name, Job.status.in_(("queued", "running"))))):
+        if _worker_gone(job, now):
+            job.status, job.finished_at = "failed", now
+            job.message = f"expired: its worker (pid {job.pid} on {job.host}) stopped without finishing"
 
 
 def start(runtime: Runtime, name: str, work: Work, user_id: int | None, *, wait: bool = False) -> int:
     """Create the Job row and run `work` in a daemon thread; refuses a second copy of a running job."""
     with runtime.db.session() as session:
+        _expire_stale(session, name)
+        session.flush()
         busy = session.scalar(select(Job.id).where(Job.name == name, Job.status.in_(("queued", "running"))))
         if busy is not None:
             raise JobError(f"a {name} job is already running (job {busy})")
-        job = Job(name=name, status="queued", started_by=user_id)
+        job = Job(name=name, status="queued", started_by=user_id, host=socket.gethostname(), pid=os.getpid(),
+                  heartbeat_at=datetime.now(timezone.utc))
         session.add(job)
         session.flush()
         job_id = job.id

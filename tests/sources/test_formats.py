@@ -52,7 +52,7 @@ def test_nsf_xml_malformed_reports_line(write: Write) -> None:
                                "<Award><AwardTitle>B</Award>\n</rootTag>\n")
     rows = list(parse("awards", path))
     assert isinstance(rows[0], Parsed) and rows[0].line == 2
-    assert str(rows[1]) == f"{path}:3: xml: malformed XML: mismatched tag"
+    assert str(rows[1]) == f"{path}:3: xml: malformed XML in the award starting at line 3: mismatched tag at line 3"
 
 
 BIB = r"""@string{amm = "Applied Mechanics and Materials"}

@@ -122,7 +122,8 @@ def search() -> Response:
         result = match(runtime(), q, kinds=(kind,) if kind else None, regions=(region,) if region else None,
                        limit=limit, offset=(page - 1) * limit)
     except BackendUnavailable:
-        raise ApiError(503, "the search backend is unavailable", "Service Unavailable") from None
+        raise ApiError(503, "the search index is missing or unreadable; an operator must run "
+                       "`flask --app wsgi index rebuild`", "Service Unavailable") from None
     return jsonify({"results": [search_item_json(m) for m in result.matches], "total": int(result.total)})
 
 

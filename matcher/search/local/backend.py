@@ -35,6 +35,7 @@ import tantivy
 
 from ...types import Filter, Hit, SearchDocument
 from ..base import DEFAULT_FILTER, FILTER_FIELDS, BackendUnavailable, RebuildRequired
+from . import ids as ids_in_index
 from .analysis import query_shingles, query_terms
 from .schema import SCHEMA_VERSION, SHINGLE_FIELD, TEXT_TOKENIZER, build_schema, to_tantivy_document
 
@@ -106,6 +107,9 @@ class LocalBackend:
         self._snapshot: _Snapshot | None = None
         self._open_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        # Once an index was opened here, one that vanishes is refused, not recreated empty (rebuild may).
+        self._opened_once = False
+        self._rebuilding = False
 
     # ----------------------------------------------------------------- opening
     def _version_path(self) -> Path:
@@ -128,6 +132,9 @@ class LocalBackend:
         self.index_dir.mkdir(parents=True, exist_ok=True)
         version_path = self._version_path()
         has_index = tantivy.Index.exists(str(self.index_dir))
+        if not has_index and self._opened_once and not self._rebuilding:
+            raise BackendUnavailable(f"the search index in {self.index_dir} has gone missing; "
+                                     "run `flask --app wsgi index rebuild`")
         if version_path.exists():
             found = json.loads(version_path.read_text(encoding="utf-8")).get("schema_version")
             if found != SCHEMA_VERSION:
@@ -142,6 +149,7 @@ class LocalBackend:
         index = tantivy.Index(build_schema(), path=str(self.index_dir), reuse=True)
         if not version_path.exists():
             self._write_version_file()
+        self._opened_once = True
         return index
 
     def _write_version_file(self) -> None:
@@ -179,11 +187,16 @@ class LocalBackend:
             self._meta_stamp = stamp
 
     def _current(self) -> _Snapshot:
-        """The searcher of the latest commit, reused until the next one."""
-        self.reload()
-        snapshot = self._snapshot
-        if snapshot is None:
-            snapshot = self._snapshot = _Snapshot(self._open().searcher())
+        """The searcher of the latest commit, reused until the next one; an index that went missing or
+        unreadable while serving is BackendUnavailable (a 503), not a crash."""
+        try:
+            self.reload()
+            snapshot = self._snapshot
+            if snapshot is None:
+                snapshot = self._snapshot = _Snapshot(self._open().searcher())
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise BackendUnavailable(f"cannot read the search index in {self.index_dir}: {exc}") from exc
         return snapshot
 
     def _searcher(self) -> tantivy.Searcher:
@@ -319,6 +332,13 @@ class LocalBackend:
         result = self._searcher().search(tantivy.Query.boolean_query(clauses), 1, count=True)
         return int(result.count or 0)
 
+    def present_ids(self, ids: Sequence[str]) -> set[str]:
+        """The ids among `ids` that the index holds (see ids.py)."""
+        return ids_in_index.present_ids(self._searcher(), self.schema, ids)
+
+    def all_ids(self) -> set[str]:
+        return ids_in_index.all_ids(self._searcher())
+
     def health(self) -> dict[str, Any]:
         """Open the index and report its size; raises BackendUnavailable / RebuildRequired."""
         searcher = self._searcher()
@@ -355,7 +375,11 @@ class LocalBackend:
         """One writer session: the caller writes, then commit (durable), merge, release the lock, reload."""
         with self._write_lock:
             index = self._open()
-            writer = self._acquire_writer(index, heap)
+            try:
+                writer = self._acquire_writer(index, heap)
+            except (OSError, ValueError) as exc:
+                self.close()
+                raise BackendUnavailable(f"cannot write the search index in {self.index_dir}: {exc}") from exc
             try:
                 yield writer
                 writer.commit()
@@ -415,17 +439,24 @@ class LocalBackend:
     @contextmanager
     def rebuilding(self) -> Iterator[Callable[[SearchDocument], None]]:
         """rebuild() as a context: documents added inside replace everything at the commit on exit."""
+        self._rebuilding = True
         try:
-            self._open()
-        except RebuildRequired:
-            self._remove_index_files()
-        with self._writing(self.rebuild_heap) as writer:
-            writer.delete_all_documents()
-            yield lambda doc: writer.add_document(to_tantivy_document(doc, self.bigrams))
+            try:
+                self._open().searcher()  # a truncated segment fails here, not at open
+            except (BackendUnavailable, OSError, ValueError):
+                self._remove_index_files()  # another schema version, corrupted or gone: start afresh
+            with self._writing(self.rebuild_heap) as writer:
+                writer.delete_all_documents()
+                yield lambda doc: writer.add_document(to_tantivy_document(doc, self.bigrams))
+        finally:
+            self._rebuilding = False
 
     def _remove_index_files(self) -> None:
         """Delete tantivy's files and the version file, only in a directory that is an index."""
         directory = self.index_dir
+        if not directory.exists():
+            self.close()
+            return
         if not ((directory / "meta.json").exists() or self._version_path().exists()):
             raise BackendUnavailable(f"{directory} does not look like a search index; refusing to empty it")
         for entry in directory.iterdir():
