@@ -18,6 +18,7 @@ POLICY: dict[str, dict[str, object]] = {
     "admin.pin": {"method": "POST", "url": "/admin/matches/{match_id}/pin", "allowed": STAFF, "data": {"pinned": "1"}},
     "admin.annotate": {"method": "POST", "url": "/admin/matches/{match_id}/annotate", "allowed": STAFF,
                        "data": {"note": "matrix"}},
+    "admin.requests_page": {"method": "GET", "url": "/admin/requests", "allowed": STAFF},
     "admin.record_consent": {"method": "POST", "url": "/admin/matches/{match_id}/consent", "allowed": STAFF},
     "admin.introduce": {"method": "POST", "url": "/admin/matches/{match_id}/introduce", "allowed": STAFF},
     # outcomes

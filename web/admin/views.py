@@ -7,7 +7,7 @@ from typing import Any
 from flask import (
     Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
@@ -24,7 +24,6 @@ from .forms import (
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-consent_bp = Blueprint("consent", __name__)
 PAGE = 25
 
 
@@ -393,23 +392,3 @@ def job_progress() -> Response:
             abort(404)
         return jsonify({"status": "none", "finished": True})
     return jsonify(job.as_dict())
-
-
-# --- the firm's own consent (outside /admin: the owner is not staff) -------------------------------------
-
-@consent_bp.post("/matches/<int:match_id>/consent")
-@login_required
-def owner_consent(match_id: int) -> Any:
-    """The problem's owner agrees to be introduced to this partner (needed for anonymous problems)."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    consented = request.form.get("consented", "1") == "1"
-    try:
-        curation.record_consent(runtime(), match_id, _uid(), current_user.role, consented)
-        problem_id = curation.problem_of(runtime(), match_id)
-    except NotFound:
-        abort(404)
-    except PermissionError:
-        abort(403)
-    flash("Thank you: the coordinator may now introduce you." if consented else "Consent withdrawn.", "success")
-    return redirect(f"/problems/{problem_id}")

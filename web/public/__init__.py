@@ -8,9 +8,8 @@ from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from matcher.services import accounts, problems
+from matcher.services import problems
 from web.extensions import runtime
-from web.mail import MailError, OutgoingMail, send_mail
 from web.security import limiter, roles_required
 
 from . import errors
@@ -209,46 +208,15 @@ def problem(problem_id: str) -> str:
     matches: list[problems.StoredMatch] = []
     if item.is_owner or who.is_staff:
         matches = problems.list_matches(runtime(), problem_id, who)
-    return render_template("public/problem.html", problem=item, matches=matches, intro_form=IntroductionForm())
+    from .loop import problem_extras
 
-
-@bp.post("/introductions")
-@roles_required(*problems.POSTER_ROLES)
-def request_introduction() -> Response:
-    form = IntroductionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    problem_id = form.problem_id.data or None
-    try:
-        intro = problems.request_introduction(runtime(), viewer(), form.entity_id.data or "",
-                                              problem_id=problem_id, message=form.message.data or "")
-    except problems.NotVisible:
-        abort(404)
-    except problems.Forbidden:
-        abort(403)
-    if intro.created:
-        notify_coordinators(intro, form.message.data or "")
-        flash(f"Introduction to {intro.entity_name} requested; a coordinator will get in touch.", "success")
-    else:
-        flash(f"You already asked to meet {intro.entity_name}; a coordinator will get in touch.", "success")
-    if problem_id:
-        return redirect(url_for("public.problem", problem_id=problem_id))
-    return redirect(url_for("public.entity", entity_id=intro.entity_id))
-
-
-def notify_coordinators(intro: problems.IntroductionView, message: str) -> None:
-    """Email every coordinator; the partner's contact details stay out of the SME's reach."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    text = render_template("public/introduction_email.txt", intro=intro, requester=current_user, message=message,
-                           base=base)
-    for address in accounts.emails_for_role(runtime(), "coordinator"):
-        try:
-            send_mail(OutgoingMail(to=address, subject=f"Introduction request: {intro.entity_name}", text=text))
-        except MailError:
-            current_app.logger.exception("introduction mail to a coordinator failed")
+    return render_template("public/problem.html", problem=item, matches=matches, intro_form=IntroductionForm(),
+                           **problem_extras(item, who))
 
 
 def init_app(app: Flask) -> None:
+    from . import loop  # noqa: F401  (its routes live on this blueprint)
+
     app.extensions["search_results"] = ResultCache(ttl=float(app.config.get("SEARCH_CACHE_SECONDS", 60)))
     app.register_blueprint(bp)
     app.jinja_env.filters["highlight"] = highlight
