@@ -12,7 +12,7 @@ from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
 from matcher.models import ORGANIZATION_KINDS
-from matcher.services import audit, control_tower, curation, jobs, merging, outcomes
+from matcher.services import audit, control_tower, curation, jobs, loop_metrics, merging, outcomes
 from matcher.services.outcomes import STAGE_LABELS, NotFound, OutcomeError
 
 from ..extensions import login_manager, runtime
@@ -266,8 +266,9 @@ def audit_log() -> str:
 @bp.get("/control-tower")
 def control_tower_page() -> str:
     tower = control_tower.tower(runtime())
+    loop = loop_metrics.loop_figures(runtime())
     charted = []
-    for table in tower.tables:
+    for table in (*tower.tables, *loop.tables):
         labels = [row[0] for row in table.rows]
         values = [row[table.value_column] for row in table.rows]
         if table.chart == "funnel":
@@ -278,12 +279,13 @@ def control_tower_page() -> str:
         else:
             chart = charts.bar_chart(labels, values, table.title)
         charted.append((table, chart))
-    return render_template("admin/control_tower.html", tower=tower, charted=charted)
+    return render_template("admin/control_tower.html", tower=tower, loop=loop, charted=charted)
 
 
 @bp.get("/control-tower/<key>.csv")
 def tower_csv(key: str) -> Response:
-    table = control_tower.tower(runtime()).table(key)
+    table = control_tower.tower(runtime()).table(key) or next(
+        (t for t in loop_metrics.loop_figures(runtime()).tables if t.key == key), None)
     if table is None:
         abort(404)
     body = csvexport.to_csv(table.columns, table.rows)
