@@ -164,3 +164,30 @@ def test_introduction_emails_carry_the_nda_request(app, client, runtime, world) 
     assert len(sent) == 2 and all("confidentiality agreement (NDA)" in text for _, text in sent)
     row = client.get("/requests").get_data(as_text=True)
     assert "Introduced" in row and "Meet the partner" in row
+
+
+def test_a_correction_drops_cached_results_holding_the_researcher_at_once(app, client, runtime, world) -> None:
+    cache = app.extensions["search_results"]
+    cache.ttl = 600.0  # a cache that would otherwise keep the old ranking for ten minutes
+    url = "/search?q=porosity+in+laser+welding+of+aluminium&kind=researcher"
+    before = client.get(url).get_data(as_text=True)
+    evidence = "publication: Porosity control in laser welding (2023)"
+    assert "Ada Welder" in before and evidence in before
+    coatings = client.get("/search?q=thermal+spray+coatings&kind=researcher").get_data(as_text=True)
+    assert "Bob Coater" in coatings and "Ada Welder" not in coatings
+    login(client, "r@uni.example.edu")  # Ada's account
+    token = csrf_token(client, "/me")
+    response = client.post("/me/publications", data={"document_id": "document:porosity", "excluded": "1",
+                                                      "csrf_token": token})
+    assert response.status_code == 302
+    after = client.get(url).get_data(as_text=True)
+    assert evidence not in after
+    # a result without Ada stays cached; and another worker sharing the log drops Ada's entries too
+    from web.public.result_cache import ResultCache
+
+    assert [key[0] for key in cache._items] == ["page", "page"]
+    other = ResultCache(ttl=600.0, log_path=cache.log_path)
+    held = type("R", (), {"matches": (type("M", (), {"entity_id": world.researcher_id})(),)})()
+    other.get_or_compute("q", lambda: held)
+    cache.invalidate([world.researcher_id])
+    assert other.get_or_compute("q", lambda: "recomputed") == "recomputed"

@@ -17,6 +17,7 @@ from matcher.services.outcomes import STAGE_LABELS, NotFound, OutcomeError
 
 from ..extensions import login_manager, runtime
 from ..mail import MailError, OutgoingMail, send_mail
+from ..public import forget_cached
 from . import charts, csvexport
 from .forms import (
     ActionForm, CloseForm, CorrectForm, IntroduceForm, MergeForm, NoteForm, OrganizationForm, OutcomeForm,
@@ -325,6 +326,7 @@ def edit_entity(kind: str, entity_id: str) -> Any:
             changes = {name: form[name].data for name in merging.EDITABLE[kind]}
             try:
                 changed = merging.edit(runtime(), kind, entity_id, _uid(), changes)
+                forget_cached(entity_id)
                 flash(f"Saved ({', '.join(changed) or 'no changes'}).", "success")
                 return redirect(url_for("admin.edit_entity", kind=kind, entity_id=entity_id))
             except merging.MergeError as exc:
@@ -346,6 +348,7 @@ def merge(kind: str) -> Any:
     except merging.MergeError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.browse", kind=kind, q=request.form.get("q", "")))
+    forget_cached(form.keep_id.data, form.merge_id.data)
     moved = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v) or "nothing to move"
     flash(f"Merged {form.merge_id.data} into {form.keep_id.data}: {moved}.", "success")
     try:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
@@ -34,6 +35,11 @@ GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 GROUP_KINDS = {key: kinds for key, _, kinds in GROUPS}
 OVERVIEW_SIZE = 4
+
+
+def forget_cached(*entity_ids: str) -> None:
+    """A profile was corrected: every cached search result holding one of these entities goes, at once."""
+    _cache(current_app).invalidate(entity_ids)
 
 
 def search_limit() -> str:
@@ -217,7 +223,10 @@ def problem(problem_id: str) -> str:
 def init_app(app: Flask) -> None:
     from . import loop  # noqa: F401  (its routes live on this blueprint)
 
-    app.extensions["search_results"] = ResultCache(ttl=float(app.config.get("SEARCH_CACHE_SECONDS", 60)))
+    # Corrections are logged beside the index, so every worker of this deployment sees them.
+    log = Path(app.config.get("INDEX_DIR") or app.instance_path) / "corrected-entities.log"
+    app.extensions["search_results"] = ResultCache(ttl=float(app.config.get("SEARCH_CACHE_SECONDS", 60)),
+                                                   log_path=log)
     app.register_blueprint(bp)
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.globals["KIND_LABELS"] = KIND_LABELS
