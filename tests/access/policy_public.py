@@ -27,6 +27,14 @@ POLICY: dict[str, dict[str, object]] = {
     "public.my_requests": {"method": "GET", "url": "/requests", "allowed": EVERYONE - {"anonymous"}},
     "public.offer_help": {"method": "POST", "url": "/problems/{public_problem_id}/help",
                           "data": {"message": "We weld aluminium daily."}, "allowed": frozenset({"researcher"})},
+    # saved searches: the firm's own; the one-click unsubscribe is signed, not logged in (bad token: 400)
+    "public.save_search": {"method": "POST", "url": "/searches", "data": {"q": "laser welding porosity"},
+                           "allowed": POSTERS},
+    "public.saved_search_list": {"method": "GET", "url": "/searches", "allowed": POSTERS},
+    "public.stop_saved_search": {"method": "POST", "url": "/searches/{saved_search_id}/stop",
+                                 "allowed": frozenset({"sme"})},
+    "public.alert_unsubscribe_page": {"method": "GET", "url": "/alerts/unsubscribe/{token}", "allowed": EVERYONE},
+    "public.alert_unsubscribe": {"method": "POST", "url": "/alerts/unsubscribe/{token}", "allowed": EVERYONE},
     # JSON API (tokens of the role's user are sent as Bearer)
     "api.search": {"method": "GET", "url": "/api/v1/search?q=laser+welding", "allowed": EVERYONE},
     "api.entity": {"method": "GET", "url": "/api/v1/entities/{lab_id}", "allowed": EVERYONE},

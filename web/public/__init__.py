@@ -221,7 +221,9 @@ def problem(problem_id: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from . import loop  # noqa: F401  (its routes live on this blueprint)
+    from . import cli, loop, saved  # noqa: F401  (loop and saved add routes to this blueprint)
+
+    cli.init_app(app)
 
     # Corrections are logged beside the index, so every worker of this deployment sees them.
     log = Path(app.config.get("INDEX_DIR") or app.instance_path) / "corrected-entities.log"
