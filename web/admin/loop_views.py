@@ -6,11 +6,11 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from matcher.services import curation, requests
+from matcher.services import curation, duplicates, merging, requests
 from matcher.services.outcomes import NotFound
 
 from ..extensions import runtime
-from .forms import ActionForm
+from .forms import ActionForm, MergeForm
 from .views import _page, _uid, bp
 
 consent_bp = Blueprint("consent", __name__)
@@ -21,6 +21,25 @@ def requests_page() -> str:
     page = _page()
     items, total = requests.open_requests(runtime(), limit=50, offset=(page - 1) * 50)
     return render_template("admin/requests.html", items=items, total=total, page=page, per_page=50)
+
+
+@bp.get("/data/<kind>/duplicates")
+def duplicates_page(kind: str) -> str:
+    if kind not in merging.KINDS:
+        abort(404)
+    return render_template("admin/duplicates.html", kind=kind, suspects=duplicates.suspects(runtime(), kind))
+
+
+@bp.get("/data/<kind>/merge/confirm")
+def merge_confirm(kind: str) -> str:
+    """Both records side by side before a merge that cannot be undone."""
+    if kind not in merging.KINDS:
+        abort(404)
+    keep = merging.get_record(runtime(), kind, request.args.get("keep_id", ""))
+    other = merging.get_record(runtime(), kind, request.args.get("merge_id", ""))
+    if keep is None or other is None:
+        abort(404)
+    return render_template("admin/merge_confirm.html", kind=kind, keep=keep, other=other, form=MergeForm())
 
 
 # --- the firm's own consent (outside /admin: the owner is not staff) -------------------------------------

@@ -343,6 +343,9 @@ def merge(kind: str) -> Any:
     if not form.validate_on_submit():
         flash("Choose one record to keep and one duplicate to merge into it.", "error")
         return redirect(url_for("admin.browse", kind=kind, q=request.form.get("q", "")))
+    if request.form.get("confirm") != "1":  # a merge cannot be undone: show both records first
+        return redirect(url_for("admin.merge_confirm", kind=kind, keep_id=form.keep_id.data,
+                                merge_id=form.merge_id.data))
     try:
         counts = merging.merge(runtime(), kind, form.keep_id.data, form.merge_id.data, _uid())
     except merging.MergeError as exc:

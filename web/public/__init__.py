@@ -161,12 +161,17 @@ def search() -> str | Response:
 
 
 @bp.get("/entities/<entity_id>")
-def entity(entity_id: str) -> str:
+def entity(entity_id: str) -> str | Response:
     from matcher.services.entities import get_profile
 
     profile = get_profile(runtime(), entity_id)
     if profile is None:
-        abort(404)
+        from matcher.services.duplicates import survivor
+
+        kept = survivor(runtime(), entity_id)
+        if kept is None:
+            abort(404)
+        return redirect(url_for("public.entity", entity_id=kept), 308)  # merged: its old links keep working
     form = IntroductionForm(entity_id=entity_id) if current_user.has_role(*problems.POSTER_ROLES) else None
     return render_template("public/profile.html", profile=profile, entity_id=entity_id, intro_form=form)
 
