@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import cli, loop_views, views
+    from . import cli, loop_views, tower_views, views  # noqa: F401  (tower_views adds routes to views.bp)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(loop_views.consent_bp)

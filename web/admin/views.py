@@ -12,13 +12,12 @@ from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
 from matcher.models import ORGANIZATION_KINDS
-from matcher.services import audit, control_tower, curation, jobs, loop_metrics, merging, outcomes
+from matcher.services import audit, curation, jobs, merging, outcomes
 from matcher.services.outcomes import STAGE_LABELS, NotFound, OutcomeError
 
 from ..extensions import login_manager, runtime
 from ..mail import MailError, OutgoingMail, send_mail
 from ..public import forget_cached
-from . import charts, csvexport
 from .forms import (
     ActionForm, CloseForm, CorrectForm, IntroduceForm, MergeForm, NoteForm, OrganizationForm, OutcomeForm,
     PartnerForm, RejectForm, ResearcherForm,
@@ -260,38 +259,6 @@ def audit_log() -> str:
     entries, total = audit.list_entries(runtime(), flt, limit=50, offset=(page - 1) * 50)
     return render_template("admin/audit.html", entries=entries, total=total, flt=flt, page=page, per_page=50,
                            actions=audit.actions(runtime()))
-
-
-# --- control tower ---------------------------------------------------------------------------------------
-
-@bp.get("/control-tower")
-def control_tower_page() -> str:
-    tower = control_tower.tower(runtime())
-    loop = loop_metrics.loop_figures(runtime())
-    charted = []
-    for table in (*tower.tables, *loop.tables):
-        labels = [row[0] for row in table.rows]
-        values = [row[table.value_column] for row in table.rows]
-        if table.chart == "funnel":
-            chart = charts.funnel_chart(labels, values, table.title)
-        elif table.inner_column is not None:
-            chart = charts.bar_chart(labels, values, table.title, [row[table.inner_column] for row in table.rows],
-                                     legend=(table.columns[table.value_column], table.columns[table.inner_column]))
-        else:
-            chart = charts.bar_chart(labels, values, table.title)
-        charted.append((table, chart))
-    return render_template("admin/control_tower.html", tower=tower, loop=loop, charted=charted)
-
-
-@bp.get("/control-tower/<key>.csv")
-def tower_csv(key: str) -> Response:
-    table = control_tower.tower(runtime()).table(key) or next(
-        (t for t in loop_metrics.loop_figures(runtime()).tables if t.key == key), None)
-    if table is None:
-        abort(404)
-    body = csvexport.to_csv(table.columns, table.rows)
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="innobridge-{table.key}.csv"'})
 
 
 # --- data care -------------------------------------------------------------------------------------------
