@@ -24,6 +24,7 @@ POLICY: dict[str, dict[str, object]] = {
     "public.problem": {"method": "GET", "url": "/problems/{private_problem_id}", "allowed": OWNER_AND_STAFF},
     "public.request_introduction": {"method": "POST", "url": "/introductions", "allowed": POSTERS},
     # the brokerage loop: a user's own requests and offers; a researcher's "I can help" on a visible problem
+    "public.open_problems": {"method": "GET", "url": "/problems/open", "allowed": EVERYONE},
     "public.my_requests": {"method": "GET", "url": "/requests", "allowed": EVERYONE - {"anonymous"}},
     "public.offer_help": {"method": "POST", "url": "/problems/{public_problem_id}/help",
                           "data": {"message": "We weld aluminium daily."}, "allowed": frozenset({"researcher"})},

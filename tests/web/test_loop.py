@@ -191,3 +191,12 @@ def test_a_correction_drops_cached_results_holding_the_researcher_at_once(app, c
     other.get_or_compute("q", lambda: held)
     cache.invalidate([world.researcher_id])
     assert other.get_or_compute("q", lambda: "recomputed") == "recomputed"
+
+
+def test_open_problems_list_public_and_anonymous_only(client, world) -> None:
+    page = client.get("/problems/open").get_data(as_text=True)
+    assert f'href="/problems/{world.problems["public"]}"' in page
+    assert f'href="/problems/{world.problems["anonymous"]}"' in page
+    assert world.problems["private"] not in page and "(private)" not in page
+    anonymous_card = page.split(f'href="/problems/{world.problems["anonymous"]}"')[1].split("</article>")[0]
+    assert "Anonymous firm" in anonymous_card and "Acme" not in anonymous_card

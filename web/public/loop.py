@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -14,6 +14,8 @@ from web.security import roles_required
 
 from . import bp, viewer
 from .forms import HelpForm, IntroductionRequestForm
+
+OPEN_PAGE = 20
 
 
 def problem_extras(item: problems.ProblemView, who: problems.Viewer) -> dict[str, Any]:
@@ -69,6 +71,14 @@ def offer_help(problem_id: str) -> Response:
     else:
         flash("You already offered help on this problem; your message is updated.", "success")
     return redirect(url_for("public.problem", problem_id=problem_id))
+
+
+@bp.get("/problems/open")
+def open_problems() -> str:
+    """Problems anyone may read (public and anonymous), newest first: where researchers find one to help on."""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    items, total = problems.list_problems(runtime(), problems.Viewer(), limit=OPEN_PAGE, offset=(page - 1) * OPEN_PAGE)
+    return render_template("public/open_problems.html", problems=items, total=total, page=page, per_page=OPEN_PAGE)
 
 
 @bp.get("/requests")
