@@ -49,6 +49,8 @@ def test_merge_needs_confirmation_then_old_links_redirect(staff_client: Any, cli
     assert done.status_code == 302
     old = client.get("/entities/researcher:a2")
     assert old.status_code == 308 and old.headers["Location"].endswith("/entities/researcher:a")
+    api = client.get("/api/v1/entities/researcher:a2")
+    assert api.status_code == 308 and api.headers["Location"].endswith("/api/v1/entities/researcher:a")
     # a chain of merges still lands on the survivor; an unknown id stays a 404
     merging.merge(runtime, "researcher", "researcher:a3", "researcher:a", world.admin_id)
     assert duplicates.survivor(runtime, "researcher:a2") == "researcher:a3"

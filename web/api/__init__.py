@@ -132,6 +132,13 @@ def entity(entity_id: str) -> Response:
 
     profile = get_profile(runtime(), entity_id)
     if profile is None:
+        from flask import redirect
+
+        from matcher.services.duplicates import survivor
+
+        kept = survivor(runtime(), entity_id)
+        if kept is not None:  # merged into another record: its old URL keeps working
+            return redirect(url_for("api.entity", entity_id=kept), 308)  # type: ignore[return-value]
         raise ApiError(404, f"no entity {entity_id}", "Not Found")
     return jsonify(profile_json(entity_id, profile))
 

@@ -167,7 +167,9 @@ def openapi_document() -> dict[str, Any]:
                 "operationId": "getEntity", "summary": "Public profile of a researcher, lab, equipment, project or "
                                                        "organisation",
                 "parameters": [_param("entity_id", "path", {"type": "string"}, "e.g. researcher:ab12...")],
-                "responses": {"200": _ok("the profile", "Entity"), "404": _error("unknown entity")},
+                "responses": {"200": _ok("the profile", "Entity"),
+                              "308": {"description": "merged into another record: follow Location"},
+                              "404": _error("unknown entity")},
             }},
             "/problems": {
                 "get": {
