@@ -7,6 +7,7 @@ from matcher.models import Document, DocumentEntity, Researcher
 from matcher.services import duplicates, merging
 
 from .conftest import World
+from .test_data_care import _wait_for_jobs
 
 
 def _twins(runtime: Any) -> None:
@@ -47,6 +48,7 @@ def test_merge_needs_confirmation_then_old_links_redirect(staff_client: Any, cli
     done = staff_client.post("/admin/data/researcher/merge",
                              data={"keep_id": "researcher:a", "merge_id": "researcher:a2", "confirm": "1"})
     assert done.status_code == 302
+    _wait_for_jobs(runtime)  # the merge re-indexes in a background thread: let it finish within this test
     old = client.get("/entities/researcher:a2")
     assert old.status_code == 308 and old.headers["Location"].endswith("/entities/researcher:a")
     api = client.get("/api/v1/entities/researcher:a2")
