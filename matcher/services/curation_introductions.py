@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matcher.models import Match, Organization, Problem, Researcher, User
+from matcher.models import IntroductionRequest, Match, Organization, Problem, Researcher, User
 from matcher.runtime import Runtime
 
 from .curation_errors import ConsentRequired, CurationError
@@ -46,6 +46,18 @@ def _contact(session: Session, match: Match) -> tuple[str, str] | None:
     return None
 
 
+def has_contact(session: Session, match: Match) -> bool:
+    """Whether an introduction to this match's partner can be sent (someone with an email on file)."""
+    return _contact(session, match) is not None
+
+
+def _nda_note(session: Session, match: Match) -> str:
+    asked = session.scalar(select(IntroductionRequest.id).where(
+        IntroductionRequest.match_id == match.id, IntroductionRequest.nda_requested.is_(True)).limit(1))
+    return ("Confidentiality: the firm asked for a confidentiality agreement (NDA) before sharing details.\n\n"
+            if asked is not None else "")
+
+
 def build_introduction(session: Session, match: Match, problem: Problem, coordinator: User | None,
                        base_url: str) -> list[IntroductionMail]:
     """The two messages of an introduction. The researcher's address is never put in the firm's message:
@@ -55,16 +67,18 @@ def build_introduction(session: Session, match: Match, problem: Problem, coordin
         raise CurationError("the problem has no owner with an email address to introduce")
     contact = _contact(session, match)
     if contact is None:
-        raise CurationError(f"no contact email on file for {match.entity_name}; add one under Data care first")
+        raise CurationError(f"no contact email on file for {match.entity_name}; add one under Data care "
+                            f"(Admin > Data care > Researchers) first")
     org = session.get(Organization, problem.organization_id) if problem.organization_id else None
     firm = (org.name if org else None) or owner.display_name or owner.email
     signer = (coordinator.display_name or coordinator.email) if coordinator else "InnoBridge"
     link = f"{base_url.rstrip('/')}/problems/{problem.id}"
+    nda = _nda_note(session, match)
     sme_text = (
         f"Hello {owner.display_name or ''},\n\n"
         f"About your problem \"{problem.title}\", we have introduced you to {match.entity_name}"
         f"{' (' + contact[1] + ')' if contact[1] != match.entity_name else ''}.\n"
-        f"We have passed your contact details on; they will get in touch with you.\n\n"
+        f"We have passed your contact details on; they will get in touch with you.\n\n{nda}"
         f"Why we suggest them: {', '.join(match.capabilities or []) or 'see the problem page'}.\n"
         f"{link}\n\n-- {signer}, InnoBridge coordinator\n"
     )
@@ -72,7 +86,7 @@ def build_introduction(session: Session, match: Match, problem: Problem, coordin
         f"Hello {contact[1]},\n\n"
         f"{firm} is looking for a research partner for this problem:\n\n"
         f"  {problem.title}\n\n{problem.text[:2000]}\n\n"
-        f"Matching expertise: {', '.join(match.capabilities or []) or '-'}.\n"
+        f"Matching expertise: {', '.join(match.capabilities or []) or '-'}.\n{nda}"
         f"If you are interested, please contact them at {owner.email}.\n\n"
         f"-- {signer}, InnoBridge coordinator\n"
     )

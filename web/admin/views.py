@@ -7,24 +7,23 @@ from typing import Any
 from flask import (
     Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
 from matcher.models import ORGANIZATION_KINDS
-from matcher.services import audit, control_tower, curation, jobs, merging, outcomes
+from matcher.services import audit, curation, jobs, merging, outcomes
 from matcher.services.outcomes import STAGE_LABELS, NotFound, OutcomeError
 
 from ..extensions import login_manager, runtime
 from ..mail import MailError, OutgoingMail, send_mail
-from . import charts, csvexport
+from ..public import forget_cached
 from .forms import (
     ActionForm, CloseForm, CorrectForm, IntroduceForm, MergeForm, NoteForm, OrganizationForm, OutcomeForm,
     PartnerForm, RejectForm, ResearcherForm,
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-consent_bp = Blueprint("consent", __name__)
 PAGE = 25
 
 
@@ -262,36 +261,6 @@ def audit_log() -> str:
                            actions=audit.actions(runtime()))
 
 
-# --- control tower ---------------------------------------------------------------------------------------
-
-@bp.get("/control-tower")
-def control_tower_page() -> str:
-    tower = control_tower.tower(runtime())
-    charted = []
-    for table in tower.tables:
-        labels = [row[0] for row in table.rows]
-        values = [row[table.value_column] for row in table.rows]
-        if table.chart == "funnel":
-            chart = charts.funnel_chart(labels, values, table.title)
-        elif table.inner_column is not None:
-            chart = charts.bar_chart(labels, values, table.title, [row[table.inner_column] for row in table.rows],
-                                     legend=(table.columns[table.value_column], table.columns[table.inner_column]))
-        else:
-            chart = charts.bar_chart(labels, values, table.title)
-        charted.append((table, chart))
-    return render_template("admin/control_tower.html", tower=tower, charted=charted)
-
-
-@bp.get("/control-tower/<key>.csv")
-def tower_csv(key: str) -> Response:
-    table = control_tower.tower(runtime()).table(key)
-    if table is None:
-        abort(404)
-    body = csvexport.to_csv(table.columns, table.rows)
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="innobridge-{table.key}.csv"'})
-
-
 # --- data care -------------------------------------------------------------------------------------------
 
 def _kind(kind: str) -> str:
@@ -324,6 +293,7 @@ def edit_entity(kind: str, entity_id: str) -> Any:
             changes = {name: form[name].data for name in merging.EDITABLE[kind]}
             try:
                 changed = merging.edit(runtime(), kind, entity_id, _uid(), changes)
+                forget_cached(entity_id)
                 flash(f"Saved ({', '.join(changed) or 'no changes'}).", "success")
                 return redirect(url_for("admin.edit_entity", kind=kind, entity_id=entity_id))
             except merging.MergeError as exc:
@@ -340,11 +310,15 @@ def merge(kind: str) -> Any:
     if not form.validate_on_submit():
         flash("Choose one record to keep and one duplicate to merge into it.", "error")
         return redirect(url_for("admin.browse", kind=kind, q=request.form.get("q", "")))
+    if request.form.get("confirm") != "1":  # a merge cannot be undone: show both records first
+        return redirect(url_for("admin.merge_confirm", kind=kind, keep_id=form.keep_id.data,
+                                merge_id=form.merge_id.data))
     try:
         counts = merging.merge(runtime(), kind, form.keep_id.data, form.merge_id.data, _uid())
     except merging.MergeError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.browse", kind=kind, q=request.form.get("q", "")))
+    forget_cached(form.keep_id.data, form.merge_id.data)
     moved = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v) or "nothing to move"
     flash(f"Merged {form.merge_id.data} into {form.keep_id.data}: {moved}.", "success")
     try:
@@ -393,23 +367,3 @@ def job_progress() -> Response:
             abort(404)
         return jsonify({"status": "none", "finished": True})
     return jsonify(job.as_dict())
-
-
-# --- the firm's own consent (outside /admin: the owner is not staff) -------------------------------------
-
-@consent_bp.post("/matches/<int:match_id>/consent")
-@login_required
-def owner_consent(match_id: int) -> Any:
-    """The problem's owner agrees to be introduced to this partner (needed for anonymous problems)."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    consented = request.form.get("consented", "1") == "1"
-    try:
-        curation.record_consent(runtime(), match_id, _uid(), current_user.role, consented)
-        problem_id = curation.problem_of(runtime(), match_id)
-    except NotFound:
-        abort(404)
-    except PermissionError:
-        abort(403)
-    flash("Thank you: the coordinator may now introduce you." if consented else "Consent withdrawn.", "success")
-    return redirect(f"/problems/{problem_id}")
