@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.json")
-FEATURES = ("profile", "lexical", "semantic", "name", "capability", "region", "recency", "availability")
 #: Features that are z-scores per query (calibrated over the candidates) rather than values in [0, 1].
 RELEVANCE_FEATURES = ("profile", "lexical", "semantic")
+#: Each relevance feature times the query's brevity (matcher.ranking.features.brevity): with a weight
+#: of their own, a short problem can lean on meaning and a long one on distinctive terms, as learned.
+SHORT_FEATURES = tuple(f"{name}_short" for name in RELEVANCE_FEATURES)
+FEATURES = ("profile", "lexical", "semantic", "name", "capability", "region", "recency", "availability",
+            *SHORT_FEATURES)
 
 
 @dataclass(frozen=True)
