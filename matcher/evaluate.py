@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 import tempfile
@@ -28,32 +27,11 @@ import numpy as np
 from matcher import migrate
 from matcher.cache import cache_root
 from matcher.embeddings.encoder import QUERY_PRECISIONS
+from matcher.ranking.metrics import dcg, ndcg_at, recall_at, reciprocal_rank  # noqa: F401 (re-exported)
 from matcher.evalsets import SPLITS, corpus_dir, query_text, read_jsonl, read_meta, read_qrels, read_queries
 from matcher.runtime import Runtime
 
 RANK_DEPTH = 100
-
-
-def dcg(gains: Sequence[float]) -> float:
-    return sum(g / math.log2(i + 2) for i, g in enumerate(gains))
-
-
-def ndcg_at(ranked: Sequence[str], qrels: Mapping[str, float], k: int = 10) -> float:
-    ideal = dcg(sorted(qrels.values(), reverse=True)[:k])
-    if ideal <= 0:
-        return 0.0
-    return dcg([qrels.get(e, 0.0) for e in ranked[:k]]) / ideal
-
-
-def recall_at(ranked: Sequence[str], relevant: set[str], k: int = 10) -> float:
-    return len(set(ranked[:k]) & relevant) / len(relevant) if relevant else 0.0
-
-
-def reciprocal_rank(ranked: Sequence[str], relevant: set[str]) -> float:
-    for i, entity in enumerate(ranked):
-        if entity in relevant:
-            return 1.0 / (i + 1)
-    return 0.0
 
 
 def open_eval_store(dataset_dir: Path, base: Path, semantic: bool = True,
@@ -148,6 +126,26 @@ def score_queries(runtime: Runtime, loaded: Any, dataset_dir: Path, config: Any 
     return metrics
 
 
+def collect_judged(runtime: Runtime, loaded: Any, dataset_dir: Path, split: str = "all",
+                   limit_queries: int | None = None, config: Any = None) -> list[Any]:
+    """Every judged query's candidates with their features (data-set entity ids): what weights are learned from."""
+    from matcher.ranking.learn import JudgedQuery
+    from matcher.services.matching import candidate_features
+
+    qrels = read_qrels(dataset_dir / "qrels.tsv")
+    back = loaded.dataset_entity
+    out = []
+    for q in read_queries(dataset_dir, split)[:limit_queries or None]:
+        judged = qrels.get(str(q["id"]), {})
+        if not judged:
+            continue
+        own_doc = loaded.document_ids.get(str(q["id"]))
+        found = candidate_features(runtime, query_text(q), exclude_document_ids=[own_doc] if own_doc else [],
+                                   config=config)
+        out.append(JudgedQuery(str(q["id"]), tuple((back[e], f) for e, f in found if e in back), judged))
+    return out
+
+
 def evaluate_baseline(dataset_dir: Path, kind: str, corpus: Path | None = None, split: str = "all",
                       limit_queries: int | None = None) -> dict[str, Any]:
     """A plain TF-IDF or BM25 ranking of the same entities, best document (max) and top-3 pooled."""
@@ -174,8 +172,14 @@ def evaluate_baseline(dataset_dir: Path, kind: str, corpus: Path | None = None, 
 
 def evaluate(dataset_dir: Path, scores_out: Path | None = None, work_dir: Path | None = None,
              semantic: bool = True, limit_queries: int | None = None, verbose: bool = True,
-             query_precision: str = "int8", corpus: Path | None = None, split: str = "all") -> dict[str, Any]:
-    """Load, rank and score one data set (its corpus from `corpus` when it has none); returns the metrics."""
+             query_precision: str = "int8", corpus: Path | None = None, split: str = "all",
+             weights: Path | None = None) -> dict[str, Any]:
+    """Load, rank and score one data set (its corpus from `corpus` when it has none); returns the metrics.
+
+    `weights` is another weights file to rank with (default matcher/ranking/weights.json).
+    """
+    from matcher.ranking.scorer import load_config
+
     with tempfile.TemporaryDirectory(prefix="innobridge-eval-") as tmp:
         t0 = time.perf_counter()
         runtime, loaded = open_eval_store(corpus_dir(dataset_dir, corpus), work_dir or Path(tmp), semantic,
@@ -185,7 +189,7 @@ def evaluate(dataset_dir: Path, scores_out: Path | None = None, work_dir: Path |
                   f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         try:
             return score_queries(runtime, loaded, dataset_dir, scores_out=scores_out, limit_queries=limit_queries,
-                                 verbose=verbose, split=split)
+                                 verbose=verbose, split=split, config=load_config(str(weights)) if weights else None)
         finally:
             runtime.close()
 
@@ -202,6 +206,23 @@ def _save_vector_cache(runtime: Runtime, path: Path) -> None:
     save_cache(path, store.fingerprint, store.hashes, np.asarray(store.matrix))
 
 
+def _write_features(args: argparse.Namespace) -> None:
+    from matcher.ranking.learn import metrics, write_judged
+    from matcher.ranking.scorer import load_config
+
+    with tempfile.TemporaryDirectory(prefix="innobridge-eval-") as tmp:
+        runtime, loaded = open_eval_store(corpus_dir(args.dataset_dir, args.corpus), Path(tmp),
+                                          not args.lexical_only, args.query_precision)
+        try:
+            config = load_config(str(args.weights)) if args.weights else None
+            judged = collect_judged(runtime, loaded, args.dataset_dir, args.split, args.limit_queries, config)
+        finally:
+            runtime.close()
+    write_judged(args.features_out, judged)
+    print(json.dumps({"queries": len(judged), "split": args.split,
+                      "reranked": metrics(judged, (config or load_config()).weights)}))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     from matcher.ranking.baselines import BASELINES
 
@@ -213,6 +234,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="the fixed tune / held-out part of the queries (matcher.evalsets)")
     parser.add_argument("--baseline", choices=BASELINES, default=None,
                         help="rank with plain TF-IDF or BM25 instead (max and top-3 pooled)")
+    parser.add_argument("--weights", type=Path, default=None, help="rank with this weights file instead")
+    parser.add_argument("--features-out", type=Path, default=None,
+                        help="write every judged query's candidates and features (for `flask ranking learn`) instead")
     parser.add_argument("--scores-out", type=Path, default=None, help="write query_id, entity_id, score per judged pair")
     parser.add_argument("--lexical-only", action="store_true", help="disable the sentence encoder (ablation)")
     parser.add_argument("--limit-queries", type=int, default=None)
@@ -223,9 +247,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(json.dumps(evaluate_baseline(args.dataset_dir, args.baseline, args.corpus, args.split,
                                            args.limit_queries)))
         return
+    if args.features_out:
+        _write_features(args)
+        return
     metrics = evaluate(args.dataset_dir, args.scores_out, semantic=not args.lexical_only,
                        limit_queries=args.limit_queries, query_precision=args.query_precision,
-                       corpus=args.corpus, split=args.split)
+                       corpus=args.corpus, split=args.split, weights=args.weights)
     print(json.dumps(metrics))
 
 
