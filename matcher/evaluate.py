@@ -28,7 +28,8 @@ from matcher import migrate
 from matcher.cache import cache_root
 from matcher.embeddings.encoder import QUERY_PRECISIONS
 from matcher.ranking.metrics import dcg, ndcg_at, recall_at, reciprocal_rank  # noqa: F401 (re-exported)
-from matcher.evalsets import SPLITS, corpus_dir, query_text, read_jsonl, read_meta, read_qrels, read_queries
+from matcher.evalsets import (SPLITS, corpus_dir, query_text, read_jsonl, read_meta, read_qrels, read_queries,
+                              split_of)
 from matcher.runtime import Runtime
 
 RANK_DEPTH = 100
@@ -93,7 +94,9 @@ def score_queries(runtime: Runtime, loaded: Any, dataset_dir: Path, config: Any 
     qrels = read_qrels(dataset_dir / "qrels.tsv")
     queries = read_queries(dataset_dir, split)[:limit_queries or None]
     back = loaded.dataset_entity
-    totals = _Totals(float(read_meta(dataset_dir).get("relevant_min", 1)))
+    relevant_min = float(read_meta(dataset_dir).get("relevant_min", 1))
+    totals = _Totals(relevant_min)
+    parts = {name: _Totals(relevant_min) for name in SPLITS[1:]} if split == "all" else {}
     latencies: list[float] = []
     out = scores_out.open("w", encoding="utf-8") if scores_out else None
     if out:
@@ -114,12 +117,16 @@ def score_queries(runtime: Runtime, loaded: Any, dataset_dir: Path, config: Any 
                 out.write(f"{q['id']}\t{entity}\t{scores.get(entity, 0.0):.6f}\n")
         if judged:
             totals.add(ranked, judged)
+            if parts:
+                parts[split_of(str(q["id"]))].add(ranked, judged)
         if verbose and n % 100 == 0:
             print(f"{n}/{len(queries)} queries, nDCG@10 so far {totals.metrics()['ndcg@10']:.4f}", file=sys.stderr)
     if out:
         out.close()
     metrics = totals.metrics()
     metrics["split"] = split
+    for name, part in parts.items():
+        metrics[name] = part.metrics()
     metrics["p50_ms"] = round(float(np.percentile(latencies, 50)), 2) if latencies else 0.0
     metrics["p95_ms"] = round(float(np.percentile(latencies, 95)), 2) if latencies else 0.0
     metrics["semantic"] = semantic
@@ -160,13 +167,15 @@ def evaluate_baseline(dataset_dir: Path, kind: str, corpus: Path | None = None, 
     queries = read_queries(dataset_dir, split)[:limit_queries or None]
     out: dict[str, Any] = {"baseline": kind, "split": split}
     for pooling in POOLINGS:
-        totals = _Totals(relevant_min)
+        totals = {name: _Totals(relevant_min) for name in SPLITS}
         for q in queries:
             judged = qrels.get(str(q["id"]), {})
             if judged:
-                totals.add(ranker.rank(query_text(q), exclude_doc=str(q["id"]), pooling=pooling, depth=RANK_DEPTH),
-                           judged)
-        out[pooling] = totals.metrics()
+                ranked = ranker.rank(query_text(q), exclude_doc=str(q["id"]), pooling=pooling, depth=RANK_DEPTH)
+                totals["all"].add(ranked, judged)
+                totals[split_of(str(q["id"]))].add(ranked, judged)
+        out[pooling] = {**totals["all"].metrics(), **({name: totals[name].metrics() for name in SPLITS[1:]}
+                                                      if split == "all" else {})}
     return out
 
 

@@ -26,6 +26,7 @@ class ScorerConfig:
     profile_length_power: float
     retrieval: dict[str, int]
     max_per_group_in_page: int
+    expansion_max_words: int = 40  # problems up to this long get spelling/abbreviation variants (0: none)
 
     def score(self, features: dict[str, float]) -> float:
         return sum(self.weights.get(name, 0.0) * features.get(name, 0.0) for name in FEATURES)
@@ -45,6 +46,7 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
         profile_length_power=float(data.get("normalisation", {}).get("profile_length_power", 0.0)),
         retrieval={k: int(v) for k, v in data.get("retrieval", {}).items()},
         max_per_group_in_page=int(data.get("diversity", {}).get("max_per_group_in_page", 2)),
+        expansion_max_words=int(data.get("expansion", {}).get("max_words", 40)),
     )
 
 

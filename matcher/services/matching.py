@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from matcher.capabilities.extractor import aggregate_mentions, get_extractor
 from matcher.models import Document
+from matcher.ranking.expansion import expand
 from matcher.ranking.names import text_phrases
 from matcher.ranking.page import build_matches, diversify, evidence_documents
 from matcher.ranking.features import (
@@ -72,6 +73,7 @@ class _Ranking:
     """Every candidate entity, scored and ordered, with what the page builder needs to explain them."""
 
     query: str
+    search_text: str  # the query with spelling and abbreviation variants when short (matcher.ranking.expansion)
     mentions: tuple[CapabilityMention, ...]
     query_caps: dict[str, float]
     semantic: bool
@@ -125,7 +127,7 @@ def _result(runtime: Runtime, ranking: _Ranking, page: list, total: int, explain
         if ranking.query_caps and cfg.weights.get("capability", 0.0) == 0.0:
             page = _page_capabilities(session, runtime, page, ranking.query_caps)
         texts = document_texts(session, evidence_documents(page)) if explain_page else {}
-        matches = build_matches(page, ranking.query, texts, explain_page)
+        matches = build_matches(page, ranking.search_text, texts, explain_page)
     return MatchResult(query=ranking.query, matches=matches, capabilities=ranking.mentions, total=total,
                        semantic=ranking.semantic, took_ms=(time.perf_counter() - ranking.started) * 1000)
 
@@ -137,8 +139,9 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
     query = " ".join((text or "").split())[:MAX_QUERY_CHARS]
     wanted_kinds = tuple(k for k in (kinds or TARGET_KINDS) if k in TARGET_KINDS)
     if not query or not wanted_kinds:
-        return _Ranking(query, (), {}, False, [], started)
+        return _Ranking(query, query, (), {}, False, [], started)
     mentions = tuple(get_extractor().extract(query))
+    search_text = expand(query, cfg.expansion_max_words)
     query_caps = {s.capability_id: s.weight for s in aggregate_mentions({"text": mentions}) if not s.is_keyphrase}
     caps_filter = tuple(capabilities) if capabilities else None
     excluded_docs = set(exclude_document_ids)
@@ -154,10 +157,10 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
     profile_kinds = tuple(k for k in wanted_kinds if k in PROFILED_ENTITY_KINDS)
     profile_filter = Filter(kinds=(ENTITY_PROFILE_KIND,), entity_kinds=profile_kinds, capabilities=caps_filter) \
         if profile_kinds else None
-    profile_searches = _SEARCHES.submit(_profile_searches, runtime, query, profile_filter, cfg)
+    profile_searches = _SEARCHES.submit(_profile_searches, runtime, query, search_text, profile_filter, cfg)
     qv, used_semantic = _query_vector(runtime, query)
     vector = qv.tolist() if qv is not None and getattr(runtime.search, "uses_query_vector", True) else None
-    hits = runtime.search.search(query, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200), vector=vector)
+    hits = runtime.search.search(search_text, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200), vector=vector)
     profile_hits, named_hits = profile_searches.result()
 
     candidates: dict[str, Candidate] = {}
@@ -206,7 +209,7 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
             wanted_regions = {r.lower() for r in regions}
             cards = {i: c for i, c in cards.items() if (c.region or "").lower() in wanted_regions}
         if not cards:
-            return _Ranking(query, mentions, query_caps, used_semantic, [], started)
+            return _Ranking(query, search_text, mentions, query_caps, used_semantic, [], started)
         relevance, doc_order = relevance_features(candidates, cards, cfg, doc_years, used_semantic,
                                           profile_floor=_floor(profile_hits, cfg.retrieval.get("profile_top_k", 200),
                                                               cfg.profile_length_power))
@@ -214,16 +217,16 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
         scored = _add_context_features(session, runtime, scored, cfg, query_caps, doc_years, regions,
                                        brevity(len(query.split())))
     scored.sort(key=lambda m: (-m[0], m[1].id))
-    return _Ranking(query, mentions, query_caps, used_semantic, scored, started)
+    return _Ranking(query, search_text, mentions, query_caps, used_semantic, scored, started)
 
 
-def _profile_searches(runtime: Runtime, query: str, profile_filter: Filter | None,
+def _profile_searches(runtime: Runtime, query: str, search_text: str, profile_filter: Filter | None,
                       cfg: ScorerConfig) -> tuple[list[Hit], list[Hit]]:
     """Entity profiles the text matches, and those whose name it writes (none when no kind has profiles)."""
     if profile_filter is None:
         return [], []
     search = runtime.search
-    profile_hits = search.search(query, profile_filter, top_k=cfg.retrieval.get("profile_top_k", 200))
+    profile_hits = search.search(search_text, profile_filter, top_k=cfg.retrieval.get("profile_top_k", 200))
     named_hits = search.name_matches(text_phrases(query), profile_filter, top_k=cfg.retrieval.get("named_top_k", 50)) \
         if cfg.weights.get("name", 0.0) else []
     return profile_hits, named_hits
