@@ -26,6 +26,9 @@ class ScorerConfig:
     profile_length_power: float
     retrieval: dict[str, int]
     max_per_group_in_page: int
+    #: Without a single query word in any document or profile, candidates come from vectors alone: then
+    #: the nearest document must reach this cosine, else "no confident match" (xyzzyqwv plumbus).
+    min_cosine_without_terms: float = 0.3
     expansion_max_words: int = 40  # problems up to this long get spelling/abbreviation variants (0: none)
 
     def score(self, features: dict[str, float]) -> float:
@@ -46,6 +49,7 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
         profile_length_power=float(data.get("normalisation", {}).get("profile_length_power", 0.0)),
         retrieval={k: int(v) for k, v in data.get("retrieval", {}).items()},
         max_per_group_in_page=int(data.get("diversity", {}).get("max_per_group_in_page", 2)),
+        min_cosine_without_terms=float(data.get("confidence", {}).get("min_cosine_without_terms", 0.3)),
         expansion_max_words=int(data.get("expansion", {}).get("max_words", 40)),
     )
 

@@ -162,6 +162,8 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
     vector = qv.tolist() if qv is not None and getattr(runtime.search, "uses_query_vector", True) else None
     hits = runtime.search.search(search_text, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200), vector=vector)
     profile_hits, named_hits = profile_searches.result()
+    if not (hits or profile_hits or named_hits) and not _close_in_meaning(runtime, qv, cfg):
+        return _Ranking(query, search_text, mentions, query_caps, used_semantic, [], started)  # no confident match
 
     candidates: dict[str, Candidate] = {}
 
@@ -262,6 +264,14 @@ def _query_vector(runtime: Runtime, query: str) -> tuple[np.ndarray | None, bool
         log.warning("no document vectors stored: run `flask index rebuild`; ranking is lexical only")
         return None, False
     return encoder.encode_query(query), True
+
+
+def _close_in_meaning(runtime: Runtime, qv: np.ndarray | None, cfg: ScorerConfig) -> bool:
+    """Whether some document is near the query's vector although no query word occurs anywhere."""
+    store = vector_store(runtime)
+    if qv is None or store is None or not len(store):
+        return False
+    return float(np.max(np.asarray(store.matrix, dtype=np.float32) @ qv)) >= cfg.min_cosine_without_terms
 
 
 def _nearest_documents(runtime: Runtime, qv: np.ndarray, cfg: ScorerConfig, excluded: set[str]) -> list[str]:
