@@ -3,6 +3,7 @@
 A speed change must not change results: this counts the queries whose page order, candidate total or
 evidence differ, and the largest difference of a score or score component on pages that agree.
 Scores are rounded to 4 decimals in a Match, so 1e-4 is float noise at a rounding boundary.
+Components only one side has (a new feature) are listed, not compared.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def main() -> None:
         raise SystemExit("the dumps hold different query samples (other --docs, --seed or --queries)")
     order = totals = evidence = 0
     largest = 0.0
+    only: set[str] = set()
     for b, a in zip(before, after):
         totals += b["total"] != a["total"]
         if [m[0] for m in b["matches"]] != [m[0] for m in a["matches"]]:
@@ -32,11 +34,13 @@ def main() -> None:
             continue
         for mb, ma in zip(b["matches"], a["matches"]):
             largest = max(largest, abs(mb[1] - ma[1]))
-            for name in set(mb[2]) | set(ma[2]):
+            only |= set(mb[2]) ^ set(ma[2])
+            for name in set(mb[2]) & set(ma[2]):
                 largest = max(largest, abs(mb[2].get(name, float("inf")) - ma[2].get(name, float("-inf"))))
             evidence += mb[3] != ma[3]
     print(json.dumps({"queries": len(before), "order_differs": order, "total_differs": totals,
-                      "evidence_differs": evidence, "max_score_diff": round(largest, 6)}))
+                      "evidence_differs": evidence, "max_score_diff": round(largest, 6),
+                      "components_on_one_side": sorted(only)}))
 
 
 if __name__ == "__main__":

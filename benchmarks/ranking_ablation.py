@@ -2,7 +2,9 @@
 
 Loads the set once (through the real importer, like `python -m matcher.evaluate`), then scores every
 query under variants of matcher/ranking/weights.json with one component switched off or changed.
-Usage: .venv/bin/python benchmarks/ranking_ablation.py ../shared/data/eval/sbir-firms [--limit-queries N]
+Usage: .venv/bin/python benchmarks/ranking_ablation.py ../shared/data/eval/sbir-firms-masked [--split tune]
+[--limit-queries N]; the short-query set: benchmarks/eval/sbir-titles-masked --corpus ../shared/data/eval/sbir-firms-masked.
+`--start-weights FILE` adds the variant "start weights" (e.g. the version before the learned one).
 Prints one row per variant and, last, one JSON object with all of them.
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from matcher.evalsets import SPLITS, corpus_dir  # noqa: E402
 from matcher.evaluate import open_eval_store, score_queries  # noqa: E402
 from matcher.ranking.scorer import load_config  # noqa: E402
 
@@ -26,6 +29,9 @@ def variants(base):  # type: ignore[no-untyped-def]
         return dataclasses.replace(base, weights={**base.weights, **changes})
 
     yield "default", base
+    yield "no length terms (x brevity weights 0)", with_weights(profile_short=0.0, lexical_short=0.0,
+                                                                semantic_short=0.0)
+    yield "no spelling / abbreviation expansion", dataclasses.replace(base, expansion_max_words=0)
     yield "no name in the text", with_weights(name=0.0)
     yield "no profile length discount", dataclasses.replace(base, profile_length_power=0.0)
     yield "no semantic", with_weights(semantic=0.0)
@@ -59,7 +65,8 @@ SEARCH_VARIANTS = (("common words kept in the documents' search", "documents", "
 
 
 def _score(runtime, loaded, args, name, config):  # type: ignore[no-untyped-def]
-    metrics = score_queries(runtime, loaded, args.dataset_dir, config=config, limit_queries=args.limit_queries)
+    metrics = score_queries(runtime, loaded, args.dataset_dir, config=config, limit_queries=args.limit_queries,
+                            split=args.split)
     print(f"{name:44s} nDCG@10 {metrics['ndcg@10']:.4f}  recall@10 {metrics['recall@10']:.4f}  "
           f"MRR {metrics['mrr']:.4f}  p50 {metrics['p50_ms']} ms", flush=True)
     return metrics
@@ -69,15 +76,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dataset_dir", type=Path)
     parser.add_argument("--limit-queries", type=int, default=None)
+    parser.add_argument("--corpus", type=Path, default=None, help="entities and documents of a query-only set")
+    parser.add_argument("--split", choices=SPLITS, default="all")
+    parser.add_argument("--start-weights", type=Path, default=None)
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="run only this variant (repeatable); two shards on two cores halve the wait")
     args = parser.parse_args()
     rows = {}
     with tempfile.TemporaryDirectory(prefix="innobridge-ablation-") as tmp:
-        runtime, loaded = open_eval_store(args.dataset_dir, Path(tmp))
+        runtime, loaded = open_eval_store(corpus_dir(args.dataset_dir, args.corpus), Path(tmp))
         try:
             wanted = set(args.only or ())
-            for name, config in variants(load_config()):
+            extra = [("start weights", load_config(str(args.start_weights)))] if args.start_weights else []
+            for name, config in [*variants(load_config()), *extra]:
                 if not wanted or name in wanted:
                     rows[name] = _score(runtime, loaded, args, name, config)
             for name, side_name, attribute, value in SEARCH_VARIANTS:

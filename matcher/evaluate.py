@@ -3,6 +3,9 @@
 The set is loaded into a fresh temporary store and index through the same importer, indexing and
 match() as the site (no separate research path). Prints nDCG@10 (graded gain), recall@10 and MRR
 (relevance >= relevant_min), with per-query latency; the last line is one JSON object.
+`--baseline tfidf|bm25` ranks the same entities with plain TF-IDF or BM25 instead (max and top-3 pooled),
+`--split tune|heldout` keeps one fixed part of the queries (matcher.evalsets), and `--corpus DIR` takes the
+entities and documents from another set (for a set of queries and qrels only, such as the short-query set).
 
 This module is an entry point that drives the whole pipeline, so unlike the rest of the core it
 imports the indexers (allowed for this file alone by tests/core/test_layering.py).
@@ -10,14 +13,11 @@ imports the indexers (allowed for this file alone by tests/core/test_layering.py
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import math
 import os
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 from pathlib import Path
@@ -27,39 +27,12 @@ import numpy as np
 from matcher import migrate
 from matcher.cache import cache_root
 from matcher.embeddings.encoder import QUERY_PRECISIONS
+from matcher.ranking.metrics import dcg, ndcg_at, recall_at, reciprocal_rank  # noqa: F401 (re-exported)
+from matcher.evalsets import (SPLITS, corpus_dir, query_text, read_jsonl, read_meta, read_qrels, read_queries,
+                              split_of)
 from matcher.runtime import Runtime
 
 RANK_DEPTH = 100
-
-
-def dcg(gains: Sequence[float]) -> float:
-    return sum(g / math.log2(i + 2) for i, g in enumerate(gains))
-
-
-def ndcg_at(ranked: Sequence[str], qrels: Mapping[str, float], k: int = 10) -> float:
-    ideal = dcg(sorted(qrels.values(), reverse=True)[:k])
-    if ideal <= 0:
-        return 0.0
-    return dcg([qrels.get(e, 0.0) for e in ranked[:k]]) / ideal
-
-
-def recall_at(ranked: Sequence[str], relevant: set[str], k: int = 10) -> float:
-    return len(set(ranked[:k]) & relevant) / len(relevant) if relevant else 0.0
-
-
-def reciprocal_rank(ranked: Sequence[str], relevant: set[str]) -> float:
-    for i, entity in enumerate(ranked):
-        if entity in relevant:
-            return 1.0 / (i + 1)
-    return 0.0
-
-
-def read_qrels(path: Path) -> dict[str, dict[str, float]]:
-    qrels: dict[str, dict[str, float]] = defaultdict(dict)
-    with path.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f, delimiter="\t"):
-            qrels[row["query_id"]][row["entity_id"]] = float(row["relevance"])
-    return qrels
 
 
 def open_eval_store(dataset_dir: Path, base: Path, semantic: bool = True,
@@ -91,31 +64,48 @@ def _print_encoding_progress(done: int, total: int) -> None:
     print(f"encoded {done}/{total} documents", file=sys.stderr, flush=True)
 
 
+class _Totals:
+    """Running sums of the metrics over judged queries."""
+
+    def __init__(self, relevant_min: float) -> None:
+        self.relevant_min = relevant_min
+        self.sums = {"ndcg@10": 0.0, "recall@10": 0.0, "mrr": 0.0}
+        self.queries = 0
+
+    def add(self, ranked: Sequence[str], judged: Mapping[str, float]) -> None:
+        relevant = {e for e, r in judged.items() if r >= self.relevant_min}
+        self.queries += 1
+        self.sums["ndcg@10"] += ndcg_at(ranked, judged)
+        self.sums["recall@10"] += recall_at(ranked, relevant)
+        self.sums["mrr"] += reciprocal_rank(ranked, relevant)
+
+    def metrics(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: round(v / max(self.queries, 1), 4) for k, v in self.sums.items()}
+        out["queries"] = self.queries
+        return out
+
+
 def score_queries(runtime: Runtime, loaded: Any, dataset_dir: Path, config: Any = None,
                   scores_out: Path | None = None, limit_queries: int | None = None,
-                  verbose: bool = False) -> dict[str, float]:
-    """Rank every query with match() and compute the metrics; `config` overrides the scorer weights."""
+                  verbose: bool = False, split: str = "all") -> dict[str, float]:
+    """Rank every query of `split` with match() and compute the metrics; `config` overrides the scorer weights."""
     from matcher.services.matching import match
 
-    meta = json.loads((dataset_dir / "dataset.json").read_text(encoding="utf-8"))
-    relevant_min = float(meta.get("relevant_min", 1))
     qrels = read_qrels(dataset_dir / "qrels.tsv")
-    queries = [json.loads(line) for line in (dataset_dir / "queries.jsonl").open(encoding="utf-8") if line.strip()]
-    if limit_queries:
-        queries = queries[:limit_queries]
+    queries = read_queries(dataset_dir, split)[:limit_queries or None]
     back = loaded.dataset_entity
-    totals = {"ndcg@10": 0.0, "recall@10": 0.0, "mrr": 0.0}
+    relevant_min = float(read_meta(dataset_dir).get("relevant_min", 1))
+    totals = _Totals(relevant_min)
+    parts = {name: _Totals(relevant_min) for name in SPLITS[1:]} if split == "all" else {}
     latencies: list[float] = []
     out = scores_out.open("w", encoding="utf-8") if scores_out else None
     if out:
         out.write("query_id\tentity_id\tscore\n")
-    judged_queries = 0
     semantic = False
     for n, q in enumerate(queries, start=1):
-        text = " ".join(p for p in (q.get("title"), q.get("text")) if p)
         own_doc = loaded.document_ids.get(str(q["id"]))
         started = time.perf_counter()
-        result = match(runtime, text, limit=RANK_DEPTH, exclude_document_ids=[own_doc] if own_doc else [],
+        result = match(runtime, query_text(q), limit=RANK_DEPTH, exclude_document_ids=[own_doc] if own_doc else [],
                        explain_page=False, config=config)
         latencies.append((time.perf_counter() - started) * 1000)
         semantic = semantic or result.semantic
@@ -125,40 +115,90 @@ def score_queries(runtime: Runtime, loaded: Any, dataset_dir: Path, config: Any 
             scores = {back[m.entity_id]: m.score for m in result.matches if m.entity_id in back}
             for entity in judged:
                 out.write(f"{q['id']}\t{entity}\t{scores.get(entity, 0.0):.6f}\n")
-        if not judged:
-            continue
-        judged_queries += 1
-        relevant = {e for e, r in judged.items() if r >= relevant_min}
-        totals["ndcg@10"] += ndcg_at(ranked, judged)
-        totals["recall@10"] += recall_at(ranked, relevant)
-        totals["mrr"] += reciprocal_rank(ranked, relevant)
+        if judged:
+            totals.add(ranked, judged)
+            if parts:
+                parts[split_of(str(q["id"]))].add(ranked, judged)
         if verbose and n % 100 == 0:
-            print(f"{n}/{len(queries)} queries, nDCG@10 so far {totals['ndcg@10'] / judged_queries:.4f}",
-                  file=sys.stderr)
+            print(f"{n}/{len(queries)} queries, nDCG@10 so far {totals.metrics()['ndcg@10']:.4f}", file=sys.stderr)
     if out:
         out.close()
-    count = max(judged_queries, 1)
-    metrics: dict[str, Any] = {k: round(v / count, 4) for k, v in totals.items()}
-    metrics["queries"] = judged_queries
+    metrics = totals.metrics()
+    metrics["split"] = split
+    for name, part in parts.items():
+        metrics[name] = part.metrics()
     metrics["p50_ms"] = round(float(np.percentile(latencies, 50)), 2) if latencies else 0.0
     metrics["p95_ms"] = round(float(np.percentile(latencies, 95)), 2) if latencies else 0.0
     metrics["semantic"] = semantic
     return metrics
 
 
+def collect_judged(runtime: Runtime, loaded: Any, dataset_dir: Path, split: str = "all",
+                   limit_queries: int | None = None, config: Any = None) -> list[Any]:
+    """Every judged query's candidates with their features (data-set entity ids): what weights are learned from."""
+    from matcher.ranking.learn import JudgedQuery
+    from matcher.services.matching import candidate_features
+
+    qrels = read_qrels(dataset_dir / "qrels.tsv")
+    back = loaded.dataset_entity
+    out = []
+    for q in read_queries(dataset_dir, split)[:limit_queries or None]:
+        judged = qrels.get(str(q["id"]), {})
+        if not judged:
+            continue
+        own_doc = loaded.document_ids.get(str(q["id"]))
+        found = candidate_features(runtime, query_text(q), exclude_document_ids=[own_doc] if own_doc else [],
+                                   config=config)
+        out.append(JudgedQuery(str(q["id"]), tuple((back[e], f) for e, f in found if e in back), judged))
+    return out
+
+
+def evaluate_baseline(dataset_dir: Path, kind: str, corpus: Path | None = None, split: str = "all",
+                      limit_queries: int | None = None) -> dict[str, Any]:
+    """A plain TF-IDF or BM25 ranking of the same entities, best document (max) and top-3 pooled."""
+    from matcher.ranking.baselines import POOLINGS, build
+
+    data = corpus_dir(dataset_dir, corpus)
+    entity_ids = [str(e["id"]) for e in read_jsonl(data / "entities.jsonl")]
+    documents = [d for d in read_jsonl(data / "documents.jsonl") if d.get("id") and (d.get("title") or d.get("text"))]
+    ranker = build(kind, documents, entity_ids)
+    qrels = read_qrels(dataset_dir / "qrels.tsv")
+    relevant_min = float(read_meta(dataset_dir).get("relevant_min", 1))
+    queries = read_queries(dataset_dir, split)[:limit_queries or None]
+    out: dict[str, Any] = {"baseline": kind, "split": split}
+    for pooling in POOLINGS:
+        totals = {name: _Totals(relevant_min) for name in SPLITS}
+        for q in queries:
+            judged = qrels.get(str(q["id"]), {})
+            if judged:
+                ranked = ranker.rank(query_text(q), exclude_doc=str(q["id"]), pooling=pooling, depth=RANK_DEPTH)
+                totals["all"].add(ranked, judged)
+                totals[split_of(str(q["id"]))].add(ranked, judged)
+        out[pooling] = {**totals["all"].metrics(), **({name: totals[name].metrics() for name in SPLITS[1:]}
+                                                      if split == "all" else {})}
+    return out
+
+
 def evaluate(dataset_dir: Path, scores_out: Path | None = None, work_dir: Path | None = None,
              semantic: bool = True, limit_queries: int | None = None, verbose: bool = True,
-             query_precision: str = "int8") -> dict[str, Any]:
-    """Load, rank and score one data set; returns the metrics."""
+             query_precision: str = "int8", corpus: Path | None = None, split: str = "all",
+             weights: Path | None = None) -> dict[str, Any]:
+    """Load, rank and score one data set (its corpus from `corpus` when it has none); returns the metrics.
+
+    `weights` is another weights file to rank with (default matcher/ranking/weights.json).
+    """
+    from matcher.ranking.scorer import load_config
+
     with tempfile.TemporaryDirectory(prefix="innobridge-eval-") as tmp:
         t0 = time.perf_counter()
-        runtime, loaded = open_eval_store(dataset_dir, work_dir or Path(tmp), semantic, query_precision)
+        runtime, loaded = open_eval_store(corpus_dir(dataset_dir, corpus), work_dir or Path(tmp), semantic,
+                                          query_precision)
         if verbose:
             print(f"loaded {len(loaded.entity_ids)} entities, {len(loaded.document_ids)} documents "
                   f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         try:
             return score_queries(runtime, loaded, dataset_dir, scores_out=scores_out, limit_queries=limit_queries,
-                                 verbose=verbose)
+                                 verbose=verbose, split=split, config=load_config(str(weights)) if weights else None)
         finally:
             runtime.close()
 
@@ -175,17 +215,53 @@ def _save_vector_cache(runtime: Runtime, path: Path) -> None:
     save_cache(path, store.fingerprint, store.hashes, np.asarray(store.matrix))
 
 
+def _write_features(args: argparse.Namespace) -> None:
+    from matcher.ranking.learn import metrics, write_judged
+    from matcher.ranking.scorer import load_config
+
+    with tempfile.TemporaryDirectory(prefix="innobridge-eval-") as tmp:
+        runtime, loaded = open_eval_store(corpus_dir(args.dataset_dir, args.corpus), Path(tmp),
+                                          not args.lexical_only, args.query_precision)
+        try:
+            config = load_config(str(args.weights)) if args.weights else None
+            judged = collect_judged(runtime, loaded, args.dataset_dir, args.split, args.limit_queries, config)
+        finally:
+            runtime.close()
+    write_judged(args.features_out, judged)
+    print(json.dumps({"queries": len(judged), "split": args.split,
+                      "reranked": metrics(judged, (config or load_config()).weights)}))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    from matcher.ranking.baselines import BASELINES
+
     parser = argparse.ArgumentParser(prog="python -m matcher.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("dataset_dir", type=Path)
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="entities and documents from this set (for a set of queries and qrels only)")
+    parser.add_argument("--split", choices=SPLITS, default="all",
+                        help="the fixed tune / held-out part of the queries (matcher.evalsets)")
+    parser.add_argument("--baseline", choices=BASELINES, default=None,
+                        help="rank with plain TF-IDF or BM25 instead (max and top-3 pooled)")
+    parser.add_argument("--weights", type=Path, default=None, help="rank with this weights file instead")
+    parser.add_argument("--features-out", type=Path, default=None,
+                        help="write every judged query's candidates and features (for `flask ranking learn`) instead")
     parser.add_argument("--scores-out", type=Path, default=None, help="write query_id, entity_id, score per judged pair")
     parser.add_argument("--lexical-only", action="store_true", help="disable the sentence encoder (ablation)")
     parser.add_argument("--limit-queries", type=int, default=None)
     parser.add_argument("--query-precision", choices=QUERY_PRECISIONS, default="int8",
                         help="the query encoder's precision (documents are float32 either way)")
     args = parser.parse_args(argv)
+    if args.baseline:
+        print(json.dumps(evaluate_baseline(args.dataset_dir, args.baseline, args.corpus, args.split,
+                                           args.limit_queries)))
+        return
+    if args.features_out:
+        _write_features(args)
+        return
     metrics = evaluate(args.dataset_dir, args.scores_out, semantic=not args.lexical_only,
-                       limit_queries=args.limit_queries, query_precision=args.query_precision)
+                       limit_queries=args.limit_queries, query_precision=args.query_precision,
+                       corpus=args.corpus, split=args.split, weights=args.weights)
     print(json.dumps(metrics))
 
 

@@ -14,6 +14,7 @@ from matcher.progress import Progress
 from matcher.search import BackendUnavailable, RebuildRequired
 from matcher.types import Filter
 
+from .cli_ranking import ranking_cli
 from .extensions import runtime
 
 db_cli = AppGroup("db", help="Database schema.")
@@ -134,3 +135,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(index_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(check_settings)
+    app.cli.add_command(ranking_cli)

@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.json")
-FEATURES = ("profile", "lexical", "semantic", "name", "capability", "region", "recency", "availability")
 #: Features that are z-scores per query (calibrated over the candidates) rather than values in [0, 1].
 RELEVANCE_FEATURES = ("profile", "lexical", "semantic")
+#: Each relevance feature times the query's brevity (matcher.ranking.features.brevity): with a weight
+#: of their own, a short problem can lean on meaning and a long one on distinctive terms, as learned.
+SHORT_FEATURES = tuple(f"{name}_short" for name in RELEVANCE_FEATURES)
+FEATURES = ("profile", "lexical", "semantic", "name", "capability", "region", "recency", "availability",
+            *SHORT_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,10 @@ class ScorerConfig:
     profile_length_power: float
     retrieval: dict[str, int]
     max_per_group_in_page: int
+    #: Without a single query word in any document or profile, candidates come from vectors alone: then
+    #: the nearest document must reach this cosine, else "no confident match" (xyzzyqwv plumbus).
+    min_cosine_without_terms: float = 0.3
+    expansion_max_words: int = 40  # problems up to this long get spelling/abbreviation variants (0: none)
 
     def score(self, features: dict[str, float]) -> float:
         return sum(self.weights.get(name, 0.0) * features.get(name, 0.0) for name in FEATURES)
@@ -41,6 +49,8 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
         profile_length_power=float(data.get("normalisation", {}).get("profile_length_power", 0.0)),
         retrieval={k: int(v) for k, v in data.get("retrieval", {}).items()},
         max_per_group_in_page=int(data.get("diversity", {}).get("max_per_group_in_page", 2)),
+        min_cosine_without_terms=float(data.get("confidence", {}).get("min_cosine_without_terms", 0.3)),
+        expansion_max_words=int(data.get("expansion", {}).get("max_words", 40)),
     )
 
 

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -25,18 +24,19 @@ from sqlalchemy.orm import Session
 
 from matcher.capabilities.extractor import aggregate_mentions, get_extractor
 from matcher.models import Document
+from matcher.ranking.expansion import expand
 from matcher.ranking.names import text_phrases
 from matcher.ranking.page import build_matches, diversify, evidence_documents
 from matcher.ranking.features import (
     availability,
+    brevity,
     capability_overlap,
     entity_capabilities,
     rarity_weights,
     recency_feature,
-    z_scores,
 )
-from matcher.ranking.pooling import decayed_top_k, recency_weight
-from matcher.ranking.scorer import ScorerConfig, load_config
+from matcher.ranking.relevance import Candidate, relevance_features
+from matcher.ranking.scorer import RELEVANCE_FEATURES, ScorerConfig, load_config
 from matcher.repositories import (
     EntityCard,
     capabilities_of,
@@ -69,19 +69,11 @@ _SEARCHES = ThreadPoolExecutor(max_workers=2, thread_name_prefix="match-search")
 
 
 @dataclass
-class _Candidate:
-    entity_id: str
-    profile: float | None = None  # raw profile BM25; None when not retrieved
-    tainted: bool = False  # its profile contains an excluded document: use the pooled documents instead
-    named: bool = False  # the problem text writes its name
-    docs: dict[str, tuple[float, float | None]] = field(default_factory=dict)  # doc id -> (BM25 or 0, cosine)
-
-
-@dataclass
 class _Ranking:
     """Every candidate entity, scored and ordered, with what the page builder needs to explain them."""
 
     query: str
+    search_text: str  # the query with spelling and abbreviation variants when short (matcher.ranking.expansion)
     mentions: tuple[CapabilityMention, ...]
     query_caps: dict[str, float]
     semantic: bool
@@ -119,6 +111,13 @@ def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]
     return results
 
 
+def candidate_features(runtime: Runtime, text: str, *, exclude_document_ids: Sequence[str] = (),
+                       config: ScorerConfig | None = None) -> list[tuple[str, dict[str, float]]]:
+    """Every candidate entity with its features, best first: what a ranking is learned from."""
+    ranking = _rank(runtime, text, None, None, None, (), exclude_document_ids, config or load_config())
+    return [(item[1].id, dict(item[2])) for item in ranking.scored]
+
+
 def _result(runtime: Runtime, ranking: _Ranking, page: list, total: int, explain_page: bool,  # type: ignore[type-arg]
             cfg: ScorerConfig) -> MatchResult:
     if not page:
@@ -128,7 +127,7 @@ def _result(runtime: Runtime, ranking: _Ranking, page: list, total: int, explain
         if ranking.query_caps and cfg.weights.get("capability", 0.0) == 0.0:
             page = _page_capabilities(session, runtime, page, ranking.query_caps)
         texts = document_texts(session, evidence_documents(page)) if explain_page else {}
-        matches = build_matches(page, ranking.query, texts, explain_page)
+        matches = build_matches(page, ranking.search_text, texts, explain_page)
     return MatchResult(query=ranking.query, matches=matches, capabilities=ranking.mentions, total=total,
                        semantic=ranking.semantic, took_ms=(time.perf_counter() - ranking.started) * 1000)
 
@@ -140,8 +139,9 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
     query = " ".join((text or "").split())[:MAX_QUERY_CHARS]
     wanted_kinds = tuple(k for k in (kinds or TARGET_KINDS) if k in TARGET_KINDS)
     if not query or not wanted_kinds:
-        return _Ranking(query, (), {}, False, [], started)
+        return _Ranking(query, query, (), {}, False, [], started)
     mentions = tuple(get_extractor().extract(query))
+    search_text = expand(query, cfg.expansion_max_words)
     query_caps = {s.capability_id: s.weight for s in aggregate_mentions({"text": mentions}) if not s.is_keyphrase}
     caps_filter = tuple(capabilities) if capabilities else None
     excluded_docs = set(exclude_document_ids)
@@ -157,18 +157,20 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
     profile_kinds = tuple(k for k in wanted_kinds if k in PROFILED_ENTITY_KINDS)
     profile_filter = Filter(kinds=(ENTITY_PROFILE_KIND,), entity_kinds=profile_kinds, capabilities=caps_filter) \
         if profile_kinds else None
-    profile_searches = _SEARCHES.submit(_profile_searches, runtime, query, profile_filter, cfg)
+    profile_searches = _SEARCHES.submit(_profile_searches, runtime, query, search_text, profile_filter, cfg)
     qv, used_semantic = _query_vector(runtime, query)
     vector = qv.tolist() if qv is not None and getattr(runtime.search, "uses_query_vector", True) else None
-    hits = runtime.search.search(query, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200), vector=vector)
+    hits = runtime.search.search(search_text, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200), vector=vector)
     profile_hits, named_hits = profile_searches.result()
+    if not (hits or profile_hits or named_hits) and not _close_in_meaning(runtime, qv, cfg):
+        return _Ranking(query, search_text, mentions, query_caps, used_semantic, [], started)  # no confident match
 
-    candidates: dict[str, _Candidate] = {}
+    candidates: dict[str, Candidate] = {}
 
-    def candidate(entity_id: str) -> _Candidate | None:
+    def candidate(entity_id: str) -> Candidate | None:
         if entity_id in excluded_entities or entity_kind(entity_id) not in wanted_kinds:
             return None
-        return candidates.setdefault(entity_id, _Candidate(entity_id))
+        return candidates.setdefault(entity_id, Candidate(entity_id))
 
     for h in profile_hits:
         for entity_id in h.entity_ids:
@@ -209,23 +211,24 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
             wanted_regions = {r.lower() for r in regions}
             cards = {i: c for i, c in cards.items() if (c.region or "").lower() in wanted_regions}
         if not cards:
-            return _Ranking(query, mentions, query_caps, used_semantic, [], started)
-        relevance, doc_order = _relevance(candidates, cards, cfg, doc_years, used_semantic,
+            return _Ranking(query, search_text, mentions, query_caps, used_semantic, [], started)
+        relevance, doc_order = relevance_features(candidates, cards, cfg, doc_years, used_semantic,
                                           profile_floor=_floor(profile_hits, cfg.retrieval.get("profile_top_k", 200),
                                                               cfg.profile_length_power))
         scored = [(0.0, card, relevance[i], [], doc_order[i]) for i, card in cards.items()]
-        scored = _add_context_features(session, runtime, scored, cfg, query_caps, doc_years, regions)
+        scored = _add_context_features(session, runtime, scored, cfg, query_caps, doc_years, regions,
+                                       brevity(len(query.split())))
     scored.sort(key=lambda m: (-m[0], m[1].id))
-    return _Ranking(query, mentions, query_caps, used_semantic, scored, started)
+    return _Ranking(query, search_text, mentions, query_caps, used_semantic, scored, started)
 
 
-def _profile_searches(runtime: Runtime, query: str, profile_filter: Filter | None,
+def _profile_searches(runtime: Runtime, query: str, search_text: str, profile_filter: Filter | None,
                       cfg: ScorerConfig) -> tuple[list[Hit], list[Hit]]:
     """Entity profiles the text matches, and those whose name it writes (none when no kind has profiles)."""
     if profile_filter is None:
         return [], []
     search = runtime.search
-    profile_hits = search.search(query, profile_filter, top_k=cfg.retrieval.get("profile_top_k", 200))
+    profile_hits = search.search(search_text, profile_filter, top_k=cfg.retrieval.get("profile_top_k", 200))
     named_hits = search.name_matches(text_phrases(query), profile_filter, top_k=cfg.retrieval.get("named_top_k", 50)) \
         if cfg.weights.get("name", 0.0) else []
     return profile_hits, named_hits
@@ -263,6 +266,14 @@ def _query_vector(runtime: Runtime, query: str) -> tuple[np.ndarray | None, bool
     return encoder.encode_query(query), True
 
 
+def _close_in_meaning(runtime: Runtime, qv: np.ndarray | None, cfg: ScorerConfig) -> bool:
+    """Whether some document is near the query's vector although no query word occurs anywhere."""
+    store = vector_store(runtime)
+    if qv is None or store is None or not len(store):
+        return False
+    return float(np.max(np.asarray(store.matrix, dtype=np.float32) @ qv)) >= cfg.min_cosine_without_terms
+
+
 def _nearest_documents(runtime: Runtime, qv: np.ndarray, cfg: ScorerConfig, excluded: set[str]) -> list[str]:
     """Nearest documents by brute force while the store is small; above that, lexical candidates only."""
     store = vector_store(runtime)
@@ -274,7 +285,7 @@ def _nearest_documents(runtime: Runtime, qv: np.ndarray, cfg: ScorerConfig, excl
     return [store.ids[int(i)] for i in top if store.ids[int(i)] not in excluded]
 
 
-def _fill_entity_documents(session: Session, candidates: dict[str, _Candidate], excluded: set[str],
+def _fill_entity_documents(session: Session, candidates: dict[str, Candidate], excluded: set[str],
                            known_years: Mapping[str, int | None]) -> dict[str, int | None]:
     """Years of the retrieved documents; equipment and projects are their own single document.
 
@@ -297,7 +308,7 @@ def _fill_entity_documents(session: Session, candidates: dict[str, _Candidate], 
     return years
 
 
-def _drop_documents_without(session: Session, candidates: dict[str, _Candidate], wanted: set[str]) -> None:
+def _drop_documents_without(session: Session, candidates: dict[str, Candidate], wanted: set[str]) -> None:
     """With a capability filter, only documents showing one of the capabilities count as evidence."""
     doc_ids = sorted({d for c in candidates.values() for d in c.docs})
     caps = capabilities_of(session, doc_ids)
@@ -305,7 +316,7 @@ def _drop_documents_without(session: Session, candidates: dict[str, _Candidate],
         c.docs = {d: v for d, v in c.docs.items() if wanted & set(caps.get(d, {}))}
 
 
-def _attach_cosines(runtime: Runtime, qv: np.ndarray, candidates: dict[str, _Candidate]) -> None:
+def _attach_cosines(runtime: Runtime, qv: np.ndarray, candidates: dict[str, Candidate]) -> None:
     store = vector_store(runtime)
     if store is None:
         return
@@ -317,53 +328,10 @@ def _attach_cosines(runtime: Runtime, qv: np.ndarray, candidates: dict[str, _Can
         c.docs = {d: (lex, cosines.get(d)) for d, (lex, _) in c.docs.items()}
 
 
-def _relevance(candidates: dict[str, _Candidate], cards: dict[str, EntityCard], cfg: ScorerConfig,
-               doc_years: dict[str, int | None], semantic: bool,
-               profile_floor: float) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
-    """Per entity the z-scored relevance signals, and its documents best first (for the evidence)."""
-    this_year = date.today().year
-    decay = cfg.pooling_decay
-    raw: dict[str, dict[str, float]] = defaultdict(dict)
-    doc_order: dict[str, list[str]] = {}
-    for entity_id, card in cards.items():
-        c = candidates[entity_id]
-        lex, sem, weights = [], [], []
-        for doc_id, (bm25, cosine) in c.docs.items():
-            w = recency_weight(doc_years.get(doc_id), this_year, card.recency_half_life)
-            weights.append(w)
-            lex.append(bm25 * w)
-            if cosine is not None:
-                sem.append(cosine * w)
-        raw["lexical"][entity_id] = decayed_top_k(lex, decay)
-        if semantic and sem:
-            raw["semantic"][entity_id] = decayed_top_k(sem, decay)
-        if entity_kind(entity_id) in ("equipment", "project"):
-            raw["profile"][entity_id] = max(lex, default=0.0)  # their one document is their profile
-        elif c.profile is not None and not c.tainted:
-            raw["profile"][entity_id] = c.profile * (sum(weights) / len(weights) if weights else 1.0)
-        best = max((v[0] for v in c.docs.values()), default=0.0) or 1.0
-        doc_order[entity_id] = sorted(c.docs, key=lambda d: -(c.docs[d][0] / best + (c.docs[d][1] or 0.0)))
-    ids = list(cards)
-    z = {name: z_scores(raw[name], cfg.z_top, missing=(profile_floor if name == "profile" else 0.0), ids=ids)
-         for name in ("profile", "lexical")}
-    if semantic and raw["semantic"]:
-        low = min(raw["semantic"].values())
-        z["semantic"] = z_scores(raw["semantic"], cfg.z_top, missing=low, ids=ids)
-    features: dict[str, dict[str, float]] = {}
-    for entity_id in ids:
-        c = candidates[entity_id]
-        f = {name: values[entity_id] for name, values in z.items()}
-        if c.tainted and entity_kind(entity_id) in PROFILED_ENTITY_KINDS:
-            f["profile"] = f["lexical"]  # the profile holds an excluded document: judge by the rest
-        f["name"] = 1.0 if c.named else 0.0
-        features[entity_id] = f
-    return features, doc_order
-
-
 def _add_context_features(session: Session, runtime: Runtime, scored: list, cfg: ScorerConfig,  # type: ignore[type-arg]
                           query_caps: dict[str, float], doc_years: dict[str, int | None],
-                          regions: Sequence[str] | None) -> list:  # type: ignore[type-arg]
-    """Capability overlap, region, recency and availability for the candidates, then the final scores."""
+                          regions: Sequence[str] | None, short: float) -> list:  # type: ignore[type-arg]
+    """Capability overlap, region, recency, availability and the relevance x brevity terms, then the scores."""
     this_year = date.today().year
     # Capability overlap needs SQL per candidate: only when it is weighted (else _page_capabilities
     # computes it for the shown page).
@@ -382,6 +350,8 @@ def _add_context_features(session: Session, runtime: Runtime, scored: list, cfg:
         features["region"] = 1.0 if wanted_regions and (card.region or "").lower() in wanted_regions else 0.0
         features["recency"] = recency_feature([doc_years.get(d) for d in docs[:3]], this_year)
         features["availability"] = availability(card.kind, card.status)
+        for name in RELEVANCE_FEATURES:
+            features[f"{name}_short"] = features.get(name, 0.0) * short
         out.append((cfg.score(features), card, features, matched, docs))
     return out
 

@@ -117,6 +117,10 @@ def test_semantic_path_uses_stored_vectors(app_config, store, runtime) -> None: 
         assert result.semantic is True
         assert result.matches[0].entity_id in set(store.welders_lab) | {store.lone_welder}
         assert "semantic" in result.matches[0].components
+        nonsense = match(semantic, "xyzzyqwv plumbus")
+        assert nonsense.matches == () and nonsense.total == 0  # no confident match, not the nearest vectors
+        meaning_only = match(semantic, "keyhole defects", kinds=["researcher"])
+        assert meaning_only.matches  # a word of the text occurs: ranked as usual
     finally:
         semantic.close()
 

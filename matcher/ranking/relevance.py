@@ -1,0 +1,70 @@
+"""Per entity the query's relevance signals (profile BM25, pooled document BM25, pooled cosines), z-scored.
+
+Raw BM25 scores and cosines live on scales that vary by query, so each is calibrated over the query's
+candidates before fusion (RANKING_NOTES: a plain sum of raw values measured worse than either alone).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from matcher.ranking.features import z_scores
+from matcher.ranking.pooling import decayed_top_k, recency_weight
+from matcher.ranking.scorer import ScorerConfig
+from matcher.repositories import EntityCard, entity_kind
+from matcher.types import PROFILED_ENTITY_KINDS
+
+
+@dataclass
+class Candidate:
+    """One entity in the running: its raw profile score and its retrieved documents."""
+
+    entity_id: str
+    profile: float | None = None  # raw profile BM25; None when not retrieved
+    tainted: bool = False  # its profile contains an excluded document: use the pooled documents instead
+    named: bool = False  # the problem text writes its name
+    docs: dict[str, tuple[float, float | None]] = field(default_factory=dict)  # doc id -> (BM25 or 0, cosine)
+
+
+def relevance_features(candidates: dict[str, Candidate], cards: dict[str, EntityCard], cfg: ScorerConfig,
+                       doc_years: dict[str, int | None], semantic: bool,
+                       profile_floor: float) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
+    """Per entity the z-scored relevance signals, and its documents best first (for the evidence)."""
+    this_year = date.today().year
+    decay = cfg.pooling_decay
+    raw: dict[str, dict[str, float]] = defaultdict(dict)
+    doc_order: dict[str, list[str]] = {}
+    for entity_id, card in cards.items():
+        c = candidates[entity_id]
+        lex, sem, weights = [], [], []
+        for doc_id, (bm25, cosine) in c.docs.items():
+            w = recency_weight(doc_years.get(doc_id), this_year, card.recency_half_life)
+            weights.append(w)
+            lex.append(bm25 * w)
+            if cosine is not None:
+                sem.append(cosine * w)
+        raw["lexical"][entity_id] = decayed_top_k(lex, decay)
+        if semantic and sem:
+            raw["semantic"][entity_id] = decayed_top_k(sem, decay)
+        if entity_kind(entity_id) in ("equipment", "project"):
+            raw["profile"][entity_id] = max(lex, default=0.0)  # their one document is their profile
+        elif c.profile is not None and not c.tainted:
+            raw["profile"][entity_id] = c.profile * (sum(weights) / len(weights) if weights else 1.0)
+        best = max((v[0] for v in c.docs.values()), default=0.0) or 1.0
+        doc_order[entity_id] = sorted(c.docs, key=lambda d: -(c.docs[d][0] / best + (c.docs[d][1] or 0.0)))
+    ids = list(cards)
+    z = {name: z_scores(raw[name], cfg.z_top, missing=(profile_floor if name == "profile" else 0.0), ids=ids)
+         for name in ("profile", "lexical")}
+    if semantic and raw["semantic"]:
+        low = min(raw["semantic"].values())
+        z["semantic"] = z_scores(raw["semantic"], cfg.z_top, missing=low, ids=ids)
+    features: dict[str, dict[str, float]] = {}
+    for entity_id in ids:
+        c = candidates[entity_id]
+        f = {name: values[entity_id] for name, values in z.items()}
+        if c.tainted and entity_kind(entity_id) in PROFILED_ENTITY_KINDS:
+            f["profile"] = f["lexical"]  # the profile holds an excluded document: judge by the rest
+        f["name"] = 1.0 if c.named else 0.0
+        features[entity_id] = f
+    return features, doc_order

@@ -1,0 +1,68 @@
+"""Learning the ranking's fusion weights from judgements: what `flask ranking learn` runs.
+
+Judgements come from an evaluation set's qrels (its tune split by default: the held-out split is never
+fitted on), from files written by `python -m matcher.evaluate --features-out`, or from coordinators'
+decisions exported by `flask curation export`. A new weights.json version is written only when the
+learned weights beat the current ones on cross-validation folds of queries they were not fitted on.
+"""
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from matcher.ranking.learn import JudgedQuery, LearnReport, from_curation_export, learn, read_judged, write_version
+from matcher.ranking.scorer import DEFAULT_WEIGHTS, load_config
+
+
+@dataclass(frozen=True)
+class LearnOutcome:
+    report: LearnReport
+    written_version: int | None  # None: the current weights were kept
+
+
+def judged_from_dataset(dataset_dir: Path, corpus: Path | None = None, split: str = "tune",
+                        semantic: bool = True, weights: Path | None = None) -> list[JudgedQuery]:
+    """Load the set into a temporary store (like the evaluator) and collect its judged queries' candidates."""
+    from matcher.evalsets import corpus_dir
+    from matcher.evaluate import collect_judged, open_eval_store
+
+    with tempfile.TemporaryDirectory(prefix="innobridge-learn-") as tmp:
+        runtime, loaded = open_eval_store(corpus_dir(dataset_dir, corpus), Path(tmp), semantic)
+        try:
+            return collect_judged(runtime, loaded, dataset_dir, split,
+                                  config=load_config(str(weights)) if weights else None)
+        finally:
+            runtime.close()
+
+
+def judged_from_files(features: Sequence[Path] = (), labels: Path | None = None) -> list[JudgedQuery]:
+    """Judged queries from --features-out files and a curation export (JSONL, one record a line)."""
+    queries = [q for path in features for q in read_judged(path)]
+    if labels is not None:
+        records = []
+        with labels.open(encoding="utf-8") as f:
+            for number, line in enumerate(f, start=1):
+                if line.strip():
+                    try:
+                        records.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise ValueError(f"{labels}:{number}: line: invalid JSON ({exc.msg})") from exc
+        queries += from_curation_export(records)
+    return queries
+
+
+def learn_weights(queries: Sequence[JudgedQuery], weights: Path = DEFAULT_WEIGHTS, folds: int = 5,
+                  write: bool = True, source: str = "judged pairs") -> LearnOutcome:
+    """Cross-validate, and write the next weights version only when it ranks better on held-out folds."""
+    if not queries:
+        raise ValueError("no judged queries to learn from")
+    current = load_config(str(weights))
+    report = learn(queries, current.weights, folds)
+    if not (write and report.better):
+        return LearnOutcome(report, None)
+    data = write_version(weights, report, source)
+    load_config.cache_clear()
+    return LearnOutcome(report, int(data["version"]))
