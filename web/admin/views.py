@@ -7,17 +7,19 @@ from typing import Any
 from flask import (
     Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for,
 )
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
 from matcher.models import ORGANIZATION_KINDS
 from matcher.services import audit, control_tower, curation, jobs, merging, outcomes
-from matcher.services.outcomes import STAGE_LABELS, NotFound, OutcomeError
+from matcher.services.outcomes import NotFound, OutcomeError
 
 from ..extensions import login_manager, runtime
+from ..labels import STAGE_NAMES, core_message
 from ..mail import MailError, OutgoingMail, send_mail
-from . import charts, csvexport
+from . import charts, csvexport, tower_text
 from .forms import (
     ActionForm, CloseForm, CorrectForm, IntroduceForm, MergeForm, NoteForm, OrganizationForm, OutcomeForm,
     PartnerForm, RejectForm, ResearcherForm,
@@ -43,7 +45,7 @@ def _staff_only() -> Any:
 
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
-    return {"stage_labels": STAGE_LABELS}
+    return {"stage_labels": STAGE_NAMES}
 
 
 def _uid() -> int:
@@ -55,7 +57,7 @@ def _page() -> int:
 
 
 def _form_errors(form: Any) -> str:
-    return "; ".join(str(e) for errors in form.errors.values() for e in errors) or "invalid form"
+    return "; ".join(str(e) for errors in form.errors.values() for e in errors) or _("invalid form")
 
 
 def _back_to_match(match_id: int) -> Any:
@@ -97,7 +99,7 @@ def problem(problem_id: str) -> str:
         try:
             candidates = curation.search_partners(runtime(), problem_id, query, kinds=request.args.getlist("kind"))
         except ModuleNotFoundError:
-            search_error = "partner search is not available yet (no matching service installed)"
+            search_error = _("partner search is not available yet (no matching service installed)")
     return render_template("admin/problem.html", item=item, query=query, candidates=candidates,
                            search_error=search_error, action_form=ActionForm(), reject_form=RejectForm(),
                            note_form=NoteForm(), intro_form=IntroduceForm(), partner_form=PartnerForm())
@@ -108,11 +110,11 @@ def problem_status(problem_id: str) -> Any:
     if ActionForm().validate_on_submit():
         try:
             curation.set_problem_status(runtime(), problem_id, _uid(), request.form.get("status", ""))
-            flash("Problem status updated.", "success")
+            flash(_("Problem status updated."), "success")
         except NotFound:
             abort(404)
         except OutcomeError as exc:
-            flash(str(exc), "error")
+            flash(core_message(exc), "error")
     return redirect(url_for("admin.problem", problem_id=problem_id))
 
 
@@ -123,7 +125,8 @@ def suggest(problem_id: str) -> Any:
             added = curation.suggest_matches(runtime(), problem_id, _uid())
         except NotFound:
             abort(404)
-        flash(f"The matcher suggested {added} new candidate{'' if added == 1 else 's'}.", "success")
+        flash(ngettext("The matcher suggested %(num)s new candidate.", "The matcher suggested %(num)s new candidates.",
+                       added), "success")
     return redirect(url_for("admin.problem", problem_id=problem_id))
 
 
@@ -138,9 +141,9 @@ def add_partner(problem_id: str) -> Any:
     except NotFound:
         abort(404)
     except OutcomeError as exc:
-        flash(str(exc), "error")
+        flash(core_message(exc), "error")
         return redirect(url_for("admin.problem", problem_id=problem_id))
-    flash("Partner added to the matches.", "success")
+    flash(_("Partner added to the matches."), "success")
     return redirect(url_for("admin.problem", problem_id=problem_id) + f"#match-{match_id}")
 
 
@@ -151,38 +154,39 @@ def _match_action(match_id: int, action: Any, success: str, form: Any = None) ->
         return _back_to_match(match_id)
     try:
         action(form)
-        flash(success, "success")
+        flash(str(success), "success")
     except NotFound:
         abort(404)
     except OutcomeError as exc:
-        flash(str(exc), "error")
+        flash(core_message(exc), "error")
     except MailError as exc:
-        flash(f"The introduction was not sent: the mail server refused it ({exc}). Nothing was changed.", "error")
+        flash(_("The introduction was not sent: the mail server refused it (%(error)s). Nothing was changed.",
+                error=exc), "error")
     return _back_to_match(match_id)
 
 
 @bp.post("/matches/<int:match_id>/approve")
 def approve(match_id: int) -> Any:
-    return _match_action(match_id, lambda f: curation.approve(runtime(), match_id, _uid()), "Match approved.")
+    return _match_action(match_id, lambda f: curation.approve(runtime(), match_id, _uid()), _("Match approved."))
 
 
 @bp.post("/matches/<int:match_id>/reject")
 def reject(match_id: int) -> Any:
     return _match_action(match_id, lambda f: curation.reject(runtime(), match_id, _uid(), f.reason.data),
-                         "Match rejected.", RejectForm())
+                         _("Match rejected."), RejectForm())
 
 
 @bp.post("/matches/<int:match_id>/pin")
 def pin(match_id: int) -> Any:
     pinned = request.form.get("pinned") == "1"
     return _match_action(match_id, lambda f: curation.set_pinned(runtime(), match_id, _uid(), pinned),
-                         "Match pinned." if pinned else "Match unpinned.")
+                         _("Match pinned.") if pinned else _("Match unpinned."))
 
 
 @bp.post("/matches/<int:match_id>/annotate")
 def annotate(match_id: int) -> Any:
     return _match_action(match_id, lambda f: curation.annotate(runtime(), match_id, _uid(), f.note.data or ""),
-                         "Note saved.", NoteForm())
+                         _("Note saved."), NoteForm())
 
 
 @bp.post("/matches/<int:match_id>/consent")
@@ -190,7 +194,7 @@ def record_consent(match_id: int) -> Any:
     consented = request.form.get("consented", "1") == "1"
     return _match_action(match_id, lambda f: curation.record_consent(runtime(), match_id, _uid(), current_user.role,
                                                                      consented),
-                         "Consent recorded." if consented else "Consent withdrawn.")
+                         _("Consent recorded.") if consented else _("Consent withdrawn."))
 
 
 @bp.post("/matches/<int:match_id>/introduce")
@@ -198,7 +202,7 @@ def introduce(match_id: int) -> Any:
     base = current_app.config.get("PUBLIC_BASE_URL", "")
     return _match_action(match_id, lambda f: curation.introduce(runtime(), match_id, _uid(), _send, base_url=base,
                                                                 at=f.date.data),
-                         "Introduction sent to both sides.", IntroduceForm())
+                         _("Introduction sent to both sides."), IntroduceForm())
 
 
 # --- outcomes --------------------------------------------------------------------------------------------
@@ -210,7 +214,7 @@ def timeline(match_id: int) -> str:
     except NotFound:
         abort(404)
     outcome_form = OutcomeForm()
-    outcome_form.stage.choices = [SelectChoice(s, STAGE_LABELS[s]) for s in line.next_stages]
+    outcome_form.stage.choices = [SelectChoice(s, STAGE_NAMES[s]) for s in line.next_stages]
     return render_template("admin/timeline.html", line=line, outcome_form=outcome_form, close_form=CloseForm(),
                            correct_form=CorrectForm(), intro_form=IntroduceForm(), action_form=ActionForm())
 
@@ -222,20 +226,20 @@ def outcome(match_id: int) -> Any:
         outcomes.advance(runtime(), match_id, _uid(), f.stage.data, at=f.date.data, value=value,
                          product=f.product.data, note=f.note.data)
 
-    return _match_action(match_id, act, "Outcome recorded.", OutcomeForm())
+    return _match_action(match_id, act, _("Outcome recorded."), OutcomeForm())
 
 
 @bp.post("/matches/<int:match_id>/close")
 def close(match_id: int) -> Any:
     return _match_action(match_id, lambda f: outcomes.close(runtime(), match_id, _uid(), f.reason.data, at=f.date.data),
-                         "Match closed.", CloseForm())
+                         _("Match closed."), CloseForm())
 
 
 @bp.post("/matches/<int:match_id>/correct")
 def correct(match_id: int) -> Any:
     return _match_action(match_id, lambda f: outcomes.correct(runtime(), match_id, _uid(), f.stage.data,
                                                               f.reason.data),
-                         "Stage corrected.", CorrectForm())
+                         _("Stage corrected."), CorrectForm())
 
 
 # --- audit log -------------------------------------------------------------------------------------------
@@ -247,7 +251,7 @@ def _date_arg(name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        flash(f"Ignored the {name} date: use YYYY-MM-DD.", "error")
+        flash(_("Ignored the %(name)s date: use YYYY-MM-DD.", name=name), "error")
         return None
 
 
@@ -267,18 +271,7 @@ def audit_log() -> str:
 @bp.get("/control-tower")
 def control_tower_page() -> str:
     tower = control_tower.tower(runtime())
-    charted = []
-    for table in tower.tables:
-        labels = [row[0] for row in table.rows]
-        values = [row[table.value_column] for row in table.rows]
-        if table.chart == "funnel":
-            chart = charts.funnel_chart(labels, values, table.title)
-        elif table.inner_column is not None:
-            chart = charts.bar_chart(labels, values, table.title, [row[table.inner_column] for row in table.rows],
-                                     legend=(table.columns[table.value_column], table.columns[table.inner_column]))
-        else:
-            chart = charts.bar_chart(labels, values, table.title)
-        charted.append((table, chart))
+    charted = [(table, charts.table_chart(table)) for table in map(tower_text.localised, tower.tables)]
     return render_template("admin/control_tower.html", tower=tower, charted=charted)
 
 
@@ -287,6 +280,7 @@ def tower_csv(key: str) -> Response:
     table = control_tower.tower(runtime()).table(key)
     if table is None:
         abort(404)
+    table = tower_text.localised(table)
     body = csvexport.to_csv(table.columns, table.rows)
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="innobridge-{table.key}.csv"'})
@@ -324,10 +318,10 @@ def edit_entity(kind: str, entity_id: str) -> Any:
             changes = {name: form[name].data for name in merging.EDITABLE[kind]}
             try:
                 changed = merging.edit(runtime(), kind, entity_id, _uid(), changes)
-                flash(f"Saved ({', '.join(changed) or 'no changes'}).", "success")
+                flash(_("Saved (%(fields)s).", fields=", ".join(changed) or _("no changes")), "success")
                 return redirect(url_for("admin.edit_entity", kind=kind, entity_id=entity_id))
             except merging.MergeError as exc:
-                flash(str(exc), "error")
+                flash(core_message(exc), "error")
         else:
             flash(_form_errors(form), "error")
     return render_template("admin/edit.html", kind=kind, record=record, form=form)
@@ -338,21 +332,22 @@ def merge(kind: str) -> Any:
     _kind(kind)
     form = MergeForm()
     if not form.validate_on_submit():
-        flash("Choose one record to keep and one duplicate to merge into it.", "error")
+        flash(_("Choose one record to keep and one duplicate to merge into it."), "error")
         return redirect(url_for("admin.browse", kind=kind, q=request.form.get("q", "")))
     try:
         counts = merging.merge(runtime(), kind, form.keep_id.data, form.merge_id.data, _uid())
     except merging.MergeError as exc:
-        flash(str(exc), "error")
+        flash(core_message(exc), "error")
         return redirect(url_for("admin.browse", kind=kind, q=request.form.get("q", "")))
-    moved = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v) or "nothing to move"
-    flash(f"Merged {form.merge_id.data} into {form.keep_id.data}: {moved}.", "success")
+    moved = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v) or _("nothing to move")
+    flash(_("Merged %(old)s into %(new)s: %(moved)s.", old=form.merge_id.data, new=form.keep_id.data, moved=moved),
+          "success")
     try:
         job_id = jobs.start_reindex(runtime(), merging.affected_entities(kind, form.keep_id.data, form.merge_id.data),
                                     _uid())
-        flash(f"Search is being updated (job {job_id}).", "success")
+        flash(_("Search is being updated (job %(job)s).", job=job_id), "success")
     except jobs.JobError:
-        flash("Another re-index is running: rebuild the index once it finishes.", "error")
+        flash(_("Another re-index is running: rebuild the index once it finishes."), "error")
     return redirect(url_for("admin.edit_entity", kind=kind, entity_id=form.keep_id.data))
 
 
@@ -372,14 +367,14 @@ def jobs_page() -> str:
 @bp.post("/jobs/rebuild-index")
 def rebuild_index() -> Any:
     if not ActionForm().validate_on_submit() or request.form.get("confirm") != "1":
-        flash("Nothing started: press the rebuild button to confirm.", "error")
+        flash(_("Nothing started: press the rebuild button to confirm."), "error")
         return redirect(url_for("admin.jobs_page"))
     try:
         job_id = jobs.start_index_rebuild(runtime(), _uid())
     except jobs.JobError as exc:
-        flash(str(exc), "error")
+        flash(core_message(exc), "error")
         return redirect(url_for("admin.jobs_page"))
-    flash("Index rebuild started.", "success")
+    flash(_("Index rebuild started."), "success")
     return redirect(url_for("admin.jobs_page", watch=job_id))
 
 
@@ -411,5 +406,5 @@ def owner_consent(match_id: int) -> Any:
         abort(404)
     except PermissionError:
         abort(403)
-    flash("Thank you: the coordinator may now introduce you." if consented else "Consent withdrawn.", "success")
+    flash(_("Thank you: the coordinator may now introduce you.") if consented else _("Consent withdrawn."), "success")
     return redirect(f"/problems/{problem_id}")

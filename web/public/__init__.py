@@ -5,11 +5,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from matcher.services import accounts, problems
 from web.extensions import runtime
+from web.i18n import mail_locales
+from web.labels import sentence
 from web.mail import MailError, OutgoingMail, send_mail
 from web.security import limiter, roles_required
 
@@ -23,13 +26,11 @@ bp = Blueprint("public", __name__)
 PER_PAGE = 10
 MAX_PAGE = 50
 SEARCH_KINDS = ("researcher", "lab", "equipment", "project", "organization")
-KIND_LABELS = {"researcher": "Researcher", "lab": "Lab", "equipment": "Equipment", "project": "Institute project",
-               "organization": "Organisation"}
-GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("partners", "Research partners", ("researcher", "lab")),
-    ("equipment", "Equipment", ("equipment",)),
-    ("projects", "Institute projects", ("project",)),
-    ("organizations", "Firms and organisations", ("organization",)),
+GROUPS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
+    ("partners", _l("Research partners"), ("researcher", "lab")),
+    ("equipment", _l("Equipment"), ("equipment",)),
+    ("projects", _l("Institute projects"), ("project",)),
+    ("organizations", _l("Firms and organisations"), ("organization",)),
 )
 
 
@@ -192,9 +193,10 @@ def new_problem() -> str | Response:
             posted = problems.post_problem(runtime(), int(current_user.id), data,
                                            organization_id=current_user.organization_id)
         except problems.ProblemError as exc:
-            flash(str(exc).capitalize() + ".", "error")
+            flash(sentence(exc), "error")
         else:
-            flash(f"Your problem is posted; we found {posted.match_count} possible partners.", "success")
+            flash(_("Your problem is posted; we found %(count)s possible partners.", count=posted.match_count),
+                  "success")
             return redirect(url_for("public.problem", problem_id=posted.id))
     return render_template("public/new_problem.html", form=form)
 
@@ -228,22 +230,26 @@ def request_introduction() -> Response:
         abort(403)
     if intro.created:
         notify_coordinators(intro, form.message.data or "")
-        flash(f"Introduction to {intro.entity_name} requested; a coordinator will get in touch.", "success")
+        flash(_("Introduction to %(name)s requested; a coordinator will get in touch.", name=intro.entity_name),
+              "success")
     else:
-        flash(f"You already asked to meet {intro.entity_name}; a coordinator will get in touch.", "success")
+        flash(_("You already asked to meet %(name)s; a coordinator will get in touch.", name=intro.entity_name),
+              "success")
     if problem_id:
         return redirect(url_for("public.problem", problem_id=problem_id))
     return redirect(url_for("public.entity", entity_id=intro.entity_id))
 
 
 def notify_coordinators(intro: problems.IntroductionView, message: str) -> None:
-    """Email every coordinator; the partner's contact details stay out of the SME's reach."""
+    """Email every coordinator, each in their language; the partner's contact details stay out of the SME's reach."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    text = render_template("public/introduction_email.txt", intro=intro, requester=current_user, message=message,
-                           base=base)
-    for address in accounts.emails_for_role(runtime(), "coordinator"):
+    for address, locale in mail_locales(accounts.emails_for_role(runtime(), "coordinator")).items():
+        with force_locale(locale):
+            subject = _("Introduction request: %(name)s", name=intro.entity_name)
+            text = render_template("public/introduction_email.txt", intro=intro, requester=current_user,
+                                   message=message, base=base)
         try:
-            send_mail(OutgoingMail(to=address, subject=f"Introduction request: {intro.entity_name}", text=text))
+            send_mail(OutgoingMail(to=address, subject=subject, text=text))
         except MailError:
             current_app.logger.exception("introduction mail to a coordinator failed")
 
@@ -252,5 +258,4 @@ def init_app(app: Flask) -> None:
     app.extensions["search_results"] = ResultCache(ttl=float(app.config.get("SEARCH_CACHE_SECONDS", 60)))
     app.register_blueprint(bp)
     app.jinja_env.filters["highlight"] = highlight
-    app.jinja_env.globals["KIND_LABELS"] = KIND_LABELS
     errors.init_app(app)
