@@ -12,7 +12,9 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint, Flask, abort, current_app, flash, has_request_context, redirect, render_template, request, url_for,
+)
 from flask_babel import (
     Babel, force_locale, format_date, format_datetime, format_decimal, format_number, format_percent, get_locale, gettext,
     lazy_gettext,
@@ -44,6 +46,8 @@ def _known(code: str | None) -> str | None:
 
 def select_locale() -> str:
     """The user's setting, else the switch's cookie, else Accept-Language, else English."""
+    if not has_request_context():  # a CLI run (digests) chooses per recipient with force_locale
+        return DEFAULT_LOCALE
     try:
         chosen = _known(getattr(current_user, "locale", None))
     except Exception:  # noqa: BLE001 - loading the user needs the database; an error page must still render
@@ -65,8 +69,9 @@ def mail_locale(email: str | None, fallback: str | None = None) -> str:
 
 def mail_locales(emails: Iterable[str]) -> dict[str, str]:
     """Many recipients at once (coordinators of an introduction request): address -> language."""
-    known = accounts.locales_for_emails(runtime(), list(emails))
-    return {e: _known(known.get(e.strip().lower())) or DEFAULT_LOCALE for e in emails}
+    addresses = list(emails)
+    known = accounts.locales_for_emails(runtime(), addresses)
+    return {e: _known(known.get(e.strip().lower())) or DEFAULT_LOCALE for e in addresses}
 
 
 def _safe_next(target: str | None) -> str:

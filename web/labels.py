@@ -58,6 +58,10 @@ DETAIL_NAMES = {
     "call_open": _l("Call opens"), "call_close": _l("Call closes"), "total_cost": _l("Total cost"),
 }
 
+#: Fields of a researcher or organisation record (data care, merge comparison).
+FIELD_NAMES = {**DETAIL_NAMES, "name": _l("Name"), "email": _l("Email"), "organization_id": _l("Organisation id"),
+               "bio": _l("Bio"), "region": _l("Region"), "website": _l("Website"), "description": _l("Description")}
+
 #: The core's fixed user-safe messages (exceptions shown in flash messages), by their English text.
 CORE_MESSAGES = frozenset((
     N_("the date cannot be in the future"), N_("the value must be a positive amount"),
@@ -77,6 +81,13 @@ CORE_MESSAGES = frozenset((
     N_("approve the match before introducing the partner"),
     N_("this problem is anonymous: the firm must consent to the introduction first "
        "(record its consent, then send the introduction)"),
+    # where a request or offer of help stands (matcher/services/requests.py): next step, who holds it
+    N_("Requested"), N_("Nothing: the coordinator closed this request"), N_("nobody"),
+    N_("A coordinator reviews your offer and asks the firm"), N_("You were introduced: the firm has your offer"),
+    N_("you and the firm"), N_("Give your consent so the coordinator may name your firm to this partner"),
+    N_("you"), N_("A coordinator reviews the request"), N_("The coordinator sends the introduction to both sides"),
+    N_("Nothing: the collaboration reached the market"), N_("Meet the partner and tell the coordinator how it goes"),
+    N_("you and the partner"),
 ))
 
 #: The core's messages that carry a value: English pattern -> translated template with the same groups.
@@ -112,6 +123,8 @@ _STAGES_BY_LABEL = {label: STAGE_NAMES[code] for code, label in STAGE_LABELS.ite
 def core_message(message: object) -> str:
     """A core exception's message in the page's language; an unknown one is shown as it is."""
     text = str(message)
+    if text in _STAGES_BY_LABEL:
+        return str(_STAGES_BY_LABEL[text])
     if text in CORE_MESSAGES:
         return gettext(text)
     for pattern, template in CORE_PATTERNS:
@@ -132,5 +145,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         KIND_LABELS=KIND_LABELS, VISIBILITY_NAMES=VISIBILITY_NAMES, STATUS_NAMES=STATUS_NAMES,
         STAGE_NAMES=STAGE_NAMES, DECISION_NAMES=DECISION_NAMES, ROLE_NAMES=ROLE_NAMES,
-        DOCUMENT_KINDS=DOCUMENT_KINDS, DETAIL_NAMES=DETAIL_NAMES, gettext=gettext,
+        DOCUMENT_KINDS=DOCUMENT_KINDS, DETAIL_NAMES=DETAIL_NAMES, FIELD_NAMES=FIELD_NAMES, gettext=gettext, core_text=core_message,
     )
