@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from flask import Flask
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import get_locale, gettext, lazy_gettext as _l
 
 from matcher.services.outcomes import STAGE_LABELS
 
@@ -88,6 +88,8 @@ CORE_MESSAGES = frozenset((
     N_("you"), N_("A coordinator reviews the request"), N_("The coordinator sends the introduction to both sides"),
     N_("Nothing: the collaboration reached the market"), N_("Meet the partner and tell the coordinator how it goes"),
     N_("you and the partner"),
+    # a project's status from its dates (matcher/services/display.py), why two records look like duplicates
+    N_("running"), N_("same normalised name"),
 ))
 
 #: The core's messages that carry a value: English pattern -> translated template with the same groups.
@@ -97,7 +99,8 @@ CORE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"the date cannot be before the previous step \((?P<date>[^)]*)\)"),
      N_("the date cannot be before the previous step (%(date)s)")),
     (re.compile(r"this match is already (?P<stage>\w+)"), N_("this match is already %(stage)s")),
-    (re.compile(r"no contact email on file for (?P<name>.+); add one under Data care first"),
+    (re.compile(r"no contact email on file for (?P<name>.+); add one under Data care "
+                r"(?:\(Admin > Data care > Researchers\) )?first"),
      N_("no contact email on file for %(name)s; add one under Data care first")),
     (re.compile(r"at most (?P<count>\d+) regions"), N_("at most %(count)s regions")),
     (re.compile(r"the recency half-life must be between 0 and (?P<years>[\d.]+) years"),
@@ -112,6 +115,13 @@ CORE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
      N_("only a suggested or approved match can be rejected (this one is %(stage)s)")),
     (re.compile(r"cannot move from (?P<old>.+) to (?P<new>.+); outcomes only move forward after an introduction"),
      N_("cannot move from %(old)s to %(new)s; outcomes only move forward after an introduction")),
+    (re.compile(r"call open until (?P<date>\S+)"), N_("call open until %(date)s")),
+    (re.compile(r"finished \((?P<date>[^)]*)\)"), N_("finished (%(date)s)")),
+    (re.compile(r"planned \(starts (?P<date>[^)]*)\)"), N_("planned (starts %(date)s)")),
+    (re.compile(r"running until (?P<date>\S+)"), N_("running until %(date)s")),
+    (re.compile(r"same institution \((?P<name>.+)\)"), N_("same institution (%(name)s)")),
+    (re.compile(r"same region \((?P<name>.+)\)"), N_("same region (%(name)s)")),
+    (re.compile(r"(?P<count>\d+) shared documents?"), N_("%(count)s shared documents")),
     (re.compile(r"a (?P<name>[\w-]+) job is already running \(job (?P<job>\d+)\)"),
      N_("a %(name)s job is already running (job %(job)s)")),
 )
@@ -123,6 +133,8 @@ _STAGES_BY_LABEL = {label: STAGE_NAMES[code] for code, label in STAGE_LABELS.ite
 def core_message(message: object) -> str:
     """A core exception's message in the page's language; an unknown one is shown as it is."""
     text = str(message)
+    if str(get_locale() or "en") == "en":  # the core already speaks English
+        return text
     if text in _STAGES_BY_LABEL:
         return str(_STAGES_BY_LABEL[text])
     if text in CORE_MESSAGES:
@@ -142,6 +154,7 @@ def sentence(message: object) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["core_text"] = core_message
     app.jinja_env.globals.update(
         KIND_LABELS=KIND_LABELS, VISIBILITY_NAMES=VISIBILITY_NAMES, STATUS_NAMES=STATUS_NAMES,
         STAGE_NAMES=STAGE_NAMES, DECISION_NAMES=DECISION_NAMES, ROLE_NAMES=ROLE_NAMES,

@@ -20,6 +20,7 @@ NOT_EQUIPMENT: tuple[tuple[str, str], ...] = (
      r"clean room val", "building work"),
     (r"ford transit|land rover|\bvw (van|transporter)|isuzu|\bboat\b", "vehicle"),
     (r"^[\W\d_]*$|^inv\s*\d+$", "no descriptive name"),
+    (r"^test equip(ment)?\.?$|^(misc(ellaneous)?|various|sundry|spares?)( equip(ment)?)?$", "generic placeholder name"),
 )
 _RULES = tuple((re.compile(p, re.IGNORECASE), reason) for p, reason in NOT_EQUIPMENT)
 

@@ -58,3 +58,31 @@ class Job(Base):
     started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+
+
+class SavedSearch(Base):
+    """A firm's search kept for alerts: new partners, equipment or projects matching it are emailed once."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    query: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(32))
+    region: Mapped[str | None] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SavedSearchHit(Base):
+    """One entity already known to a saved search; the unique pair makes an alert run send nothing twice."""
+
+    __tablename__ = "saved_search_hits"
+    __table_args__ = (UniqueConstraint("saved_search_id", "entity_id", name="uq_saved_search_hit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    saved_search_id: Mapped[int] = mapped_column(ForeignKey("saved_searches.id", ondelete="CASCADE"), index=True)
+    entity_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="baseline")  # baseline | pending | sent | failed
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]

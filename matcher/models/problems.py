@@ -91,15 +91,23 @@ class MatchEvent(Base):
     match: Mapped[Match] = relationship(back_populates="events")
 
 
+#: What an IntroductionRequest is: a firm asking to meet a partner, or a researcher offering help on a problem.
+REQUEST_KINDS = ("request", "interest")
+
+
 class IntroductionRequest(Base):
-    """An SME's request to be introduced to a partner; coordinators act on it, contact details stay hidden."""
+    """A firm's request to be introduced to a partner (kind "request") or a researcher's "I can help" on a
+    problem (kind "interest"); coordinators act on both, contact details stay hidden."""
 
     __tablename__ = "introduction_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     entity_id: Mapped[str] = mapped_column(String(64), index=True)
-    problem_id: Mapped[str | None] = mapped_column(ForeignKey("problems.id", ondelete="SET NULL"))
+    problem_id: Mapped[str | None] = mapped_column(ForeignKey("problems.id", ondelete="SET NULL"), index=True)
+    match_id: Mapped[int | None] = mapped_column(ForeignKey("matches.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(16), default="request", server_default="request")
+    nda_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     message: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(32), default="open")
+    status: Mapped[str] = mapped_column(String(32), default="open")  # open | withdrawn
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

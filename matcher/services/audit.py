@@ -29,6 +29,28 @@ class AuditEntry:
     after: dict[str, Any]
     note: str | None
 
+    @property
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(field, before, after) for each field whose value differs, as short readable text."""
+        keys = list(dict.fromkeys([*self.before, *self.after]))
+        return [(k, _readable(self.before.get(k)), _readable(self.after.get(k)))
+                for k in keys if self.before.get(k) != self.after.get(k)]
+
+
+def _readable(value: Any) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_readable(v) for v in value)
+    if isinstance(value, float) and value == int(value):
+        return f"{int(value):,}"
+    if isinstance(value, (int, float)):
+        return f"{value:,}"
+    text = str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
 
 @dataclass(frozen=True)
 class AuditFilter:

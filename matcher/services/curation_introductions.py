@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matcher.models import Match, Organization, Problem, Researcher, User
+from matcher.models import IntroductionRequest, Match, Organization, Problem, Researcher, User
 from matcher.runtime import Runtime
 
 from .curation_errors import ConsentRequired, CurationError
@@ -27,6 +27,28 @@ class IntroductionMail:
     to: str
     subject: str
     text: str
+
+
+@dataclass(frozen=True)
+class IntroductionFacts:
+    """What the two messages say, so a caller can write them in each reader's language (the web layer does)."""
+
+    owner_email: str
+    owner_name: str
+    partner_email: str
+    partner_name: str
+    contact_name: str
+    firm: str
+    signer: str
+    problem_title: str
+    problem_text: str
+    link: str
+    capabilities: tuple[str, ...]
+    nda: bool
+
+
+#: Writes the firm's and the partner's message from the facts; None: the English texts below.
+Composer = Callable[[IntroductionFacts], list[IntroductionMail]]
 
 
 def _contact(session: Session, match: Match) -> tuple[str, str] | None:
@@ -46,8 +68,20 @@ def _contact(session: Session, match: Match) -> tuple[str, str] | None:
     return None
 
 
+def has_contact(session: Session, match: Match) -> bool:
+    """Whether an introduction to this match's partner can be sent (someone with an email on file)."""
+    return _contact(session, match) is not None
+
+
+def _nda_note(session: Session, match: Match) -> str:
+    asked = session.scalar(select(IntroductionRequest.id).where(
+        IntroductionRequest.match_id == match.id, IntroductionRequest.nda_requested.is_(True)).limit(1))
+    return ("Confidentiality: the firm asked for a confidentiality agreement (NDA) before sharing details.\n\n"
+            if asked is not None else "")
+
+
 def build_introduction(session: Session, match: Match, problem: Problem, coordinator: User | None,
-                       base_url: str) -> list[IntroductionMail]:
+                       base_url: str, compose: Composer | None = None) -> list[IntroductionMail]:
     """The two messages of an introduction. The researcher's address is never put in the firm's message:
     the researcher receives the firm's contact and replies if interested."""
     owner = session.get(User, problem.owner_user_id) if problem.owner_user_id else None
@@ -55,16 +89,24 @@ def build_introduction(session: Session, match: Match, problem: Problem, coordin
         raise CurationError("the problem has no owner with an email address to introduce")
     contact = _contact(session, match)
     if contact is None:
-        raise CurationError(f"no contact email on file for {match.entity_name}; add one under Data care first")
+        raise CurationError(f"no contact email on file for {match.entity_name}; add one under Data care "
+                            f"(Admin > Data care > Researchers) first")
     org = session.get(Organization, problem.organization_id) if problem.organization_id else None
     firm = (org.name if org else None) or owner.display_name or owner.email
     signer = (coordinator.display_name or coordinator.email) if coordinator else "InnoBridge"
     link = f"{base_url.rstrip('/')}/problems/{problem.id}"
+    nda = _nda_note(session, match)
+    if compose is not None:
+        return compose(IntroductionFacts(
+            owner_email=owner.email, owner_name=owner.display_name or "", partner_email=contact[0],
+            partner_name=match.entity_name, contact_name=contact[1], firm=firm, signer=signer,
+            problem_title=problem.title, problem_text=problem.text[:2000], link=link,
+            capabilities=tuple(match.capabilities or ()), nda=bool(nda)))
     sme_text = (
         f"Hello {owner.display_name or ''},\n\n"
         f"About your problem \"{problem.title}\", we have introduced you to {match.entity_name}"
         f"{' (' + contact[1] + ')' if contact[1] != match.entity_name else ''}.\n"
-        f"We have passed your contact details on; they will get in touch with you.\n\n"
+        f"We have passed your contact details on; they will get in touch with you.\n\n{nda}"
         f"Why we suggest them: {', '.join(match.capabilities or []) or 'see the problem page'}.\n"
         f"{link}\n\n-- {signer}, InnoBridge coordinator\n"
     )
@@ -72,7 +114,7 @@ def build_introduction(session: Session, match: Match, problem: Problem, coordin
         f"Hello {contact[1]},\n\n"
         f"{firm} is looking for a research partner for this problem:\n\n"
         f"  {problem.title}\n\n{problem.text[:2000]}\n\n"
-        f"Matching expertise: {', '.join(match.capabilities or []) or '-'}.\n"
+        f"Matching expertise: {', '.join(match.capabilities or []) or '-'}.\n{nda}"
         f"If you are interested, please contact them at {owner.email}.\n\n"
         f"-- {signer}, InnoBridge coordinator\n"
     )
@@ -81,7 +123,8 @@ def build_introduction(session: Session, match: Match, problem: Problem, coordin
 
 
 def introduce(runtime: Runtime, match_id: int, user_id: int | None, send: Sender, *, base_url: str = "",
-              at: date | datetime | None = None, note: str | None = None) -> list[str]:
+              at: date | datetime | None = None, note: str | None = None,
+              compose: Composer | None = None) -> list[str]:
     """Email both sides and move the match to "introduced".
 
     Refused for an anonymous problem until its owner has consented. The mails go out before the
@@ -101,7 +144,7 @@ def introduce(runtime: Runtime, match_id: int, user_id: int | None, send: Sender
                                   "(record its consent, then send the introduction)")
         check_date(session, match, when)
         coordinator = session.get(User, user_id) if user_id else None
-        mails = build_introduction(session, match, problem, coordinator, base_url)
+        mails = build_introduction(session, match, problem, coordinator, base_url, compose)
     ids = [send(m.to, m.subject, m.text) for m in mails]
     with runtime.db.session() as session:
         match = load_match(session, match_id)

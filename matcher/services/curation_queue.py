@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from matcher.models import Match, Organization, Problem, User
+from matcher.models import IntroductionRequest, Match, Organization, Problem, User
 from matcher.runtime import Runtime
 
 from .outcomes import NotFound, load_match
@@ -38,6 +38,11 @@ class MatchRow:
     capabilities: tuple[str, ...] = ()
     components: dict[str, float] = field(default_factory=dict)
     evidence: tuple[dict[str, Any], ...] = ()
+    requested: bool = False  # the firm asked to meet this partner (an open request)
+    interest: bool = False  # the partner offered help ("I can help")
+    nda_requested: bool = False
+    request_messages: tuple[str, ...] = ()
+    contact_missing: bool = False  # a researcher or lab with no email on file: the introduction would fail
 
 
 @dataclass(frozen=True)
@@ -53,9 +58,22 @@ class ProblemItem:
     organization: str | None
     matches: tuple[MatchRow, ...] = ()
     open_count: int = 0
+    requests: int = 0  # open introduction requests still waiting for the coordinator
+    interests: int = 0  # open offers of help still waiting for the coordinator
+
+    @property
+    def needs_action(self) -> bool:
+        return bool(self.requests or self.interests)
 
 
-def _row(match: Match) -> MatchRow:
+def _waiting() -> Any:
+    """Open requests or offers whose match the coordinator has not answered yet (or that have no match)."""
+    return and_(IntroductionRequest.status == "open", or_(
+        IntroductionRequest.match_id.is_(None),
+        IntroductionRequest.match_id.in_(select(Match.id).where(Match.stage.in_(("suggested", "approved"))))))
+
+
+def _row(match: Match, asks: Sequence[IntroductionRequest] = (), contact_missing: bool = False) -> MatchRow:
     return MatchRow(
         id=match.id, entity_id=match.entity_id, entity_kind=match.entity_kind, name=match.entity_name,
         rank=match.rank, score=float(match.score or 0.0), stage=match.stage, pinned=bool(match.pinned),
@@ -63,6 +81,9 @@ def _row(match: Match) -> MatchRow:
         sme_consented=bool(match.sme_consented), capabilities=tuple(str(c) for c in match.capabilities or ()),
         components={str(k): float(v) for k, v in (match.components or {}).items() if isinstance(v, (int, float))},
         evidence=tuple(e for e in (match.evidence or ()) if isinstance(e, dict)),
+        requested=any(a.kind == "request" for a in asks), interest=any(a.kind == "interest" for a in asks),
+        nda_requested=any(a.nda_requested for a in asks),
+        request_messages=tuple(a.message for a in asks if a.message), contact_missing=contact_missing,
     )
 
 
@@ -73,25 +94,47 @@ def _ordered(matches: Sequence[Match]) -> list[Match]:
 def _item(session: Session, problem: Problem, with_matches: bool) -> ProblemItem:
     owner = session.get(User, problem.owner_user_id) if problem.owner_user_id else None
     org = session.get(Organization, problem.organization_id) if problem.organization_id else None
+    from .curation_introductions import has_contact
+
     matches = _ordered(problem.matches) if with_matches else []
     open_count = sum(1 for m in problem.matches if m.stage == "suggested")
+    asks = list(session.scalars(select(IntroductionRequest).where(IntroductionRequest.problem_id == problem.id,
+                                                                  IntroductionRequest.status == "open")))
+    by_match: dict[int, list[IntroductionRequest]] = {}
+    for ask in asks:
+        if ask.match_id is not None:
+            by_match.setdefault(ask.match_id, []).append(ask)
+    waiting = {m.id for m in problem.matches if m.stage in ("suggested", "approved")}
+    pending = [a for a in asks if a.match_id is None or a.match_id in waiting]
     return ProblemItem(
         id=problem.id, title=problem.title, text=problem.text, region=problem.region, visibility=problem.visibility,
         status=problem.status, created_at=problem.created_at, owner_email=owner.email if owner else None,
-        organization=org.name if org else None, matches=tuple(_row(m) for m in matches), open_count=open_count,
+        organization=org.name if org else None, open_count=open_count,
+        matches=tuple(_row(m, by_match.get(m.id, ()), m.stage in ("suggested", "approved")
+                           and m.entity_kind in ("researcher", "lab") and not has_contact(session, m))
+                      for m in matches),
+        requests=sum(1 for a in pending if a.kind == "request"),
+        interests=sum(1 for a in pending if a.kind == "interest"),
     )
 
 
 def queue(runtime: Runtime, status: str = "new", *, limit: int = 25, offset: int = 0) -> tuple[list[ProblemItem], int]:
-    """Problems waiting for curation (oldest first, so none is forgotten), with their suggested matches."""
+    """Problems by what needs action: those with a waiting request or offer of help first, then the newest.
+
+    The "new" view also holds curated problems on which a firm or a researcher is waiting.
+    """
     if status not in QUEUE_STATUSES:
         status = "new"
+    waiting = exists().where(IntroductionRequest.problem_id == Problem.id, _waiting())
     query = select(Problem)
-    if status != "all":
+    if status == "new":
+        query = query.where(or_(Problem.status == "new", waiting))
+    elif status != "all":
         query = query.where(Problem.status == status)
+    order = (case((waiting, 0), else_=1), Problem.created_at.desc(), Problem.id)
     with runtime.db.session() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = session.scalars(query.order_by(Problem.created_at, Problem.id).limit(limit).offset(offset))
+        rows = session.scalars(query.order_by(*order).limit(limit).offset(offset))
         return [_item(session, p, with_matches=True) for p in rows], int(total)
 
 

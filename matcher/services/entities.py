@@ -26,6 +26,8 @@ from matcher.models import (
 from matcher.repositories import entity_kind
 from matcher.runtime import Runtime
 
+from .display import PROJECT_CURRENCY, money, project_status
+
 MAX_DOCUMENTS = 50
 MAX_CAPABILITIES = 25
 SENTENCES_PER_CAPABILITY = 2
@@ -188,11 +190,13 @@ def _project(session: Session, entity_id: str) -> EntityProfile | None:
     participants = session.execute(
         select(Organization.id, Organization.name).join(ProjectParticipant, ProjectParticipant.organization_id == Organization.id)
         .where(ProjectParticipant.project_id == p.id).order_by(Organization.name)).all()
-    details = {"acronym": p.acronym, "programme": p.programme, "status": p.status,
+    status = project_status(p.status, p.start_date, p.end_date, call_open=p.call_open, call_close=p.call_close)
+    details = {"acronym": p.acronym, "programme": p.programme, "status": status,
                "start_date": p.start_date.isoformat() if p.start_date else None,
                "end_date": p.end_date.isoformat() if p.end_date else None,
                "call_open": p.call_open.isoformat() if p.call_open else None,
-               "call_close": p.call_close.isoformat() if p.call_close else None, "total_cost": p.total_cost}
+               "call_close": p.call_close.isoformat() if p.call_close else None,
+               "total_cost": money(p.total_cost, PROJECT_CURRENCY)}
     name = f"{p.acronym}: {p.title}" if p.acronym else p.title
     return EntityProfile(p.id, "project", name, institute.name if institute else None,
                          institute.id if institute else None, p.region or (institute.region if institute else None),

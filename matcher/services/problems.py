@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from matcher.models import (
-    VISIBILITIES, Equipment, InstituteProject, IntroductionRequest, Lab, Match, Organization, Problem, Researcher,
+    VISIBILITIES, Equipment, InstituteProject, Lab, Match, Organization, Problem, Researcher, User,
 )
 from matcher.runtime import Runtime
 from matcher.types import Evidence, Match as MatchItem
@@ -99,17 +99,7 @@ class StoredMatch:
     evidence: tuple[Evidence, ...] = ()
     organization: str | None = None  # not frozen with the match; kept for a shared result template
     region: str | None = None
-
-
-@dataclass(frozen=True)
-class IntroductionView:
-    id: int
-    entity_id: str
-    entity_name: str
-    problem_id: str | None
-    problem_title: str | None
-    status: str
-    created: bool  # False when an identical open request already existed
+    consented: bool = False  # the firm agreed to be named to this partner (anonymous problems)
 
 
 def _clean(value: str | None, limit: int) -> str | None:
@@ -141,12 +131,20 @@ def can_view(problem: Problem, viewer: Viewer) -> bool:
     return viewer.is_staff or (viewer.user_id is not None and problem.owner_user_id == viewer.user_id)
 
 
+def firm_name(session: Any, problem: Problem) -> str | None:
+    """The firm behind a problem: its organisation, else the name the owner gave ("Name or firm")."""
+    org = session.get(Organization, problem.organization_id) if problem.organization_id else None
+    if org is not None:
+        return str(org.name)
+    owner = session.get(User, problem.owner_user_id) if problem.owner_user_id else None
+    return owner.display_name if owner is not None and owner.display_name else None
+
+
 def _view(session: Any, problem: Problem, viewer: Viewer, match_count: int = 0) -> ProblemView:
     is_owner = viewer.user_id is not None and problem.owner_user_id == viewer.user_id
     organization = None
-    if problem.organization_id and (problem.visibility == "public" or is_owner or viewer.is_staff):
-        org = session.get(Organization, problem.organization_id)
-        organization = org.name if org is not None else None
+    if problem.visibility == "public" or is_owner or viewer.is_staff:
+        organization = firm_name(session, problem)
     return ProblemView(
         id=problem.id, title=problem.title, text=problem.text, region=problem.region, budget=problem.budget,
         timeline=problem.timeline, trl=problem.trl, visibility=problem.visibility, status=problem.status,
@@ -160,7 +158,7 @@ def _stored(row: Match) -> StoredMatch:
         name=row.entity_name, rank=row.rank, score=row.score, stage=row.stage,
         components={str(k): float(v) for k, v in (row.components or {}).items()},
         capabilities=tuple(str(c) for c in (row.capabilities or ())),
-        evidence=tuple(Evidence.from_json(e) for e in (row.evidence or ())),
+        evidence=tuple(Evidence.from_json(e) for e in (row.evidence or ())), consented=bool(row.sme_consented),
     )
 
 
@@ -256,40 +254,6 @@ def entity_name(runtime: Runtime, entity_id: str) -> str | None:
         if row is None:
             return None
         return str(getattr(row, "name", None) or getattr(row, "acronym", None) or getattr(row, "title", "") or "")
-
-
-def request_introduction(
-    runtime: Runtime, viewer: Viewer, entity_id: str, *, problem_id: str | None = None, message: str = ""
-) -> IntroductionView:
-    """Record that a firm wants to meet a partner; coordinators broker it, so no contact data is exchanged."""
-    if viewer.user_id is None or viewer.role not in POSTER_ROLES:
-        raise Forbidden("only firms and coordinators can request introductions")
-    name = entity_name(runtime, entity_id)
-    if name is None:
-        raise NotVisible(entity_id)
-    message = (message or "").strip()[:4000]
-    with runtime.db.session() as session:
-        problem_title = None
-        if problem_id:
-            problem = session.get(Problem, problem_id)
-            if problem is None or not can_view(problem, viewer):
-                raise NotVisible(problem_id)
-            if problem.owner_user_id != viewer.user_id and not viewer.is_staff:
-                raise Forbidden("you can only request introductions for your own problems")
-            problem_title = problem.title
-        existing = session.scalar(select(IntroductionRequest).where(
-            IntroductionRequest.user_id == viewer.user_id, IntroductionRequest.entity_id == entity_id,
-            (IntroductionRequest.problem_id == problem_id) if problem_id else IntroductionRequest.problem_id.is_(None),
-            IntroductionRequest.status == "open",
-        ))
-        created = existing is None
-        row = existing or IntroductionRequest(user_id=viewer.user_id, entity_id=entity_id, problem_id=problem_id,
-                                              message=message, status="open")
-        if created:
-            session.add(row)
-            session.flush()
-        return IntroductionView(id=row.id, entity_id=entity_id, entity_name=name, problem_id=problem_id,
-                                problem_title=problem_title, status=row.status, created=created)
 
 
 def suggested_match(problem_id: str, rank: int, found: MatchItem) -> Match:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from matcher.models import SavedSearch
 from matcher.services import accounts
 from tests.web import seed
 from tests.web.conftest import password_hash
@@ -47,6 +48,11 @@ def matrix_seed(app: Any, runtime: Any) -> MatrixSeed:
     problems = {v: seed.add_problem(runtime, user_ids["sme"], v, organization_id=world.firm_id)
                 for v in ("public", "anonymous", "private")}
     match_id = seed.add_match(runtime, problems["public"], world.researcher_id, "researcher", "Ada Welder")
+    with runtime.db.session() as session:
+        saved = SavedSearch(user_id=user_ids["sme"], query="laser welding porosity")
+        session.add(saved)
+        session.flush()
+        saved_search_id = saved.id
     seed.rebuild(runtime)
     tokens = {}
     for role, uid in user_ids.items():
@@ -57,7 +63,7 @@ def matrix_seed(app: Any, runtime: Any) -> MatrixSeed:
         "lab_id": world.lab_id, "organization_id": world.organization_id, "equipment_id": world.equipment_id,
         "project_id": world.project_id, "public_problem_id": problems["public"],
         "anonymous_problem_id": problems["anonymous"], "private_problem_id": problems["private"],
-        "match_id": str(match_id), "user_id": str(user_ids["sme"]), "token": "not-a-valid-token",
+        "match_id": str(match_id), "saved_search_id": str(saved_search_id), "user_id": str(user_ids["sme"]), "token": "not-a-valid-token",
     }
     cookies: dict[str, str] = {}
     cookie_name = app.config["SESSION_COOKIE_NAME"]

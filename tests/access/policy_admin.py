@@ -18,6 +18,7 @@ POLICY: dict[str, dict[str, object]] = {
     "admin.pin": {"method": "POST", "url": "/admin/matches/{match_id}/pin", "allowed": STAFF, "data": {"pinned": "1"}},
     "admin.annotate": {"method": "POST", "url": "/admin/matches/{match_id}/annotate", "allowed": STAFF,
                        "data": {"note": "matrix"}},
+    "admin.requests_page": {"method": "GET", "url": "/admin/requests", "allowed": STAFF},
     "admin.record_consent": {"method": "POST", "url": "/admin/matches/{match_id}/consent", "allowed": STAFF},
     "admin.introduce": {"method": "POST", "url": "/admin/matches/{match_id}/introduce", "allowed": STAFF},
     # outcomes
@@ -35,6 +36,9 @@ POLICY: dict[str, dict[str, object]] = {
     "admin.edit_entity": {"method": "GET", "url": "/admin/data/researcher/{researcher_id}", "allowed": STAFF},
     "admin.edit_entity#organization": {"method": "GET", "url": "/admin/data/organization/{organization_id}",
                                        "allowed": STAFF},
+    "admin.duplicates_page": {"method": "GET", "url": "/admin/data/researcher/duplicates", "allowed": STAFF},
+    "admin.merge_confirm": {"method": "GET", "url": "/admin/data/researcher/merge/confirm?keep_id={researcher_id}"
+                                                "&merge_id={other_researcher_id}", "allowed": STAFF},
     "admin.merge": {"method": "POST", "url": "/admin/data/researcher/merge", "allowed": STAFF},
     "admin.imports": {"method": "GET", "url": "/admin/imports", "allowed": STAFF},
     "admin.jobs_page": {"method": "GET", "url": "/admin/jobs", "allowed": STAFF},

@@ -23,6 +23,19 @@ POLICY: dict[str, dict[str, object]] = {
     "public.new_problem": {"method": "GET", "url": "/problems/new", "allowed": POSTERS},
     "public.problem": {"method": "GET", "url": "/problems/{private_problem_id}", "allowed": OWNER_AND_STAFF},
     "public.request_introduction": {"method": "POST", "url": "/introductions", "allowed": POSTERS},
+    # the brokerage loop: a user's own requests and offers; a researcher's "I can help" on a visible problem
+    "public.open_problems": {"method": "GET", "url": "/problems/open", "allowed": EVERYONE},
+    "public.my_requests": {"method": "GET", "url": "/requests", "allowed": EVERYONE - {"anonymous"}},
+    "public.offer_help": {"method": "POST", "url": "/problems/{public_problem_id}/help",
+                          "data": {"message": "We weld aluminium daily."}, "allowed": frozenset({"researcher"})},
+    # saved searches: the firm's own; the one-click unsubscribe is signed, not logged in (bad token: 400)
+    "public.save_search": {"method": "POST", "url": "/searches", "data": {"q": "laser welding porosity"},
+                           "allowed": POSTERS},
+    "public.saved_search_list": {"method": "GET", "url": "/searches", "allowed": POSTERS},
+    "public.stop_saved_search": {"method": "POST", "url": "/searches/{saved_search_id}/stop",
+                                 "allowed": frozenset({"sme"})},
+    "public.alert_unsubscribe_page": {"method": "GET", "url": "/alerts/unsubscribe/{token}", "allowed": EVERYONE},
+    "public.alert_unsubscribe": {"method": "POST", "url": "/alerts/unsubscribe/{token}", "allowed": EVERYONE},
     # JSON API (tokens of the role's user are sent as Bearer)
     "api.search": {"method": "GET", "url": "/api/v1/search?q=laser+welding", "allowed": EVERYONE},
     "api.entity": {"method": "GET", "url": "/api/v1/entities/{lab_id}", "allowed": EVERYONE},
@@ -31,6 +44,7 @@ POLICY: dict[str, dict[str, object]] = {
     "api.get_problem": {"method": "GET", "url": "/api/v1/problems/{private_problem_id}", "allowed": OWNER_AND_STAFF},
     "api.problem_matches": {"method": "GET", "url": "/api/v1/problems/{public_problem_id}/matches",
                             "allowed": OWNER_AND_STAFF},
+    "api.my_requests": {"method": "GET", "url": "/api/v1/requests", "allowed": EVERYONE - {"anonymous"}},
     "api.openapi": {"method": "GET", "url": "/api/v1/openapi.json", "allowed": EVERYONE},
 }
 
@@ -39,6 +53,11 @@ EXTRA: dict[str, dict[str, object]] = {
     "public.problem#anonymous": {"method": "GET", "url": "/problems/{anonymous_problem_id}", "allowed": EVERYONE},
     "public.problem#public": {"method": "GET", "url": "/problems/{public_problem_id}", "allowed": EVERYONE},
     "api.get_problem#public": {"method": "GET", "url": "/api/v1/problems/{public_problem_id}", "allowed": EVERYONE},
+    # nobody but the owner and staff may offer help on a private problem: it does not exist for them
+    "public.offer_help#private": {"method": "POST", "url": "/problems/{private_problem_id}/help",
+                                  "allowed": frozenset()},
+    "public.offer_help#anonymous": {"method": "POST", "url": "/problems/{anonymous_problem_id}/help",
+                                    "allowed": frozenset({"researcher"})},
     "public.new_problem#post": {"method": "POST", "url": "/problems/new", "allowed": POSTERS},
     "auth.login#post": {"method": "POST", "url": "/auth/login", "allowed": EVERYONE},
     "public.entity#equipment": {"method": "GET", "url": "/entities/{equipment_id}", "allowed": EVERYONE},

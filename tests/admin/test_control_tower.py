@@ -113,7 +113,7 @@ def test_control_tower_page_and_csv(staff_client: Any, runtime: Any) -> None:
     page = staff_client.get("/admin/control-tower")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert html.count("<svg") == 4 and "Funnel by stage" in html
+    assert html.count("<svg") == 6 and "Funnel by stage" in html  # 4 outcome charts + 2 of the loop
     for key in ("funnel", "time_to_introduction", "regions", "capabilities"):
         response = staff_client.get(f"/admin/control-tower/{key}.csv")
         assert response.status_code == 200 and response.mimetype == "text/csv"

@@ -100,7 +100,7 @@ def test_data_care_views(staff_client: Any, runtime: Any, world: World) -> None:
     page = staff_client.get("/admin/data/researcher?q=lovelace")
     assert page.status_code == 200 and "A. Lovelace" in page.get_data(as_text=True)
     response = staff_client.post("/admin/data/researcher/merge",
-                                 data={"keep_id": "researcher:a", "merge_id": "researcher:a2"})
+                                 data={"keep_id": "researcher:a", "merge_id": "researcher:a2", "confirm": "1"})
     assert response.status_code == 302
     assert merging.get_record(runtime, "researcher", "researcher:a2").merged_into_id == "researcher:a"  # type: ignore[union-attr]
     _wait_for_jobs(runtime)  # the merge re-indexes both records in the background

@@ -123,6 +123,8 @@ def test_real_responses_of_every_documented_operation_match_their_schemas(client
         ("/problems/{problem_id}/matches", "get", f"/api/v1/problems/{public}/matches", tokens["sme"], None),
         ("/problems/{problem_id}/matches", "get", f"/api/v1/problems/{public}/matches", tokens["sme2"], None),
         ("/problems/{problem_id}/matches", "get", f"/api/v1/problems/{private}/matches", {}, None),
+        ("/requests", "get", "/api/v1/requests", tokens["sme"], None),
+        ("/requests", "get", "/api/v1/requests", {}, None),
         ("/openapi.json", "get", "/api/v1/openapi.json", {}, None),
     ]
     documented = {(p, m) for p, ops in document["paths"].items() for m in ops}
@@ -137,3 +139,18 @@ def test_real_responses_of_every_documented_operation_match_their_schemas(client
             jsonschema.Draft202012Validator(schema).validate(response.json)
         except jsonschema.ValidationError as exc:
             pytest.fail(f"{method.upper()} {url} -> {response.status_code}: {exc.message}")
+
+
+def test_requests_api_shows_only_the_callers_own_requests(client, runtime, world, tokens) -> None:
+    from matcher.services import requests as loop_requests
+    from matcher.services.problems import Viewer
+
+    loop_requests.request_introduction(runtime, Viewer(world.users["sme"], "sme"), world.researcher_id,
+                                       problem_id=world.problems["anonymous"], nda_requested=True, consent=True)
+    own = client.get("/api/v1/requests", headers=tokens["sme"]).json
+    assert [(r["entity_id"], r["problem_id"], r["nda_requested"], r["consented"]) for r in own["results"]] == [
+        (world.researcher_id, world.problems["anonymous"], True, True)]
+    assert own["results"][0]["holder"] == "coordinator"
+    other = client.get("/api/v1/requests", headers=tokens["sme2"]).json
+    assert other == {"results": [], "total": 0}
+    assert client.get("/api/v1/requests").status_code == 401

@@ -64,6 +64,7 @@ def test_real_run_sends_one_message_per_matching_researcher(runner: Any, runtime
         assert "Corrosion in coastal installations" in body
         assert "We developed laser welding of thin aluminium sheets." in body
         assert "https://innobridge.example.org/problems/problem:public" in body
+        assert "https://innobridge.example.org/problems/problem:public#help" in body  # "I can help"
         assert "Secret laser welding" not in body and "titanium implants" not in body
         assert "cookie" not in body
     assert "An anonymous manufacturer" in text

@@ -74,11 +74,12 @@ def test_nsf_awards_jsonl(data: Path) -> None:
 
 def test_equipment_csv_skips_junk_without_errors(data: Path) -> None:
     counts, by_key, others = _run("equipment", data / "equipment/equipment.csv")
-    assert counts == Counter(Parsed=794, Skipped=42)
+    assert counts == Counter(Parsed=792, Skipped=44)
     assert all(isinstance(o, Skipped) for o in others)
     names = {str(o).split(": ", 2)[2] for o in others}
     assert "not equipment (placeholder or furniture): 'CHAIRS'" in names
     assert "not equipment (placeholder or furniture): 'UNKNOWN'" in names
+    assert "not equipment (generic placeholder name): 'TEST EQUIP'" in names
     kept = {p.record.name for p in by_key.values()}
     assert {"Hitachi S4800 SEM", "NMR SPECTROMETER", "Optical Table M-RS20"} <= kept
     instrument = by_key["pnnl-dms-118"]

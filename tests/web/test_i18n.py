@@ -159,3 +159,32 @@ def test_core_messages_are_shown_in_korean(app: Any, message: str, korean: str) 
 
     with app.test_request_context("/", headers={"Accept-Language": "ko"}):
         assert core_message(ValueError(message)) == korean
+
+
+def test_admin_pages_and_control_tower_charts_speak_korean(client: Any, world: seed.World) -> None:
+    login(client, "coord@institute.example.org")
+    ko = {"Accept-Language": "ko"}
+    tower = client.get("/admin/control-tower", headers=ko).get_data(as_text=True)
+    assert "컨트롤 타워" in tower and "단계별 퍼널" in tower and "<svg" in tower
+    assert 'aria-label="단계별 퍼널"' in tower  # the chart's own label, not only the page
+    csv_head = client.get("/admin/control-tower/funnel.csv", headers=ko).get_data(as_text=True).splitlines()[0]
+    assert csv_head == "단계,매칭,이전 단계 대비,제안 대비"
+    queue = client.get("/admin/", headers=ko).get_data(as_text=True)
+    assert "큐레이션 대기열" in queue and "Curation queue" not in queue
+
+
+def test_introduction_mails_go_out_in_each_readers_language(app: Any, client: Any, world: seed.World,
+                                                             runtime: Any) -> None:
+    accounts.set_locale(runtime, world.users["sme"], "ko")  # the firm reads Korean; the researcher has no account
+    login(client, "coord@institute.example.org")
+    token = csrf_token(client, "/admin/")
+    client.post(f"/admin/matches/{world.match_id}/approve", data={"csrf_token": token})
+    response = client.post(f"/admin/matches/{world.match_id}/introduce", data={"csrf_token": token})
+    assert response.status_code == 302
+    sent = {m["To"]: m for m in app.extensions["mail"].outbox}
+    firm, partner = sent["sme@firm.example.com"], sent[seed.RESEARCHER_EMAIL]
+    assert firm["Subject"].startswith("InnoBridge 소개: ")
+    assert "소개해 드렸습니다" in firm.get_content() and seed.RESEARCHER_EMAIL not in firm.get_content()
+    assert partner["Subject"].startswith("InnoBridge introduction: ")
+    assert "is looking for a research partner" in partner.get_content()
+    assert "sme@firm.example.com" in partner.get_content()

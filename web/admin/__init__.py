@@ -5,8 +5,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import cli, views
+    from . import cli, loop_views, tower_views, views  # noqa: F401  (tower_views adds routes to views.bp)
 
     app.register_blueprint(views.bp)
-    app.register_blueprint(views.consent_bp)
+    app.register_blueprint(loop_views.consent_bp)
     cli.init_app(app)

@@ -19,9 +19,11 @@ TEXTS = frozenset((
     N_("Counts and outcomes by region"), N_("Region"), N_("Problems"), N_("Approved"), N_("Introduced"),
     N_("Projects started"), N_("Commercialised"), N_("Value"), N_("Capability area"),
     N_("Median days from problem to introduction"), N_("Problems introduced"), N_("Median days"),
-    N_("All regions"), N_("(no region)"), N_("(no capability)"),
+    N_("All regions"), N_("(no region)"), N_("(no capability)"), N_("Where the firms' requests stand"),
+    N_("Requests"), N_("Requested"), N_("Problem"), N_("Offers of help"), N_("Introduction requests"),
 ))
 TOP = re.compile(r"Counts and outcomes by capability area \(top (?P<top>\d+)\)")
+TOP_OFFERS = re.compile(r"Offers of help and requests per problem \(top (?P<top>\d+)\)")
 
 
 def text(value: object) -> object:
@@ -37,6 +39,9 @@ def text(value: object) -> object:
     found = TOP.fullmatch(value)
     if found:
         return gettext("Counts and outcomes by capability area (top %(top)s)", top=found["top"])
+    found = TOP_OFFERS.fullmatch(value)
+    if found:
+        return gettext("Offers of help and requests per problem (top %(top)s)", top=found["top"])
     return value
 
 

@@ -8,25 +8,25 @@ from flask import (
     Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for,
 )
 from flask_babel import gettext as _, ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
 from matcher.models import ORGANIZATION_KINDS
-from matcher.services import audit, control_tower, curation, jobs, merging, outcomes
+from matcher.services import audit, curation, jobs, merging, outcomes
 from matcher.services.outcomes import NotFound, OutcomeError
 
 from ..extensions import login_manager, runtime
 from ..labels import STAGE_NAMES, core_message
 from ..mail import MailError, OutgoingMail, send_mail
-from . import charts, csvexport, tower_text
+from ..mail.introductions import compose_introduction
+from ..public import forget_cached
 from .forms import (
     ActionForm, CloseForm, CorrectForm, IntroduceForm, MergeForm, NoteForm, OrganizationForm, OutcomeForm,
     PartnerForm, RejectForm, ResearcherForm,
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-consent_bp = Blueprint("consent", __name__)
 PAGE = 25
 
 
@@ -201,7 +201,7 @@ def record_consent(match_id: int) -> Any:
 def introduce(match_id: int) -> Any:
     base = current_app.config.get("PUBLIC_BASE_URL", "")
     return _match_action(match_id, lambda f: curation.introduce(runtime(), match_id, _uid(), _send, base_url=base,
-                                                                at=f.date.data),
+                                                                at=f.date.data, compose=compose_introduction),
                          _("Introduction sent to both sides."), IntroduceForm())
 
 
@@ -266,26 +266,6 @@ def audit_log() -> str:
                            actions=audit.actions(runtime()))
 
 
-# --- control tower ---------------------------------------------------------------------------------------
-
-@bp.get("/control-tower")
-def control_tower_page() -> str:
-    tower = control_tower.tower(runtime())
-    charted = [(table, charts.table_chart(table)) for table in map(tower_text.localised, tower.tables)]
-    return render_template("admin/control_tower.html", tower=tower, charted=charted)
-
-
-@bp.get("/control-tower/<key>.csv")
-def tower_csv(key: str) -> Response:
-    table = control_tower.tower(runtime()).table(key)
-    if table is None:
-        abort(404)
-    table = tower_text.localised(table)
-    body = csvexport.to_csv(table.columns, table.rows)
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="innobridge-{table.key}.csv"'})
-
-
 # --- data care -------------------------------------------------------------------------------------------
 
 def _kind(kind: str) -> str:
@@ -318,6 +298,7 @@ def edit_entity(kind: str, entity_id: str) -> Any:
             changes = {name: form[name].data for name in merging.EDITABLE[kind]}
             try:
                 changed = merging.edit(runtime(), kind, entity_id, _uid(), changes)
+                forget_cached(entity_id)
                 flash(_("Saved (%(fields)s).", fields=", ".join(changed) or _("no changes")), "success")
                 return redirect(url_for("admin.edit_entity", kind=kind, entity_id=entity_id))
             except merging.MergeError as exc:
@@ -334,11 +315,15 @@ def merge(kind: str) -> Any:
     if not form.validate_on_submit():
         flash(_("Choose one record to keep and one duplicate to merge into it."), "error")
         return redirect(url_for("admin.browse", kind=kind, q=request.form.get("q", "")))
+    if request.form.get("confirm") != "1":  # a merge cannot be undone: show both records first
+        return redirect(url_for("admin.merge_confirm", kind=kind, keep_id=form.keep_id.data,
+                                merge_id=form.merge_id.data))
     try:
         counts = merging.merge(runtime(), kind, form.keep_id.data, form.merge_id.data, _uid())
     except merging.MergeError as exc:
         flash(core_message(exc), "error")
         return redirect(url_for("admin.browse", kind=kind, q=request.form.get("q", "")))
+    forget_cached(form.keep_id.data, form.merge_id.data)
     moved = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v) or _("nothing to move")
     flash(_("Merged %(old)s into %(new)s: %(moved)s.", old=form.merge_id.data, new=form.keep_id.data, moved=moved),
           "success")
@@ -388,23 +373,3 @@ def job_progress() -> Response:
             abort(404)
         return jsonify({"status": "none", "finished": True})
     return jsonify(job.as_dict())
-
-
-# --- the firm's own consent (outside /admin: the owner is not staff) -------------------------------------
-
-@consent_bp.post("/matches/<int:match_id>/consent")
-@login_required
-def owner_consent(match_id: int) -> Any:
-    """The problem's owner agrees to be introduced to this partner (needed for anonymous problems)."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    consented = request.form.get("consented", "1") == "1"
-    try:
-        curation.record_consent(runtime(), match_id, _uid(), current_user.role, consented)
-        problem_id = curation.problem_of(runtime(), match_id)
-    except NotFound:
-        abort(404)
-    except PermissionError:
-        abort(403)
-    flash(_("Thank you: the coordinator may now introduce you.") if consented else _("Consent withdrawn."), "success")
-    return redirect(f"/problems/{problem_id}")

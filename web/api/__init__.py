@@ -13,13 +13,13 @@ from typing import Any, TypeVar
 from flask import Blueprint, Flask, g, jsonify, request, url_for
 from flask import Response
 
-from matcher.services import problems
+from matcher.services import problems, requests
 from web.extensions import csrf, runtime
 from web.security import SessionUser, limiter, user_from_token
 
 from .openapi import openapi_document
 from .problem import problem_response
-from .serializers import match_json, problem_json, profile_json, search_item_json
+from .serializers import match_json, problem_json, profile_json, request_json, search_item_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -132,6 +132,13 @@ def entity(entity_id: str) -> Response:
 
     profile = get_profile(runtime(), entity_id)
     if profile is None:
+        from flask import redirect
+
+        from matcher.services.duplicates import survivor
+
+        kept = survivor(runtime(), entity_id)
+        if kept is not None:  # merged into another record: its old URL keeps working
+            return redirect(url_for("api.entity", entity_id=kept), 308)  # type: ignore[return-value]
         raise ApiError(404, f"no entity {entity_id}", "Not Found")
     return jsonify(profile_json(entity_id, profile))
 
@@ -143,6 +150,14 @@ def list_problems() -> Response:
     items, total = problems.list_problems(runtime(), api_viewer(), mine=request.args.get("mine") == "1",
                                           limit=limit, offset=(page - 1) * limit)
     return jsonify({"results": [problem_json(p) for p in items], "total": total})
+
+
+@bp.get("/requests")
+@token_required()
+def my_requests() -> Response:
+    """The caller's own requests and offers; nobody else's are ever read."""
+    items = requests.my_requests(runtime(), api_viewer())
+    return jsonify({"results": [request_json(r) for r in items], "total": len(items)})
 
 
 @bp.post("/problems")

@@ -110,6 +110,24 @@ SCHEMAS: dict[str, Any] = {
             "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}},
         },
     },
+    "RequestItem": {
+        "type": "object", "additionalProperties": False,
+        "required": ["id", "kind", "entity_id", "name", "problem_id", "stage", "requested_at", "introduced_at",
+                     "consented", "nda_requested", "next_step", "holder"],
+        "properties": {
+            "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["request", "interest"]},
+            "entity_id": {"type": "string"}, "name": {"type": "string"}, "problem_id": NULLABLE_STR,
+            "stage": {"type": "string"}, "requested_at": {"type": "string", "format": "date-time"},
+            "introduced_at": {"type": ["string", "null"], "format": "date-time"},
+            "consented": {"type": "boolean"}, "nda_requested": {"type": "boolean"},
+            "next_step": {"type": "string"}, "holder": {"type": "string"},
+        },
+    },
+    "RequestList": {
+        "type": "object", "additionalProperties": False, "required": ["results", "total"],
+        "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/RequestItem"}},
+                       "total": {"type": "integer", "minimum": 0}},
+    },
     "MatchList": {
         "type": "object", "additionalProperties": False, "required": ["results", "total"],
         "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/MatchItem"}},
@@ -149,7 +167,9 @@ def openapi_document() -> dict[str, Any]:
                 "operationId": "getEntity", "summary": "Public profile of a researcher, lab, equipment, project or "
                                                        "organisation",
                 "parameters": [_param("entity_id", "path", {"type": "string"}, "e.g. researcher:ab12...")],
-                "responses": {"200": _ok("the profile", "Entity"), "404": _error("unknown entity")},
+                "responses": {"200": _ok("the profile", "Entity"),
+                              "308": {"description": "merged into another record: follow Location"},
+                              "404": _error("unknown entity")},
             }},
             "/problems": {
                 "get": {
@@ -181,6 +201,12 @@ def openapi_document() -> dict[str, Any]:
                 "security": [{"bearer": []}], "parameters": [PROBLEM_ID],
                 "responses": {"200": _ok("matches", "MatchList"), "401": _error("invalid token"),
                               "403": _error("not the owner"), "404": _error("unknown or not visible to you")},
+            }},
+            "/requests": {"get": {
+                "operationId": "listMyRequests", "summary": "Your own introduction requests and offers of help",
+                "security": [{"bearer": []}],
+                "responses": {"200": _ok("your requests, newest first", "RequestList"),
+                              "401": _error("no or invalid token")},
             }},
             "/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This document",

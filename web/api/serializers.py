@@ -5,6 +5,7 @@ from typing import Any
 
 from matcher.services.entities import EntityProfile
 from matcher.services.problems import ProblemView, StoredMatch
+from matcher.services.requests import RequestStatus
 from matcher.types import Evidence, Match
 
 
@@ -46,4 +47,14 @@ def profile_json(entity_id: str, profile: EntityProfile) -> dict[str, Any]:
     return {
         "id": entity_id, "kind": profile.kind, "name": profile.name, "organization": profile.organization,
         "region": profile.region, "capabilities": capabilities, "documents": documents,
+    }
+
+
+def request_json(item: RequestStatus) -> dict[str, Any]:
+    return {
+        "id": item.id, "kind": item.kind, "entity_id": item.entity_id, "name": item.entity_name,
+        "problem_id": item.problem_id, "stage": item.stage, "requested_at": item.requested_at.isoformat(),
+        "introduced_at": item.introduced_at.isoformat() if item.introduced_at else None,
+        "consented": item.consented, "nda_requested": item.nda_requested, "next_step": item.next_step,
+        "holder": item.holder,
     }

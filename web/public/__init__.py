@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from matcher.services import accounts, problems
+from matcher.services import problems
 from web.extensions import runtime
-from web.i18n import mail_locales
 from web.labels import sentence
-from web.mail import MailError, OutgoingMail, send_mail
 from web.security import limiter, roles_required
 
 from . import errors
@@ -36,6 +35,11 @@ GROUPS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
 
 GROUP_KINDS = {key: kinds for key, _, kinds in GROUPS}
 OVERVIEW_SIZE = 4
+
+
+def forget_cached(*entity_ids: str) -> None:
+    """A profile was corrected: every cached search result holding one of these entities goes, at once."""
+    _cache(current_app).invalidate(entity_ids)
 
 
 def search_limit() -> str:
@@ -157,12 +161,17 @@ def search() -> str | Response:
 
 
 @bp.get("/entities/<entity_id>")
-def entity(entity_id: str) -> str:
+def entity(entity_id: str) -> str | Response:
     from matcher.services.entities import get_profile
 
     profile = get_profile(runtime(), entity_id)
     if profile is None:
-        abort(404)
+        from matcher.services.duplicates import survivor
+
+        kept = survivor(runtime(), entity_id)
+        if kept is None:
+            abort(404)
+        return redirect(url_for("public.entity", entity_id=kept), 308)  # merged: its old links keep working
     form = IntroductionForm(entity_id=entity_id) if current_user.has_role(*problems.POSTER_ROLES) else None
     return render_template("public/profile.html", profile=profile, entity_id=entity_id, intro_form=form)
 
@@ -211,51 +220,21 @@ def problem(problem_id: str) -> str:
     matches: list[problems.StoredMatch] = []
     if item.is_owner or who.is_staff:
         matches = problems.list_matches(runtime(), problem_id, who)
-    return render_template("public/problem.html", problem=item, matches=matches, intro_form=IntroductionForm())
+    from .loop import problem_extras
 
-
-@bp.post("/introductions")
-@roles_required(*problems.POSTER_ROLES)
-def request_introduction() -> Response:
-    form = IntroductionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    problem_id = form.problem_id.data or None
-    try:
-        intro = problems.request_introduction(runtime(), viewer(), form.entity_id.data or "",
-                                              problem_id=problem_id, message=form.message.data or "")
-    except problems.NotVisible:
-        abort(404)
-    except problems.Forbidden:
-        abort(403)
-    if intro.created:
-        notify_coordinators(intro, form.message.data or "")
-        flash(_("Introduction to %(name)s requested; a coordinator will get in touch.", name=intro.entity_name),
-              "success")
-    else:
-        flash(_("You already asked to meet %(name)s; a coordinator will get in touch.", name=intro.entity_name),
-              "success")
-    if problem_id:
-        return redirect(url_for("public.problem", problem_id=problem_id))
-    return redirect(url_for("public.entity", entity_id=intro.entity_id))
-
-
-def notify_coordinators(intro: problems.IntroductionView, message: str) -> None:
-    """Email every coordinator, each in their language; the partner's contact details stay out of the SME's reach."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    for address, locale in mail_locales(accounts.emails_for_role(runtime(), "coordinator")).items():
-        with force_locale(locale):
-            subject = _("Introduction request: %(name)s", name=intro.entity_name)
-            text = render_template("public/introduction_email.txt", intro=intro, requester=current_user,
-                                   message=message, base=base)
-        try:
-            send_mail(OutgoingMail(to=address, subject=subject, text=text))
-        except MailError:
-            current_app.logger.exception("introduction mail to a coordinator failed")
+    return render_template("public/problem.html", problem=item, matches=matches, intro_form=IntroductionForm(),
+                           **problem_extras(item, who))
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["search_results"] = ResultCache(ttl=float(app.config.get("SEARCH_CACHE_SECONDS", 60)))
+    from . import cli, loop, saved  # noqa: F401  (loop and saved add routes to this blueprint)
+
+    cli.init_app(app)
+
+    # Corrections are logged beside the index, so every worker of this deployment sees them.
+    log = Path(app.config.get("INDEX_DIR") or app.instance_path) / "corrected-entities.log"
+    app.extensions["search_results"] = ResultCache(ttl=float(app.config.get("SEARCH_CACHE_SECONDS", 60)),
+                                                   log_path=log)
     app.register_blueprint(bp)
     app.jinja_env.filters["highlight"] = highlight
     errors.init_app(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from matcher.models import VISIBILITIES
@@ -31,3 +31,15 @@ class IntroductionForm(FlaskForm):
     entity_id = HiddenField(validators=[DataRequired(), Length(max=64)])
     problem_id = HiddenField(validators=[Optional(), Length(max=64)])
     message = TextAreaField(_l("Message to the coordinators (optional)"), validators=[Optional(), Length(max=4000)])
+
+
+class IntroductionRequestForm(IntroductionForm):
+    """The firm's request from its problem page: an NDA flag and, on an anonymous problem, its consent."""
+
+    nda = BooleanField(_l("We need a confidentiality agreement (NDA) before sharing details"))
+    consent = BooleanField(_l("You may name my firm to this partner (needed for an anonymous problem)"))
+
+
+class HelpForm(FlaskForm):
+    message = TextAreaField(_l("How could you help? (a few lines for the coordinator)"),
+                            validators=[Optional(), Length(max=2000)])

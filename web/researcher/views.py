@@ -34,6 +34,17 @@ def _my_profile_id() -> str:
     return str(researcher_id)
 
 
+@bp.after_request
+def _forget_cached_results(response: Response) -> Response:
+    """A correction that went through (a POST answered by a redirect) must show in search at once."""
+    if request.method == "POST" and response.status_code in (302, 303) and current_user.is_authenticated \
+            and current_user.researcher_id:
+        from web.public import forget_cached
+
+        forget_cached(str(current_user.researcher_id))
+    return response
+
+
 def _back() -> Response:
     return redirect(url_for("researcher.profile"))  # type: ignore[return-value]
 
@@ -163,6 +174,9 @@ def delete_data() -> Any:
     if not form.validate_on_submit():
         return render_template("researcher/delete.html", form=form), 400
     profiles.delete_personal_data(runtime(), researcher_id, current_user.id)
+    from web.public import forget_cached
+
+    forget_cached(researcher_id)  # before logging out: the after-request hook no longer knows who it was
     logout_user()
     flash(_("Your personal data was deleted and your account closed. Public publications stay listed."), "success")
     return redirect("/")
