@@ -1,14 +1,14 @@
 """users.locale: the interface and mail language a user chose
 
 Revision ID: i18n_user_locale
-Revises: 0003
+Revises: loop_requests (chained after the merge of branch loop, so the branch has one head)
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = 'i18n_user_locale'
-down_revision = '0003'
+down_revision = 'loop_requests'
 branch_labels = None
 depends_on = None
 
