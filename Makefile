@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 
-.PHONY: run test install system-deps serve clean
+.PHONY: run test install system-deps serve clean translations
 
 # pip prints one line per package (no bars: they vanish in logs), so a first install shows progress.
 PIP := $(PY) -m pip install --progress-bar off --disable-pip-version-check
@@ -40,6 +40,15 @@ serve: install
 
 test: install system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Interface strings: extract from web/ (babel.cfg), merge into each catalogue, compile the .mo files
+# (committed, so a fresh clone runs without this step). Translate the new entries in
+# web/translations/<lang>/LC_MESSAGES/messages.po, then run it again; tests/web/test_i18n.py fails on a gap.
+translations: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ --no-location --sort-output \
+	  --project InnoBridge -o web/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel compile -d web/translations --statistics
 
 clean:
 	rm -rf $(VENV) instance

@@ -16,7 +16,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import cli, extensions, health, index_faults, mail, security
+    from . import cli, extensions, health, i18n, index_faults, labels, mail, security
     from . import admin
     from . import researcher
     from . import api, auth, public
@@ -24,6 +24,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     index_faults.init_app(app)
     security.init_app(app)
+    i18n.init_app(app)
+    labels.init_app(app)
     mail.init_app(app)
     health.init_app(app)
     cli.init_app(app)

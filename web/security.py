@@ -38,6 +38,7 @@ class SessionUser:
         self.display_name = user.display_name or user.email
         self.organization_id = user.organization_id
         self.researcher_id = user.researcher_id
+        self.locale = user.locale
 
     def get_id(self) -> str:
         return str(self.id)
@@ -55,6 +56,7 @@ class Anonymous(AnonymousUserMixin):
     id = None
     organization_id = None
     researcher_id = None
+    locale = None
 
     def has_role(self, *roles: str) -> bool:
         return False

@@ -26,6 +26,8 @@ class User(Base):
     api_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Interface and mail language ("ko", "en"); None: follow the browser's Accept-Language.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
 
 class AuditLog(Base):

@@ -33,13 +33,14 @@ class Account:
     active: bool
     organization_id: str | None = None
     researcher_id: str | None = None
+    locale: str | None = None
 
 
 def _snapshot(user: User) -> Account:
     return Account(
         id=user.id, email=user.email, role=user.role, display_name=user.display_name,
         password_hash=user.password_hash, active=user.active, organization_id=user.organization_id,
-        researcher_id=user.researcher_id,
+        researcher_id=user.researcher_id, locale=user.locale,
     )
 
 
@@ -102,6 +103,33 @@ def set_api_token_hash(runtime: Runtime, user_id: int, token_hash: str | None) -
         if user is None:
             raise AccountError("unknown user")
         user.api_token_hash = token_hash
+
+
+def set_locale(runtime: Runtime, user_id: int, locale: str | None) -> None:
+    """Remember the user's language for pages and mails (None: follow the browser again)."""
+    with runtime.db.session() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise AccountError("unknown user")
+        user.locale = locale
+
+
+def locales_for_emails(runtime: Runtime, emails: list[str]) -> dict[str, str]:
+    """The chosen language of each address that belongs to a user who chose one (mails go out in it)."""
+    wanted = [normalize_email(e) for e in emails if e]
+    if not wanted:
+        return {}
+    with runtime.db.session() as session:
+        rows = session.execute(select(User.email, User.locale).where(func.lower(User.email).in_(wanted),
+                                                                     User.locale.is_not(None)))
+        return {email.lower(): locale for email, locale in rows}
+
+
+def researcher_locale(runtime: Runtime, researcher_id: str) -> str | None:
+    """The language chosen by the account that manages a researcher profile (its digests go out in it)."""
+    with runtime.db.session() as session:
+        return session.scalar(select(User.locale).where(User.researcher_id == researcher_id,
+                                                        User.locale.is_not(None)).limit(1))
 
 
 def emails_for_role(runtime: Runtime, role: str) -> list[str]:

@@ -22,14 +22,14 @@ from matcher.runtime import Runtime
 
 from . import audit
 from .curation_errors import ConsentRequired, CurationError
-from .curation_introductions import IntroductionMail, Sender, build_introduction, introduce
+from .curation_introductions import IntroductionFacts, IntroductionMail, Sender, build_introduction, introduce
 from .curation_partners import PARTNER_TABLES, Candidate, add_partner, search_partners, suggest_matches
 from .curation_queue import QUEUE_STATUSES, MatchRow, ProblemItem, get_problem, problem_of, queue
 from .outcomes import END_STATES, NotFound, aware, load_match, record_event, snapshot
 
 __all__ = [
-    "PARTNER_TABLES", "QUEUE_STATUSES", "Candidate", "ConsentRequired", "CurationError", "IntroductionMail",
-    "MatchRow", "ProblemItem", "Sender", "add_partner", "annotate", "approve", "build_introduction",
+    "PARTNER_TABLES", "QUEUE_STATUSES", "Candidate", "ConsentRequired", "CurationError", "IntroductionFacts",
+    "IntroductionMail", "MatchRow", "ProblemItem", "Sender", "add_partner", "annotate", "approve", "build_introduction",
     "export_labels", "get_problem", "introduce", "is_end_state", "problem_of", "queue", "record_consent",
     "reject", "search_partners", "set_pinned", "set_problem_status", "suggest_matches",
 ]

@@ -29,6 +29,28 @@ class IntroductionMail:
     text: str
 
 
+@dataclass(frozen=True)
+class IntroductionFacts:
+    """What the two messages say, so a caller can write them in each reader's language (the web layer does)."""
+
+    owner_email: str
+    owner_name: str
+    partner_email: str
+    partner_name: str
+    contact_name: str
+    firm: str
+    signer: str
+    problem_title: str
+    problem_text: str
+    link: str
+    capabilities: tuple[str, ...]
+    nda: bool
+
+
+#: Writes the firm's and the partner's message from the facts; None: the English texts below.
+Composer = Callable[[IntroductionFacts], list[IntroductionMail]]
+
+
 def _contact(session: Session, match: Match) -> tuple[str, str] | None:
     """(email, name) of the person to introduce for this match: the researcher, or a lab's first researcher."""
     if match.entity_kind == "researcher":
@@ -59,7 +81,7 @@ def _nda_note(session: Session, match: Match) -> str:
 
 
 def build_introduction(session: Session, match: Match, problem: Problem, coordinator: User | None,
-                       base_url: str) -> list[IntroductionMail]:
+                       base_url: str, compose: Composer | None = None) -> list[IntroductionMail]:
     """The two messages of an introduction. The researcher's address is never put in the firm's message:
     the researcher receives the firm's contact and replies if interested."""
     owner = session.get(User, problem.owner_user_id) if problem.owner_user_id else None
@@ -74,6 +96,12 @@ def build_introduction(session: Session, match: Match, problem: Problem, coordin
     signer = (coordinator.display_name or coordinator.email) if coordinator else "InnoBridge"
     link = f"{base_url.rstrip('/')}/problems/{problem.id}"
     nda = _nda_note(session, match)
+    if compose is not None:
+        return compose(IntroductionFacts(
+            owner_email=owner.email, owner_name=owner.display_name or "", partner_email=contact[0],
+            partner_name=match.entity_name, contact_name=contact[1], firm=firm, signer=signer,
+            problem_title=problem.title, problem_text=problem.text[:2000], link=link,
+            capabilities=tuple(match.capabilities or ()), nda=bool(nda)))
     sme_text = (
         f"Hello {owner.display_name or ''},\n\n"
         f"About your problem \"{problem.title}\", we have introduced you to {match.entity_name}"
@@ -95,7 +123,8 @@ def build_introduction(session: Session, match: Match, problem: Problem, coordin
 
 
 def introduce(runtime: Runtime, match_id: int, user_id: int | None, send: Sender, *, base_url: str = "",
-              at: date | datetime | None = None, note: str | None = None) -> list[str]:
+              at: date | datetime | None = None, note: str | None = None,
+              compose: Composer | None = None) -> list[str]:
     """Email both sides and move the match to "introduced".
 
     Refused for an anonymous problem until its owner has consented. The mails go out before the
@@ -115,7 +144,7 @@ def introduce(runtime: Runtime, match_id: int, user_id: int | None, send: Sender
                                   "(record its consent, then send the introduction)")
         check_date(session, match, when)
         coordinator = session.get(User, user_id) if user_id else None
-        mails = build_introduction(session, match, problem, coordinator, base_url)
+        mails = build_introduction(session, match, problem, coordinator, base_url, compose)
     ids = [send(m.to, m.subject, m.text) for m in mails]
     with runtime.db.session() as session:
         match = load_match(session, match_id)

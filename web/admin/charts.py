@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from flask_babel import format_decimal, gettext
 from markupsafe import Markup, escape
 
 WIDTH = 440
@@ -21,7 +23,8 @@ def _number(value: object) -> float:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+    """A figure in the page's locale: grouped thousands, one decimal when it has one."""
+    return format_decimal(value, "#,##0" if value == int(value) else "#,##0.0")
 
 
 def _short(text: str, limit: int = 20) -> str:
@@ -65,7 +68,7 @@ def bar_chart(labels: Sequence[object], values: Sequence[object], title: str,
             caption = f"{_fmt(inner[i])} / {_fmt(value)}"
         parts.append(f'<text x="{LABEL_W + width + 4:.1f}" y="{y + 17}">{caption}</text>')
     if not numbers:
-        parts.append(f'<text x="10" y="{top + 16}">no data yet</text>')
+        parts.append(f'<text x="10" y="{top + 16}">{escape(gettext("no data yet"))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -89,3 +92,15 @@ def funnel_chart(labels: Sequence[object], values: Sequence[object], title: str)
         parts.append(f'<text x="{centre:.1f}" y="{y + 17}" text-anchor="middle" fill="{ink}">{_fmt(value)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def table_chart(table: Any) -> Markup:
+    """The chart of one control-tower table: a funnel, paired bars (all / with an outcome) or plain bars."""
+    labels = [row[0] for row in table.rows]
+    values = [row[table.value_column] for row in table.rows]
+    if table.chart == "funnel":
+        return funnel_chart(labels, values, table.title)
+    if table.inner_column is not None:
+        return bar_chart(labels, values, table.title, [row[table.inner_column] for row in table.rows],
+                         legend=(table.columns[table.value_column], table.columns[table.inner_column]))
+    return bar_chart(labels, values, table.title)

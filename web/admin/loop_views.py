@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from matcher.services import curation, duplicates, merging, requests
@@ -58,7 +59,7 @@ def owner_consent(match_id: int) -> Any:
         abort(404)
     except PermissionError:
         abort(403)
-    flash("Thank you: the coordinator may now introduce you." if consented else "Consent withdrawn.", "success")
+    flash(_("Thank you: the coordinator may now introduce you.") if consented else _("Consent withdrawn."), "success")
     if request.form.get("return_to") == "requests":
         return redirect(url_for("public.my_requests"))
     return redirect(url_for("public.problem", problem_id=problem_id))

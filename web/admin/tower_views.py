@@ -6,7 +6,7 @@ from flask import Response, abort, render_template
 from matcher.services import control_tower, loop_metrics
 
 from ..extensions import runtime
-from . import charts, csvexport
+from . import charts, csvexport, tower_text
 from .views import bp
 
 
@@ -16,18 +16,7 @@ from .views import bp
 def control_tower_page() -> str:
     tower = control_tower.tower(runtime())
     loop = loop_metrics.loop_figures(runtime())
-    charted = []
-    for table in (*tower.tables, *loop.tables):
-        labels = [row[0] for row in table.rows]
-        values = [row[table.value_column] for row in table.rows]
-        if table.chart == "funnel":
-            chart = charts.funnel_chart(labels, values, table.title)
-        elif table.inner_column is not None:
-            chart = charts.bar_chart(labels, values, table.title, [row[table.inner_column] for row in table.rows],
-                                     legend=(table.columns[table.value_column], table.columns[table.inner_column]))
-        else:
-            chart = charts.bar_chart(labels, values, table.title)
-        charted.append((table, chart))
+    charted = [(table, charts.table_chart(table)) for table in map(tower_text.localised, (*tower.tables, *loop.tables))]
     return render_template("admin/control_tower.html", tower=tower, loop=loop, charted=charted)
 
 
@@ -37,6 +26,7 @@ def tower_csv(key: str) -> Response:
         (t for t in loop_metrics.loop_figures(runtime()).tables if t.key == key), None)
     if table is None:
         abort(404)
+    table = tower_text.localised(table)
     body = csvexport.to_csv(table.columns, table.rows)
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="innobridge-{table.key}.csv"'})

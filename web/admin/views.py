@@ -7,16 +7,19 @@ from typing import Any
 from flask import (
     Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for,
 )
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
 from matcher.models import ORGANIZATION_KINDS
 from matcher.services import audit, curation, jobs, merging, outcomes
-from matcher.services.outcomes import STAGE_LABELS, NotFound, OutcomeError
+from matcher.services.outcomes import NotFound, OutcomeError
 
 from ..extensions import login_manager, runtime
+from ..labels import STAGE_NAMES, core_message
 from ..mail import MailError, OutgoingMail, send_mail
+from ..mail.introductions import compose_introduction
 from ..public import forget_cached
 from .forms import (
     ActionForm, CloseForm, CorrectForm, IntroduceForm, MergeForm, NoteForm, OrganizationForm, OutcomeForm,
@@ -42,7 +45,7 @@ def _staff_only() -> Any:
 
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
-    return {"stage_labels": STAGE_LABELS}
+    return {"stage_labels": STAGE_NAMES}
 
 
 def _uid() -> int:
@@ -54,7 +57,7 @@ def _page() -> int:
 
 
 def _form_errors(form: Any) -> str:
-    return "; ".join(str(e) for errors in form.errors.values() for e in errors) or "invalid form"
+    return "; ".join(str(e) for errors in form.errors.values() for e in errors) or _("invalid form")
 
 
 def _back_to_match(match_id: int) -> Any:
@@ -96,7 +99,7 @@ def problem(problem_id: str) -> str:
         try:
             candidates = curation.search_partners(runtime(), problem_id, query, kinds=request.args.getlist("kind"))
         except ModuleNotFoundError:
-            search_error = "partner search is not available yet (no matching service installed)"
+            search_error = _("partner search is not available yet (no matching service installed)")
     return render_template("admin/problem.html", item=item, query=query, candidates=candidates,
                            search_error=search_error, action_form=ActionForm(), reject_form=RejectForm(),
                            note_form=NoteForm(), intro_form=IntroduceForm(), partner_form=PartnerForm())
@@ -107,11 +110,11 @@ def problem_status(problem_id: str) -> Any:
     if ActionForm().validate_on_submit():
         try:
             curation.set_problem_status(runtime(), problem_id, _uid(), request.form.get("status", ""))
-            flash("Problem status updated.", "success")
+            flash(_("Problem status updated."), "success")
         except NotFound:
             abort(404)
         except OutcomeError as exc:
-            flash(str(exc), "error")
+            flash(core_message(exc), "error")
     return redirect(url_for("admin.problem", problem_id=problem_id))
 
 
@@ -122,7 +125,8 @@ def suggest(problem_id: str) -> Any:
             added = curation.suggest_matches(runtime(), problem_id, _uid())
         except NotFound:
             abort(404)
-        flash(f"The matcher suggested {added} new candidate{'' if added == 1 else 's'}.", "success")
+        flash(ngettext("The matcher suggested %(num)s new candidate.", "The matcher suggested %(num)s new candidates.",
+                       added), "success")
     return redirect(url_for("admin.problem", problem_id=problem_id))
 
 
@@ -137,9 +141,9 @@ def add_partner(problem_id: str) -> Any:
     except NotFound:
         abort(404)
     except OutcomeError as exc:
-        flash(str(exc), "error")
+        flash(core_message(exc), "error")
         return redirect(url_for("admin.problem", problem_id=problem_id))
-    flash("Partner added to the matches.", "success")
+    flash(_("Partner added to the matches."), "success")
     return redirect(url_for("admin.problem", problem_id=problem_id) + f"#match-{match_id}")
 
 
@@ -150,38 +154,39 @@ def _match_action(match_id: int, action: Any, success: str, form: Any = None) ->
         return _back_to_match(match_id)
     try:
         action(form)
-        flash(success, "success")
+        flash(str(success), "success")
     except NotFound:
         abort(404)
     except OutcomeError as exc:
-        flash(str(exc), "error")
+        flash(core_message(exc), "error")
     except MailError as exc:
-        flash(f"The introduction was not sent: the mail server refused it ({exc}). Nothing was changed.", "error")
+        flash(_("The introduction was not sent: the mail server refused it (%(error)s). Nothing was changed.",
+                error=exc), "error")
     return _back_to_match(match_id)
 
 
 @bp.post("/matches/<int:match_id>/approve")
 def approve(match_id: int) -> Any:
-    return _match_action(match_id, lambda f: curation.approve(runtime(), match_id, _uid()), "Match approved.")
+    return _match_action(match_id, lambda f: curation.approve(runtime(), match_id, _uid()), _("Match approved."))
 
 
 @bp.post("/matches/<int:match_id>/reject")
 def reject(match_id: int) -> Any:
     return _match_action(match_id, lambda f: curation.reject(runtime(), match_id, _uid(), f.reason.data),
-                         "Match rejected.", RejectForm())
+                         _("Match rejected."), RejectForm())
 
 
 @bp.post("/matches/<int:match_id>/pin")
 def pin(match_id: int) -> Any:
     pinned = request.form.get("pinned") == "1"
     return _match_action(match_id, lambda f: curation.set_pinned(runtime(), match_id, _uid(), pinned),
-                         "Match pinned." if pinned else "Match unpinned.")
+                         _("Match pinned.") if pinned else _("Match unpinned."))
 
 
 @bp.post("/matches/<int:match_id>/annotate")
 def annotate(match_id: int) -> Any:
     return _match_action(match_id, lambda f: curation.annotate(runtime(), match_id, _uid(), f.note.data or ""),
-                         "Note saved.", NoteForm())
+                         _("Note saved."), NoteForm())
 
 
 @bp.post("/matches/<int:match_id>/consent")
@@ -189,15 +194,15 @@ def record_consent(match_id: int) -> Any:
     consented = request.form.get("consented", "1") == "1"
     return _match_action(match_id, lambda f: curation.record_consent(runtime(), match_id, _uid(), current_user.role,
                                                                      consented),
-                         "Consent recorded." if consented else "Consent withdrawn.")
+                         _("Consent recorded.") if consented else _("Consent withdrawn."))
 
 
 @bp.post("/matches/<int:match_id>/introduce")
 def introduce(match_id: int) -> Any:
     base = current_app.config.get("PUBLIC_BASE_URL", "")
     return _match_action(match_id, lambda f: curation.introduce(runtime(), match_id, _uid(), _send, base_url=base,
-                                                                at=f.date.data),
-                         "Introduction sent to both sides.", IntroduceForm())
+                                                                at=f.date.data, compose=compose_introduction),
+                         _("Introduction sent to both sides."), IntroduceForm())
 
 
 # --- outcomes --------------------------------------------------------------------------------------------
@@ -209,7 +214,7 @@ def timeline(match_id: int) -> str:
     except NotFound:
         abort(404)
     outcome_form = OutcomeForm()
-    outcome_form.stage.choices = [SelectChoice(s, STAGE_LABELS[s]) for s in line.next_stages]
+    outcome_form.stage.choices = [SelectChoice(s, STAGE_NAMES[s]) for s in line.next_stages]
     return render_template("admin/timeline.html", line=line, outcome_form=outcome_form, close_form=CloseForm(),
                            correct_form=CorrectForm(), intro_form=IntroduceForm(), action_form=ActionForm())
 
@@ -221,20 +226,20 @@ def outcome(match_id: int) -> Any:
         outcomes.advance(runtime(), match_id, _uid(), f.stage.data, at=f.date.data, value=value,
                          product=f.product.data, note=f.note.data)
 
-    return _match_action(match_id, act, "Outcome recorded.", OutcomeForm())
+    return _match_action(match_id, act, _("Outcome recorded."), OutcomeForm())
 
 
 @bp.post("/matches/<int:match_id>/close")
 def close(match_id: int) -> Any:
     return _match_action(match_id, lambda f: outcomes.close(runtime(), match_id, _uid(), f.reason.data, at=f.date.data),
-                         "Match closed.", CloseForm())
+                         _("Match closed."), CloseForm())
 
 
 @bp.post("/matches/<int:match_id>/correct")
 def correct(match_id: int) -> Any:
     return _match_action(match_id, lambda f: outcomes.correct(runtime(), match_id, _uid(), f.stage.data,
                                                               f.reason.data),
-                         "Stage corrected.", CorrectForm())
+                         _("Stage corrected."), CorrectForm())
 
 
 # --- audit log -------------------------------------------------------------------------------------------
@@ -246,7 +251,7 @@ def _date_arg(name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        flash(f"Ignored the {name} date: use YYYY-MM-DD.", "error")
+        flash(_("Ignored the %(name)s date: use YYYY-MM-DD.", name=name), "error")
         return None
 
 
@@ -294,10 +299,10 @@ def edit_entity(kind: str, entity_id: str) -> Any:
             try:
                 changed = merging.edit(runtime(), kind, entity_id, _uid(), changes)
                 forget_cached(entity_id)
-                flash(f"Saved ({', '.join(changed) or 'no changes'}).", "success")
+                flash(_("Saved (%(fields)s).", fields=", ".join(changed) or _("no changes")), "success")
                 return redirect(url_for("admin.edit_entity", kind=kind, entity_id=entity_id))
             except merging.MergeError as exc:
-                flash(str(exc), "error")
+                flash(core_message(exc), "error")
         else:
             flash(_form_errors(form), "error")
     return render_template("admin/edit.html", kind=kind, record=record, form=form)
@@ -308,7 +313,7 @@ def merge(kind: str) -> Any:
     _kind(kind)
     form = MergeForm()
     if not form.validate_on_submit():
-        flash("Choose one record to keep and one duplicate to merge into it.", "error")
+        flash(_("Choose one record to keep and one duplicate to merge into it."), "error")
         return redirect(url_for("admin.browse", kind=kind, q=request.form.get("q", "")))
     if request.form.get("confirm") != "1":  # a merge cannot be undone: show both records first
         return redirect(url_for("admin.merge_confirm", kind=kind, keep_id=form.keep_id.data,
@@ -316,17 +321,18 @@ def merge(kind: str) -> Any:
     try:
         counts = merging.merge(runtime(), kind, form.keep_id.data, form.merge_id.data, _uid())
     except merging.MergeError as exc:
-        flash(str(exc), "error")
+        flash(core_message(exc), "error")
         return redirect(url_for("admin.browse", kind=kind, q=request.form.get("q", "")))
     forget_cached(form.keep_id.data, form.merge_id.data)
-    moved = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v) or "nothing to move"
-    flash(f"Merged {form.merge_id.data} into {form.keep_id.data}: {moved}.", "success")
+    moved = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v) or _("nothing to move")
+    flash(_("Merged %(old)s into %(new)s: %(moved)s.", old=form.merge_id.data, new=form.keep_id.data, moved=moved),
+          "success")
     try:
         job_id = jobs.start_reindex(runtime(), merging.affected_entities(kind, form.keep_id.data, form.merge_id.data),
                                     _uid())
-        flash(f"Search is being updated (job {job_id}).", "success")
+        flash(_("Search is being updated (job %(job)s).", job=job_id), "success")
     except jobs.JobError:
-        flash("Another re-index is running: rebuild the index once it finishes.", "error")
+        flash(_("Another re-index is running: rebuild the index once it finishes."), "error")
     return redirect(url_for("admin.edit_entity", kind=kind, entity_id=form.keep_id.data))
 
 
@@ -346,14 +352,14 @@ def jobs_page() -> str:
 @bp.post("/jobs/rebuild-index")
 def rebuild_index() -> Any:
     if not ActionForm().validate_on_submit() or request.form.get("confirm") != "1":
-        flash("Nothing started: press the rebuild button to confirm.", "error")
+        flash(_("Nothing started: press the rebuild button to confirm."), "error")
         return redirect(url_for("admin.jobs_page"))
     try:
         job_id = jobs.start_index_rebuild(runtime(), _uid())
     except jobs.JobError as exc:
-        flash(str(exc), "error")
+        flash(core_message(exc), "error")
         return redirect(url_for("admin.jobs_page"))
-    flash("Index rebuild started.", "success")
+    flash(_("Index rebuild started."), "success")
     return redirect(url_for("admin.jobs_page", watch=job_id))
 
 

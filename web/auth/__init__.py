@@ -4,11 +4,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale, gettext as _
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
 from matcher.services import accounts
 from web.extensions import runtime
+from web.i18n import current_locale
+from web.labels import sentence
 from web.mail import MailError, OutgoingMail, send_mail
 from web.security import SessionUser, hash_password, limiter, verify_password
 
@@ -52,9 +55,9 @@ def login() -> str | Response:
             verify_password(_DUMMY_HASH, form.password.data or "")
         elif account.active and verify_password(account.password_hash, form.password.data or ""):
             _start_session(account)
-            flash("Welcome back.", "success")
+            flash(_("Welcome back."), "success")
             return redirect(_safe_next(request.args.get("next")))
-        flash("Unknown email or wrong password.", "error")
+        flash(_("Unknown email or wrong password."), "error")
     return render_template("auth/login.html", form=form)
 
 
@@ -67,10 +70,10 @@ def register() -> str | Response:
             account = accounts.create_user(runtime(), form.email.data or "", hash_password(form.password.data or ""),
                                            role, display_name=(form.display_name.data or "").strip() or None)
         except accounts.AccountError as exc:
-            flash(str(exc).capitalize() + ".", "error")
+            flash(sentence(exc), "error")
         else:
             _start_session(account)
-            flash("Your account is ready.", "success")
+            flash(_("Your account is ready."), "success")
             return redirect(url_for("public.my_problems") if role == "sme" else url_for("public.home"))
     return render_template("auth/register.html", form=form)
 
@@ -79,7 +82,7 @@ def register() -> str | Response:
 def logout() -> Response:
     logout_user()
     session.clear()
-    flash("You are logged out.", "success")
+    flash(_("You are logged out."), "success")
     return redirect(url_for("public.home"))
 
 
@@ -93,15 +96,15 @@ def reset_request() -> str | Response:
             link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
                 "auth.reset_password", token=make_reset_token(account))
             minutes = int(current_app.config.get("PASSWORD_RESET_MAX_AGE", 3600)) // 60
+            with force_locale(account.locale or current_locale()):
+                mail = OutgoingMail(to=account.email, subject=_("Reset your InnoBridge password"),
+                                    text=render_template("auth/reset_email.txt", link=link, minutes=minutes))
             try:
-                send_mail(OutgoingMail(
-                    to=account.email, subject="Reset your InnoBridge password",
-                    text=render_template("auth/reset_email.txt", link=link, minutes=minutes),
-                ))
+                send_mail(mail)
             except MailError:
                 current_app.logger.exception("password reset mail to user %s failed", account.id)
         # Same answer whether or not the address is known: no account enumeration.
-        flash("If this address has an account, a reset link is on its way.", "success")
+        flash(_("If this address has an account, a reset link is on its way."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
 
@@ -110,14 +113,14 @@ def reset_request() -> str | Response:
 def reset_password(token: str) -> str | Response:
     account = read_reset_token(token)
     if account is None:
-        flash("This reset link is invalid, expired or already used. Ask for a new one.", "error")
+        flash(_("This reset link is invalid, expired or already used. Ask for a new one."), "error")
         return redirect(url_for("auth.reset_request"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         accounts.set_password_hash(runtime(), account.id, hash_password(form.password.data or ""))
         logout_user()
         session.clear()
-        flash("Your password was changed; log in with the new one.", "success")
+        flash(_("Your password was changed; log in with the new one."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
+from flask_babel import force_locale, gettext as _, ngettext
 
+from matcher.services import accounts
 from matcher.services.digests import Digest, Envelope
 
+from ..extensions import runtime
+from ..i18n import DEFAULT_LOCALE, mail_locale
 from . import OutgoingMail, send_mail
 
 
@@ -22,14 +26,22 @@ def site_link(path: str) -> str:
 
 
 def subject_for(digest: Digest) -> str:
+    """In the language of the current locale (render_digest sets the recipient's)."""
     problems = sum(1 for i in digest.items if i.kind == "problem")
     projects = len(digest.items) - problems
     parts = []
     if problems:
-        parts.append(f"{problems} new problem{'s' if problems != 1 else ''}")
+        parts.append(ngettext("%(num)s new problem", "%(num)s new problems", problems))
     if projects:
-        parts.append(f"{projects} new project{'s' if projects != 1 else ''}")
-    return f"InnoBridge: {' and '.join(parts)} matching your expertise"
+        parts.append(ngettext("%(num)s new project", "%(num)s new projects", projects))
+    items = _("%(first)s and %(second)s", first=parts[0], second=parts[1]) if len(parts) == 2 else "".join(parts)
+    return _("InnoBridge: %(items)s matching your expertise", items=items)
+
+
+def digest_locale(digest: Digest) -> str:
+    """The recipient's language: their account's setting, else the one of an account with their address."""
+    chosen = accounts.researcher_locale(runtime(), digest.researcher_id)
+    return chosen or mail_locale(digest.email, DEFAULT_LOCALE)
 
 
 def render_digest(digest: Digest, envelope: Envelope | None = None) -> OutgoingMail:
@@ -52,13 +64,14 @@ def render_digest(digest: Digest, envelope: Envelope | None = None) -> OutgoingM
     if envelope is not None:
         headers["Message-ID"] = envelope.message_id
         headers["X-InnoBridge-Digest"] = envelope.period_key
-    return OutgoingMail(
-        to=digest.email or "",
-        subject=subject_for(digest),
-        text=render_template("mail/digest.txt", **context),
-        html=render_template("mail/digest.html", **context),
-        headers=headers,
-    )
+    with force_locale(digest_locale(digest)):
+        return OutgoingMail(
+            to=digest.email or "",
+            subject=subject_for(digest),
+            text=render_template("mail/digest.txt", **context),
+            html=render_template("mail/digest.html", **context),
+            headers=headers,
+        )
 
 
 def deliver_digest(digest: Digest, envelope: Envelope) -> str:

@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from matcher.services import problems
 from web.extensions import runtime
+from web.labels import sentence
 from web.security import limiter, roles_required
 
 from . import errors
@@ -23,13 +25,11 @@ bp = Blueprint("public", __name__)
 PER_PAGE = 10
 MAX_PAGE = 50
 SEARCH_KINDS = ("researcher", "lab", "equipment", "project", "organization")
-KIND_LABELS = {"researcher": "Researcher", "lab": "Lab", "equipment": "Equipment", "project": "Institute project",
-               "organization": "Organisation"}
-GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("partners", "Research partners", ("researcher", "lab")),
-    ("equipment", "Equipment", ("equipment",)),
-    ("projects", "Institute projects", ("project",)),
-    ("organizations", "Firms and organisations", ("organization",)),
+GROUPS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
+    ("partners", _l("Research partners"), ("researcher", "lab")),
+    ("equipment", _l("Equipment"), ("equipment",)),
+    ("projects", _l("Institute projects"), ("project",)),
+    ("organizations", _l("Firms and organisations"), ("organization",)),
 )
 
 
@@ -202,9 +202,10 @@ def new_problem() -> str | Response:
             posted = problems.post_problem(runtime(), int(current_user.id), data,
                                            organization_id=current_user.organization_id)
         except problems.ProblemError as exc:
-            flash(str(exc).capitalize() + ".", "error")
+            flash(sentence(exc), "error")
         else:
-            flash(f"Your problem is posted; we found {posted.match_count} possible partners.", "success")
+            flash(_("Your problem is posted; we found %(count)s possible partners.", count=posted.match_count),
+                  "success")
             return redirect(url_for("public.problem", problem_id=posted.id))
     return render_template("public/new_problem.html", form=form)
 
@@ -236,5 +237,4 @@ def init_app(app: Flask) -> None:
                                                    log_path=log)
     app.register_blueprint(bp)
     app.jinja_env.filters["highlight"] = highlight
-    app.jinja_env.globals["KIND_LABELS"] = KIND_LABELS
     errors.init_app(app)

@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from web.api.problem import problem_response
 
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood. Go back and try again."),
-    401: ("Please log in", "You need to log in to see this page."),
-    403: ("Not allowed", "Your account does not have access to this page."),
-    404: ("Not found", "There is nothing here, or it is not visible to you."),
-    405: ("Not allowed", "This address does not accept that kind of request."),
-    429: ("Too many requests", "You are going a little fast. Wait a minute and try again."),
-    500: ("Something went wrong", "An unexpected error happened on our side; it has been logged."),
-    503: ("Temporarily unavailable", "Search is unavailable right now. Please try again in a few minutes."),
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    401: (_l("Please log in"), _l("You need to log in to see this page.")),
+    403: (_l("Not allowed"), _l("Your account does not have access to this page.")),
+    404: (_l("Not found"), _l("There is nothing here, or it is not visible to you.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    429: (_l("Too many requests"), _l("You are going a little fast. Wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error happened on our side; it has been logged.")),
+    503: (_l("Temporarily unavailable"), _l("Search is unavailable right now. Please try again in a few minutes.")),
 }
 
 
@@ -24,7 +25,7 @@ def wants_problem_json() -> bool:
 
 def handle_http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     code = error.code or 500
-    title, message = MESSAGES.get(code, (error.name, error.description or ""))
+    title, message = (str(t) for t in MESSAGES.get(code, (error.name, error.description or "")))
     headers = {k: v for k, v in error.get_headers() if k.lower() not in ("content-type", "content-length")}
     if wants_problem_json():
         detail = error.description if code not in (500,) else message

@@ -4,11 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from matcher.services import accounts, problems, requests
 from web.extensions import runtime
+from web.i18n import mail_locales
 from web.mail import MailError, OutgoingMail, send_mail
 from web.security import roles_required
 
@@ -45,9 +47,9 @@ def request_introduction() -> Response:
         abort(403)
     if intro.created:
         notify_coordinators(intro, form.message.data or "")
-        flash(f"Introduction to {intro.entity_name} requested; a coordinator will get in touch.", "success")
+        flash(_("Introduction to %(name)s requested; a coordinator will get in touch.", name=intro.entity_name), "success")
     else:
-        flash(f"You already asked to meet {intro.entity_name}; a coordinator will get in touch.", "success")
+        flash(_("You already asked to meet %(name)s; a coordinator will get in touch.", name=intro.entity_name), "success")
     if problem_id:
         return redirect(url_for("public.problem", problem_id=problem_id))
     return redirect(url_for("public.entity", entity_id=intro.entity_id))
@@ -67,9 +69,9 @@ def offer_help(problem_id: str) -> Response:
         abort(403)
     if offer.created:
         notify_coordinators(offer, form.message.data or "")
-        flash("Thank you: a coordinator will look at your offer and ask the firm.", "success")
+        flash(_("Thank you: a coordinator will look at your offer and ask the firm."), "success")
     else:
-        flash("You already offered help on this problem; your message is updated.", "success")
+        flash(_("You already offered help on this problem; your message is updated."), "success")
     return redirect(url_for("public.problem", problem_id=problem_id))
 
 
@@ -96,11 +98,12 @@ def notify_coordinators(intro: requests.IntroductionView, message: str) -> None:
             f"#match-{intro.match_id}" if intro.match_id else "")
     else:
         link = base + url_for("admin.requests_page") + f"#request-{intro.id}"
-    text = render_template("public/introduction_email.txt", intro=intro, requester=current_user, message=message,
-                           link=link)
-    what = "Offer of help" if intro.kind == "interest" else "Introduction request"
-    subject = f"{what}: {intro.problem_title or intro.entity_name}"[:200]
-    for address in accounts.emails_for_role(runtime(), "coordinator"):
+    for address, locale in mail_locales(accounts.emails_for_role(runtime(), "coordinator")).items():
+        with force_locale(locale):  # each coordinator in their own language
+            text = render_template("public/introduction_email.txt", intro=intro, requester=current_user,
+                                   message=message, link=link)
+            what = _("Offer of help") if intro.kind == "interest" else _("Introduction request")
+            subject = f"{what}: {intro.problem_title or intro.entity_name}"[:200]
         try:
             send_mail(OutgoingMail(to=address, subject=subject, text=text))
         except MailError:

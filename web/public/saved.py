@@ -7,12 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from matcher.services import problems, saved_searches
 from web.extensions import csrf, runtime
+from web.labels import sentence
 from web.security import roles_required
 
 from . import bp, parse_search_args
@@ -45,9 +47,9 @@ def save_search() -> Response:
     try:
         saved_searches.save(runtime(), int(current_user.id), params.q, params.kind, params.region)
     except saved_searches.SavedSearchError as exc:
-        flash(str(exc).capitalize() + ".", "error")
+        flash(sentence(exc), "error")
     else:
-        flash("Search saved: we will email you when new partners, equipment or projects match it.", "success")
+        flash(_("Search saved: we will email you when new partners, equipment or projects match it."), "success")
     return redirect(url_for("public.saved_search_list"))
 
 
@@ -62,14 +64,14 @@ def saved_search_list() -> str:
 def stop_saved_search(search_id: int) -> Response:
     if not saved_searches.set_active(runtime(), search_id, False, user_id=int(current_user.id)):
         abort(404)
-    flash("Alerts for this search stopped.", "success")
+    flash(_("Alerts for this search stopped."), "success")
     return redirect(url_for("public.saved_search_list"))
 
 
 @bp.get("/alerts/unsubscribe/<token>")
 def alert_unsubscribe_page(token: str) -> Any:
     if _read_token(token) is None:
-        abort(400, description="This unsubscribe link is not valid.")
+        abort(400, description=_("This unsubscribe link is not valid."))
     return render_template("public/alert_unsubscribe.html", token=token, done=False)
 
 
@@ -79,5 +81,5 @@ def alert_unsubscribe(token: str) -> Any:
     """RFC 8058 one-click: authenticated by the signed token, mail clients POST here without cookies."""
     search_id = _read_token(token)
     if search_id is None or not saved_searches.set_active(runtime(), search_id, False):
-        abort(400, description="This unsubscribe link is not valid.")
+        abort(400, description=_("This unsubscribe link is not valid."))
     return render_template("public/alert_unsubscribe.html", token=token, done=True)

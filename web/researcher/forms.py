@@ -1,12 +1,15 @@
 """Researcher forms; every one carries a CSRF token (Flask-WTF)."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from matcher.models import DIGEST_FREQUENCIES
+
+FREQUENCY_NAMES = {"off": _l("Off"), "weekly": _l("Weekly"), "monthly": _l("Monthly")}
 
 
 class CapabilityForm(FlaskForm):
@@ -19,11 +22,11 @@ class PublicationForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    digest_frequency = SelectField("Email digest",
-                                   choices=[SelectChoice(f, f.capitalize()) for f in DIGEST_FREQUENCIES])
-    recency_half_life = FloatField("Weight older work less: half-life in years (empty = all work counts equally)",
+    digest_frequency = SelectField(_l("Email digest"),
+                                   choices=[SelectChoice(f, FREQUENCY_NAMES.get(f, f)) for f in DIGEST_FREQUENCIES])
+    recency_half_life = FloatField(_l("Weight older work less: half-life in years (empty = all work counts equally)"),
                                    validators=[Optional(), NumberRange(min=0.5, max=50)])
-    regions_of_interest = StringField("Regions of interest (comma-separated; empty = everywhere)",
+    regions_of_interest = StringField(_l("Regions of interest (comma-separated; empty = everywhere)"),
                                       validators=[Optional(), Length(max=1000)])
 
 
@@ -32,10 +35,10 @@ class ConfirmForm(FlaskForm):
 
 
 class DeleteForm(FlaskForm):
-    confirm = BooleanField("I understand that my address, settings and account will be deleted",
+    confirm = BooleanField(_l("I understand that my address, settings and account will be deleted"),
                            validators=[DataRequired()])
 
 
 class ClaimAccountForm(FlaskForm):
-    password = PasswordField("Choose a password", validators=[DataRequired(), Length(min=10, max=200)])
-    confirm = PasswordField("Repeat the password", validators=[DataRequired(), EqualTo("password")])
+    password = PasswordField(_l("Choose a password"), validators=[DataRequired(), Length(min=10, max=200)])
+    confirm = PasswordField(_l("Repeat the password"), validators=[DataRequired(), EqualTo("password")])

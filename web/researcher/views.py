@@ -8,12 +8,15 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from matcher.services import profiles
 from matcher.services.profiles import ProfileError
 
 from ..extensions import csrf, runtime
+from ..i18n import current_locale, mail_locale
+from ..labels import core_message
 from ..mail import MailError, OutgoingMail, send_mail
 from ..mail.digests import public_url
 from ..security import hash_password, limiter, load_user, roles_required
@@ -80,15 +83,15 @@ def _capability_action(action: str) -> Any:
     try:
         if action == "add":
             label = profiles.add_capability(runtime(), researcher_id, form.capability_id.data, current_user.id)
-            flash(f"Added “{label}” to your expertise.", "success")
+            flash(_("Added “%(label)s” to your expertise.", label=label), "success")
         elif action == "remove":
             profiles.remove_capability(runtime(), researcher_id, form.capability_id.data, current_user.id)
-            flash("Removed from your expertise. It no longer counts in matching.", "success")
+            flash(_("Removed from your expertise. It no longer counts in matching."), "success")
         else:
             profiles.restore_capability(runtime(), researcher_id, form.capability_id.data, current_user.id)
-            flash("Restored.", "success")
+            flash(_("Restored."), "success")
     except ProfileError as exc:
-        flash(str(exc), "error")
+        flash(core_message(exc), "error")
     return _back()
 
 
@@ -120,9 +123,9 @@ def set_publication() -> Any:
     try:
         profiles.set_publication_excluded(runtime(), researcher_id, form.document_id.data, form.excluded.data == "1",
                                           current_user.id)
-        flash("Excluded from your expertise." if form.excluded.data == "1" else "Counts again.", "success")
+        flash(_("Excluded from your expertise.") if form.excluded.data == "1" else _("Counts again."), "success")
     except ProfileError as exc:
-        flash(str(exc), "error")
+        flash(core_message(exc), "error")
     return _back()
 
 
@@ -140,9 +143,9 @@ def settings() -> Any:
         profiles.update_settings(runtime(), researcher_id, digest_frequency=form.digest_frequency.data or "off",
                                  recency_half_life=form.recency_half_life.data,
                                  regions_of_interest=form.regions_of_interest.data or "", user_id=current_user.id)
-        flash("Settings saved.", "success")
+        flash(_("Settings saved."), "success")
     except ProfileError as exc:
-        flash(str(exc), "error")
+        flash(core_message(exc), "error")
     return _back()
 
 
@@ -175,7 +178,7 @@ def delete_data() -> Any:
 
     forget_cached(researcher_id)  # before logging out: the after-request hook no longer knows who it was
     logout_user()
-    flash("Your personal data was deleted and your account closed. Public publications stay listed.", "success")
+    flash(_("Your personal data was deleted and your account closed. Public publications stay listed."), "success")
     return redirect("/")
 
 
@@ -201,15 +204,17 @@ def claim_request(researcher_id: str) -> Any:
         abort(400)
     if target.email:
         link = public_url("researcher.claim_confirm", token=tokens.claim_token(target.id, target.email))
+        with force_locale(mail_locale(target.email, current_locale())):
+            mail = OutgoingMail(to=target.email, subject=_("Claim your InnoBridge profile"),
+                                text=render_template("mail/claim.txt", name=target.name, link=link),
+                                html=render_template("mail/claim.html", name=target.name, link=link))
         try:
-            send_mail(OutgoingMail(to=target.email, subject="Claim your InnoBridge profile",
-                                   text=render_template("mail/claim.txt", name=target.name, link=link),
-                                   html=render_template("mail/claim.html", name=target.name, link=link)))
+            send_mail(mail)
         except MailError:
-            flash("We could not send the email just now; please try again later.", "error")
+            flash(_("We could not send the email just now; please try again later."), "error")
             return redirect(url_for("researcher.claim_start", researcher_id=researcher_id))
     # Same answer whether or not an address is on file: the page reveals nothing about it.
-    flash("If we have an address for this profile, a link valid for 48 hours is on its way.", "success")
+    flash(_("If we have an address for this profile, a link valid for 48 hours is on its way."), "success")
     return redirect(url_for("researcher.claim_start", researcher_id=researcher_id))
 
 
@@ -217,7 +222,7 @@ def _claim_target_from(token: str) -> profiles.ClaimTarget:
     researcher_id = tokens.claim_researcher_id(token)
     target = profiles.claim_target(runtime(), researcher_id) if researcher_id else None
     if target is None or tokens.read_claim_token(token, target.email) != target.id:
-        abort(400, description="This claim link is invalid or has expired. Ask for a new one.")
+        abort(400, description=_("This claim link is invalid or has expired. Ask for a new one."))
     return target
 
 
@@ -237,11 +242,12 @@ def claim_complete(token: str) -> Any:
             abort(400)
         result = profiles.claim_profile(runtime(), target.id, current_user.id)
         messages = {
-            "claimed": ("This profile is now yours.", "success"),
-            "already_yours": ("This profile is already yours.", "success"),
-            "claimed_by_other": ("Another account has already claimed this profile; contact a coordinator.", "error"),
-            "linked_elsewhere": ("Your account already manages another profile.", "error"),
-            "not_researcher": ("Log in with a researcher account to claim a profile.", "error"),
+            "claimed": (_("This profile is now yours."), "success"),
+            "already_yours": (_("This profile is already yours."), "success"),
+            "claimed_by_other": (_("Another account has already claimed this profile; contact a coordinator."),
+                                 "error"),
+            "linked_elsewhere": (_("Your account already manages another profile."), "error"),
+            "not_researcher": (_("Log in with a researcher account to claim a profile."), "error"),
         }
         flash(*messages[result])
         if result in ("claimed", "already_yours"):
@@ -253,12 +259,12 @@ def claim_complete(token: str) -> Any:
                                form=ConfirmForm(), account_form=form), 400
     user_id = profiles.create_claiming_account(runtime(), target.id, hash_password(form.password.data or ""))
     if user_id is None:
-        flash("An account already uses this address: log in, then open the link again.", "error")
+        flash(_("An account already uses this address: log in, then open the link again."), "error")
         return redirect(url_for("researcher.claim_confirm", token=token))
     user = load_user(str(user_id))
     if user is not None:
         login_user(user)
-    flash("Your account is ready and the profile is yours.", "success")
+    flash(_("Your account is ready and the profile is yours."), "success")
     return _back()
 
 
@@ -268,7 +274,7 @@ def claim_complete(token: str) -> Any:
 @bp.get("/unsubscribe/<token>")
 def unsubscribe_page(token: str) -> Any:
     if tokens.read_unsubscribe_token(token) is None:
-        abort(400, description="This unsubscribe link is not valid.")
+        abort(400, description=_("This unsubscribe link is not valid."))
     return render_template("researcher/unsubscribe.html", token=token, done=False)
 
 
@@ -278,5 +284,5 @@ def unsubscribe(token: str) -> Any:
     """Authenticated by the signed token, not a session: mail clients POST here without cookies."""
     researcher_id = tokens.read_unsubscribe_token(token)
     if researcher_id is None or not profiles.unsubscribe(runtime(), researcher_id):
-        abort(400, description="This unsubscribe link is not valid.")
+        abort(400, description=_("This unsubscribe link is not valid."))
     return render_template("researcher/unsubscribe.html", token=token, done=True)

@@ -7,7 +7,9 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (job) {
         if (!job) { return; }
-        row.querySelector(".job-status").textContent = job.status;
+        var table = row.closest("table");
+        var names = JSON.parse((table && table.getAttribute("data-status-names")) || "{}");
+        row.querySelector(".job-status").textContent = names[job.status] || job.status;
         row.querySelector("progress").value = job.percent;
         row.querySelector(".job-count").textContent = job.done + " / " + job.total;
         row.querySelector(".job-message").textContent = job.message || "";
