@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from matcher.services import accounts
@@ -77,6 +77,8 @@ def register() -> str | Response:
 
 @bp.post("/logout")
 def logout() -> Response:
+    if current_user.is_authenticated:
+        accounts.end_sessions(runtime(), int(current_user.id))  # a copied cookie dies with this one
     logout_user()
     session.clear()
     flash("You are logged out.", "success")
@@ -126,7 +128,6 @@ def init_app(app: Flask) -> None:
     # Secure cookie defaults; settings (and ProdConfig) may already have stricter values.
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("REMEMBER_COOKIE_SECURE", bool(app.config.get("SESSION_COOKIE_SECURE")))
-    app.config.setdefault("SESSION_COOKIE_NAME", "innobridge_session")
     app.config.setdefault("PASSWORD_RESET_MAX_AGE", 3600)
     app.register_blueprint(bp)
     from . import cli
