@@ -16,13 +16,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import cli, extensions, health, mail, security
+    from . import cli, extensions, headers, health, mail, security
     from . import admin
     from . import researcher
     from . import api, auth, public
 
     extensions.init_app(app)
     security.init_app(app)
+    headers.init_app(app)
     mail.init_app(app)
     health.init_app(app)
     cli.init_app(app)
