@@ -16,7 +16,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import cli, extensions, headers, health, mail, security
+    from . import cli, extensions, headers, health, input_guard, mail, security, unavailable
     from . import admin
     from . import researcher
     from . import api, auth, public
@@ -24,6 +24,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     security.init_app(app)
     headers.init_app(app)
+    input_guard.init_app(app)
+    unavailable.init_app(app)
     mail.init_app(app)
     health.init_app(app)
     cli.init_app(app)

@@ -17,6 +17,7 @@ from matcher.services.outcomes import STAGE_LABELS, NotFound, OutcomeError
 
 from ..extensions import login_manager, runtime
 from ..mail import MailError, OutgoingMail, send_mail
+from ..paging import page_arg
 from . import charts, csvexport
 from .forms import (
     ActionForm, CloseForm, CorrectForm, IntroduceForm, MergeForm, NoteForm, OrganizationForm, OutcomeForm,
@@ -51,7 +52,7 @@ def _uid() -> int:
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return page_arg()
 
 
 def _form_errors(form: Any) -> str:

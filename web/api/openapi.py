@@ -21,7 +21,12 @@ def _param(name: str, where: str, schema: dict[str, Any], description: str, requ
             "description": description}
 
 
-PAGE = _param("page", "query", {"type": "integer", "minimum": 1, "default": 1}, "1-based page number")
+def _page(maximum: int) -> dict[str, Any]:
+    return _param("page", "query", {"type": "integer", "minimum": 1, "maximum": maximum, "default": 1},
+                  "1-based page number")
+
+
+SEARCH_PAGE, PROBLEMS_PAGE = _page(1000), _page(10_000)
 LIMIT = _param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 50}, "results per page")
 PROBLEM_ID = _param("problem_id", "path", {"type": "string"}, "a problem id such as problem:3f2a...")
 
@@ -72,8 +77,11 @@ SCHEMAS: dict[str, Any] = {
     "ProblemInput": {
         "type": "object", "additionalProperties": False, "required": ["title", "text"],
         "properties": {
-            "title": {"type": "string", "maxLength": 500}, "text": {"type": "string", "minLength": 10},
-            "region": NULLABLE_STR, "budget": NULLABLE_STR, "timeline": NULLABLE_STR,
+            "title": {"type": "string", "minLength": 1, "maxLength": 500},
+            "text": {"type": "string", "minLength": 10, "maxLength": 20_000},
+            "region": {"type": ["string", "null"], "maxLength": 120},
+            "budget": {"type": ["string", "null"], "maxLength": 120},
+            "timeline": {"type": ["string", "null"], "maxLength": 200},
             "trl": {"type": ["integer", "null"], "minimum": 1, "maximum": 9},
             "visibility": {"type": "string", "enum": ["private", "anonymous", "public"], "default": "private"},
         },
@@ -140,7 +148,7 @@ def openapi_document() -> dict[str, Any]:
                     _param("kind", "query", {"type": "string", "enum": ["researcher", "lab", "equipment", "project",
                                                                           "organization"]}, "only this kind"),
                     _param("region", "query", {"type": "string"}, "only this region"),
-                    PAGE, LIMIT,
+                    SEARCH_PAGE, LIMIT,
                 ],
                 "responses": {"200": _ok("ranked results", "SearchResponse"), "400": _error("bad parameters"),
                               "429": _error("rate limit exceeded"), "503": _error("search backend unavailable")},
@@ -155,7 +163,7 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "operationId": "listProblems", "summary": "Problems you may see (private ones only your own)",
                     "security": [{}, {"bearer": []}],
-                    "parameters": [PAGE, LIMIT,
+                    "parameters": [PROBLEMS_PAGE, LIMIT,
                                    _param("mine", "query", {"type": "string", "enum": ["0", "1"]}, "only your own")],
                     "responses": {"200": _ok("problems", "ProblemList"), "400": _error("bad parameters"),
                                   "401": _error("invalid token")},

@@ -30,7 +30,7 @@ def _safe_next(target: str | None) -> str:
     if target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
-                and "\\" not in target:
+                and "\\" not in target and target.isprintable():  # no CR/LF: it becomes a header
             return target
     return url_for("public.home")
 

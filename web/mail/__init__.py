@@ -33,18 +33,27 @@ class MailProvider(Protocol):
     def send(self, mail: OutgoingMail) -> str: ...
 
 
+def one_line(value: str) -> str:
+    """Header text with line breaks and other control characters turned into spaces.
+
+    Subjects carry names from imported data; a CR/LF in one would otherwise be refused by the email
+    package (an error after the request was recorded) or, in a laxer one, start a forged header.
+    """
+    return " ".join("".join(c if c.isprintable() else " " for c in value).split())
+
+
 def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
     # Long header lines are allowed (RFC 5322: 998): a List-Unsubscribe URL has no place to fold, and the
     # default 78 would turn it into an encoded word that one-click unsubscribe clients cannot read.
     message = EmailMessage(policy=HEADER_POLICY)
-    message["From"] = sender
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
+    message["From"] = one_line(sender)
+    message["To"] = one_line(mail.to)
+    message["Subject"] = one_line(mail.subject)
     # A caller may fix the Message-ID (digests do, so a re-sent copy can be recognised as the same message).
-    message["Message-ID"] = mail.headers.get("Message-ID") or make_msgid(domain="innobridge.local")
+    message["Message-ID"] = one_line(mail.headers.get("Message-ID") or make_msgid(domain="innobridge.local"))
     for name, value in mail.headers.items():
         if name.lower() != "message-id":
-            message[name] = value
+            message[one_line(name)] = one_line(value)
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")
