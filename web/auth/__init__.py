@@ -12,7 +12,7 @@ from web.extensions import runtime
 from web.mail import MailError, OutgoingMail, send_mail
 from web.security import SessionUser, hash_password, limiter, verify_password
 
-from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from .forms import LoginForm, ResetPasswordForm, ResetRequestForm
 from .tokens import make_reset_token, read_reset_token
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -56,23 +56,6 @@ def login() -> str | Response:
             return redirect(_safe_next(request.args.get("next")))
         flash("Unknown email or wrong password.", "error")
     return render_template("auth/login.html", form=form)
-
-
-@bp.route("/register", methods=["GET", "POST"])
-def register() -> str | Response:
-    form = RegisterForm()
-    if form.validate_on_submit():
-        role = form.role.data if form.role.data in accounts.SELF_SERVICE_ROLES else "sme"
-        try:
-            account = accounts.create_user(runtime(), form.email.data or "", hash_password(form.password.data or ""),
-                                           role, display_name=(form.display_name.data or "").strip() or None)
-        except accounts.AccountError as exc:
-            flash(str(exc).capitalize() + ".", "error")
-        else:
-            _start_session(account)
-            flash("Your account is ready.", "success")
-            return redirect(url_for("public.my_problems") if role == "sme" else url_for("public.home"))
-    return render_template("auth/register.html", form=form)
 
 
 @bp.post("/logout")
@@ -129,7 +112,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("REMEMBER_COOKIE_SECURE", bool(app.config.get("SESSION_COOKIE_SECURE")))
     app.config.setdefault("PASSWORD_RESET_MAX_AGE", 3600)
+    from . import cli, registration  # noqa: F401 - registration adds its routes to bp
+
     app.register_blueprint(bp)
-    from . import cli
 
     cli.init_app(app)

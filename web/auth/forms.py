@@ -31,3 +31,9 @@ class ResetRequestForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = PasswordField("New password", validators=[DataRequired(), Length(min=10, max=200)])
     confirm = PasswordField("Repeat password", validators=[DataRequired(), EqualTo("password", "Passwords differ.")])
+
+
+class ConfirmRegistrationForm(FlaskForm):
+    # The password chosen when registering: whoever opens the mailed link must also know it, so a
+    # stranger who registered someone else's address cannot get that person to activate it.
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=200)])
