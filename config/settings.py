@@ -54,6 +54,8 @@ class BaseConfig:
         self.SMTP_USER: str | None = os.environ.get("SMTP_USER") or None
         self.SMTP_PASSWORD: str | None = os.environ.get("SMTP_PASSWORD") or None
         self.SMTP_TLS: bool = _bool("SMTP_TLS", False)
+        # Seconds to wait for each SMTP reply; a digest whose final reply times out is recorded as uncertain.
+        self.SMTP_TIMEOUT: int = _int("SMTP_TIMEOUT", 15)
         self.MAIL_FROM: str = os.environ.get("MAIL_FROM", "InnoBridge <noreply@innobridge.example.org>")
         # Mail goes to the console unless an SMTP host is configured.
         self.MAIL_PROVIDER: str = os.environ.get("MAIL_PROVIDER") or ("smtp" if self.SMTP_HOST else "console")
