@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 
-.PHONY: run test install system-deps serve clean
+.PHONY: run test install system-deps serve clean fuzz-api
 
 $(VENV)/.installed: requirements.txt requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ serve: install
 
 test: install system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# schemathesis with 200 generated requests per API operation and mode (the suite runs 20): a few minutes.
+fuzz-api: install
+	FUZZ_API_EXAMPLES=200 $(PY) -m pytest -q -p no:cacheprovider tests/faults/web/test_api_fuzz.py
 
 clean:
 	rm -rf $(VENV) instance

@@ -114,7 +114,7 @@ class IntroductionView:
 
 def _clean(value: str | None, limit: int, label: str) -> str | None:
     """Trimmed text or None; too long or unstorable text is refused, never cut (the author would not know)."""
-    value = (value or "").strip()
+    value = value or ""
     if "\x00" in value:
         raise ProblemError(f"the {label} contains a NUL character")
     if len(value) > limit:
@@ -123,7 +123,7 @@ def _clean(value: str | None, limit: int, label: str) -> str | None:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ProblemError(f"the {label} contains a lone surrogate (not a valid character)") from None
-    return value or None
+    return value.strip() or None
 
 
 def validate(data: ProblemInput) -> ProblemInput:
