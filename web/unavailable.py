@@ -1,4 +1,5 @@
-"""A database busy past its lock timeout answers 503 with Retry-After, not 500.
+"""Database errors a request caused: a lock timeout answers 503 with Retry-After, a value the column
+cannot hold (an id past 2^31 on PostgreSQL, past 2^63 on SQLite) 400; neither is a 500.
 
 A write that waited DATABASE_LOCK_TIMEOUT seconds for another writer (SQLite's single write lock, a
 PostgreSQL row or table lock) fails inside its unit of work, which rolls back whole: nothing is
@@ -7,7 +8,7 @@ half-written, so the client can simply send the same request again later.
 from __future__ import annotations
 
 from flask import Flask, render_template, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 
 from web.api.problem import problem_response
 
@@ -34,5 +35,17 @@ def handle_operational_error(error: OperationalError):  # type: ignore[no-untype
     return body, 503, headers
 
 
+def handle_out_of_range(error: Exception):  # type: ignore[no-untyped-def]
+    """SQLSTATE class 22 (data exception) from PostgreSQL, OverflowError from SQLite's driver."""
+    if isinstance(error, DataError) and not str(getattr(error.orig, "sqlstate", "") or "").startswith("22"):
+        raise error
+    detail = "A number or value in the request is out of range."
+    if request.path.startswith("/api/"):
+        return problem_response(400, detail, title="Bad Request")
+    return render_template("errors/error.html", title="Bad request", message=detail, code=400), 400
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, handle_operational_error)
+    app.register_error_handler(DataError, handle_out_of_range)
+    app.register_error_handler(OverflowError, handle_out_of_range)

@@ -54,10 +54,15 @@ def test_password_change_by_the_core_ends_sessions(app, client, runtime) -> None
 
 def test_a_session_cookie_from_before_the_version_is_refused(app, client, runtime) -> None:
     """A forged or old-format session naming only the user id must not log anyone in."""
+    from flask_login.utils import _create_identifier
+
     user_id = seed.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
+    with app.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()  # what "strong" session protection compares
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
+        session["_id"] = identifier
     assert client.get("/problems").status_code == 302
 
 
