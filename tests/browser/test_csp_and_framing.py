@@ -1,4 +1,8 @@
-"""The tight CSP keeps the pages working in a real browser, and a foreign page cannot frame ours."""
+"""The tight CSP keeps the pages working in a real browser, and a foreign page cannot frame ours.
+
+Part of the fault suite of issue 17 (tests/faults/web/test_headers.py checks the headers themselves); it
+lives here to share the one Chromium this package's fixtures start per session.
+"""
 from __future__ import annotations
 
 import threading
@@ -9,6 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.web import seed
+from tests.web.fixtures import world  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
 
