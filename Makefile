@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 
-.PHONY: run test install system-deps serve clean translations
+.PHONY: run test install system-deps serve clean translations fuzz-api
 
 # pip prints one line per package (no bars: they vanish in logs), so a first install shows progress.
 PIP := $(PY) -m pip install --progress-bar off --disable-pip-version-check
@@ -49,6 +49,10 @@ translations: install
 	  --project InnoBridge -o web/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching --ignore-obsolete
 	$(VENV)/bin/pybabel compile -d web/translations --statistics
+
+# schemathesis with 200 generated requests per API operation and mode (the suite runs 20): a few minutes.
+fuzz-api: install
+	FUZZ_API_EXAMPLES=200 $(PY) -m pytest -q -p no:cacheprovider tests/faults/web/test_api_fuzz.py
 
 clean:
 	rm -rf $(VENV) instance

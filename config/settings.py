@@ -54,10 +54,13 @@ class BaseConfig:
         self.SMTP_USER: str | None = os.environ.get("SMTP_USER") or None
         self.SMTP_PASSWORD: str | None = os.environ.get("SMTP_PASSWORD") or None
         self.SMTP_TLS: bool = _bool("SMTP_TLS", False)
+        # Seconds to wait for each SMTP reply; a digest whose final reply times out is recorded as uncertain.
+        self.SMTP_TIMEOUT: int = _int("SMTP_TIMEOUT", 15)
         self.MAIL_FROM: str = os.environ.get("MAIL_FROM", "InnoBridge <noreply@innobridge.example.org>")
         # Mail goes to the console unless an SMTP host is configured.
         self.MAIL_PROVIDER: str = os.environ.get("MAIL_PROVIDER") or ("smtp" if self.SMTP_HOST else "console")
         self.PUBLIC_BASE_URL: str = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+        # memory:// counts per worker process; redis://HOST:6379/N shares one count between every worker.
         self.RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED: bool = _bool("RATELIMIT_ENABLED", True)
         self.SEMANTIC_ENABLED: bool = _bool("SEMANTIC_ENABLED", True)
@@ -65,6 +68,12 @@ class BaseConfig:
         self.QUERY_ENCODER_PRECISION: str = _choice("QUERY_ENCODER_PRECISION", ("int8", "fp32"), "int8")
         # Search result pages are reused this many seconds per worker (0 turns the cache off).
         self.SEARCH_CACHE_SECONDS: int = _int("SEARCH_CACHE_SECONDS", 60)
+        # A request body larger than this is refused with 413 before it is read (JSON, forms, uploads).
+        self.MAX_CONTENT_LENGTH: int = _int("MAX_CONTENT_LENGTH", 1_000_000)
+        # Seconds a write waits for a database lock before the request is answered 503 with Retry-After.
+        self.DATABASE_LOCK_TIMEOUT: int = _int("DATABASE_LOCK_TIMEOUT", 30)
+        # Our own name: the framework's default "session" tells a scanner what runs here.
+        self.SESSION_COOKIE_NAME: str = "innobridge_session"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE: bool = _bool("SESSION_COOKIE_SECURE", False)

@@ -13,15 +13,19 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
-    """Create an engine; SQLite gets WAL and foreign keys so it behaves like the production database."""
+def make_engine(url: str, echo: bool = False, lock_timeout: float = 30) -> Engine:
+    """Create an engine; SQLite gets WAL and foreign keys so it behaves like the production database.
+
+    `lock_timeout` (seconds) bounds how long a statement waits for another writer's lock on either
+    database; past it the statement fails (OperationalError) instead of hanging a request.
+    """
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///") :]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_engine(url, echo=echo, connect_args={"timeout": lock_timeout})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -32,15 +36,16 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    options = f"-c lock_timeout={int(lock_timeout * 1000)}" if url.startswith("postgresql") else None
+    return create_engine(url, echo=echo, pool_pre_ping=True, connect_args={"options": options} if options else {})
 
 
 class Database:
     """One engine plus a session factory; `session()` is the unit of work."""
 
-    def __init__(self, url: str, echo: bool = False) -> None:
+    def __init__(self, url: str, echo: bool = False, lock_timeout: float = 30) -> None:
         self.url = url
-        self.engine = make_engine(url, echo=echo)
+        self.engine = make_engine(url, echo=echo, lock_timeout=lock_timeout)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

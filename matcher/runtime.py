@@ -16,7 +16,8 @@ from .db import Database
 class Runtime:
     def __init__(self, settings: Mapping[str, Any]) -> None:
         self.settings = dict(settings)
-        self.db = Database(self.settings["DATABASE_URL"])
+        self.db = Database(self.settings["DATABASE_URL"],
+                           lock_timeout=float(self.settings.get("DATABASE_LOCK_TIMEOUT", 30)))
         self._search: Any = None
         self._encoder: Any = None
         self._encoder_loaded = False

@@ -16,7 +16,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import cli, extensions, health, i18n, index_faults, labels, mail, security
+    from . import cli, extensions, headers, health, i18n, index_faults, input_guard, labels, mail, security, unavailable
     from . import admin
     from . import researcher
     from . import api, auth, public
@@ -26,6 +26,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
+    headers.init_app(app)
+    input_guard.init_app(app)
+    unavailable.init_app(app)
     mail.init_app(app)
     health.init_app(app)
     cli.init_app(app)

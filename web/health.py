@@ -1,7 +1,12 @@
-"""GET /healthz: whether the database and the search backend answer."""
+"""GET /healthz: whether the database and the search backend answer.
+
+Anyone (a load balancer) gets the statuses only; the details (index path, sizes, raw error text)
+are for logged-in coordinators and admins, since they map the server for an attacker.
+"""
 from __future__ import annotations
 
 from flask import Flask, jsonify
+from flask_login import current_user
 from sqlalchemy import text
 
 from .extensions import runtime
@@ -27,4 +32,19 @@ def healthz():  # type: ignore[no-untyped-def]
         ok = False
         report["search"] = {"status": "error", "error": str(exc)[:300]}
     report["status"] = "ok" if ok else "error"
+    if not _viewer_is_staff():
+        report = public_report(report)
     return jsonify(report), (200 if ok else 503)
+
+
+def _viewer_is_staff() -> bool:
+    try:
+        return bool(current_user.is_staff)
+    except Exception:  # noqa: BLE001 - with the database down nobody can be recognised: public answer
+        return False
+
+
+def public_report(report: dict[str, object]) -> dict[str, object]:
+    """Only the statuses: no paths, counts or error messages."""
+    return {key: ({"status": value.get("status")} if isinstance(value, dict) else value)
+            for key, value in report.items()}

@@ -33,6 +33,7 @@ class SessionUser:
 
     def __init__(self, user: User) -> None:
         self.id = user.id
+        self.session_version = user.session_version or 0
         self.email = user.email
         self.role = user.role
         self.display_name = user.display_name or user.email
@@ -41,7 +42,8 @@ class SessionUser:
         self.locale = user.locale
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the session cookie stores: the id and the session version it was issued under."""
+        return f"{self.id}:{self.session_version}"
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
@@ -83,9 +85,22 @@ def new_api_token() -> str:
     return "ib_" + secrets.token_urlsafe(32)
 
 
-def load_user(user_id: str) -> SessionUser | None:
+def load_user(session_id: str) -> SessionUser | None:
+    """The session's user, only while the session version it carries is the user's current one."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()) or len(session_id) > 40:
+        return None
     with runtime().db.session() as session:
-        user = session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = session.get(User, int(user_id))
+        if user is None or not user.active or (user.session_version or 0) != int(version):
+            return None
+        return SessionUser(user)
+
+
+def fresh_session_user(user_id: int) -> SessionUser | None:
+    """The user to log in right after an account was created or verified (the current session version)."""
+    with runtime().db.session() as session:
+        user = session.get(User, user_id)
         return SessionUser(user) if user is not None and user.active else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
@@ -25,6 +25,9 @@ class User(Base):
     # Only a hash of the API token is stored; the token is shown once.
     api_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Carried in the login session and compared on every request: bumping it (logout, password
+    # change or reset) ends every session of the user, including copied cookies.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Interface and mail language ("ko", "en"); None: follow the browser's Accept-Language.
     locale: Mapped[str | None] = mapped_column(String(8))

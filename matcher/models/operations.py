@@ -40,7 +40,7 @@ class DigestLog(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     researcher_id: Mapped[str] = mapped_column(ForeignKey("researchers.id", ondelete="CASCADE"), index=True)
     period_key: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # sending | sent | failed | uncertain
     items: Mapped[list[Any]] = mapped_column(default=list)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)

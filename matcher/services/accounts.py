@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from matcher.models import ROLES, User
 from matcher.runtime import Runtime
@@ -34,13 +34,14 @@ class Account:
     organization_id: str | None = None
     researcher_id: str | None = None
     locale: str | None = None
+    session_version: int = 0
 
 
 def _snapshot(user: User) -> Account:
     return Account(
         id=user.id, email=user.email, role=user.role, display_name=user.display_name,
         password_hash=user.password_hash, active=user.active, organization_id=user.organization_id,
-        researcher_id=user.researcher_id, locale=user.locale,
+        researcher_id=user.researcher_id, locale=user.locale, session_version=user.session_version or 0,
     )
 
 
@@ -88,12 +89,20 @@ def find_by_email(runtime: Runtime, email: str) -> Account | None:
 
 
 def set_password_hash(runtime: Runtime, user_id: int, password_hash: str) -> None:
-    """Replace the password hash; this also invalidates outstanding reset links (see fingerprint)."""
+    """Replace the password hash; this also ends every session and outstanding reset link (see fingerprint)."""
     with runtime.db.session() as session:
         user = session.get(User, user_id)
         if user is None:
             raise AccountError("unknown user")
         user.password_hash = password_hash
+        user.session_version = (user.session_version or 0) + 1
+
+
+def end_sessions(runtime: Runtime, user_id: int) -> None:
+    """Invalidate every login session of the user (logout): a copied cookie stops working too."""
+    with runtime.db.session() as session:
+        session.execute(update(User).where(User.id == user_id)
+                        .values(session_version=func.coalesce(User.session_version, 0) + 1))
 
 
 def set_api_token_hash(runtime: Runtime, user_id: int, token_hash: str | None) -> None:

@@ -10,17 +10,20 @@ independent of how many other candidates the index holds.
 `send_digests` is the exactly-once driver used by `flask digests send`. For each researcher and
 period (``weekly:2026-W48``, ``monthly:2026-11``) one DigestLog row exists:
 
-1. the row is created (or re-armed) as ``pending`` in its own committed transaction BEFORE sending;
-2. the message is handed to the mail server;
-3. the row is marked ``sent`` and ``Researcher.last_digest_at`` advanced in one small transaction.
+1. the row is created (or re-armed) as ``sending``, its attempt counted, in its own committed
+   transaction BEFORE the message leaves;
+2. the message is handed to the mail server, with a Message-ID fixed by the row (the same on retries);
+3. the row is marked ``sent`` (and ``Researcher.last_digest_at`` advanced), ``failed`` when the server
+   certainly did not take it (refused, unreachable), or ``uncertain`` when the content went out but the
+   final reply never came (a slow server that times the client out has usually stored the message).
 
-A re-run skips ``sent`` rows and retries ``pending`` (crash) and ``failed`` (SMTP refused) ones, so a
-crash loses nothing. The only window for a duplicate is a crash between the SMTP server accepting the
-message (step 2) and the commit of step 3: a single UPDATE, milliseconds. The message then carries a
-Message-ID fixed by the log row, so the copy re-sent by the retry has the same Message-ID as the
-first and mail clients that de-duplicate by Message-ID show it once. Runs must not overlap (run cron
-under ``flock``); a concurrent run is still stopped by the unique (researcher, period) key for new
-rows and an optimistic ``attempts`` check for retries.
+A re-run skips ``sent`` rows, retries ``failed`` ones and a ``sending`` row left by a crash, each at most
+MAX_ATTEMPTS times in all, and never resends an ``uncertain`` one unless asked (``retry_uncertain``,
+still within the cap): resending blindly is how one researcher once got five copies of a digest. The
+only window for a duplicate without an operator's say is a crash between the server's accept and step
+3's commit; the copy then carries the same Message-ID, which mail clients de-duplicate. Runs must not
+overlap (run cron under ``flock``); a concurrent run is still stopped by the unique (researcher,
+period) key for new rows and an optimistic ``attempts`` check for retries.
 """
 from __future__ import annotations
 
@@ -60,6 +63,8 @@ ADDED_CAPABILITY_WEIGHT = 2.0
 PARENT_MATCH_FACTOR = 0.5
 EVIDENCE_PER_CAPABILITY = 2
 MAX_REASONS = 3
+#: Sending attempts per digest, first one included; a digest still failing after them is given up.
+MAX_ATTEMPTS = 3
 #: An item reaches a researcher only if the matcher ranks them among its best this many researchers.
 TOP_RESEARCHERS_PER_ITEM = 30
 
@@ -133,7 +138,9 @@ class Outcome:
     name: str
     email: str | None
     period_key: str
-    status: str  # sent | failed | would_send | already_sent | nothing_new | skipped
+    # sent | failed | uncertain | held (uncertain earlier, not resent) | gave_up | would_send | already_sent
+    # | nothing_new | skipped
+    status: str
     items: tuple[DigestItem, ...] = ()
     error: str | None = None
 
@@ -154,6 +161,10 @@ class RunReport:
     @property
     def failed(self) -> int:
         return self.count("failed")
+
+    @property
+    def uncertain(self) -> int:
+        return self.count("uncertain")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -435,7 +446,7 @@ def _message_id(log_id: int, key: str, domain: str) -> str:
 
 
 def _claim(runtime: Any, cand: _Candidate, key: str, digest: Digest, since: datetime) -> Envelope | None:
-    """Write the pending row (or re-arm a pending/failed one) and commit it before any mail leaves.
+    """Write the `sending` row (or re-arm a failed or interrupted one) and commit it before any mail leaves.
 
     Returns None when another run got there first.
     """
@@ -445,7 +456,7 @@ def _claim(runtime: Any, cand: _Candidate, key: str, digest: Digest, since: date
             row = session.scalar(select(DigestLog).where(DigestLog.researcher_id == cand.id,
                                                          DigestLog.period_key == key))
             if row is None:
-                row = DigestLog(researcher_id=cand.id, period_key=key, status="pending", items=items, attempts=1,
+                row = DigestLog(researcher_id=cand.id, period_key=key, status="sending", items=items, attempts=1,
                                 since=_utc(since))
                 session.add(row)
                 session.flush()
@@ -456,7 +467,7 @@ def _claim(runtime: Any, cand: _Candidate, key: str, digest: Digest, since: date
             claimed = session.execute(
                 update(DigestLog)
                 .where(DigestLog.id == row.id, DigestLog.attempts == row.attempts, DigestLog.status != "sent")
-                .values(status="pending", attempts=attempt, items=items, error=None)
+                .values(status="sending", attempts=attempt, items=items, error=None)
             ).rowcount
             return Envelope(row.id, key, "", attempt) if claimed == 1 else None
     except IntegrityError:
@@ -473,9 +484,22 @@ def _mark_sent(runtime: Any, log_id: int, researcher_id: str, until: datetime) -
                         .values(last_digest_at=_utc(until)))
 
 
-def _mark_failed(runtime: Any, log_id: int, error: str) -> None:
+def _mark_failed(runtime: Any, log_id: int, error: str, status: str = "failed") -> None:
     with runtime.db.session() as session:
-        session.execute(update(DigestLog).where(DigestLog.id == log_id).values(status="failed", error=error[:2000]))
+        session.execute(update(DigestLog).where(DigestLog.id == log_id).values(status=status, error=error[:2000]))
+
+
+def _held_back(state: tuple[int, str, datetime | None, int] | None, retry_uncertain: bool) -> str | None:
+    """Why an existing row must not be sent again this run (an Outcome status), or None to go ahead."""
+    if state is None:
+        return None
+    if state[1] == "sent":
+        return "already_sent"
+    if state[3] >= MAX_ATTEMPTS:
+        return "gave_up"
+    if state[1] == "uncertain" and not retry_uncertain:
+        return "held"
+    return None
 
 
 def send_digests(
@@ -487,12 +511,14 @@ def send_digests(
     limit: int | None = None,
     now: datetime | None = None,
     message_id_domain: str = "innobridge.local",
+    retry_uncertain: bool = False,
 ) -> RunReport:
     """Send each due researcher's digest once per period; see the module docstring for the guarantees.
 
-    `deliver` hands one message to the mail server and raises on failure (any Exception marks the row
-    failed and the run goes on; BaseException, e.g. a crash, propagates). `limit` caps the messages
-    attempted (or, in a dry run, listed) in this run. A dry run reads only.
+    `deliver` hands one message to the mail server and raises on failure (an exception whose
+    `delivery_uncertain` is true marks the row uncertain, any other Exception failed, and the run goes
+    on; BaseException, e.g. a crash, propagates). `limit` caps the messages attempted (or, in a dry run,
+    listed) in this run. A dry run reads only.
     """
     if frequency is not None and frequency not in FREQUENCIES:
         raise ValueError(f"frequency {frequency!r}: expected one of {', '.join(FREQUENCIES)}")
@@ -505,10 +531,11 @@ def send_digests(
         with runtime.db.session() as session:
             existing = session.scalar(select(DigestLog).where(DigestLog.researcher_id == cand.id,
                                                               DigestLog.period_key == key))
-            state = (existing.id, existing.status, _aware(existing.since) if existing.since else None) \
-                if existing is not None else None
-        if state is not None and state[1] == "sent":
-            report.outcomes.append(Outcome(cand.id, cand.name, cand.email, key, "already_sent"))
+            state = (existing.id, existing.status, _aware(existing.since) if existing.since else None,
+                     existing.attempts or 0) if existing is not None else None
+        held = _held_back(state, retry_uncertain)
+        if held is not None:
+            report.outcomes.append(Outcome(cand.id, cand.name, cand.email, key, held))
             continue
         since = (state[2] if state is not None and state[2] is not None
                  else cand.last_digest_at or until - PERIOD_LENGTH[cand.frequency])
@@ -527,21 +554,26 @@ def send_digests(
         if dry_run:
             report.outcomes.append(Outcome(cand.id, cand.name, cand.email, key, "would_send", digest.items))
             continue
-        claimed = _claim(runtime, cand, key, digest, since)
-        if claimed is None:
-            report.outcomes.append(Outcome(cand.id, cand.name, cand.email, key, "already_sent"))
-            continue
-        envelope = Envelope(claimed.log_id, key, _message_id(claimed.log_id, key, message_id_domain), claimed.attempt)
-        try:
-            deliver(digest, envelope)
-        except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried next run
-            log.warning("digest for %s failed: %s", cand.id, exc)
-            _mark_failed(runtime, claimed.log_id, f"{type(exc).__name__}: {exc}")
-            report.outcomes.append(Outcome(cand.id, cand.name, cand.email, key, "failed", digest.items, str(exc)))
-            continue
-        _mark_sent(runtime, claimed.log_id, cand.id, until)
-        report.outcomes.append(Outcome(cand.id, cand.name, cand.email, key, "sent", digest.items))
+        report.outcomes.append(_send_one(runtime, deliver, cand, key, digest, since, until, message_id_domain))
     return report
+
+
+def _send_one(runtime: Any, deliver: Callable[[Digest, Envelope], object], cand: _Candidate, key: str,
+              digest: Digest, since: datetime, until: datetime, domain: str) -> Outcome:
+    """Claim, deliver and record one digest (steps 1-3 of the module docstring)."""
+    claimed = _claim(runtime, cand, key, digest, since)
+    if claimed is None:
+        return Outcome(cand.id, cand.name, cand.email, key, "already_sent")
+    envelope = Envelope(claimed.log_id, key, _message_id(claimed.log_id, key, domain), claimed.attempt)
+    try:
+        deliver(digest, envelope)
+    except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded; retried only when certain
+        status = "uncertain" if getattr(exc, "delivery_uncertain", False) else "failed"
+        log.warning("digest for %s %s: %s", cand.id, status, exc)
+        _mark_failed(runtime, claimed.log_id, f"{type(exc).__name__}: {exc}", status)
+        return Outcome(cand.id, cand.name, cand.email, key, status, digest.items, str(exc))
+    _mark_sent(runtime, claimed.log_id, cand.id, until)
+    return Outcome(cand.id, cand.name, cand.email, key, "sent", digest.items)
 
 
 # --------------------------------------------------------------------------- demo

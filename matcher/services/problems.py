@@ -102,27 +102,35 @@ class StoredMatch:
     consented: bool = False  # the firm agreed to be named to this partner (anonymous problems)
 
 
-def _clean(value: str | None, limit: int) -> str | None:
-    value = (value or "").strip()
-    return value[:limit] if value else None
+def _clean(value: str | None, limit: int, label: str) -> str | None:
+    """Trimmed text or None; too long or unstorable text is refused, never cut (the author would not know)."""
+    value = value or ""
+    if "\x00" in value:
+        raise ProblemError(f"the {label} contains a NUL character")
+    if len(value) > limit:
+        raise ProblemError(f"the {label} is too long ({limit:,} characters at most, it has {len(value):,})")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ProblemError(f"the {label} contains a lone surrogate (not a valid character)") from None
+    return value.strip() or None
 
 
 def validate(data: ProblemInput) -> ProblemInput:
     """Normalise and check the fields; raises ProblemError with a message fit for the form."""
-    title = _clean(data.title, 500)
-    text = (data.text or "").strip()
+    title = _clean(data.title, 500, "title")
+    text = _clean(data.text, 20_000, "description") or ""
     if not title:
         raise ProblemError("a title is required")
     if len(text) < 10:
         raise ProblemError("describe the problem in at least a sentence")
-    if len(text) > 20_000:
-        raise ProblemError("the description is too long (20,000 characters at most)")
     if data.visibility not in VISIBILITIES:
         raise ProblemError(f"visibility must be one of {', '.join(VISIBILITIES)}")
     if data.trl is not None and not 1 <= int(data.trl) <= 9:
         raise ProblemError("the technology readiness level is between 1 and 9")
-    return ProblemInput(title=title, text=text, region=_clean(data.region, 120), budget=_clean(data.budget, 120),
-                        timeline=_clean(data.timeline, 200), trl=data.trl, visibility=data.visibility)
+    return ProblemInput(title=title, text=text, region=_clean(data.region, 120, "region"),
+                        budget=_clean(data.budget, 120, "budget"), timeline=_clean(data.timeline, 200, "timeline"),
+                        trl=data.trl, visibility=data.visibility)
 
 
 def can_view(problem: Problem, viewer: Viewer) -> bool:

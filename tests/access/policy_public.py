@@ -10,6 +10,8 @@ POLICY: dict[str, dict[str, object]] = {
     # accounts
     "auth.login": {"method": "GET", "url": "/auth/login", "allowed": EVERYONE},
     "auth.register": {"method": "GET", "url": "/auth/register", "allowed": EVERYONE},
+    # an invalid registration link redirects back to the form, for everyone (valid ones: tests/faults/web)
+    "auth.register_confirm": {"method": "GET", "url": "/auth/register/{token}", "allowed": EVERYONE},
     "auth.logout": {"method": "POST", "url": "/auth/logout", "allowed": EVERYONE},
     "auth.reset_request": {"method": "GET", "url": "/auth/reset", "allowed": EVERYONE},
     # an invalid token redirects back to the request form, for everyone (valid tokens: tests/web/test_auth.py)

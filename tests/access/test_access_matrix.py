@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 import tests.access as access_pkg
+from tests.web import seed
 
 ACTORS = ("anonymous", "sme", "researcher", "coordinator", "admin")
 DENIED_STATUS = {401, 403, 404}
@@ -77,6 +78,14 @@ def _is_denied(response: Any) -> bool:
 def _request(app: Any, matrix_seed: Any, actor: str, entry: dict[str, Any]) -> Any:
     client = app.test_client()  # a fresh client: a logout row must not log out the next row
     headers: dict[str, str] = {}
+    if actor != "anonymous" and entry["url"] == "/auth/logout":
+        # Logging out ends every session of the user (a copied cookie too): the next rows need a new login.
+        client.set_cookie(app.config["SESSION_COOKIE_NAME"], matrix_seed.cookies[actor])
+        response = client.post("/auth/logout")
+        again = app.test_client()
+        again.post("/auth/login", data={"email": matrix_seed.emails[actor], "password": seed.PASSWORD})
+        matrix_seed.cookies[actor] = again.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+        return response
     if actor != "anonymous":
         client.set_cookie(app.config["SESSION_COOKIE_NAME"], matrix_seed.cookies[actor])
         headers["Authorization"] = f"Bearer {matrix_seed.tokens[actor]}"

@@ -33,6 +33,11 @@ def test_sme_searches_filters_posts_and_requests_an_introduction(live_server, pa
     page.fill("#password", "a long password")
     page.fill("#confirm", "a long password")
     page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/auth/login")
+    link = next(w for w in app.extensions["mail"].outbox[-1].get_content().split() if "/auth/register/" in w)
+    page.goto(live_server + link.split("localhost", 1)[1])
+    page.fill("#password", "a long password")
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"{live_server}/problems")
 
     page.goto(live_server)
@@ -66,5 +71,6 @@ def test_sme_searches_filters_posts_and_requests_an_introduction(live_server, pa
     with runtime.db.session() as s:
         intro = s.scalar(select(IntroductionRequest))
         assert intro is not None and intro.entity_id == seeded.researcher_id
-    assert [m["To"] for m in app.extensions["mail"].outbox] == ["coord@institute.example.org"]
+    # the registration link went to the new user, the introduction request to the coordinator
+    assert [m["To"] for m in app.extensions["mail"].outbox] == ["buyer@firm.example.com", "coord@institute.example.org"]
     assert seed.RESEARCHER_EMAIL not in page.content()

@@ -167,7 +167,7 @@ def test_crash_mid_batch_loses_nothing_and_duplicates_nothing(app: Any, runner: 
         _send(runner)
     assert len(smtp_server.received) == 3
     statuses = sorted(status for status, _, _ in _logs(runtime).values())
-    assert statuses == ["pending", "sent", "sent", "sent"]  # the 4th was claimed, never accepted
+    assert statuses == ["sending", "sent", "sent", "sent"]  # the 4th was claimed, never accepted
 
     app.extensions["mail"] = working
     result = _send(runner)

@@ -11,11 +11,15 @@ from tests.mail.smtpd import smtp_server  # noqa: F401  (fixture)
 
 def login(client: Any, user_id: int) -> None:
     """Put a Flask-Login session for `user_id` into the test client (the login form is another package's)."""
+    from web.security import fresh_session_user
+
     app = client.application
     with app.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()
+        user = fresh_session_user(user_id)
+    assert user is not None
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(user_id)
+        sess["_user_id"] = user.get_id()  # the id and the session version, as a real login stores it
         sess["_fresh"] = True
         sess["_id"] = identifier
 

@@ -21,6 +21,8 @@ from ..labels import STAGE_NAMES, core_message
 from ..mail import MailError, OutgoingMail, send_mail
 from ..mail.introductions import compose_introduction
 from ..public import forget_cached
+from ..paging import page_arg
+from . import charts, csvexport
 from .forms import (
     ActionForm, CloseForm, CorrectForm, IntroduceForm, MergeForm, NoteForm, OrganizationForm, OutcomeForm,
     PartnerForm, RejectForm, ResearcherForm,
@@ -53,7 +55,7 @@ def _uid() -> int:
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return page_arg()
 
 
 def _form_errors(form: Any) -> str:

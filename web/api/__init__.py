@@ -84,7 +84,7 @@ def token_required(*roles: str) -> Callable[[F], F]:
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = int(raw)
@@ -109,7 +109,7 @@ def search() -> Response:
         raise ApiError(400, "the query parameter 'q' is required", "Bad Request")
     if len(q) > 1000:
         raise ApiError(400, "'q' is limited to 1000 characters", "Bad Request")
-    kind = request.args.get("kind") or None
+    kind = request.args.get("kind")
     if kind is not None and kind not in API_KINDS:
         raise ApiError(400, f"'kind' must be one of {', '.join(API_KINDS)}", "Bad Request")
     region = (request.args.get("region") or "").strip() or None
@@ -148,7 +148,10 @@ def entity(entity_id: str) -> Response:
 def list_problems() -> Response:
     limit = _int_arg("limit", 20, 1, MAX_LIMIT)
     page = _int_arg("page", 1, 1, 10_000)
-    items, total = problems.list_problems(runtime(), api_viewer(), mine=request.args.get("mine") == "1",
+    mine = request.args.get("mine", "0")
+    if mine not in ("0", "1"):
+        raise ApiError(400, "'mine' must be 0 or 1", "Bad Request")
+    items, total = problems.list_problems(runtime(), api_viewer(), mine=mine == "1",
                                           limit=limit, offset=(page - 1) * limit)
     return jsonify({"results": [problem_json(p) for p in items], "total": total})
 
@@ -174,6 +177,8 @@ def create_problem() -> tuple[Response, int, dict[str, str]]:
         if body.get(name) is not None and not isinstance(body[name], str):
             raise ApiError(422, f"'{name}' must be a string", "Unprocessable Content")
     trl = body.get("trl")
+    if isinstance(trl, float) and trl.is_integer():
+        trl = int(trl)  # JSON Schema counts 5.0 as an integer
     if trl is not None and (not isinstance(trl, int) or isinstance(trl, bool)):
         raise ApiError(422, "'trl' must be an integer from 1 to 9", "Unprocessable Content")
     user = api_user()

@@ -4,6 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 NULLABLE_STR = {"type": ["string", "null"]}
+# Text is stored in PostgreSQL, which refuses NUL characters; the API answers them with 422/400.
+NO_NUL = "^[^\\x00]*$"
+SOME_TEXT = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+TEN_CHARACTERS = "^\\s*[^\\s\\x00][^\\x00]{8,}[^\\s\\x00]\\s*$"
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -21,9 +25,14 @@ def _param(name: str, where: str, schema: dict[str, Any], description: str, requ
             "description": description}
 
 
-PAGE = _param("page", "query", {"type": "integer", "minimum": 1, "default": 1}, "1-based page number")
+def _page(maximum: int) -> dict[str, Any]:
+    return _param("page", "query", {"type": "integer", "minimum": 1, "maximum": maximum, "default": 1},
+                  "1-based page number")
+
+
+SEARCH_PAGE, PROBLEMS_PAGE = _page(1000), _page(10_000)
 LIMIT = _param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 50}, "results per page")
-PROBLEM_ID = _param("problem_id", "path", {"type": "string"}, "a problem id such as problem:3f2a...")
+PROBLEM_ID = _param("problem_id", "path", {"type": "string", "pattern": NO_NUL}, "a problem id such as problem:3f2a...")
 
 SCHEMAS: dict[str, Any] = {
     "Problem": {
@@ -72,8 +81,13 @@ SCHEMAS: dict[str, Any] = {
     "ProblemInput": {
         "type": "object", "additionalProperties": False, "required": ["title", "text"],
         "properties": {
-            "title": {"type": "string", "maxLength": 500}, "text": {"type": "string", "minLength": 10},
-            "region": NULLABLE_STR, "budget": NULLABLE_STR, "timeline": NULLABLE_STR,
+            "title": {"type": "string", "minLength": 1, "maxLength": 500, "pattern": SOME_TEXT,
+                      "description": "not only spaces; no NUL characters"},
+            "text": {"type": "string", "minLength": 10, "maxLength": 20_000, "pattern": TEN_CHARACTERS,
+                     "description": "at least 10 characters besides surrounding spaces; no NUL characters"},
+            "region": {"type": ["string", "null"], "maxLength": 120, "pattern": NO_NUL},
+            "budget": {"type": ["string", "null"], "maxLength": 120, "pattern": NO_NUL},
+            "timeline": {"type": ["string", "null"], "maxLength": 200, "pattern": NO_NUL},
             "trl": {"type": ["integer", "null"], "minimum": 1, "maximum": 9},
             "visibility": {"type": "string", "enum": ["private", "anonymous", "public"], "default": "private"},
         },
@@ -153,12 +167,13 @@ def openapi_document() -> dict[str, Any]:
             "/search": {"get": {
                 "operationId": "search", "summary": "Ranked partners for a problem text, with evidence",
                 "parameters": [
-                    _param("q", "query", {"type": "string", "minLength": 1, "maxLength": 1000}, "the problem text",
+                    _param("q", "query", {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": SOME_TEXT},
+                           "the problem text",
                            required=True),
                     _param("kind", "query", {"type": "string", "enum": ["researcher", "lab", "equipment", "project",
                                                                           "organization"]}, "only this kind"),
-                    _param("region", "query", {"type": "string"}, "only this region"),
-                    PAGE, LIMIT,
+                    _param("region", "query", {"type": "string", "pattern": NO_NUL}, "only this region"),
+                    SEARCH_PAGE, LIMIT,
                 ],
                 "responses": {"200": _ok("ranked results", "SearchResponse"), "400": _error("bad parameters"),
                               "429": _error("rate limit exceeded"), "503": _error("search backend unavailable")},
@@ -166,7 +181,8 @@ def openapi_document() -> dict[str, Any]:
             "/entities/{entity_id}": {"get": {
                 "operationId": "getEntity", "summary": "Public profile of a researcher, lab, equipment, project or "
                                                        "organisation",
-                "parameters": [_param("entity_id", "path", {"type": "string"}, "e.g. researcher:ab12...")],
+                "parameters": [_param("entity_id", "path", {"type": "string", "pattern": NO_NUL},
+                                     "e.g. researcher:ab12...")],
                 "responses": {"200": _ok("the profile", "Entity"),
                               "308": {"description": "merged into another record: follow Location"},
                               "404": _error("unknown entity")},
@@ -175,7 +191,7 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "operationId": "listProblems", "summary": "Problems you may see (private ones only your own)",
                     "security": [{}, {"bearer": []}],
-                    "parameters": [PAGE, LIMIT,
+                    "parameters": [PROBLEMS_PAGE, LIMIT,
                                    _param("mine", "query", {"type": "string", "enum": ["0", "1"]}, "only your own")],
                     "responses": {"200": _ok("problems", "ProblemList"), "400": _error("bad parameters"),
                                   "401": _error("invalid token")},

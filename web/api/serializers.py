@@ -1,6 +1,7 @@
 """JSON shapes of the API; each mirrors a schema in openapi.py (a test keeps them in step)."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from matcher.services.entities import EntityProfile
@@ -26,8 +27,16 @@ def problem_json(problem: ProblemView) -> dict[str, Any]:
         "budget": problem.budget, "timeline": problem.timeline, "trl": problem.trl,
         "visibility": problem.visibility, "status": problem.status,
         "organization": problem.organization,
-        "created_at": problem.created_at.isoformat() if problem.created_at else None,
+        "created_at": utc_iso(problem.created_at),
     }
+
+
+def utc_iso(value: datetime | None) -> str | None:
+    """One format whatever the database returned: SQLite gives naive UTC, PostgreSQL aware local time."""
+    if value is None:
+        return None
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return aware.astimezone(timezone.utc).isoformat()
 
 
 def match_json(match: StoredMatch) -> dict[str, Any]:

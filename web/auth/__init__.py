@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from matcher.services import accounts
@@ -15,7 +15,7 @@ from web.labels import sentence
 from web.mail import MailError, OutgoingMail, send_mail
 from web.security import SessionUser, hash_password, limiter, verify_password
 
-from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from .forms import LoginForm, ResetPasswordForm, ResetRequestForm
 from .tokens import make_reset_token, read_reset_token
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -33,7 +33,7 @@ def _safe_next(target: str | None) -> str:
     if target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
-                and "\\" not in target:
+                and "\\" not in target and target.isprintable():  # no CR/LF: it becomes a header
             return target
     return url_for("public.home")
 
@@ -61,25 +61,10 @@ def login() -> str | Response:
     return render_template("auth/login.html", form=form)
 
 
-@bp.route("/register", methods=["GET", "POST"])
-def register() -> str | Response:
-    form = RegisterForm()
-    if form.validate_on_submit():
-        role = form.role.data if form.role.data in accounts.SELF_SERVICE_ROLES else "sme"
-        try:
-            account = accounts.create_user(runtime(), form.email.data or "", hash_password(form.password.data or ""),
-                                           role, display_name=(form.display_name.data or "").strip() or None)
-        except accounts.AccountError as exc:
-            flash(sentence(exc), "error")
-        else:
-            _start_session(account)
-            flash(_("Your account is ready."), "success")
-            return redirect(url_for("public.my_problems") if role == "sme" else url_for("public.home"))
-    return render_template("auth/register.html", form=form)
-
-
 @bp.post("/logout")
 def logout() -> Response:
+    if current_user.is_authenticated:
+        accounts.end_sessions(runtime(), int(current_user.id))  # a copied cookie dies with this one
     logout_user()
     session.clear()
     flash(_("You are logged out."), "success")
@@ -129,9 +114,9 @@ def init_app(app: Flask) -> None:
     # Secure cookie defaults; settings (and ProdConfig) may already have stricter values.
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("REMEMBER_COOKIE_SECURE", bool(app.config.get("SESSION_COOKIE_SECURE")))
-    app.config.setdefault("SESSION_COOKIE_NAME", "innobridge_session")
     app.config.setdefault("PASSWORD_RESET_MAX_AGE", 3600)
+    from . import cli, registration  # noqa: F401 - registration adds its routes to bp
+
     app.register_blueprint(bp)
-    from . import cli
 
     cli.init_app(app)

@@ -32,3 +32,9 @@ class ResetRequestForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=200)])
     confirm = PasswordField(_l("Repeat password"), validators=[DataRequired(), EqualTo("password", _l("Passwords differ."))])
+
+
+class ConfirmRegistrationForm(FlaskForm):
+    # The password chosen when registering: whoever opens the mailed link must also know it, so a
+    # stranger who registered someone else's address cannot get that person to activate it.
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=200)])

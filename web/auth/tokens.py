@@ -36,3 +36,25 @@ def read_reset_token(token: str) -> accounts.Account | None:
     if data.get("fp") != accounts.password_fingerprint(account.password_hash):
         return None
     return account
+
+
+REGISTER_SALT = "innobridge.register"
+REGISTRATION_MAX_AGE = 24 * 3600
+
+
+def make_registration_token(email: str, role: str, display_name: str | None, password_hash: str) -> str:
+    """A pending registration, mailed to the address: the account exists only once its owner opens it."""
+    data = {"email": email, "role": role, "name": display_name, "ph": password_hash}
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REGISTER_SALT).dumps(data)
+
+
+def read_registration_token(token: str) -> dict[str, str | None] | None:
+    """The registration the link was issued for, or None when it is forged or older than a day."""
+    try:
+        data = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REGISTER_SALT).loads(
+            token, max_age=REGISTRATION_MAX_AGE)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("email", "role", "ph")):
+        return None
+    return data

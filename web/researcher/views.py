@@ -19,7 +19,7 @@ from ..i18n import current_locale, mail_locale
 from ..labels import core_message
 from ..mail import MailError, OutgoingMail, send_mail
 from ..mail.digests import public_url
-from ..security import hash_password, limiter, load_user, roles_required
+from ..security import hash_password, limiter, fresh_session_user, roles_required
 from . import tokens
 from .forms import CapabilityForm, ClaimAccountForm, ConfirmForm, DeleteForm, PublicationForm, SettingsForm
 
@@ -261,7 +261,7 @@ def claim_complete(token: str) -> Any:
     if user_id is None:
         flash(_("An account already uses this address: log in, then open the link again."), "error")
         return redirect(url_for("researcher.claim_confirm", token=token))
-    user = load_user(str(user_id))
+    user = fresh_session_user(user_id)
     if user is not None:
         login_user(user)
     flash(_("Your account is ready and the profile is yours."), "success")
