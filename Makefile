@@ -46,8 +46,8 @@ test: install system-deps
 # web/translations/<lang>/LC_MESSAGES/messages.po, then run it again; tests/web/test_i18n.py fails on a gap.
 translations: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ --no-location --sort-output \
-	  --project InnoBridge -o web/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching --ignore-obsolete
+	  --width 120 --project InnoBridge -o web/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations --width 120 --no-fuzzy-matching --ignore-obsolete
 	$(VENV)/bin/pybabel compile -d web/translations --statistics
 
 # schemathesis with 200 generated requests per API operation and mode (the suite runs 20): a few minutes.

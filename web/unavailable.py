@@ -8,14 +8,17 @@ half-written, so the client can simply send the same request again later.
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy.exc import DataError, OperationalError
 
 from web.api.problem import problem_response
+from web.labels import N_
 
 RETRY_AFTER_SECONDS = 10
 #: PostgreSQL SQLSTATEs of a lock wait that gave up: lock_not_available, deadlock_detected.
 LOCK_SQLSTATES = ("55P03", "40P01")
-MESSAGE = "The database is busy with another change; nothing was saved. Please try again in a few seconds."
+MESSAGE = N_("The database is busy with another change; nothing was saved. Please try again in a few seconds.")
+OUT_OF_RANGE = N_("A number or value in the request is out of range.")
 
 
 def is_lock_timeout(error: OperationalError) -> bool:
@@ -30,8 +33,8 @@ def handle_operational_error(error: OperationalError):  # type: ignore[no-untype
         raise error  # anything else stays a logged 500
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if request.path.startswith("/api/"):
-        return problem_response(503, MESSAGE, title="Service Unavailable", headers=headers)
-    body = render_template("errors/error.html", title="Busy, please retry", message=MESSAGE, code=503)
+        return problem_response(503, _(MESSAGE), title="Service Unavailable", headers=headers)
+    body = render_template("errors/error.html", title=_("Busy, please retry"), message=_(MESSAGE), code=503)
     return body, 503, headers
 
 
@@ -39,10 +42,10 @@ def handle_out_of_range(error: Exception):  # type: ignore[no-untyped-def]
     """SQLSTATE class 22 (data exception) from PostgreSQL, OverflowError from SQLite's driver."""
     if isinstance(error, DataError) and not str(getattr(error.orig, "sqlstate", "") or "").startswith("22"):
         raise error
-    detail = "A number or value in the request is out of range."
+    detail = _(OUT_OF_RANGE)
     if request.path.startswith("/api/"):
         return problem_response(400, detail, title="Bad Request")
-    return render_template("errors/error.html", title="Bad request", message=detail, code=400), 400
+    return render_template("errors/error.html", title=_("Bad request"), message=detail, code=400), 400
 
 
 def init_app(app: Flask) -> None:

@@ -7,19 +7,18 @@ the timing does not tell them apart either.
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import force_locale, gettext as _
 from werkzeug.wrappers import Response
 
 from matcher.services import accounts
 from web.extensions import runtime
+from web.i18n import current_locale
 from web.mail import MailError, OutgoingMail, send_mail
 from web.security import hash_password, verify_password
 
 from . import _start_session, bp
 from .forms import ConfirmRegistrationForm, RegisterForm
 from .tokens import REGISTRATION_MAX_AGE, make_registration_token, read_registration_token
-
-SENT = "We sent a message to {email}: follow it to finish creating your account."
-
 
 def _site_link(endpoint: str, **values: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
@@ -39,14 +38,16 @@ def register() -> str | Response:
         email = accounts.normalize_email(form.email.data or "")
         role = form.role.data if form.role.data in accounts.SELF_SERVICE_ROLES else "sme"
         password_hash = hash_password(form.password.data or "")
-        if accounts.find_by_email(runtime(), email) is None:
+        existing = accounts.find_by_email(runtime(), email)
+        if existing is None:
             token = make_registration_token(email, role, (form.display_name.data or "").strip() or None, password_hash)
-            _mail(email, "Finish creating your InnoBridge account", "auth/register_email.txt",
+            _mail(email, _("Finish creating your InnoBridge account"), "auth/register_email.txt",
                   link=_site_link("auth.register_confirm", token=token), hours=REGISTRATION_MAX_AGE // 3600)
         else:
-            _mail(email, "Your InnoBridge account", "auth/account_exists_email.txt",
-                  login=_site_link("auth.login"), reset=_site_link("auth.reset_request"))
-        flash(SENT.format(email=email), "success")
+            with force_locale(existing.locale or current_locale()):  # the owner reads it in their language
+                _mail(email, _("Your InnoBridge account"), "auth/account_exists_email.txt",
+                      login=_site_link("auth.login"), reset=_site_link("auth.reset_request"))
+        flash(_("We sent a message to %(email)s: follow it to finish creating your account.", email=email), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
 
@@ -55,20 +56,20 @@ def register() -> str | Response:
 def register_confirm(token: str) -> str | Response:
     pending = read_registration_token(token)
     if pending is None:
-        flash("This link is invalid or expired. Register again.", "error")
+        flash(_("This link is invalid or expired. Register again."), "error")
         return redirect(url_for("auth.register"))
     form = ConfirmRegistrationForm()
     if form.validate_on_submit():
         if not verify_password(str(pending["ph"]), form.password.data or ""):
-            flash("This is not the password you chose when registering.", "error")
+            flash(_("This is not the password you chose when registering."), "error")
             return render_template("auth/register_confirm.html", form=form, email=pending["email"])
         try:
             account = accounts.create_user(runtime(), str(pending["email"]), str(pending["ph"]), str(pending["role"]),
                                            display_name=pending.get("name"))
         except accounts.AccountError:
-            flash("This account already exists: log in.", "success")
+            flash(_("This account already exists: log in."), "success")
             return redirect(url_for("auth.login"))
         _start_session(account)
-        flash("Your account is ready.", "success")
+        flash(_("Your account is ready."), "success")
         return redirect(url_for("public.my_problems") if account.role == "sme" else url_for("public.home"))
     return render_template("auth/register_confirm.html", form=form, email=pending["email"])
