@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from matcher.regions import normalise_region
 from matcher.services import accounts, problems
 from web.extensions import runtime
 from web.mail import MailError, OutgoingMail, send_mail
@@ -63,7 +64,7 @@ def parse_search_args(args: Any) -> SearchParams:
     kind = args.get("kind") or None
     if kind not in SEARCH_KINDS and kind not in GROUP_KINDS:
         kind = None
-    region = (args.get("region") or "").strip()[:120] or None
+    region = normalise_region(args.get("region"))
     caps = tuple(dict.fromkeys(c.strip()[:128] for c in args.getlist("capability") if c.strip()))[:20]
     try:
         page = min(MAX_PAGE, max(1, int(args.get("page", 1))))
