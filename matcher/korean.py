@@ -77,6 +77,12 @@ def content_terms(text: str) -> list[str]:
     return [m.form for m in morphemes(text) if is_content(m)]
 
 
+def term_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each content morpheme, offsets into ``text``: what evidence highlighting needs
+    to mark "용접부에서" for a query term "용접" (the word's span runs from its first morpheme)."""
+    return [(m.start, m.end, m.form) for m in morphemes(text) if is_content(m)]
+
+
 def segment(text: str) -> str:
     """``text`` with each Korean word replaced by its content morphemes, everything else untouched.
 

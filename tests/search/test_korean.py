@@ -6,7 +6,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from matcher.korean import content_terms, has_hangul, segment
+from matcher.korean import content_terms, has_hangul, segment, term_spans
 from matcher.search.local import LocalBackend, SplitLocalBackend, analyse, query_terms
 from matcher.search.local.analysis import shingles
 from matcher.types import SearchDocument
@@ -29,6 +29,14 @@ def test_particles_and_endings_are_dropped_stems_kept() -> None:
         "알루미늄", "배터리", "트레이", "레이저", "용접", "부위", "기공", "발생"]
     # verb and adjective stems, the commonest verbs ("하다", "있다") left out like stop words
     assert content_terms("깨지기 쉬운 유리를 자르는 방법이 있다") == ["깨지", "쉽", "유리", "자르", "방법"]
+
+
+def test_term_spans_point_into_the_text() -> None:
+    text = "알루미늄 트레이의 용접부에서 기공이"
+    spans = term_spans(text)
+    assert [t for _, _, t in spans] == content_terms(text)
+    assert all(text[s:e] == t for s, e, t in spans)
+    assert term_spans("laser welding") == []
 
 
 def test_inflected_forms_analyse_to_the_same_terms() -> None:
