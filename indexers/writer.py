@@ -36,6 +36,16 @@ from matcher.models import (
     utcnow,
 )
 
+#: How sources write Korea's country; another country keeps a name from resolving to a Korean ROR record.
+KOREA = frozenset({"KR", "KOR", "KOREA", "SOUTH KOREA", "REPUBLIC OF KOREA", "KOREA, REPUBLIC OF", "대한민국", "한국"})
+
+
+
+def _foreign(country: str | None) -> bool:
+    """Whether a source placed the organisation in a country other than Korea."""
+    return bool(country) and country.strip().upper() not in KOREA  # type: ignore[union-attr]
+
+
 __all__ = [
     "FIRM_NAME", "MAX_EVIDENCE_PER_DOCUMENT", "WRITERS", "PendingDocument", "StoreWriter", "content_hash",
     "evidence_dicts", "name_key", "stable_id",
@@ -59,6 +69,7 @@ class StoreWriter(RecordWriters):
         self.extractor = extractor
         self._orgs_by_key: dict[str, str] = {}
         self._orgs_by_ror: dict[str, str] = {}
+        self._foreign_orgs: set[str] = set()  # organisations a source placed outside Korea
         self._researchers_by_orcid: dict[str, str] = {}
         self._researchers_by_email: dict[str, str] = {}
         self._researchers_by_name: dict[tuple[str, str | None], str] = {}
@@ -80,10 +91,13 @@ class StoreWriter(RecordWriters):
     def _load_caches(self) -> None:
         if self._cache_loaded:
             return
-        for oid, key, ror in self.session.execute(select(Organization.id, Organization.name_key, Organization.ror_id)):
+        for oid, key, ror, country in self.session.execute(
+                select(Organization.id, Organization.name_key, Organization.ror_id, Organization.country)):
             self._orgs_by_key.setdefault(key, oid)
             if ror:
                 self._orgs_by_ror[ror] = oid
+            if _foreign(country):
+                self._foreign_orgs.add(oid)
         rows = self.session.execute(
             select(Researcher.id, Researcher.orcid, Researcher.email, Researcher.name_key, Researcher.organization_id)
         )
@@ -108,7 +122,7 @@ class StoreWriter(RecordWriters):
         Technology" are one organisation; it is created under ROR's name with the other names as aliases.
         """
         self._load_caches()
-        entry = self._ror_entry(name, ror_id)
+        entry = self._ror_entry(name, ror_id, country)
         if entry is not None:
             ror_id, aliases = entry.ror_id, (*aliases, *entry.aliases)
             region, city = region or entry.region, city or entry.city
@@ -117,7 +131,7 @@ class StoreWriter(RecordWriters):
         if ror_id and ror_id in self._orgs_by_ror:
             return self._orgs_by_ror[ror_id]
         known = self._orgs_by_key.get(key) or (self._orgs_by_key.get(name_key(entry.name)) if entry else None)
-        if known is not None:
+        if known is not None and not (entry is not None and known in self._foreign_orgs):
             if ror_id:
                 self._orgs_by_ror[ror_id] = known
             return known
@@ -132,15 +146,23 @@ class StoreWriter(RecordWriters):
             self._orgs_by_key.setdefault(name_key(alias), oid)
         if ror_id:
             self._orgs_by_ror[ror_id] = oid
+        if _foreign(country):
+            self._foreign_orgs.add(oid)
         return oid
 
     @staticmethod
-    def _ror_entry(name: str, ror_id: str | None) -> RorEntry | None:
-        """The bundled ROR record for this ROR id or name, if any."""
+    def _ror_entry(name: str, ror_id: str | None, country: str | None) -> RorEntry | None:
+        """The bundled (Korean) ROR record for this ROR id, or for this name unless the source says the
+        organisation is in another country (a US firm called "KERI" is not the Korea Electrotechnology
+        Research Institute)."""
         directory = ror_directory()
         if directory is None:
             return None
-        return directory.by_id(ror_id) if ror_id else directory.find(name)
+        if ror_id:
+            return directory.by_id(ror_id)
+        if _foreign(country):
+            return None
+        return directory.find(name)
 
     def lab(self, name: str, organization_id: str | None, description: str | None = None) -> str:
         lab_id = stable_id("lab", f"{organization_id}|{name_key(name)}")

@@ -67,6 +67,20 @@ def test_korean_and_english_affiliations_are_one_organisation(runtime, tmp_path:
     assert "김민준" in people  # the Hangul name is kept as written
 
 
+def test_a_foreign_organisation_is_not_taken_for_a_korean_one(runtime) -> None:  # type: ignore[no-untyped-def]
+    from indexers.writer import StoreWriter
+
+    with runtime.db.session() as session:
+        writer = StoreWriter(session)
+        us = writer.organization("KAIST", kind="firm", country="US")
+        kr = writer.organization("KAIST", country="KR")
+        unknown = writer.organization("한국과학기술원")
+        writer.flush()
+        rows = {o.id: o for o in session.scalars(select(Organization))}
+    assert kr == unknown != us
+    assert rows[us].ror_id is None and rows[kr].ror_id == KAIST
+
+
 def test_load_institutions_is_idempotent_and_regions_are_codes(runtime) -> None:  # type: ignore[no-untyped-def]
     first = load_institutions(runtime)
     second = load_institutions(runtime)
