@@ -101,3 +101,23 @@ def test_problem_region_written_in_korean_is_stored_as_its_code(runtime, tmp_pat
     assert report.rejected == 0, report.rejects
     with runtime.db.session() as session:
         assert session.scalars(select(Problem.region)).all() == ["KR-30"]
+
+
+def test_a_profile_is_found_by_its_korean_name(runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from matcher.services.indexing import index_entities, rebuild_index
+    from matcher.types import ENTITY_PROFILE_KIND, Filter
+
+    path = tmp_path / "firms.jsonl"
+    path.write_text(json.dumps({"firm_name": "Korea Advanced Institute of Science and Technology", "country": "KR",
+                                "award_id": "a1", "title": "Laser welding of aluminium",
+                                "abstract": "Porosity in laser welds of aluminium battery trays."}) + "\n",
+                    encoding="utf-8")
+    assert load(runtime, "firms", path, errors=None).rejected == 0
+    profiles = Filter(kinds=(ENTITY_PROFILE_KIND,))
+    rebuild_index(runtime)
+    with runtime.db.session() as session:
+        org = session.scalars(select(Organization)).one()
+    hits = runtime.search.search("한국과학기술원 레이저 용접", profiles)
+    assert [h.entity_ids for h in hits] == [(org.id,)]
+    index_entities(runtime, [org.id])  # the incremental path writes the same profile
+    assert [h.entity_ids for h in runtime.search.search("한국과학기술원", profiles)] == [(org.id,)]
