@@ -1,4 +1,5 @@
-"""Load the bundled demo data set: real firms, researchers, labs, equipment, projects and problems.
+"""Load the bundled demo data set: real firms, researchers, labs, equipment, projects and problems, and the
+Korean research organisations of ROR with their Korean names and regions (data/institutions/ror_kr.csv).
 
 Idempotent like every import: loading twice leaves the counts unchanged. Shipped document vectors
 (data/demo/vectors.npz) are used when they match the installed model, so the first start does
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from indexers.ingest import ImportReport, load
+from indexers.institutions import ROR_KR_PATH, load_institutions
 from matcher.models import Document
 from matcher.progress import Progress
 from matcher.runtime import Runtime
@@ -33,8 +35,10 @@ def demo_is_loaded(runtime: Runtime) -> bool:
         return bool(session.scalar(select(func.count()).select_from(Document)))
 
 
-def load_demo(runtime: Runtime, progress: bool = False, demo_dir: Path = DEMO_DIR) -> dict[str, Any]:
-    """Import every demo file, rebuild the index (with shipped vectors), then seed demo accounts and digests."""
+def load_demo(runtime: Runtime, progress: bool = False, demo_dir: Path = DEMO_DIR,
+              institutions: Path | None = ROR_KR_PATH) -> dict[str, Any]:
+    """Import every demo file and the Korean institutions, rebuild the index (with shipped vectors), then
+    seed demo accounts and digests."""
     from matcher.services.indexing import rebuild_index
 
     runtime.settings.setdefault("VECTOR_CACHE", str(demo_dir / "vectors.npz"))
@@ -47,6 +51,7 @@ def load_demo(runtime: Runtime, progress: bool = False, demo_dir: Path = DEMO_DI
         finally:
             if bar:
                 bar.close()
+    korean = load_institutions(runtime, institutions) if institutions is not None else 0
     bar = _progress_bar("demo: index", progress)
     encode_bar = _progress_bar("demo: encode new texts", progress)
     try:
@@ -58,6 +63,7 @@ def load_demo(runtime: Runtime, progress: bool = False, demo_dir: Path = DEMO_DI
                 b.close()
     summary: dict[str, Any] = {r.kind: r.loaded for r in reports}
     summary["rejected"] = sum(r.rejected for r in reports)
+    summary["institutions"] = korean
     summary["indexed"] = indexed
     summary.update(_seed_extras(runtime))
     return summary

@@ -26,6 +26,7 @@ from indexers.sources.records import (
     PublicationRecord,
 )
 from matcher.models import Equipment, InstituteProject, Problem, ProjectParticipant
+from matcher.regions import normalise_region
 
 FIRM_NAME = re.compile(r"\b(inc|llc|l\.l\.c|corp|corporation|ltd|co|company|gmbh|technologies)\b\.?", re.IGNORECASE)
 
@@ -90,7 +91,7 @@ class RecordWriters:
         org = self.organization(rec.institution, kind="university") if rec.institution else None
         eid = stable_id("equipment", rec.key)
         values = dict(name=rec.name[:500], organization_id=org, facility=rec.facility, location=rec.location,
-                      region=rec.location, category=rec.category, description=rec.description,
+                      region=normalise_region(rec.location), category=rec.category, description=rec.description,
                       access_terms=rec.access, status=rec.status, url=rec.url, source=rec.licence)
         self.flush()
         if _upsert(self.session, Equipment, eid, values):
@@ -118,7 +119,7 @@ class RecordWriters:
     def _problem(self, rec: ProblemRecord) -> None:
         pid = stable_id("problem", rec.key)
         self.flush()
-        values = dict(title=rec.title[:500], text=rec.text, region=(rec.region or None) and rec.region[:120], visibility=rec.visibility or "public",
+        values = dict(title=rec.title[:500], text=rec.text, region=normalise_region(rec.region), visibility=rec.visibility or "public",
                       source=rec.owner or "import")
         _upsert(self.session, Problem, pid, values)
 

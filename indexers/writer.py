@@ -19,11 +19,13 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from indexers.evidence import MAX_EVIDENCE_PER_DOCUMENT, evidence_dicts
+from indexers.institutions import RorEntry, ror_directory
 from indexers.keys import content_hash, name_key, stable_id
 from indexers.record_writers import FIRM_NAME, WRITERS, RecordWriters
 from indexers.sources.names import display_name, normalise_person_name
 from indexers.sources.records import Person
 from matcher.capabilities.extractor import CapabilityExtractor
+from matcher.regions import normalise_region
 from matcher.models import (
     CapabilityEvidence,
     Document,
@@ -33,6 +35,16 @@ from matcher.models import (
     Researcher,
     utcnow,
 )
+
+#: How sources write Korea's country; another country keeps a name from resolving to a Korean ROR record.
+KOREA = frozenset({"KR", "KOR", "KOREA", "SOUTH KOREA", "REPUBLIC OF KOREA", "KOREA, REPUBLIC OF", "대한민국", "한국"})
+
+
+
+def _foreign(country: str | None) -> bool:
+    """Whether a source placed the organisation in a country other than Korea."""
+    return bool(country) and country.strip().upper() not in KOREA  # type: ignore[union-attr]
+
 
 __all__ = [
     "FIRM_NAME", "MAX_EVIDENCE_PER_DOCUMENT", "WRITERS", "PendingDocument", "StoreWriter", "content_hash",
@@ -57,6 +69,7 @@ class StoreWriter(RecordWriters):
         self.extractor = extractor
         self._orgs_by_key: dict[str, str] = {}
         self._orgs_by_ror: dict[str, str] = {}
+        self._foreign_orgs: set[str] = set()  # organisations a source placed outside Korea
         self._researchers_by_orcid: dict[str, str] = {}
         self._researchers_by_email: dict[str, str] = {}
         self._researchers_by_name: dict[tuple[str, str | None], str] = {}
@@ -79,10 +92,13 @@ class StoreWriter(RecordWriters):
     def _load_caches(self) -> None:
         if self._cache_loaded:
             return
-        for oid, key, ror in self.session.execute(select(Organization.id, Organization.name_key, Organization.ror_id)):
+        for oid, key, ror, country in self.session.execute(
+                select(Organization.id, Organization.name_key, Organization.ror_id, Organization.country)):
             self._orgs_by_key.setdefault(key, oid)
             if ror:
                 self._orgs_by_ror[ror] = oid
+            if _foreign(country):
+                self._foreign_orgs.add(oid)
         rows = self.session.execute(
             select(Researcher.id, Researcher.orcid, Researcher.email, Researcher.name_key, Researcher.organization_id)
         )
@@ -99,25 +115,55 @@ class StoreWriter(RecordWriters):
     # -- organisations, labs, people -------------------------------------------------------------
     def organization(self, name: str, *, kind: str = "other", ror_id: str | None = None, country: str | None = None,
                      region: str | None = None, city: str | None = None, website: str | None = None,
-                     description: str | None = None) -> str:
-        """The id of the organisation with this ROR id or normalised name, created on first sight."""
+                     description: str | None = None, aliases: Sequence[str] = ()) -> str:
+        """The id of the organisation with this ROR id or normalised name, created on first sight.
+
+        A name the bundled ROR table knows (a Korean name, an alias, an acronym: indexers/institutions.py)
+        takes that record's ROR id, so "한국과학기술원" and "Korea Advanced Institute of Science and
+        Technology" are one organisation; it is created under ROR's name with the other names as aliases.
+        """
         self._load_caches()
+        entry = self._ror_entry(name, ror_id, country)
+        if entry is not None:
+            ror_id, aliases = entry.ror_id, (*aliases, *entry.aliases)
+            region, city = region or entry.region, city or entry.city
+            country = country or "KR"
         key = name_key(name)
         if ror_id and ror_id in self._orgs_by_ror:
             return self._orgs_by_ror[ror_id]
-        if key in self._orgs_by_key:
-            oid = self._orgs_by_key[key]
+        known = self._orgs_by_key.get(key) or (self._orgs_by_key.get(name_key(entry.name)) if entry else None)
+        if known is not None and not (entry is not None and known in self._foreign_orgs):
             if ror_id:
-                self._orgs_by_ror[ror_id] = oid
-            return oid
+                self._orgs_by_ror[ror_id] = known
+            return known
+        display = entry.name if entry is not None else name.strip()
         oid = stable_id("organization", f"ror:{ror_id}" if ror_id else f"name:{key}")
-        self._new_orgs[oid] = {"id": oid, "name": name.strip()[:500], "name_key": key[:500], "kind": kind,
-                               "ror_id": ror_id, "country": country, "region": region, "city": city,
-                               "website": website, "description": description, "extra": {}}
-        self._orgs_by_key[key] = oid
+        others = [a for a in dict.fromkeys(a.strip() for a in (name, *aliases)) if a and a != display]
+        self._new_orgs[oid] = {"id": oid, "name": display[:500], "name_key": name_key(display)[:500], "kind": kind,
+                               "ror_id": ror_id, "country": country, "region": normalise_region(region), "city": city,
+                               "website": website, "description": description,
+                               "extra": {"aliases": others} if others else {}}
+        for alias in (display, *others):
+            self._orgs_by_key.setdefault(name_key(alias), oid)
         if ror_id:
             self._orgs_by_ror[ror_id] = oid
+        if _foreign(country):
+            self._foreign_orgs.add(oid)
         return oid
+
+    @staticmethod
+    def _ror_entry(name: str, ror_id: str | None, country: str | None) -> RorEntry | None:
+        """The bundled (Korean) ROR record for this ROR id, or for this name unless the source says the
+        organisation is in another country (a US firm called "KERI" is not the Korea Electrotechnology
+        Research Institute)."""
+        directory = ror_directory()
+        if directory is None:
+            return None
+        if ror_id:
+            return directory.by_id(ror_id)
+        if _foreign(country):
+            return None
+        return directory.find(name)
 
     def lab(self, name: str, organization_id: str | None, description: str | None = None) -> str:
         lab_id = stable_id("lab", f"{organization_id}|{name_key(name)}")

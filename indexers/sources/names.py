@@ -14,7 +14,8 @@ _APOSTROPHES = re.compile(r"['\u2019\u02bc`]")  # O'Connor -> oconnor, not "o co
 def strip_accents(text: str) -> str:
     """ASCII-fold accented letters; keeps matching independent of how a source typed them."""
     text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    # NFC afterwards puts Hangul syllables back together (NFKD splits them into jamo, which are no accents).
+    return unicodedata.normalize("NFC", "".join(ch for ch in text if not unicodedata.combining(ch)))
 
 
 def display_name(name: str) -> str:

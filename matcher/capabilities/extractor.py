@@ -32,10 +32,12 @@ from matcher.capabilities.aggregation import (
     aggregate_mentions,
     evidence_rows,
 )
+from matcher.capabilities.korean import KoreanCapabilityMatcher, build_korean_matcher
 from matcher.capabilities.keyphrases import KEYPHRASE_PREFIX, KEYPHRASE_WEIGHT, find_keyphrases
 from matcher.capabilities.lexicon import _MIX, KEYPHRASE_STOP, LEMMA_OVERRIDES, _Analysis, _Lexicon
 from matcher.capabilities.taxonomy import DEFAULT_PATH, Taxonomy, get_taxonomy
 from matcher.capabilities.text import _TOKEN, _Sentences, lower_preserving_offsets
+from matcher.korean import has_hangul
 from matcher.types import CapabilityMention
 
 __all__ = [
@@ -80,6 +82,7 @@ class CapabilityExtractor:
         self._cap_by_key: dict[int, tuple[str, str]] = {}
         self._acronym_keys: set[str] = set()
         self._curated_keys: set[int] = set()
+        self._korean: KoreanCapabilityMatcher | None = None
         self._add_patterns()
 
     def _lemma_doc(self, hashes: Sequence[int]) -> Doc:
@@ -170,6 +173,26 @@ class CapabilityExtractor:
     def _extract_one(self, original: str) -> list[CapabilityMention]:
         if not original or original.isspace():
             return []
+        english = self._extract_latin(original)
+        if not has_hangul(original):
+            return english
+        korean = self._korean_matcher().extract(original)
+        # The English pass reads Hangul words as unknown words: its keyphrases there are noise.
+        english = [m for m in english if not (m.capability_id.startswith(KEYPHRASE_PREFIX) and has_hangul(m.label))]
+        return sorted(english + korean, key=lambda m: (m.start, m.end))
+
+    def _korean_matcher(self) -> KoreanCapabilityMatcher:
+        """Korean phrases -> the same capability ids, built on the first text with Hangul (korean.py)."""
+        with self._lock:
+            if self._korean is None:
+                self._korean = build_korean_matcher({cid: label for cid, label in self._cap_by_key.values()})
+            return self._korean
+
+    def korean_label(self, capability_id: str) -> str | None:
+        """The Korean label of a curated capability or KSIC industry, for a Korean page."""
+        return self._korean_matcher().korean_labels.get(capability_id)
+
+    def _extract_latin(self, original: str) -> list[CapabilityMention]:
         lowered = lower_preserving_offsets(original)
         with self._lock:
             a = self._lexicon.analyse(lowered)

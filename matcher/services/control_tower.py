@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from matcher.models import MATCH_STAGES, Capability, Match, MatchEvent, Problem
+from matcher.regions import region_label
 from matcher.runtime import Runtime
 
 from .outcomes import STAGE_LABELS, aware, stage_index
@@ -115,6 +116,12 @@ def _outcome_row(group: list[_MatchFacts]) -> tuple[int, ...]:
     return tuple(sum(1 for f in group if f.reached >= stage_index(s)) for s in OUTCOME_STAGES)
 
 
+def _region_name(region: str) -> str:
+    """A Korean division by its names ("Seoul 서울특별시"), any other region as stored."""
+    label = region_label(region, "en")
+    return f"{label} {region_label(region, 'ko')}" if label != region else region
+
+
 def region_table(facts: dict[int, _MatchFacts], problems: dict[str, Problem]) -> Table:
     """Problems, matches and outcomes per region of the problem."""
     groups: dict[str, list[_MatchFacts]] = defaultdict(list)
@@ -127,7 +134,7 @@ def region_table(facts: dict[int, _MatchFacts], problems: dict[str, Problem]) ->
     rows = []
     for region in sorted(problem_counts, key=lambda r: (-problem_counts[r], r)):
         group = groups.get(region, [])
-        rows.append((region, problem_counts[region], len(group), *_outcome_row(group),
+        rows.append((_region_name(region), problem_counts[region], len(group), *_outcome_row(group),
                      round(sum(f.value for f in group), 2)))
     return Table("regions", "Counts and outcomes by region",
                  ("Region", "Problems", "Matches", "Approved", "Introduced", "Projects started", "Commercialised",

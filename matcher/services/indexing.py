@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matcher.korean import has_hangul
 from matcher.models import CapabilityEvidence, Document, DocumentEntity, Equipment, InstituteProject, Lab, Organization, Researcher
 from matcher.ranking.names import name_key
 from matcher.ranking.vectors import VectorCache, VectorStore, text_hash
@@ -70,6 +71,20 @@ def _name_keys(session: Session) -> dict[str, str]:
     return keys
 
 
+def _korean_names(session: Session, ids: Sequence[str] | None = None) -> dict[str, tuple[str, ...]]:
+    """organisation id -> its names in Hangul (kept in extra["aliases"] by the importer), so a profile is
+    found by a Korean name even when all its evidence is English."""
+    query = select(Organization.id, Organization.extra)
+    if ids is not None:
+        query = query.where(Organization.id.in_(ids))
+    out: dict[str, tuple[str, ...]] = {}
+    for oid, extra in session.execute(query):
+        names = tuple(a for a in (extra or {}).get("aliases", ()) if has_hangul(a))
+        if names:
+            out[oid] = names
+    return out
+
+
 def _document_rows(session: Session, doc_ids: Sequence[str] | None) -> Iterator[Document]:
     query = select(Document).order_by(Document.id)
     if doc_ids is not None:
@@ -95,7 +110,7 @@ def _search_documents(session: Session, doc_ids: Sequence[str] | None = None,
         CapabilityEvidence.source != "keyphrase")
     for holder, cap in session.execute(cap_query):
         caps[holder].append(cap)
-    profiles = _ProfileBuilder(regions, _name_keys(session)) if doc_ids is None else None
+    profiles = _ProfileBuilder(regions, _name_keys(session), _korean_names(session)) if doc_ids is None else None
     for doc in _document_rows(session, doc_ids):
         entities = links.get(doc.id, [])
         region = next((regions.get(e) for e, _ in entities if regions.get(e)), None)
@@ -141,9 +156,11 @@ class _ProfileBuilder:
     statistics come from single documents) ranked profiles worse (sbir-firms nDCG@10 -0.013).
     """
 
-    def __init__(self, regions: dict[str, str | None], names: dict[str, str]) -> None:
+    def __init__(self, regions: dict[str, str | None], names: dict[str, str],
+                 korean_names: dict[str, tuple[str, ...]] | None = None) -> None:
         self.regions = regions
         self.names = names
+        self.korean_names = korean_names or {}
         self.titles: dict[str, list[str]] = defaultdict(list)
         self.texts: dict[str, list[str]] = defaultdict(list)
         self.caps: dict[str, dict[str, None]] = defaultdict(dict)
@@ -167,7 +184,8 @@ class _ProfileBuilder:
     def build(self) -> Iterator[SearchDocument]:
         for entity_id, kind in self.kinds.items():
             yield SearchDocument(id=profile_id(entity_id), kind=ENTITY_PROFILE_KIND,
-                                 title="", text=" \n ".join([" . ".join(self.titles[entity_id]), *self.texts[entity_id]]),
+                                 title="", text=" \n ".join([" . ".join(self.titles[entity_id]), *self.texts[entity_id],
+                                                              *self.korean_names.get(entity_id, ())]),
                                  entity_ids=(entity_id,), entity_kinds=(kind,), capabilities=tuple(self.caps[entity_id]),
                                  region=self.regions.get(entity_id), year=self.years.get(entity_id),
                                  names=(self.names[entity_id],) if entity_id in self.names else ())
@@ -184,7 +202,8 @@ def _profile_documents(session: Session, entity_ids: Sequence[str]) -> tuple[lis
             DocumentEntity.entity_id.in_(wanted[start:start + 500]), DocumentEntity.excluded.is_(False))))
     cards = entity_cards(session, wanted)
     keys = {i: name_key(c.name, person=c.kind == "researcher") for i, c in cards.items()}
-    builder = _ProfileBuilder({i: c.region for i, c in cards.items()}, {i: k for i, k in keys.items() if k})
+    builder = _ProfileBuilder({i: c.region for i, c in cards.items()}, {i: k for i, k in keys.items() if k},
+                              _korean_names(session, [i for i in wanted if i.startswith("organization:")]))
     keep = set(wanted)
     for doc in _search_documents(session, doc_ids=sorted(doc_ids)):
         if doc.kind in ("equipment", "project"):

@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 from matcher.models import (
     VISIBILITIES, Equipment, InstituteProject, Lab, Match, Organization, Problem, Researcher, User,
 )
+from matcher.regions import normalise_region
 from matcher.runtime import Runtime
 from matcher.types import Evidence, Match as MatchItem
 
@@ -128,7 +129,7 @@ def validate(data: ProblemInput) -> ProblemInput:
         raise ProblemError(f"visibility must be one of {', '.join(VISIBILITIES)}")
     if data.trl is not None and not 1 <= int(data.trl) <= 9:
         raise ProblemError("the technology readiness level is between 1 and 9")
-    return ProblemInput(title=title, text=text, region=_clean(data.region, 120, "region"),
+    return ProblemInput(title=title, text=text, region=normalise_region(_clean(data.region, 120, "region")),
                         budget=_clean(data.budget, 120, "budget"), timeline=_clean(data.timeline, 200, "timeline"),
                         trl=data.trl, visibility=data.visibility)
 

@@ -36,6 +36,7 @@ from matcher.models import (
     Researcher,
     User,
 )
+from matcher.regions import normalise_region
 
 log = logging.getLogger(__name__)
 
@@ -269,7 +270,7 @@ def normalise_regions(values: list[str] | str) -> list[str]:
     items = values.split(",") if isinstance(values, str) else values
     out: list[str] = []
     for item in items:
-        region = " ".join(item.split())[:120]
+        region = normalise_region(item)
         if region and region.casefold() not in {r.casefold() for r in out}:
             out.append(region)
     if len(out) > MAX_REGIONS:

@@ -38,6 +38,19 @@ def test_demo_loads_twice_with_the_same_counts(runner, runtime, tmp_path: Path) 
     assert json.loads(stats.output)["index_documents"] == first["indexed"]
 
 
+def test_demo_has_the_korean_institutions_with_regions(runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from matcher.models import Organization
+
+    summary = load_demo(runtime, demo_dir=_subset(tmp_path / "demo", 5))
+    with runtime.db.session() as session:
+        korean = session.scalars(select(Organization).where(Organization.country == "KR")).all()
+    assert summary["institutions"] == len(korean) > 700
+    seoul = [o for o in korean if o.region == "KR-11"]
+    assert len(seoul) > 250 and any("서울대학교" in o.extra.get("aliases", []) for o in seoul)
+
+
 def test_demo_accounts_have_no_fixed_password(runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     load_demo(runtime, demo_dir=_subset(tmp_path / "demo", 5))
     lines = (Path(runtime.settings["INDEX_DIR"]).parent / "demo-accounts.txt").read_text(encoding="utf-8").split("\n")

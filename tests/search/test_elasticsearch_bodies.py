@@ -39,7 +39,7 @@ def test_mappings_are_explicit() -> None:
     keyword = {"type": "keyword"}
     assert build_mappings() == {
         "dynamic": "strict",
-        "_meta": {"schema_version": 4},
+        "_meta": {"schema_version": 5},
         "properties": {
             "id": keyword,
             "kind": keyword,
@@ -54,9 +54,11 @@ def test_mappings_are_explicit() -> None:
             "year": {"type": "integer"},
             "length": {"type": "integer", "index": False},
             "title": {"type": "text", "analyzer": "english",
-                      "fields": {"shingles": {"type": "text", "analyzer": "english_shingles"}}},
+                      "fields": {"shingles": {"type": "text", "analyzer": "english_shingles"},
+                                 "ko": {"type": "text", "analyzer": "korean"}}},
             "text": {"type": "text", "analyzer": "english",
-                     "fields": {"shingles": {"type": "text", "analyzer": "english_shingles"}}},
+                     "fields": {"shingles": {"type": "text", "analyzer": "english_shingles"},
+                                "ko": {"type": "text", "analyzer": "korean"}}},
             "vector": {"type": "dense_vector", "dims": 384, "index": True, "similarity": "cosine"},
         },
     }
@@ -69,9 +71,35 @@ def test_mappings_are_explicit() -> None:
     assert (pairs["min_shingle_size"], pairs["max_shingle_size"], pairs["output_unigrams"]) == (2, 2, False)
 
 
+def test_korean_fields_use_nori_and_keep_content_morphemes_only() -> None:
+    analysis = build_index_settings()["analysis"]
+    assert analysis["analyzer"]["korean"] == {"type": "custom", "tokenizer": "korean_morphemes",
+                                              "filter": ["korean_content", "lowercase"]}
+    assert analysis["tokenizer"]["korean_morphemes"]["type"] == "nori_tokenizer"
+    pos = analysis["filter"]["korean_content"]
+    assert pos["type"] == "nori_part_of_speech"
+    # particles, endings and foreign words go; nouns and verb/adjective stems stay, as in the local index
+    assert {"J", "E", "XSV", "SL", "SN"} <= set(pos["stoptags"])
+    assert not {"NNG", "NNP", "VV", "VA", "XR"} & set(pos["stoptags"])
+
+
+def test_korean_query_searches_the_nori_subfields_english_query_does_not() -> None:
+    def fields(text: str) -> list[str]:
+        body = build_search_body(text, Filter(), 10)
+        assert body is not None
+        return body["query"]["bool"]["must"][0]["multi_match"]["fields"]
+
+    english = ["title^1", "text", "title.shingles", "text.shingles"]
+    assert fields("laser welding") == english
+    assert fields("레이저 용접 기공") == [*english, "title.ko^1", "text.ko"]
+    assert fields("laser 용접") == [*english, "title.ko^1", "text.ko"]
+    body = build_search_body("레이저 용접", Filter(), 10)
+    assert body is not None and body["query"]["bool"]["must"][0]["multi_match"]["query"] == "레이저 용접"
+
+
 def test_versioned_index_name() -> None:
     now = datetime(2025, 3, 4, 5, 6, 7, 890000, tzinfo=timezone.utc)
-    assert versioned_index_name("innobridge-docs", now) == "innobridge-docs-v4-20250304050607890000"
+    assert versioned_index_name("innobridge-docs", now) == "innobridge-docs-v5-20250304050607890000"
 
 
 def test_every_filter_field_translates() -> None:
@@ -239,7 +267,7 @@ class RecordingNode(BaseNode):
 
 def test_rebuild_creates_new_index_switches_alias_atomically_then_drops_old() -> None:
     RecordingNode.calls = []
-    new = "t-docs-v4-20250101000000000000"
+    new = "t-docs-v5-20250101000000000000"
     RecordingNode.answers = {
         ("GET", "/_alias/t-docs"): (200, {"t-docs-v1-old": {"aliases": {"t-docs": {}}}}),
         ("PUT", "/_bulk"): (200, {"errors": False, "items": [{"index": {"_id": "d1", "status": 201}}]}),
@@ -274,7 +302,7 @@ def test_failed_reindex_drops_the_new_index_and_keeps_the_alias() -> None:
     with pytest.raises(ValueError):
         backend.rebuild([DOC], now=datetime(2025, 1, 1, tzinfo=timezone.utc))  # DOC's vector has 2 dims
     methods = [(m, t.split("?", 1)[0]) for m, t, _ in RecordingNode.calls]
-    assert methods[-1] == ("DELETE", "/t-docs-v4-20250101000000000000")
+    assert methods[-1] == ("DELETE", "/t-docs-v5-20250101000000000000")
     assert ("POST", "/_aliases") not in methods
 
 
@@ -335,8 +363,8 @@ def test_split_rebuild_writes_profiles_and_documents_to_their_own_index_and_alia
     assert backend.rebuild([DOC, PROFILE, SearchDocument(id="d2", kind="publication", title="T", text="X")]) == 3
     created = [t.split("?", 1)[0][1:] for m, t, _ in RecordingNode.calls if m == "PUT" and not t.startswith("/_bulk")]
     assert len(created) == 2
-    new_docs = next(name for name in created if name.startswith("t-docs-v4-"))
-    new_profiles = next(name for name in created if name.startswith("t-profiles-v4-"))
+    new_docs = next(name for name in created if name.startswith("t-docs-v5-"))
+    new_profiles = next(name for name in created if name.startswith("t-profiles-v5-"))
     bulks = [b for m, t, b in RecordingNode.calls if t.startswith("/_bulk")]
     written = {(line["index"]["_index"], line["index"]["_id"]) for b in bulks for line in b[::2]}
     assert written == {(new_docs, "d1"), (new_docs, "d2"), (new_profiles, PROFILE.id)}

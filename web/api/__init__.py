@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, Flask, g, jsonify, request, url_for
 from flask import Response
 
+from matcher.regions import normalise_region
 from matcher.services import problems, requests
 from web.extensions import csrf, runtime
 from web.security import SessionUser, limiter, user_from_token
@@ -112,7 +113,7 @@ def search() -> Response:
     kind = request.args.get("kind")
     if kind is not None and kind not in API_KINDS:
         raise ApiError(400, f"'kind' must be one of {', '.join(API_KINDS)}", "Bad Request")
-    region = (request.args.get("region") or "").strip() or None
+    region = normalise_region(request.args.get("region"))
     limit = _int_arg("limit", 10, 1, MAX_LIMIT)
     page = _int_arg("page", 1, 1, 1000)
     from matcher.search.base import BackendUnavailable

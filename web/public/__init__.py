@@ -10,6 +10,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from matcher.regions import normalise_region
 from matcher.services import problems
 from web.extensions import runtime
 from web.labels import sentence
@@ -68,7 +69,7 @@ def parse_search_args(args: Any) -> SearchParams:
     kind = args.get("kind") or None
     if kind not in SEARCH_KINDS and kind not in GROUP_KINDS:
         kind = None
-    region = (args.get("region") or "").strip()[:120] or None
+    region = normalise_region(args.get("region"))
     caps = tuple(dict.fromkeys(c.strip()[:128] for c in args.getlist("capability") if c.strip()))[:20]
     try:
         page = min(MAX_PAGE, max(1, int(args.get("page", 1))))

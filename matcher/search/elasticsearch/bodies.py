@@ -2,6 +2,11 @@
 
 User text only ever appears as the ``query`` value of a multi_match, i.e. as data that the
 english analyzer tokenises; no query_string syntax is ever parsed from it.
+
+Korean: title and text carry a ``ko`` subfield analysed by Elasticsearch's ``nori`` (morphemes, the
+particles and endings dropped as the local index drops them with kiwipiepy). nori is not built in: the
+cluster needs the analysis-nori plugin (``bin/elasticsearch-plugin install analysis-nori`` on every
+node), else creating the index fails with an unknown tokenizer.
 """
 from __future__ import annotations
 
@@ -9,13 +14,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from ...korean import has_hangul
 from ...types import Filter, Hit, SearchDocument
 from ..base import FILTER_FIELDS, document_length
 from ..base import KEYWORD_FIELDS as FILTER_KEYWORDS
 
 #: Bump when mappings, analysis or the index layout change; an alias on an older index needs a rebuild.
-#: 4: entity profiles moved to an index of their own (alias {index}-profiles).
-SCHEMA_VERSION = 4
+#: 4: entity profiles moved to an index of their own (alias {index}-profiles). 5: Korean ``ko`` subfields.
+SCHEMA_VERSION = 5
 VECTOR_DIMS = 384
 TITLE_BOOST = 1
 #: Elasticsearch's default max_result_window; also bounds kNN candidates.
@@ -25,7 +31,16 @@ SOURCE_FIELDS = ("kind", "entity_ids", "length", "year")
 #: Word-bigram subfields (stop words removed, stemmed), mirroring the local backend's shingle field.
 SHINGLE_ANALYZER = "english_shingles"
 SEARCH_FIELDS = (f"title^{TITLE_BOOST}", "text", "title.shingles", "text.shingles")
-
+#: nori-analysed subfields, searched only when the query holds Hangul (English queries stay as they were).
+KOREAN_ANALYZER = "korean"
+KOREAN_SEARCH_FIELDS = (f"title.ko^{TITLE_BOOST}", "text.ko")
+#: nori part-of-speech tags dropped, so the ``ko`` subfields keep what the local index keeps (nouns NNG
+#: NNP, roots XR, verb and adjective stems VV VA): nori's default stop tags plus bound nouns, numerals,
+#: pronouns, auxiliary and copula verbs, and foreign words, numbers and Hanja (the english fields hold those).
+KOREAN_STOPTAGS = (
+    "E", "IC", "J", "MAG", "MAJ", "MM", "SP", "SSC", "SSO", "SC", "SE", "XPN", "XSA", "XSN", "XSV", "UNA", "NA",
+    "VSV", "NNB", "NNBC", "NR", "NP", "VX", "VCP", "VCN", "SF", "SY", "SL", "SN", "SH",
+)
 #: The id is a keyword too in Elasticsearch (tantivy keeps it in its own raw field).
 KEYWORD_FIELDS: tuple[str, ...] = ("id", *FILTER_KEYWORDS)
 
@@ -35,7 +50,8 @@ def build_mappings(dims: int = VECTOR_DIMS) -> dict[str, Any]:
     properties: dict[str, Any] = {name: {"type": "keyword"} for name in KEYWORD_FIELDS}
     properties["year"] = {"type": "integer"}
     properties["length"] = {"type": "integer", "index": False}
-    shingle_field = {"shingles": {"type": "text", "analyzer": SHINGLE_ANALYZER}}
+    shingle_field = {"shingles": {"type": "text", "analyzer": SHINGLE_ANALYZER},
+                     "ko": {"type": "text", "analyzer": KOREAN_ANALYZER}}
     properties["title"] = {"type": "text", "analyzer": "english", "fields": dict(shingle_field)}
     properties["text"] = {"type": "text", "analyzer": "english", "fields": dict(shingle_field)}
     properties["vector"] = {"type": "dense_vector", "dims": dims, "index": True, "similarity": "cosine"}
@@ -45,7 +61,8 @@ def build_mappings(dims: int = VECTOR_DIMS) -> dict[str, Any]:
 def build_index_settings(replicas: int = 0) -> dict[str, Any]:
     """One shard keeps BM25 statistics global at our corpus size; replicas set per cluster.
 
-    The shingle analyzer emits only word pairs (no unigrams: the main fields score those).
+    The shingle analyzer emits only word pairs (no unigrams: the main fields score those); the Korean
+    one needs the analysis-nori plugin.
     """
     return {
         "number_of_shards": 1,
@@ -56,13 +73,20 @@ def build_index_settings(replicas: int = 0) -> dict[str, Any]:
                 "english_stemmer": {"type": "stemmer", "language": "english"},
                 "word_pairs": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 2,
                                "output_unigrams": False, "filler_token": ""},
+                "korean_content": {"type": "nori_part_of_speech", "stoptags": list(KOREAN_STOPTAGS)},
             },
+            "tokenizer": {"korean_morphemes": {"type": "nori_tokenizer", "decompound_mode": "mixed"}},
             "analyzer": {
                 SHINGLE_ANALYZER: {
                     "type": "custom",
                     "tokenizer": "standard",
                     "filter": ["lowercase", "english_stop", "english_stemmer", "word_pairs"],
-                }
+                },
+                KOREAN_ANALYZER: {
+                    "type": "custom",
+                    "tokenizer": "korean_morphemes",
+                    "filter": ["korean_content", "lowercase"],
+                },
             },
         },
     }
@@ -92,6 +116,11 @@ def filter_to_es(filters: Filter) -> list[dict[str, Any]]:
     return clauses
 
 
+def search_fields(text: str) -> list[str]:
+    """The fields a query is matched against: the Korean subfields join only for text with Hangul."""
+    return [*SEARCH_FIELDS, *KOREAN_SEARCH_FIELDS] if has_hangul(text) else list(SEARCH_FIELDS)
+
+
 def build_search_body(
     query: str,
     filters: Filter,
@@ -116,7 +145,7 @@ def build_search_body(
                     {
                         "multi_match": {
                             "query": text,
-                            "fields": list(SEARCH_FIELDS),
+                            "fields": search_fields(text),
                             "type": "most_fields",
                         }
                     }

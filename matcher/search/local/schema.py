@@ -9,10 +9,10 @@ import tantivy
 
 from ...types import SearchDocument
 from ..base import KEYWORD_FIELDS, document_length
-from .analysis import shingles
+from .analysis import prepare, shingles
 
 #: Bump when the schema or analysis changes; older indexes then need ``flask index rebuild``.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 TEXT_TOKENIZER = "en_stem"
 #: Word bigrams (stop words removed, stemmed) are indexed pre-computed in their own field with a
 #: whitespace tokenizer: phrase evidence ("tooling composite") at the cost of plain term queries.
@@ -58,9 +58,10 @@ def to_tantivy_document(doc: SearchDocument, bigrams: bool = True) -> tantivy.Do
     if doc.year is not None:
         out.add_integer("year", int(doc.year))
     out.add_integer("length", document_length(doc))
-    out.add_text("title", doc.title or "")
-    out.add_text("text", doc.text or "")
-    pairs = shingles(doc.title or "") + shingles(doc.text or "") if bigrams else []
+    title, text = prepare(doc.title or ""), prepare(doc.text or "")
+    out.add_text("title", title)
+    out.add_text("text", text)
+    pairs = shingles(title, prepared=True) + shingles(text, prepared=True) if bigrams else []
     if pairs:
         out.add_text(SHINGLE_FIELD, " ".join(pairs))
     return out

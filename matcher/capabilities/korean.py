@@ -1,0 +1,149 @@
+"""Korean text -> the same capability ids as English: curated capabilities' Korean phrases and KSIC names.
+
+Capability ids are the interlingua between Korean problems and English evidence: "레이저 용접부의 기공"
+yields core:laser-welding and core:porosity, exactly what "porosity in laser welds" yields, so capability
+overlap, filters and the control tower's areas work across the two languages. Phrases are compared as
+sequences of content morphemes (matcher.korean), so particles and endings do not matter
+("용접하는", "용접을", "용접"). Patterns come from data files:
+
+* ``data/core_capabilities_ko.tsv``: a Korean label and phrases for every curated capability;
+* ``data/ksic_manufacturing.csv``: the Korean Standard Industrial Classification (11th revision, Statistics
+  Korea), manufacturing section, as industry vocabulary: each class name in Korean becomes a pattern of
+  the id ``ksic11:<code>``, whose English name is its label.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from matcher.capabilities.text import _Sentences
+from matcher.korean import Morpheme, has_hangul, is_content, morphemes
+from matcher.types import CapabilityMention
+
+DATA = Path(__file__).resolve().parent / "data"
+CURATED_KO_PATH = DATA / "core_capabilities_ko.tsv"
+KSIC_PATH = DATA / "ksic_manufacturing.csv"
+KSIC_PREFIX = "ksic11:"
+#: KSIC names end in "제조업" ("manufacture of"); the industry is named by what comes before it.
+_KSIC_SUFFIXES = ("제조업", "제조", "업")
+
+
+@dataclass(frozen=True)
+class KoreanLabel:
+    capability_id: str
+    label_ko: str
+    phrases: tuple[str, ...]
+
+
+def read_curated_ko(path: Path = CURATED_KO_PATH) -> list[KoreanLabel]:
+    """The Korean label file: id, Korean label, phrases (| separated); comment lines start with #."""
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 3 or not all(p.strip() for p in parts):
+                raise ValueError(f"{path}:{number}: expected id<TAB>label<TAB>phrases")
+            phrases = tuple(p.strip() for p in parts[2].split("|") if p.strip())
+            out.append(KoreanLabel(parts[0].strip(), parts[1].strip(), (parts[1].strip(), *phrases)))
+    return out
+
+
+def read_ksic(path: Path = KSIC_PATH) -> list[tuple[str, str, str]]:
+    """(id, Korean name, English name) of every KSIC entry in the bundled file."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [(KSIC_PREFIX + row["code"], row["name_ko"], row["name_en"]) for row in csv.DictReader(fh)]
+
+
+def _terms(found: Iterable[Morpheme]) -> Iterator[tuple[str, Morpheme]]:
+    """The morphemes that take part in matching: Korean content morphemes and foreign words/numbers."""
+    for m in found:
+        if is_content(m):
+            yield m.form, m
+        elif m.tag in ("SL", "SN"):
+            yield m.form.lower(), m
+
+
+#: A pattern spans at most this many morphemes of a text.
+MAX_PATTERN_MORPHEMES = 8
+
+
+class KoreanCapabilityMatcher:
+    """Longest match of morpheme runs; a curated capability wins a tie with a KSIC industry.
+
+    Runs are compared by their morphemes written together ("금속 절삭기계" = "금속절삭기계"): Kiwi splits a
+    compound noun differently alone and in a sentence (절삭기계 / 절삭 + 기계), and Koreans write such
+    compounds with or without spaces.
+    """
+
+    def __init__(self, curated: list[KoreanLabel], ksic: list[tuple[str, str, str]], labels: dict[str, str]) -> None:
+        self.labels = dict(labels)
+        self.korean_labels: dict[str, str] = {c.capability_id: c.label_ko for c in curated}
+        self._patterns: dict[str, tuple[int, str]] = {}
+        for rank, (cid, phrases) in enumerate([(c.capability_id, c.phrases) for c in curated]
+                                              + [(i, (_ksic_stem(ko),)) for i, ko, _ in ksic]):
+            for phrase in phrases:
+                self._add(phrase, cid, rank)
+        for cid, name_ko, name_en in ksic:
+            self.labels.setdefault(cid, name_en)
+            self.korean_labels.setdefault(cid, name_ko)
+        self._longest = max((len(k) for k in self._patterns), default=0)  # in characters
+
+    def _add(self, phrase: str, cid: str, rank: int) -> None:
+        if not has_hangul(phrase):
+            return  # the English extractor finds Latin-script phrases ("CAD") in any text
+        key = "".join(form for form, _ in _terms(morphemes(phrase)))
+        if key and (key not in self._patterns or self._patterns[key][0] > rank):
+            self._patterns[key] = (rank, cid)
+
+    def extract(self, text: str) -> list[CapabilityMention]:
+        """Mentions in a text with Hangul, in text order, offsets into ``text``; [] otherwise."""
+        if not has_hangul(text):
+            return []
+        terms = list(_terms(morphemes(text)))
+        sentences = _Sentences(text)
+        out = []
+        i = 0
+        while i < len(terms):
+            hit = self._longest_at(terms, i)
+            if hit is None:
+                i += 1
+                continue
+            length, cid = hit
+            start, end = terms[i][1].start, terms[i + length - 1][1].end
+            out.append(CapabilityMention(capability_id=cid, label=self.labels.get(cid, cid), start=start, end=end,
+                                         sentence=sentences.around(start, end)))
+            i += length
+        return out
+
+    def _longest_at(self, terms: list[tuple[str, Morpheme]], i: int) -> tuple[int, str] | None:
+        """(morphemes covered, capability id) of the longest pattern starting at ``terms[i]``."""
+        best = None
+        joined = ""
+        for length in range(1, min(MAX_PATTERN_MORPHEMES, len(terms) - i) + 1):
+            joined += terms[i + length - 1][0]
+            if len(joined) > self._longest:
+                break
+            found = self._patterns.get(joined)
+            if found is not None:
+                best = (length, found[1])
+        return best
+
+
+def _ksic_stem(name_ko: str) -> str:
+    """"금속 절삭기계 제조업" -> "금속 절삭기계": the product, without "manufacture of" or a "(... 제외)" note."""
+    stem = re.sub(r"\([^)]*\)", " ", name_ko).strip()
+    for suffix in _KSIC_SUFFIXES:
+        if stem.endswith(suffix) and len(stem) > len(suffix) + 1:
+            return stem[: -len(suffix)].strip()
+    return stem
+
+
+def build_korean_matcher(labels: dict[str, str]) -> KoreanCapabilityMatcher:
+    """The matcher over the bundled files; ``labels``: capability id -> English label (the taxonomy's)."""
+    ksic = read_ksic() if KSIC_PATH.is_file() else []
+    return KoreanCapabilityMatcher(read_curated_ko(), ksic, labels)
