@@ -31,6 +31,8 @@ def healthz():  # type: ignore[no-untyped-def]
     except Exception as exc:  # noqa: BLE001
         ok = False
         report["search"] = {"status": "error", "error": str(exc)[:300]}
+        if "index rebuild" in str(exc):  # a missing or damaged local index: say what fixes it, not where it is
+            report["search"]["action"] = "run `flask --app wsgi index rebuild`"  # type: ignore[index]
     report["status"] = "ok" if ok else "error"
     if not _viewer_is_staff():
         report = public_report(report)
@@ -45,6 +47,6 @@ def _viewer_is_staff() -> bool:
 
 
 def public_report(report: dict[str, object]) -> dict[str, object]:
-    """Only the statuses: no paths, counts or error messages."""
-    return {key: ({"status": value.get("status")} if isinstance(value, dict) else value)
+    """Only the statuses and a fixed remedy: no paths, counts or error messages."""
+    return {key: ({k: v for k, v in value.items() if k in ("status", "action")} if isinstance(value, dict) else value)
             for key, value in report.items()}
