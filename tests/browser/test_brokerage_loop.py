@@ -80,7 +80,13 @@ def test_the_whole_loop(live_server: str, page: Any, browser: Any, runtime: Any,
     page.fill("#display_name", "Precision Housings")
     page.fill("#password", "a long password")
     page.fill("#confirm", "a long password")
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{live_server}/auth/login")  # registration finishes by the mailed link
+    (mail,) = [m for m in inbox.messages if m["To"] == FIRM]
+    path = next(w for w in mail.get_content().split() if "/auth/register/" in w)
+    page.goto(live_server + path[path.index("/auth/register/"):])
+    page.fill("#password", "a long password")
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"{live_server}/problems")
     page.goto(f"{live_server}/problems/new")
     page.fill("#title", PROBLEM_TITLE)
