@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select, update
 
@@ -88,39 +89,37 @@ def find_by_email(runtime: Runtime, email: str) -> Account | None:
         return _snapshot(user) if user is not None else None
 
 
+def _update_user(runtime: Runtime, user_id: int, **values: Any) -> None:
+    """Set columns of one user row in one UPDATE; an unknown id is an AccountError."""
+    with runtime.db.session() as session:
+        if not session.execute(update(User).where(User.id == user_id).values(**values)).rowcount:
+            raise AccountError("unknown user")
+
+
+def _next_session_version() -> Any:
+    """The UPDATE expression that ends every session of a user (the login session carries the version)."""
+    return func.coalesce(User.session_version, 0) + 1
+
+
 def set_password_hash(runtime: Runtime, user_id: int, password_hash: str) -> None:
     """Replace the password hash; this also ends every session and outstanding reset link (see fingerprint)."""
-    with runtime.db.session() as session:
-        user = session.get(User, user_id)
-        if user is None:
-            raise AccountError("unknown user")
-        user.password_hash = password_hash
-        user.session_version = (user.session_version or 0) + 1
+    _update_user(runtime, user_id, password_hash=password_hash, session_version=_next_session_version())
 
 
 def end_sessions(runtime: Runtime, user_id: int) -> None:
     """Invalidate every login session of the user (logout): a copied cookie stops working too."""
-    with runtime.db.session() as session:
-        session.execute(update(User).where(User.id == user_id)
-                        .values(session_version=func.coalesce(User.session_version, 0) + 1))
+    with runtime.db.session() as session:  # no error for a user deleted meanwhile: logging out still works
+        session.execute(update(User).where(User.id == user_id).values(session_version=_next_session_version()))
 
 
 def set_api_token_hash(runtime: Runtime, user_id: int, token_hash: str | None) -> None:
     """Store only the hash of a new API token (None revokes it)."""
-    with runtime.db.session() as session:
-        user = session.get(User, user_id)
-        if user is None:
-            raise AccountError("unknown user")
-        user.api_token_hash = token_hash
+    _update_user(runtime, user_id, api_token_hash=token_hash)
 
 
 def set_locale(runtime: Runtime, user_id: int, locale: str | None) -> None:
     """Remember the user's language for pages and mails (None: follow the browser again)."""
-    with runtime.db.session() as session:
-        user = session.get(User, user_id)
-        if user is None:
-            raise AccountError("unknown user")
-        user.locale = locale
+    _update_user(runtime, user_id, locale=locale)
 
 
 def locales_for_emails(runtime: Runtime, emails: list[str]) -> dict[str, str]:
