@@ -50,7 +50,9 @@ def open_eval_store(dataset_dir: Path, base: Path, semantic: bool = True,
                 "ELASTICSEARCH_URL": os.environ.get("ELASTICSEARCH_URL"),
                 "ELASTICSEARCH_INDEX": f"innobridge-eval-{os.getpid()}",
                 "VECTOR_CACHE": str(cache_dir / f"eval-{dataset_dir.name}.npz"),
-                "MULTILINGUAL_VECTOR_CACHE": str(cache_dir / f"eval-{dataset_dir.name}-ml.npz")}
+                "MULTILINGUAL_VECTOR_CACHE": str(cache_dir / f"eval-{dataset_dir.name}-ml.npz"),
+                "CROSSLANG_LEXICAL": os.environ.get("CROSSLANG_LEXICAL", "true"),
+                "CROSSLANG_SEMANTIC": os.environ.get("CROSSLANG_SEMANTIC", "true")}
     runtime = Runtime(settings)
     loaded = load_dataset(runtime, dataset_dir)
     for message in loaded.rejected:

