@@ -9,8 +9,8 @@ Two signals, each through the pipeline's existing paths so the fusion and the pa
   vectors (matcher.embeddings.multilingual_store) in place of MiniLM, which is English-only.
 
 A text without Hangul changes nothing: English problems keep MiniLM and their own words. An English
-problem meets Korean evidence through the Korean documents' English words (titles, terms) and, when
-its text holds Hangul too, the same route as above.
+problem meets Korean evidence because a Korean document is indexed with the English words its Korean
+means (``indexed_text``, at index time: no cost per query).
 """
 from __future__ import annotations
 
@@ -51,6 +51,20 @@ def config_for(query: str, cfg: Any) -> Any:
     if not cfg.crosslang_weights or not has_hangul(query):
         return cfg
     return replace(cfg, weights={**cfg.weights, **cfg.crosslang_weights})
+
+
+def indexed_text(title: str | None, text: str) -> str:
+    """A document's text as indexed: for Korean text, followed by the English words its Korean means.
+
+    The reverse direction: an English problem's words then meet a Korean document (a Korean problem,
+    project or equipment description) in the same BM25 searches; English texts are returned unchanged.
+    """
+    if not has_hangul(title) and not has_hangul(text):
+        return text
+    from matcher.ranking.crosslang_terms import english_for
+
+    english = english_for(f"{title or ''}\n{text}").text
+    return f"{text}\n{english}" if english else text
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from matcher.korean import has_hangul
 from matcher.models import CapabilityEvidence, Document, DocumentEntity, Equipment, InstituteProject, Lab, Organization, Researcher
 from matcher.embeddings.multilingual_store import attach_multilingual_vectors
+from matcher.ranking import crosslang
 from matcher.ranking.names import mention_key
 from matcher.ranking.vectors import VectorCache, VectorStore, text_hash
 from matcher.repositories import entity_cards
@@ -115,7 +116,8 @@ def _search_documents(session: Session, doc_ids: Sequence[str] | None = None,
     for doc in _document_rows(session, doc_ids):
         entities = links.get(doc.id, [])
         region = next((regions.get(e) for e, _ in entities if regions.get(e)), None)
-        search_doc = SearchDocument(id=doc.id, kind=doc.kind, title=doc.title, text=doc.text or "",
+        search_doc = SearchDocument(id=doc.id, kind=doc.kind, title=doc.title,
+                                    text=crosslang.indexed_text(doc.title, doc.text or ""),
                                     entity_ids=tuple(e for e, _ in entities), entity_kinds=tuple(k for _, k in entities),
                                     capabilities=tuple(dict.fromkeys(caps.get(doc.id, []))), region=region,
                                     year=doc.year, visibility=_visibility(doc))
@@ -133,12 +135,14 @@ def _search_documents(session: Session, doc_ids: Sequence[str] | None = None,
         return
     for eq in session.scalars(equipment_query):
         text = " ".join(p for p in (eq.category, eq.description, eq.facility, eq.access_terms) if p)
+        text = crosslang.indexed_text(eq.name, text)
         region = eq.region or regions.get(eq.organization_id or "")
         yield SearchDocument(id=eq.id, kind="equipment", title=eq.name, text=text, entity_ids=(eq.id,),
                              entity_kinds=("equipment",), capabilities=tuple(dict.fromkeys(caps.get(eq.id, []))),
                              region=region, status=eq.status)
     for project in session.scalars(project_query):
         text = " ".join(p for p in (project.acronym, project.description, project.programme) if p)
+        text = crosslang.indexed_text(project.title, text)
         year = project.start_date.year if project.start_date else None
         yield SearchDocument(id=project.id, kind="project", title=project.title, text=text, entity_ids=(project.id,),
                              entity_kinds=("project",), capabilities=tuple(dict.fromkeys(caps.get(project.id, []))),

@@ -113,3 +113,21 @@ def test_vectors_are_not_encoded_twice(app_config, store) -> None:  # type: igno
 def test_the_glossary_file_says_where_it_comes_from() -> None:
     head = GLOSSARY_PATH.read_text(encoding="utf-8").splitlines()[:4]
     assert any("held-out" in line for line in head)
+
+
+def test_an_english_problem_finds_a_korean_project(runtime, store) -> None:  # type: ignore[no-untyped-def]
+    """The reverse direction: a Korean document is indexed with the English words its Korean means."""
+    from matcher.models import InstituteProject
+
+    with runtime.db.session() as s:
+        s.add(InstituteProject(id="project:kr-weld", acronym="KWELD", title="배터리 트레이 레이저 용접 실증",
+                               description="알루미늄 배터리 트레이의 레이저 용접부 기공을 줄이는 공정 개발",
+                               status="running", region="KR-47"))
+        s.add(InstituteProject(id="project:kr-coat", acronym="KCOAT", title="해양 구조물 부식 방지 코팅",
+                               description="강철 구조물의 부식을 막는 용사 코팅 기술", status="running",
+                               region="KR-26"))
+    rebuild_index(runtime)
+    result = match(runtime, "porosity in laser welding of aluminium battery trays", kinds=["project"])
+    assert [m.entity_id for m in result.matches][:1] == ["project:kr-weld"]
+    evidence = result.matches[0].evidence[0].text
+    assert "레이저 용접" in evidence and "porosity" not in evidence  # shown as written, in Korean
