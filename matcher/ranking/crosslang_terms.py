@@ -23,6 +23,8 @@ from matcher.korean import has_hangul, is_content, morphemes
 
 GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary_ko_en.tsv"
 CURATED_EN_PATH = CURATED_KO_PATH.with_name("core_capabilities.tsv")
+#: KSIC patterns shorter than this (joined morphemes) are too generic to name an industry.
+MIN_KSIC_KEY_CHARS = 3
 #: A pattern spans at most this many morphemes.
 MAX_MORPHEMES = 6
 #: British spellings in the curated synonyms and the American ones most US evidence writes.
@@ -88,11 +90,16 @@ class Vocabulary:
     """Joined content morphemes -> English words; the earlier source wins a tie (curated, KSIC, glossary)."""
 
     def __init__(self, pairs: list[tuple[str, str]], keyed: dict[str, str] | None = None) -> None:
+        """``pairs``: (Korean, English) to analyse, the glossary; ``keyed``: patterns already analysed (the
+        capabilities'). The glossary wins on an equal key: it is written word by word, while a capability
+        phrase cut to its stems can collide with an everyday word ("풀림" annealing vs "풀려요" comes loose)."""
         self._patterns: dict[str, str] = dict(keyed or {})
+        glossary: set[str] = set()
         for korean, english in pairs:
             key = _key(korean)
-            if key and key not in self._patterns:
+            if key and key not in glossary:  # the first glossary line of a key wins
                 self._patterns[key] = english
+                glossary.add(key)
         self._longest = max((len(k) for k in self._patterns), default=0)
 
     def __len__(self) -> int:
@@ -141,6 +148,8 @@ def build_vocabulary() -> Vocabulary:
     patterns, labels = get_extractor().korean_patterns()
     keyed = {}
     for key, cid in patterns.items():
+        if cid.startswith("ksic11:") and len(key) < MIN_KSIC_KEY_CHARS:
+            continue  # a KSIC stem cut to "제품" (product) would name every product a stone industry
         english = curated.get(cid) or _ksic_english(labels.get(cid, ""))
         if english:
             keyed[key] = english

@@ -131,3 +131,12 @@ def test_an_english_problem_finds_a_korean_project(runtime, store) -> None:  # t
     assert [m.entity_id for m in result.matches][:1] == ["project:kr-weld"]
     evidence = result.matches[0].evidence[0].text
     assert "레이저 용접" in evidence and "porosity" not in evidence  # shown as written, in Korean
+
+
+def test_plain_short_problems_are_not_misread() -> None:
+    """Dead ends met on the search page: an everyday verb read as a capability, a KSIC stem read as any product."""
+    loose = english_for("진동 때문에 나사가 풀려요").text
+    assert "loosening" in loose and "screw" in loose and "heat treatment" not in loose
+    weight = english_for("제품 무게를 줄이고 싶어요").text.lower()
+    assert "stone" not in weight and "weight" in weight
+    assert "leak" in english_for("물이 새요").text
