@@ -44,7 +44,8 @@ def load_demo(runtime: Runtime, progress: bool = False, demo_dir: Path = DEMO_DI
     vectors)."""
     from matcher.services.indexing import rebuild_index
 
-    runtime.settings.setdefault("VECTOR_CACHE", str(demo_dir / "vectors.npz"))
+    if not runtime.settings.get("VECTOR_CACHE"):  # declared with no value unless the operator set one
+        runtime.settings["VECTOR_CACHE"] = str(demo_dir / "vectors.npz")
     reports: list[ImportReport] = []
     for kind, name in DEMO_FILES:
         bar = _progress_bar(f"demo: {kind}", progress)

@@ -206,9 +206,8 @@ def evaluate(dataset_dir: Path, scores_out: Path | None = None, work_dir: Path |
 def _save_vector_cache(runtime: Runtime, path: Path) -> None:
     """Keep this set's vectors so the next evaluation run does not encode them again."""
     from matcher.ranking.vectors import save_cache
-    from matcher.services.indexing import vector_store
-
-    store = vector_store(runtime)
+    
+    store = runtime.vectors
     if store is None or len(store) == 0:
         return
     path.parent.mkdir(parents=True, exist_ok=True)

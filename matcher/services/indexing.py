@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 
 import numpy as np
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 from matcher.korean import has_hangul
 from matcher.models import CapabilityEvidence, Document, DocumentEntity, Equipment, InstituteProject, Lab, Organization, Researcher
 from matcher.ranking.names import mention_key
-from matcher.ranking.vectors import VectorCache, VectorStore, text_hash
+from matcher.ranking.vectors import VectorCache, text_hash
 from matcher.repositories import entity_cards
 from matcher.runtime import Runtime
 from matcher.types import ENTITY_PROFILE_KIND, PROFILED_ENTITY_KINDS, SearchDocument, profile_id
@@ -33,20 +32,6 @@ ENCODE_BATCH = 64
 def vector_text(title: str, text: str) -> str:
     """What the sentence encoder sees: the title, then the body (truncated to 256 tokens by the encoder)."""
     return f"{title}. {text}".strip() if text else title
-
-
-def vector_store(runtime: Runtime) -> VectorStore | None:
-    """The runtime's vector store, or None when semantics are off (no model installed or disabled)."""
-    encoder = runtime.encoder
-    if encoder is None:
-        return None
-    store = getattr(runtime, "_vector_store", None)
-    if store is None:
-        store = VectorStore(Path(runtime.settings["INDEX_DIR"]) / "vectors", encoder.fingerprint, encoder.dim)
-        runtime._vector_store = store  # type: ignore[attr-defined]
-    else:
-        store.reload()
-    return store
 
 
 def _regions(session: Session) -> dict[str, str | None]:
@@ -221,7 +206,7 @@ def _profile_documents(session: Session, entity_ids: Sequence[str]) -> tuple[lis
 def _attach_vectors(runtime: Runtime, docs: list[SearchDocument], progress: Progress | None = None,
                     replace: bool = False) -> None:
     """Store a vector for every doc: reuse by text hash (store, then shipped cache), encode the rest."""
-    store = vector_store(runtime)
+    store = runtime.vectors
     if store is None:
         return
     known = store.known()

@@ -37,6 +37,7 @@ from matcher.models import (
     User,
 )
 from matcher.regions import normalise_region
+from matcher.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class CapabilityOption:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def reindex(runtime: Any, researcher_id: str) -> None:
+def reindex(runtime: Runtime, researcher_id: str) -> None:
     """Make the search index reflect the researcher's corrections now, not at the next rebuild."""
     try:
         from matcher.services.indexing import index_entities
@@ -126,13 +127,13 @@ def _researcher(session: Any, researcher_id: str) -> Researcher:
 # --------------------------------------------------------------------------- reading
 
 
-def researcher_for_user(runtime: Any, user_id: int) -> str | None:
+def researcher_for_user(runtime: Runtime, user_id: int) -> str | None:
     with runtime.db.session() as session:
         user = session.get(User, user_id)
         return user.researcher_id if user is not None and user.role == "researcher" and user.active else None
 
 
-def get_profile_view(runtime: Any, researcher_id: str) -> ProfileView | None:
+def get_profile_view(runtime: Runtime, researcher_id: str) -> ProfileView | None:
     """Everything the researcher's own page shows, including what they removed so they can restore it."""
     from matcher.services.expertise import researcher_expertise
 
@@ -173,7 +174,7 @@ def get_profile_view(runtime: Any, researcher_id: str) -> ProfileView | None:
         )
 
 
-def search_capabilities(runtime: Any, query: str, limit: int = 25) -> list[CapabilityOption]:
+def search_capabilities(runtime: Runtime, query: str, limit: int = 25) -> list[CapabilityOption]:
     """Taxonomy capabilities whose label contains `query` (LIKE wildcards in the query are literal)."""
     needle = " ".join(query.split())[:100]
     if len(needle) < 2:
@@ -194,7 +195,7 @@ def search_capabilities(runtime: Any, query: str, limit: int = 25) -> list[Capab
 # --------------------------------------------------------------------------- corrections
 
 
-def remove_capability(runtime: Any, researcher_id: str, capability_id: str, user_id: int | None = None) -> None:
+def remove_capability(runtime: Runtime, researcher_id: str, capability_id: str, user_id: int | None = None) -> None:
     """The capability stops counting for this researcher; extracted evidence is kept so it can be restored."""
     with runtime.db.session() as session:
         row = _researcher(session, researcher_id)
@@ -212,7 +213,7 @@ def remove_capability(runtime: Any, researcher_id: str, capability_id: str, user
     reindex(runtime, researcher_id)
 
 
-def restore_capability(runtime: Any, researcher_id: str, capability_id: str, user_id: int | None = None) -> None:
+def restore_capability(runtime: Runtime, researcher_id: str, capability_id: str, user_id: int | None = None) -> None:
     """Undo a removal: the extracted evidence counts again."""
     with runtime.db.session() as session:
         row = _researcher(session, researcher_id)
@@ -223,7 +224,7 @@ def restore_capability(runtime: Any, researcher_id: str, capability_id: str, use
     reindex(runtime, researcher_id)
 
 
-def add_capability(runtime: Any, researcher_id: str, capability_id: str, user_id: int | None = None) -> str:
+def add_capability(runtime: Runtime, researcher_id: str, capability_id: str, user_id: int | None = None) -> str:
     """Declare a capability from the taxonomy that the documents do not show; returns its label."""
     with runtime.db.session() as session:
         row = _researcher(session, researcher_id)
@@ -250,7 +251,7 @@ def add_capability(runtime: Any, researcher_id: str, capability_id: str, user_id
     return label
 
 
-def set_publication_excluded(runtime: Any, researcher_id: str, document_id: str, excluded: bool,
+def set_publication_excluded(runtime: Runtime, researcher_id: str, document_id: str, excluded: bool,
                              user_id: int | None = None) -> None:
     """Exclude (or re-include) one of the researcher's own documents from their expertise."""
     with runtime.db.session() as session:
@@ -278,7 +279,7 @@ def normalise_regions(values: list[str] | str) -> list[str]:
     return out
 
 
-def update_settings(runtime: Any, researcher_id: str, *, digest_frequency: str, recency_half_life: float | None,
+def update_settings(runtime: Runtime, researcher_id: str, *, digest_frequency: str, recency_half_life: float | None,
                     regions_of_interest: list[str] | str, user_id: int | None = None) -> None:
     """Digest frequency, recency preference and regions; validated here so every caller gets the same rules."""
     if digest_frequency not in DIGEST_FREQUENCIES:
@@ -299,7 +300,7 @@ def update_settings(runtime: Any, researcher_id: str, *, digest_frequency: str, 
     reindex(runtime, researcher_id)
 
 
-def unsubscribe(runtime: Any, researcher_id: str) -> bool:
+def unsubscribe(runtime: Runtime, researcher_id: str) -> bool:
     """One-click unsubscribe: digests off. Returns False for an unknown researcher."""
     with runtime.db.session() as session:
         row = session.get(Researcher, researcher_id)
@@ -315,7 +316,7 @@ def unsubscribe(runtime: Any, researcher_id: str) -> bool:
 # --------------------------------------------------------------------------- claim
 
 
-def claim_target(runtime: Any, researcher_id: str) -> ClaimTarget | None:
+def claim_target(runtime: Runtime, researcher_id: str) -> ClaimTarget | None:
     with runtime.db.session() as session:
         row = session.get(Researcher, researcher_id)
         if row is None or row.merged_into_id:
@@ -323,7 +324,7 @@ def claim_target(runtime: Any, researcher_id: str) -> ClaimTarget | None:
         return ClaimTarget(row.id, row.name, row.email, row.claimed_by_user_id)
 
 
-def claim_profile(runtime: Any, researcher_id: str, user_id: int) -> str:
+def claim_profile(runtime: Runtime, researcher_id: str, user_id: int) -> str:
     """Link a researcher account to the profile its owner proved (by the emailed link) to be theirs.
 
     Returns "claimed", "already_yours", "claimed_by_other", "not_researcher" or "linked_elsewhere".
@@ -345,7 +346,7 @@ def claim_profile(runtime: Any, researcher_id: str, user_id: int) -> str:
         return "claimed"
 
 
-def create_claiming_account(runtime: Any, researcher_id: str, password_hash: str) -> int | None:
+def create_claiming_account(runtime: Runtime, researcher_id: str, password_hash: str) -> int | None:
     """A researcher account for the profile's stored address, linked to it; None if that address has an account."""
     with runtime.db.session() as session:
         row = _researcher(session, researcher_id)
@@ -362,7 +363,7 @@ def create_claiming_account(runtime: Any, researcher_id: str, password_hash: str
         return user.id
 
 
-def account_exists_for(runtime: Any, email: str) -> bool:
+def account_exists_for(runtime: Runtime, email: str) -> bool:
     with runtime.db.session() as session:
         return session.scalar(select(User.id).where(func.lower(User.email) == email.lower())) is not None
 
@@ -370,7 +371,7 @@ def account_exists_for(runtime: Any, email: str) -> bool:
 # --------------------------------------------------------------------------- personal data
 
 
-def export_personal_data(runtime: Any, researcher_id: str) -> dict[str, Any]:
+def export_personal_data(runtime: Runtime, researcher_id: str) -> dict[str, Any]:
     """Everything stored about the researcher as a person, plus their corrections (GDPR art. 15/20)."""
     with runtime.db.session() as session:
         row = _researcher(session, researcher_id)
@@ -414,7 +415,7 @@ def export_personal_data(runtime: Any, researcher_id: str) -> dict[str, Any]:
         }
 
 
-def delete_personal_data(runtime: Any, researcher_id: str, user_id: int | None = None) -> None:
+def delete_personal_data(runtime: Runtime, researcher_id: str, user_id: int | None = None) -> None:
     """Forget the person: address, digest settings and history, account link and the account's identity.
 
     Public publications and the (corrected) expertise derived from them stay: they are public record and

@@ -176,6 +176,13 @@ class ElasticsearchBackend:
             response = self.client.count(index=self.alias, **build_count_body(filters or DEFAULT_FILTER))
         return int(response.body["count"])
 
+    def present_ids(self, ids: Sequence[str]) -> set[str]:
+        raise NotImplementedError("the elasticsearch backend cannot list its ids; "
+                                  "run `flask --app wsgi index rebuild` instead")
+
+    def all_ids(self) -> set[str]:
+        return self.present_ids(())
+
     def health(self) -> dict[str, Any]:
         """Cluster health plus the alias state; red or unreachable raises BackendUnavailable."""
         with self._guard("checking cluster health"):

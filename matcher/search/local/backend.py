@@ -451,6 +451,10 @@ class LocalBackend:
         finally:
             self._rebuilding = False
 
+    def drop(self) -> None:
+        """Delete the index files (the directory stays); refuses a directory that is not an index."""
+        self._remove_index_files()
+
     def _remove_index_files(self) -> None:
         """Delete tantivy's files and the version file, only in a directory that is an index."""
         directory = self.index_dir
