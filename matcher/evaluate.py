@@ -39,7 +39,7 @@ def open_eval_store(dataset_dir: Path, base: Path, semantic: bool = True,
                     query_precision: str = "int8") -> tuple[Runtime, Any]:
     """A fresh store and index in `base`, filled with the data set through the real importer."""
     from indexers.datasets import load_dataset
-    from matcher.services.indexing import rebuild_index
+    from matcher.indexing import rebuild_index
 
     url = f"sqlite:///{base / 'eval.db'}"
     migrate.upgrade(url)

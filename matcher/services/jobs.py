@@ -163,7 +163,7 @@ def start(runtime: Runtime, name: str, work: Work, user_id: int | None, *, wait:
 
 def rebuild_index_work(runtime: Runtime, progress: Progress) -> int:
     """The index rebuild as a job body."""
-    from matcher.services.indexing import rebuild_index
+    from matcher.indexing import rebuild_index
 
     return rebuild_index(runtime, progress=progress)
 
@@ -174,7 +174,7 @@ def start_index_rebuild(runtime: Runtime, user_id: int | None, *, wait: bool = F
 
 def start_reindex(runtime: Runtime, entity_ids: list[str], user_id: int | None, *, wait: bool = False) -> int:
     """Re-index the documents of some entities (after a merge or an edit) in the background."""
-    from matcher.services.indexing import index_entities
+    from matcher.indexing import index_entities
 
     ids = sorted(set(entity_ids))
     return start(runtime, "reindex", lambda rt, progress: index_entities(rt, ids), user_id, wait=wait)

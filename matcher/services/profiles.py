@@ -1,6 +1,6 @@
 """A researcher's control over how they are described: claim, correct expertise, settings, own data.
 
-Every change that affects ranking re-indexes the researcher (`matcher.services.indexing.index_entities`),
+Every change that affects ranking re-indexes the researcher (`matcher.indexing.index_entities`),
 so the next search reflects it. What ranking must honour (implemented in matcher.services.matching /
 matcher.ranking, not here):
 
@@ -16,7 +16,6 @@ matcher.ranking, not here):
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -36,10 +35,10 @@ from matcher.models import (
     Researcher,
     User,
 )
+from matcher.indexing import index_entities
 from matcher.regions import normalise_region
 from matcher.runtime import Runtime
 
-log = logging.getLogger(__name__)
 
 MAX_REGIONS = 20
 MAX_HALF_LIFE = 50.0
@@ -101,13 +100,6 @@ class CapabilityOption:
 
 def reindex(runtime: Runtime, researcher_id: str) -> None:
     """Make the search index reflect the researcher's corrections now, not at the next rebuild."""
-    try:
-        from matcher.services.indexing import index_entities
-    except ModuleNotFoundError as exc:  # the indexing service lands with the ranking issue
-        if exc.name != "matcher.services.indexing":
-            raise
-        log.info("matcher.services.indexing not available; %s not re-indexed", researcher_id)
-        return
     index_entities(runtime, [researcher_id])
 
 

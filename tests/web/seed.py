@@ -127,6 +127,6 @@ def add_match(runtime: Runtime, problem_id: str, entity_id: str, kind: str, name
 
 
 def rebuild(runtime: Runtime) -> None:
-    from matcher.services.indexing import rebuild_index
+    from matcher.indexing import rebuild_index
 
     rebuild_index(runtime)

@@ -70,7 +70,7 @@ def check_index(runtime: Runtime, *, repair: bool = False) -> IndexCheck:
 
 def repair_index(runtime: Runtime, missing: Sequence[str], stale: Sequence[str] = ()) -> None:
     """Index the missing ids (a missing profile is rebuilt from its entity's documents); delete stale ones."""
-    from matcher.services.indexing import index_documents
+    from matcher.indexing import index_documents
 
     prefix = profile_id("")
     entities = [i[len(prefix):] for i in missing if i.startswith(prefix)]
@@ -102,7 +102,7 @@ def index_missing(runtime: Runtime, doc_ids: Sequence[str]) -> int:
         return 0
     wanted = set(missing_docs)
     entities = {e for d, e, _ in links if d in wanted} | {p[len(profile_id("")):] for p in missing_profiles}
-    from matcher.services.indexing import index_documents
+    from matcher.indexing import index_documents
 
     index_documents(runtime, missing_docs, sorted(entities))
     return len(missing_docs) + len(missing_profiles)
