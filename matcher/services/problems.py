@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from matcher.models import (
-    VISIBILITIES, Equipment, InstituteProject, Lab, Match, Organization, Problem, Researcher, User,
+    Equipment, InstituteProject, Lab, Match, Organization, Problem, Researcher, User,
 )
 from matcher.regions import normalise_region
 from matcher.runtime import Runtime
-from matcher.types import Evidence, Match as MatchItem
+from matcher.types import VISIBILITIES, Evidence, Match as MatchItem
 
 STAFF_ROLES: tuple[str, ...] = ("coordinator", "admin")
 #: Roles that may post problems and ask for introductions (staff may act on behalf of a firm).

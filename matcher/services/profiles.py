@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 
 from matcher.models import (
-    DIGEST_FREQUENCIES,
     AuditLog,
     Capability,
     CapabilityEvidence,
@@ -37,6 +36,7 @@ from matcher.models import (
     User,
 )
 from matcher.regions import normalise_region
+from matcher.types import DIGEST_FREQUENCIES
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,24 @@
+"""Queries on the network: organisations, labs and researchers (merged records stay as pointers)."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from matcher.models import Researcher
+
+
+def duplicate_name_rows(session: Session, model: Any) -> list[Any]:
+    """Live (unmerged) rows of `model` whose normalised name another live row shares, by name then id."""
+    keys = select(model.name_key).where(model.merged_into_id.is_(None), model.name_key != "").group_by(
+        model.name_key).having(func.count() > 1)
+    return list(session.scalars(select(model).where(model.merged_into_id.is_(None), model.name_key.in_(keys))
+                                .order_by(model.name_key, model.id)))
+
+
+def lab_members(session: Session, lab_id: str) -> list[Researcher]:
+    """The lab's live researchers by name (merged-away records are not members)."""
+    return list(session.scalars(select(Researcher).where(Researcher.lab_id == lab_id,
+                                                         Researcher.merged_into_id.is_(None))
+                                .order_by(Researcher.name)))

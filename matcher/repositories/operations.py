@@ -1,0 +1,52 @@
+"""Queries on the operations records: the audit log, background jobs, digests sent, saved searches."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from matcher.models import AuditLog, Job, User
+
+OPEN_JOB_STATES = ("queued", "running")
+
+
+def audit_actions(session: Session) -> list[str]:
+    return sorted(a for a in session.scalars(select(AuditLog.action).distinct()) if a)
+
+
+def audit_page(session: Session, *, user_id: int | None = None, email_like: str | None = None,
+               action: str | None = None, target_like: str | None = None, since: datetime | None = None,
+               before: datetime | None = None, limit: int = 100,
+               offset: int = 0) -> tuple[list[tuple[AuditLog, str | None]], int]:
+    """Audit rows with their user's email, newest first, and the total; *_like are escaped LIKE patterns."""
+    query = select(AuditLog, User.email).outerjoin(User, User.id == AuditLog.user_id)
+    if user_id is not None:
+        query = query.where(AuditLog.user_id == user_id)
+    if email_like is not None:
+        query = query.where(func.lower(User.email).like(email_like, escape="\\"))
+    if action is not None:
+        query = query.where(AuditLog.action == action)
+    if target_like is not None:
+        query = query.where(AuditLog.target_id.like(target_like, escape="\\"))
+    if since is not None:
+        query = query.where(AuditLog.at >= since)
+    if before is not None:
+        query = query.where(AuditLog.at < before)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit).offset(offset))
+    return [(log, email) for log, email in rows], int(total)
+
+
+def recent_jobs(session: Session, limit: int) -> list[Job]:
+    return list(session.scalars(select(Job).order_by(Job.id.desc()).limit(limit)))
+
+
+def open_jobs(session: Session, name: str) -> list[Job]:
+    """Jobs of one name still queued or running (by their row; the worker may have died)."""
+    return list(session.scalars(select(Job).where(Job.name == name, Job.status.in_(OPEN_JOB_STATES))))
+
+
+def open_job_id(session: Session, name: str) -> Any:
+    return session.scalar(select(Job.id).where(Job.name == name, Job.status.in_(OPEN_JOB_STATES)))

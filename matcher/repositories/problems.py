@@ -1,0 +1,92 @@
+"""Queries on problems and what became of them: matches, their events, introduction requests."""
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from matcher.models import IntroductionRequest, Match, MatchEvent, Problem
+
+
+def all_problems(session: Session) -> list[Problem]:
+    return list(session.scalars(select(Problem)))
+
+
+def problem_titles(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(Problem.id, Problem.title)).all())
+
+
+def match_stage_facts(session: Session) -> list[tuple[int, str, str, Any]]:
+    """(match id, problem id, stage, capability labels) of every match."""
+    return [tuple(row) for row in  # type: ignore[misc]
+            session.execute(select(Match.id, Match.problem_id, Match.stage, Match.capabilities))]
+
+
+def match_event_facts(session: Session) -> list[tuple[int, str, datetime, float | None]]:
+    """(match id, stage, when, value) of every outcome event."""
+    return [tuple(row) for row in  # type: ignore[misc]
+            session.execute(select(MatchEvent.match_id, MatchEvent.stage, MatchEvent.at, MatchEvent.value))]
+
+
+def all_requests(session: Session) -> list[IntroductionRequest]:
+    return list(session.scalars(select(IntroductionRequest)))
+
+
+def matches_by_id(session: Session, match_ids: Collection[int]) -> dict[int, Match]:
+    if not match_ids:
+        return {}
+    return {m.id: m for m in session.scalars(select(Match).where(Match.id.in_(match_ids)))}
+
+
+def events_of_matches(session: Session, match_ids: Collection[int]) -> list[MatchEvent]:
+    return list(session.scalars(select(MatchEvent).where(MatchEvent.match_id.in_(match_ids))))
+
+
+def labelled_events(session: Session) -> Iterator[tuple[MatchEvent, Match, Problem]]:
+    """Every outcome event with its match and problem, oldest first, streamed in batches."""
+    query = (select(MatchEvent, Match, Problem).join(Match, Match.id == MatchEvent.match_id)
+             .join(Problem, Problem.id == Match.problem_id).order_by(MatchEvent.at, MatchEvent.id))
+    for event, match, problem in session.execute(query.execution_options(yield_per=500)):
+        yield event, match, problem
+
+
+def matched_entity_ids(session: Session, problem_id: str) -> list[str]:
+    return list(session.scalars(select(Match.entity_id).where(Match.problem_id == problem_id)))
+
+
+def match_id_for(session: Session, problem_id: str, entity_id: str) -> int | None:
+    return session.scalar(select(Match.id).where(Match.problem_id == problem_id, Match.entity_id == entity_id))
+
+
+def nda_requested(session: Session, match_id: int) -> bool:
+    return session.scalar(select(IntroductionRequest.id).where(
+        IntroductionRequest.match_id == match_id, IntroductionRequest.nda_requested.is_(True)).limit(1)) is not None
+
+
+def open_requests_of_problem(session: Session, problem_id: str) -> list[IntroductionRequest]:
+    return list(session.scalars(select(IntroductionRequest).where(IntroductionRequest.problem_id == problem_id,
+                                                                  IntroductionRequest.status == "open")))
+
+
+def _waiting() -> Any:
+    """Open requests or offers whose match the coordinator has not answered yet (or that have no match)."""
+    return and_(IntroductionRequest.status == "open", or_(
+        IntroductionRequest.match_id.is_(None),
+        IntroductionRequest.match_id.in_(select(Match.id).where(Match.stage.in_(("suggested", "approved"))))))
+
+
+def queue_page(session: Session, status: str, *, limit: int, offset: int) -> tuple[list[Problem], int]:
+    """Problems with a waiting request or offer first, then the newest; status "new" also holds curated
+    problems someone waits on, "all" every problem; returns (page, total)."""
+    waiting = exists().where(IntroductionRequest.problem_id == Problem.id, _waiting())
+    query = select(Problem)
+    if status == "new":
+        query = query.where(or_(Problem.status == "new", waiting))
+    elif status != "all":
+        query = query.where(Problem.status == status)
+    order = (case((waiting, 0), else_=1), Problem.created_at.desc(), Problem.id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return list(session.scalars(query.order_by(*order).limit(limit).offset(offset))), int(total)
