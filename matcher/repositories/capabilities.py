@@ -1,13 +1,23 @@
 """Queries on the capability taxonomy and the evidence rows that tie capabilities to entities."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matcher.models import Capability
+from matcher.models import Capability, CapabilityEvidence
 
 
 def taxonomy_edges(session: Session) -> list[tuple[str, str, str | None]]:
     """(id, label, parent id) of every taxonomy node."""
     return [(cid, label, parent) for cid, label, parent in
             session.execute(select(Capability.id, Capability.label, Capability.parent_id))]
+
+
+def evidence_of(session: Session, holder_ids: Sequence[str], chunk: int = 500) -> Iterator[CapabilityEvidence]:
+    """Taxonomy evidence rows (keyphrases left out) held by any of the ids, read in chunks of `chunk` ids."""
+    for start in range(0, len(holder_ids), chunk):
+        yield from session.scalars(select(CapabilityEvidence).where(
+            CapabilityEvidence.entity_id.in_(holder_ids[start:start + chunk]),
+            CapabilityEvidence.source != "keyphrase"))

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
-from matcher.models import Researcher
+from matcher.models import Lab, Researcher
 
 
 def duplicate_name_rows(session: Session, model: Any) -> list[Any]:
@@ -22,3 +22,9 @@ def lab_members(session: Session, lab_id: str) -> list[Researcher]:
     return list(session.scalars(select(Researcher).where(Researcher.lab_id == lab_id,
                                                          Researcher.merged_into_id.is_(None))
                                 .order_by(Researcher.name)))
+
+
+def labs_of(session: Session, organization_id: str) -> list[Row[Any]]:
+    """Rows of (id, name) of an organisation's labs, by name."""
+    return list(session.execute(select(Lab.id, Lab.name).where(Lab.organization_id == organization_id)
+                                .order_by(Lab.name)).all())

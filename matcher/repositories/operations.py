@@ -1,13 +1,14 @@
 """Queries on the operations records: the audit log, background jobs, digests sent, saved searches."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from matcher.models import AuditLog, Job, User
+from matcher.models import AuditLog, Job, SavedSearch, SavedSearchHit, User
 
 OPEN_JOB_STATES = ("queued", "running")
 
@@ -50,3 +51,30 @@ def open_jobs(session: Session, name: str) -> list[Job]:
 
 def open_job_id(session: Session, name: str) -> Any:
     return session.scalar(select(Job.id).where(Job.name == name, Job.status.in_(OPEN_JOB_STATES)))
+
+
+def active_searches_of(session: Session, user_id: int) -> list[SavedSearch]:
+    return list(session.scalars(select(SavedSearch).where(SavedSearch.user_id == user_id,
+                                                          SavedSearch.active.is_(True))).all())
+
+
+def searches_of(session: Session, user_id: int) -> list[SavedSearch]:
+    """A user's saved searches, newest first (inactive ones included)."""
+    return list(session.scalars(select(SavedSearch).where(SavedSearch.user_id == user_id)
+                                .order_by(SavedSearch.created_at.desc(), SavedSearch.id.desc())))
+
+
+def hit_count(session: Session, saved_search_id: int) -> int:
+    return len(session.scalars(select(SavedSearchHit.id).where(SavedSearchHit.saved_search_id == saved_search_id)).all())
+
+
+def active_searches(session: Session) -> list[SavedSearch]:
+    return list(session.scalars(select(SavedSearch).where(SavedSearch.active.is_(True)).order_by(SavedSearch.id)).all())
+
+
+def hits_of(session: Session, saved_search_id: int, entity_ids: Collection[str] | None = None) -> list[SavedSearchHit]:
+    """A saved search's hits, or only those of `entity_ids`."""
+    query = select(SavedSearchHit).where(SavedSearchHit.saved_search_id == saved_search_id)
+    if entity_ids is not None:
+        query = query.where(SavedSearchHit.entity_id.in_(entity_ids))
+    return list(session.scalars(query))

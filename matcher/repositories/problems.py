@@ -90,3 +90,71 @@ def queue_page(session: Session, status: str, *, limit: int, offset: int) -> tup
     order = (case((waiting, 0), else_=1), Problem.created_at.desc(), Problem.id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     return list(session.scalars(query.order_by(*order).limit(limit).offset(offset))), int(total)
+
+
+def match_count(session: Session, problem_id: str) -> int:
+    return int(session.scalar(select(func.count()).select_from(Match).where(Match.problem_id == problem_id)) or 0)
+
+
+def problems_page(session: Session, *, owner_id: int | None = None, visible_to: int | None = None,
+                  public_only: bool = False, limit: int, offset: int) -> tuple[list[Problem], int]:
+    """Problems newest first and their total: of one owner, or (public_only) the public and anonymous
+    ones plus those of `visible_to`; neither filter means every problem (staff)."""
+    query = select(Problem)
+    if owner_id is not None:
+        query = query.where(Problem.owner_user_id == owner_id)
+    elif public_only:
+        visible = Problem.visibility.in_(("public", "anonymous"))
+        if visible_to is not None:
+            visible = or_(visible, Problem.owner_user_id == visible_to)
+        query = query.where(visible)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Problem.created_at.desc(), Problem.id).limit(limit).offset(offset))
+    return list(rows), int(total)
+
+
+def newest_public_problems(session: Session, limit: int) -> list[Problem]:
+    return list(session.scalars(
+        select(Problem).where(Problem.visibility == "public").order_by(Problem.created_at.desc()).limit(limit)))
+
+
+def shown_matches(session: Session, problem_id: str) -> list[Match]:
+    """A problem's matches not rejected: pinned first, then by rank (unranked last), then by score."""
+    return list(session.scalars(
+        select(Match).where(Match.problem_id == problem_id, Match.stage != "rejected")
+        .order_by(Match.pinned.desc(), Match.rank.is_(None), Match.rank, Match.score.desc())))
+
+
+def match_of(session: Session, problem_id: str, entity_id: str) -> Match | None:
+    return session.scalar(select(Match).where(Match.problem_id == problem_id, Match.entity_id == entity_id))
+
+
+def open_request_of(session: Session, user_id: int, entity_id: str, problem_id: str | None) -> IntroductionRequest | None:
+    """The user's open introduction request for this partner (on this problem, or on none)."""
+    return session.scalar(select(IntroductionRequest).where(
+        IntroductionRequest.user_id == user_id, IntroductionRequest.entity_id == entity_id,
+        IntroductionRequest.kind == "request",
+        (IntroductionRequest.problem_id == problem_id) if problem_id else IntroductionRequest.problem_id.is_(None),
+        IntroductionRequest.status == "open",
+    ))
+
+
+def open_interest_of(session: Session, user_id: int, problem_id: str) -> IntroductionRequest | None:
+    """The user's open offer of help on this problem."""
+    return session.scalar(select(IntroductionRequest).where(
+        IntroductionRequest.user_id == user_id, IntroductionRequest.problem_id == problem_id,
+        IntroductionRequest.kind == "interest", IntroductionRequest.status == "open"))
+
+
+def requests_of_user(session: Session, user_id: int, limit: int) -> list[IntroductionRequest]:
+    return list(session.scalars(
+        select(IntroductionRequest).where(IntroductionRequest.user_id == user_id)
+        .order_by(IntroductionRequest.created_at.desc(), IntroductionRequest.id.desc()).limit(limit)))
+
+
+def open_requests_page(session: Session, *, limit: int, offset: int) -> tuple[list[IntroductionRequest], int]:
+    query = select(IntroductionRequest).where(IntroductionRequest.status == "open")
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(IntroductionRequest.created_at.desc(), IntroductionRequest.id.desc())
+                           .limit(limit).offset(offset))
+    return list(rows), int(total)
