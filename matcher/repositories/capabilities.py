@@ -21,3 +21,10 @@ def evidence_of(session: Session, holder_ids: Sequence[str], chunk: int = 500) -
         yield from session.scalars(select(CapabilityEvidence).where(
             CapabilityEvidence.entity_id.in_(holder_ids[start:start + chunk]),
             CapabilityEvidence.source != "keyphrase"))
+
+
+def holder_capability_pairs(session: Session) -> Iterator[tuple[str, str]]:
+    """(holder id, capability id) of every taxonomy evidence row (keyphrases left out)."""
+    for holder, cap in session.execute(select(CapabilityEvidence.entity_id, CapabilityEvidence.capability_id)
+                                       .where(CapabilityEvidence.source != "keyphrase")):
+        yield holder, cap

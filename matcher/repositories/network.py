@@ -1,12 +1,13 @@
 """Queries on the network: organisations, labs and researchers (merged records stay as pointers)."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
-from matcher.models import Lab, Researcher
+from matcher.models import Lab, Organization, Researcher
 
 
 def duplicate_name_rows(session: Session, model: Any) -> list[Any]:
@@ -28,3 +29,29 @@ def labs_of(session: Session, organization_id: str) -> list[Row[Any]]:
     """Rows of (id, name) of an organisation's labs, by name."""
     return list(session.execute(select(Lab.id, Lab.name).where(Lab.organization_id == organization_id)
                                 .order_by(Lab.name)).all())
+
+
+def entity_regions(session: Session) -> dict[str, str | None]:
+    """entity id -> region, through the organisation for people and labs."""
+    org_region = dict(session.execute(select(Organization.id, Organization.region)).all())
+    regions: dict[str, str | None] = dict(org_region)
+    for rid, org in session.execute(select(Researcher.id, Researcher.organization_id)):
+        regions[rid] = org_region.get(org) if org else None
+    for lid, org in session.execute(select(Lab.id, Lab.organization_id)):
+        regions[lid] = org_region.get(org) if org else None
+    return regions
+
+
+def names(session: Session, model: Any) -> Iterator[tuple[str, str | None]]:
+    """(id, name) of every row of an organisation, lab or researcher table."""
+    for entity_id, name in session.execute(select(model.id, model.name)):
+        yield entity_id, name
+
+
+def organization_extras(session: Session, ids: Sequence[str] | None = None) -> Iterator[tuple[str, Any]]:
+    """(id, extra JSON) of every organisation, or of those of `ids`."""
+    query = select(Organization.id, Organization.extra)
+    if ids is not None:
+        query = query.where(Organization.id.in_(ids))
+    for oid, extra in session.execute(query):
+        yield oid, extra
