@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matcher.models import Capability, CapabilityEvidence
@@ -28,3 +28,8 @@ def holder_capability_pairs(session: Session) -> Iterator[tuple[str, str]]:
     for holder, cap in session.execute(select(CapabilityEvidence.entity_id, CapabilityEvidence.capability_id)
                                        .where(CapabilityEvidence.source != "keyphrase")):
         yield holder, cap
+
+
+def evidence_count(session: Session, entity_id: str) -> int:
+    return int(session.scalar(select(func.count()).select_from(CapabilityEvidence).where(
+        CapabilityEvidence.entity_id == entity_id)) or 0)

@@ -102,3 +102,27 @@ def document_ids_of(session: Session, entity_ids: Sequence[str], *, counted_only
             query = query.where(DocumentEntity.excluded.is_(False))
         out.update(session.scalars(query))
     return out
+
+
+def link_counts(session: Session, entity_ids: Collection[str]) -> dict[str, int]:
+    """entity id -> how many documents it is linked to (excluded links included)."""
+    return dict(session.execute(select(DocumentEntity.entity_id, func.count()).where(
+        DocumentEntity.entity_id.in_(entity_ids)).group_by(DocumentEntity.entity_id)).all())
+
+
+def links_of_entity(session: Session, entity_id: str) -> list[DocumentEntity]:
+    return list(session.scalars(select(DocumentEntity).where(DocumentEntity.entity_id == entity_id)))
+
+
+def link_of(session: Session, document_id: str, entity_id: str) -> DocumentEntity | None:
+    return session.scalar(select(DocumentEntity).where(DocumentEntity.document_id == document_id,
+                                                       DocumentEntity.entity_id == entity_id))
+
+
+def participations_of(session: Session, organization_id: str) -> list[ProjectParticipant]:
+    return list(session.scalars(select(ProjectParticipant).where(ProjectParticipant.organization_id == organization_id)))
+
+
+def participates(session: Session, project_id: str, organization_id: str) -> bool:
+    return session.scalar(select(ProjectParticipant.id).where(ProjectParticipant.project_id == project_id,
+                                                              ProjectParticipant.organization_id == organization_id)) is not None

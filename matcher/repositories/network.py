@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
 from matcher.models import Lab, Organization, Researcher
@@ -55,3 +55,22 @@ def organization_extras(session: Session, ids: Sequence[str] | None = None) -> I
         query = query.where(Organization.id.in_(ids))
     for oid, extra in session.execute(query):
         yield oid, extra
+
+
+def browse_page(session: Session, model: Any, *, name_like: str | None, exact_id: str | None, include_merged: bool,
+                limit: int, offset: int) -> tuple[list[Any], int]:
+    """Researchers or organisations whose lower-cased name matches the escaped LIKE pattern (or whose id is
+    `exact_id`), by name key, name and id; returns (page, total)."""
+    stmt = select(model)
+    if name_like is not None:
+        stmt = stmt.where(or_(func.lower(model.name).like(name_like, escape="\\"), model.id == exact_id))
+    if not include_merged:
+        stmt = stmt.where(model.merged_into_id.is_(None))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = list(session.scalars(stmt.order_by(model.name_key, model.name, model.id).limit(limit).offset(offset)))
+    return rows, int(total)
+
+
+def holder_of(session: Session, model: Any, field: str, value: Any, *, other_than: str) -> str | None:
+    """The id of another record of `model` whose unique `field` already holds `value`."""
+    return session.scalar(select(model.id).where(getattr(model, field) == value, model.id != other_than))

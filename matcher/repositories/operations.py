@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from matcher.models import AuditLog, Job, SavedSearch, SavedSearchHit, User
+from matcher.models import AuditLog, ImportRun, Job, SavedSearch, SavedSearchHit, User
 
 OPEN_JOB_STATES = ("queued", "running")
 
@@ -78,3 +78,10 @@ def hits_of(session: Session, saved_search_id: int, entity_ids: Collection[str] 
     if entity_ids is not None:
         query = query.where(SavedSearchHit.entity_id.in_(entity_ids))
     return list(session.scalars(query))
+
+
+def import_runs_page(session: Session, *, limit: int, offset: int) -> tuple[list[ImportRun], int]:
+    total = session.scalar(select(func.count()).select_from(ImportRun)) or 0
+    rows = session.scalars(select(ImportRun).order_by(ImportRun.started_at.desc(), ImportRun.id.desc())
+                           .limit(limit).offset(offset))
+    return list(rows), int(total)

@@ -5,7 +5,7 @@ from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from matcher.models import IntroductionRequest, Match, MatchEvent, Problem
@@ -158,3 +158,17 @@ def open_requests_page(session: Session, *, limit: int, offset: int) -> tuple[li
     rows = session.scalars(query.order_by(IntroductionRequest.created_at.desc(), IntroductionRequest.id.desc())
                            .limit(limit).offset(offset))
     return list(rows), int(total)
+
+
+def match_counts(session: Session, entity_ids: Collection[str]) -> dict[str, int]:
+    """entity id -> on how many problems it is a match."""
+    return dict(session.execute(select(Match.entity_id, func.count()).where(
+        Match.entity_id.in_(entity_ids)).group_by(Match.entity_id)).all())
+
+
+def matches_of_entity(session: Session, entity_id: str) -> list[Match]:
+    return list(session.scalars(select(Match).where(Match.entity_id == entity_id)))
+
+
+def move_events(session: Session, from_match_id: int, to_match_id: int) -> None:
+    session.execute(update(MatchEvent).where(MatchEvent.match_id == from_match_id).values(match_id=to_match_id))
