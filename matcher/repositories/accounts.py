@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from matcher.models import User
@@ -53,3 +53,13 @@ def emails_by_id(session: Session, user_ids: Collection[int]) -> dict[int, str]:
     if not user_ids:
         return {}
     return dict(session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).all())
+
+
+def accounts_of_researcher(session: Session, researcher_id: str, claimed_by: int | None) -> list[User]:
+    """Accounts that manage the researcher profile, or that claimed it."""
+    return list(session.scalars(select(User).where(or_(User.researcher_id == researcher_id,
+                                                       User.id == claimed_by))).all())
+
+
+def account_ids_of_researcher(session: Session, researcher_id: str) -> set[int]:
+    return set(session.scalars(select(User.id).where(User.researcher_id == researcher_id)).all())

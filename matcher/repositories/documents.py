@@ -126,3 +126,20 @@ def participations_of(session: Session, organization_id: str) -> list[ProjectPar
 def participates(session: Session, project_id: str, organization_id: str) -> bool:
     return session.scalar(select(ProjectParticipant.id).where(ProjectParticipant.project_id == project_id,
                                                               ProjectParticipant.organization_id == organization_id)) is not None
+
+
+def publications_of(session: Session, entity_id: str) -> list[Row[Any]]:
+    """(id, title, year, kind, excluded) of the entity's documents, newest year first, then by title."""
+    return list(session.execute(
+        select(Document.id, Document.title, Document.year, Document.kind, DocumentEntity.excluded)
+        .join(DocumentEntity, DocumentEntity.document_id == Document.id)
+        .where(DocumentEntity.entity_id == entity_id)
+        .order_by(Document.year.desc().nulls_last(), Document.title)).all())
+
+
+def publications_for_export(session: Session, entity_id: str) -> list[Row[Any]]:
+    """(id, kind, title, year, doi, excluded) of the entity's documents, oldest year first, then by id."""
+    return list(session.execute(
+        select(Document.id, Document.kind, Document.title, Document.year, Document.doi, DocumentEntity.excluded)
+        .join(DocumentEntity, DocumentEntity.document_id == Document.id)
+        .where(DocumentEntity.entity_id == entity_id).order_by(Document.year, Document.id)).all())

@@ -5,10 +5,10 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from matcher.models import AuditLog, ImportRun, Job, SavedSearch, SavedSearchHit, User
+from matcher.models import AuditLog, DigestLog, ImportRun, Job, SavedSearch, SavedSearchHit, User
 
 OPEN_JOB_STATES = ("queued", "running")
 
@@ -85,3 +85,12 @@ def import_runs_page(session: Session, *, limit: int, offset: int) -> tuple[list
     rows = session.scalars(select(ImportRun).order_by(ImportRun.started_at.desc(), ImportRun.id.desc())
                            .limit(limit).offset(offset))
     return list(rows), int(total)
+
+
+def digest_logs_of(session: Session, researcher_id: str) -> list[DigestLog]:
+    return list(session.scalars(select(DigestLog).where(DigestLog.researcher_id == researcher_id)
+                                .order_by(DigestLog.id)).all())
+
+
+def delete_digest_logs_of(session: Session, researcher_id: str) -> None:
+    session.execute(delete(DigestLog).where(DigestLog.researcher_id == researcher_id))
