@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from matcher.models import DocumentEntity, Researcher
 from matcher.services.digests import build_digest, period_key
-from tests.digests.factories import LAST_DIGEST, NOW, seed_world
+from tests.factories.digests import LAST_DIGEST, NOW, seed_world
 
 
 def _ids(digest: Any) -> list[str]:
