@@ -1,21 +1,18 @@
 """The store's queries, one module per aggregate of matcher.models; services call these, never build SQL.
 
 `cards` holds the read model the ranking shares (entity cards, document texts, capability statistics);
-its names are re-exported here for the callers that imported them before the split.
+its functions are re-exported here for the callers that imported them before the split.
 """
 from .cards import (
     CHUNK,
-    DocText,
-    EntityCard,
     capabilities_of,
     capability_document_frequency,
     document_links,
     document_texts,
     entity_cards,
-    entity_kind,
 )
 
 __all__ = [
-    "CHUNK", "DocText", "EntityCard", "capabilities_of", "capability_document_frequency", "document_links",
-    "document_texts", "entity_cards", "entity_kind",
+    "CHUNK", "capabilities_of", "capability_document_frequency", "document_links", "document_texts",
+    "entity_cards",
 ]

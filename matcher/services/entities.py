@@ -20,9 +20,9 @@ from matcher.models import (
 )
 from matcher.repositories import capabilities as capability_queries
 from matcher.repositories import documents as document_queries
-from matcher.repositories import entity_kind
 from matcher.repositories import network as network_queries
 from matcher.runtime import Runtime
+from matcher.types import entity_kind
 
 from .display import PROJECT_CURRENCY, money, project_status
 

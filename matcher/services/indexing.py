@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from matcher.korean import has_hangul
 from matcher.models import Document, Lab, Organization, Researcher
-from matcher.ranking.names import name_key
+from matcher.ranking.names import mention_key
 from matcher.ranking.vectors import VectorCache, VectorStore, text_hash
 from matcher.repositories import capabilities as capability_queries
 from matcher.repositories import documents as document_queries
@@ -56,12 +56,12 @@ def _regions(session: Session) -> dict[str, str | None]:
     return network_queries.entity_regions(session)
 
 
-def _name_keys(session: Session) -> dict[str, str]:
+def _mention_keys(session: Session) -> dict[str, str]:
     """entity id -> the key that names it in running text (matcher.ranking.names), where it has one."""
     keys: dict[str, str] = {}
     for model, person in ((Organization, False), (Lab, False), (Researcher, True)):
         for entity_id, name in network_queries.names(session, model):
-            key = name_key(name or "", person=person)
+            key = mention_key(name or "", person=person)
             if key:
                 keys[entity_id] = key
     return keys
@@ -92,7 +92,7 @@ def _search_documents(session: Session, doc_ids: Sequence[str] | None = None,
     caps: dict[str, list[str]] = defaultdict(list)
     for holder, cap in capability_queries.holder_capability_pairs(session):
         caps[holder].append(cap)
-    profiles = _ProfileBuilder(regions, _name_keys(session), _korean_names(session)) if doc_ids is None else None
+    profiles = _ProfileBuilder(regions, _mention_keys(session), _korean_names(session)) if doc_ids is None else None
     for doc in _document_rows(session, doc_ids):
         entities = links.get(doc.id, [])
         region = next((regions.get(e) for e, _ in entities if regions.get(e)), None)
@@ -176,7 +176,7 @@ def _profile_documents(session: Session, entity_ids: Sequence[str]) -> tuple[lis
     doc_ids: set[str] = set()
     doc_ids.update(document_queries.document_ids_of(session, wanted, counted_only=True))
     cards = entity_cards(session, wanted)
-    keys = {i: name_key(c.name, person=c.kind == "researcher") for i, c in cards.items()}
+    keys = {i: mention_key(c.name, person=c.kind == "researcher") for i, c in cards.items()}
     builder = _ProfileBuilder({i: c.region for i, c in cards.items()}, {i: k for i, k in keys.items() if k},
                               _korean_names(session, [i for i in wanted if i.startswith("organization:")]))
     keep = set(wanted)
