@@ -1,18 +1,7 @@
 """The store's queries, one module per aggregate of matcher.models; services call these, never build SQL.
 
-`cards` holds the read model the ranking shares (entity cards, document texts, capability statistics);
-its functions are re-exported here for the callers that imported them before the split.
+accounts, network, documents, capabilities, problems, operations: one aggregate each. cards: the read
+model the ranking shares (entity cards, document texts and years, capability statistics). reports:
+counts across tables. merges: the one repointing UPDATE a merge needs in every table. demo: the look-ups
+only the demo's seeding needs.
 """
-from .cards import (
-    CHUNK,
-    capabilities_of,
-    capability_document_frequency,
-    document_links,
-    document_texts,
-    entity_cards,
-)
-
-__all__ = [
-    "CHUNK", "capabilities_of", "capability_document_frequency", "document_links", "document_texts",
-    "entity_cards",
-]

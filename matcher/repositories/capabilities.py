@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from matcher.models import Capability, CapabilityEvidence
+from matcher.models import Capability, CapabilityEvidence, Document, DocumentEntity
 
 
 def taxonomy_edges(session: Session) -> list[tuple[str, str, str | None]]:
@@ -76,3 +76,17 @@ def delete_declared_evidence(session: Session, entity_id: str, capability_id: st
 def evidence_rows_of(session: Session, entity_id: str) -> list[CapabilityEvidence]:
     return list(session.scalars(select(CapabilityEvidence).where(CapabilityEvidence.entity_id == entity_id)
                                 .order_by(CapabilityEvidence.id)).all())
+
+
+def evidence_with_documents(session: Session, entity_id: str) -> list[tuple[CapabilityEvidence, str | None, int | None]]:
+    """(evidence, document title, document year) of the taxonomy evidence about an entity: declared on the
+    entity itself, or extracted from any document linked to it (excluded links included: the caller decides)."""
+    return [(ev, title, year) for ev, title, year in session.execute(
+        select(CapabilityEvidence, Document.title, Document.year)
+        .outerjoin(Document, Document.id == CapabilityEvidence.document_id)
+        .where(or_(
+            CapabilityEvidence.entity_id == entity_id,
+            CapabilityEvidence.entity_id.in_(select(DocumentEntity.document_id).where(
+                DocumentEntity.entity_id == entity_id)),
+        ))
+        .where(CapabilityEvidence.source != "keyphrase")).all()]

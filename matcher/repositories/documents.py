@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, func, select
@@ -143,3 +144,18 @@ def publications_for_export(session: Session, entity_id: str) -> list[Row[Any]]:
         select(Document.id, Document.kind, Document.title, Document.year, Document.doi, DocumentEntity.excluded)
         .join(DocumentEntity, DocumentEntity.document_id == Document.id)
         .where(DocumentEntity.entity_id == entity_id).order_by(Document.year, Document.id)).all())
+
+
+def projects_created_between(session: Session, since: datetime, until: datetime) -> list[tuple[InstituteProject, str | None]]:
+    """(project, its institute's name) of the projects created in (since, until]."""
+    return [(p, name) for p, name in session.execute(
+        select(InstituteProject, Organization.name)
+        .outerjoin(Organization, Organization.id == InstituteProject.institute_id)
+        .where(InstituteProject.created_at > since, InstituteProject.created_at <= until)
+        .order_by(InstituteProject.created_at, InstituteProject.id)).all()]
+
+
+def excluded_document_ids(session: Session, entity_id: str) -> set[str]:
+    """Documents the entity excluded from its evidence (they still count for their other authors)."""
+    return set(session.scalars(select(DocumentEntity.document_id).where(
+        DocumentEntity.entity_id == entity_id, DocumentEntity.excluded.is_(True))))

@@ -1,10 +1,11 @@
 """Queries on the network: organisations, labs and researchers (merged records stay as pointers)."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from matcher.models import Lab, Organization, Researcher
@@ -74,3 +75,16 @@ def browse_page(session: Session, model: Any, *, name_like: str | None, exact_id
 def holder_of(session: Session, model: Any, field: str, value: Any, *, other_than: str) -> str | None:
     """The id of another record of `model` whose unique `field` already holds `value`."""
     return session.scalar(select(model.id).where(getattr(model, field) == value, model.id != other_than))
+
+
+def digest_subscribers(session: Session, frequencies: Collection[str]) -> list[Researcher]:
+    """Live researchers with an email who chose one of these digest frequencies, by id."""
+    return list(session.scalars(
+        select(Researcher)
+        .where(Researcher.digest_frequency.in_(frequencies), Researcher.email.is_not(None),
+               Researcher.email != "", Researcher.merged_into_id.is_(None))
+        .order_by(Researcher.id)).all())
+
+
+def set_last_digest(session: Session, researcher_id: str, when: datetime) -> None:
+    session.execute(update(Researcher).where(Researcher.id == researcher_id).values(last_digest_at=when))

@@ -5,7 +5,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from matcher.models import AuditLog, DigestLog, ImportRun, Job, SavedSearch, SavedSearchHit, User
@@ -94,3 +94,26 @@ def digest_logs_of(session: Session, researcher_id: str) -> list[DigestLog]:
 
 def delete_digest_logs_of(session: Session, researcher_id: str) -> None:
     session.execute(delete(DigestLog).where(DigestLog.researcher_id == researcher_id))
+
+
+def digest_log(session: Session, researcher_id: str, period_key: str) -> DigestLog | None:
+    return session.scalar(select(DigestLog).where(DigestLog.researcher_id == researcher_id,
+                                                  DigestLog.period_key == period_key))
+
+
+def claim_digest_log(session: Session, log_id: int, seen_attempts: int | None, attempt: int, items: Any) -> bool:
+    """Mark an unsent digest row as being sent again, only if no other run moved it since it was read
+    (its attempt count is still `seen_attempts`): the compare-and-set that keeps a digest exactly once."""
+    return session.execute(
+        update(DigestLog)
+        .where(DigestLog.id == log_id, DigestLog.attempts == seen_attempts, DigestLog.status != "sent")
+        .values(status="sending", attempts=attempt, items=items, error=None)
+    ).rowcount == 1
+
+
+def set_digest_status(session: Session, log_id: int, **values: Any) -> None:
+    session.execute(update(DigestLog).where(DigestLog.id == log_id).values(**values))
+
+
+def delete_unsent_digest_log(session: Session, log_id: int) -> None:
+    session.execute(delete(DigestLog).where(DigestLog.id == log_id, DigestLog.status != "sent"))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from matcher.models import IntroductionRequest, Match, MatchEvent, Problem
+from matcher.models import IntroductionRequest, Match, MatchEvent, Organization, Problem
 
 
 def all_problems(session: Session) -> list[Problem]:
@@ -172,3 +172,14 @@ def matches_of_entity(session: Session, entity_id: str) -> list[Match]:
 
 def move_events(session: Session, from_match_id: int, to_match_id: int) -> None:
     session.execute(update(MatchEvent).where(MatchEvent.match_id == from_match_id).values(match_id=to_match_id))
+
+
+def problems_created_between(session: Session, since: datetime, until: datetime,
+                             visibilities: Collection[str]) -> list[tuple[Problem, str | None]]:
+    """(problem, its firm's name) of the problems of these visibilities, not closed, created in (since, until]."""
+    return [(p, firm) for p, firm in session.execute(
+        select(Problem, Organization.name)
+        .outerjoin(Organization, Organization.id == Problem.organization_id)
+        .where(Problem.visibility.in_(visibilities), Problem.status != "closed",
+               Problem.created_at > since, Problem.created_at <= until)
+        .order_by(Problem.created_at, Problem.id)).all()]

@@ -20,7 +20,7 @@ from matcher.ranking.names import mention_key
 from matcher.ranking.vectors import VectorCache, VectorStore, text_hash
 from matcher.repositories import capabilities as capability_queries
 from matcher.repositories import documents as document_queries
-from matcher.repositories import entity_cards
+from matcher.repositories.cards import entity_cards
 from matcher.repositories import network as network_queries
 from matcher.runtime import Runtime
 from matcher.types import ENTITY_PROFILE_KIND, PROFILED_ENTITY_KINDS, SearchDocument, profile_id

@@ -13,12 +13,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SQL_BUILDERS = frozenset({"select", "update", "delete", "insert", "text"})
 CHECKED = ("matcher/services", "web")
-#: Files still allowed to build SQL, with how many statements each may hold; the budget only shrinks.
-PENDING: dict[str, int] = {
-    # Being rewritten by the ranking/digest restructuring (issue 16 items 1-2); converted after it lands.
-    "matcher/services/digests.py": 19,
-    "matcher/services/matching.py": 1,
-}
 
 
 def sql_calls(source: str) -> list[tuple[int, str]]:
@@ -56,19 +50,12 @@ def test_the_check_sees_every_form_of_a_statement() -> None:
 
 
 def test_services_and_web_build_no_sql() -> None:
-    over_budget = {}
+    offenders = {}
     for path in _checked_files():
-        rel = path.relative_to(ROOT).as_posix()
         calls = sql_calls(path.read_text(encoding="utf-8"))
-        if len(calls) > PENDING.get(rel, 0):
-            over_budget[rel] = [f"line {line}: {name}(" for line, name in calls]
-    assert over_budget == {}, "write the query in matcher/repositories/<aggregate>.py and call it"
-
-
-def test_pending_budgets_are_exact() -> None:
-    """A file that needs fewer statements than its budget must have its budget lowered (or removed)."""
-    actual = {rel: len(sql_calls((ROOT / rel).read_text(encoding="utf-8"))) for rel in PENDING if (ROOT / rel).exists()}
-    assert actual == {rel: n for rel, n in PENDING.items() if (ROOT / rel).exists()}
+        if calls:
+            offenders[path.relative_to(ROOT).as_posix()] = [f"line {line}: {name}(" for line, name in calls]
+    assert offenders == {}, "write the query in matcher/repositories/<aggregate>.py and call it"
 
 
 def test_web_reads_vocabularies_and_accounts_through_the_core_api() -> None:
