@@ -78,7 +78,8 @@ def evidence_rows_of(session: Session, entity_id: str) -> list[CapabilityEvidenc
                                 .order_by(CapabilityEvidence.id)).all())
 
 
-def evidence_with_documents(session: Session, entity_id: str) -> list[tuple[CapabilityEvidence, str | None, int | None]]:
+def evidence_with_documents(session: Session,
+                            entity_id: str) -> list[tuple[CapabilityEvidence, str | None, int | None]]:
     """(evidence, document title, document year) of the taxonomy evidence about an entity: declared on the
     entity itself, or extracted from any document linked to it (excluded links included: the caller decides)."""
     return [(ev, title, year) for ev, title, year in session.execute(

@@ -121,12 +121,14 @@ def link_of(session: Session, document_id: str, entity_id: str) -> DocumentEntit
 
 
 def participations_of(session: Session, organization_id: str) -> list[ProjectParticipant]:
-    return list(session.scalars(select(ProjectParticipant).where(ProjectParticipant.organization_id == organization_id)))
+    return list(session.scalars(select(ProjectParticipant)
+                                .where(ProjectParticipant.organization_id == organization_id)))
 
 
 def participates(session: Session, project_id: str, organization_id: str) -> bool:
-    return session.scalar(select(ProjectParticipant.id).where(ProjectParticipant.project_id == project_id,
-                                                              ProjectParticipant.organization_id == organization_id)) is not None
+    found = session.scalar(select(ProjectParticipant.id).where(ProjectParticipant.project_id == project_id,
+                                                               ProjectParticipant.organization_id == organization_id))
+    return found is not None
 
 
 def publications_of(session: Session, entity_id: str) -> list[Row[Any]]:
@@ -146,7 +148,8 @@ def publications_for_export(session: Session, entity_id: str) -> list[Row[Any]]:
         .where(DocumentEntity.entity_id == entity_id).order_by(Document.year, Document.id)).all())
 
 
-def projects_created_between(session: Session, since: datetime, until: datetime) -> list[tuple[InstituteProject, str | None]]:
+def projects_created_between(session: Session, since: datetime,
+                             until: datetime) -> list[tuple[InstituteProject, str | None]]:
     """(project, its institute's name) of the projects created in (since, until]."""
     return [(p, name) for p, name in session.execute(
         select(InstituteProject, Organization.name)

@@ -65,7 +65,8 @@ def searches_of(session: Session, user_id: int) -> list[SavedSearch]:
 
 
 def hit_count(session: Session, saved_search_id: int) -> int:
-    return len(session.scalars(select(SavedSearchHit.id).where(SavedSearchHit.saved_search_id == saved_search_id)).all())
+    return len(session.scalars(select(SavedSearchHit.id)
+                               .where(SavedSearchHit.saved_search_id == saved_search_id)).all())
 
 
 def active_searches(session: Session) -> list[SavedSearch]:

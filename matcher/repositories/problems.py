@@ -129,7 +129,8 @@ def match_of(session: Session, problem_id: str, entity_id: str) -> Match | None:
     return session.scalar(select(Match).where(Match.problem_id == problem_id, Match.entity_id == entity_id))
 
 
-def open_request_of(session: Session, user_id: int, entity_id: str, problem_id: str | None) -> IntroductionRequest | None:
+def open_request_of(session: Session, user_id: int, entity_id: str,
+                    problem_id: str | None) -> IntroductionRequest | None:
     """The user's open introduction request for this partner (on this problem, or on none)."""
     return session.scalar(select(IntroductionRequest).where(
         IntroductionRequest.user_id == user_id, IntroductionRequest.entity_id == entity_id,

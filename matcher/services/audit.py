@@ -107,7 +107,8 @@ def list_entries(runtime: Runtime, flt: AuditFilter | None = None, *, limit: int
             action=flt.action.strip() if flt.action else None,
             target_like=_like(flt.target.strip()) if flt.target else None,
             since=datetime.combine(flt.since, time.min, tzinfo=timezone.utc) if flt.since else None,
-            before=datetime.combine(flt.until + timedelta(days=1), time.min, tzinfo=timezone.utc) if flt.until else None,
+            before=(datetime.combine(flt.until + timedelta(days=1), time.min, tzinfo=timezone.utc)
+                    if flt.until else None),
             limit=limit, offset=offset)
         entries = [AuditEntry(id=log.id, at=log.at, user_id=log.user_id, user_email=email, action=log.action,
                               target_type=log.target_type, target_id=log.target_id, before=dict(log.before or {}),
