@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import must_login
+from tests.factories import Auth
 from tests.factories.admin import World, build_world
 from tests.mail.smtpd import SmtpServer
 
@@ -21,7 +21,7 @@ def world(runtime: Any) -> World:
 
 
 @pytest.fixture
-def staff_client(app: Any, client: Any, world: World) -> Any:
+def staff_client(app: Any, client: Any, auth: Auth, world: World) -> Any:
     app.config["WTF_CSRF_ENABLED"] = False
-    must_login(client, "coord@innobridge.example")
+    auth.must_login("coord@innobridge.example")
     return client
