@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from matcher.models import Job
 from matcher.repositories import operations as queries
 from matcher.runtime import Runtime
+from matcher.timeutil import aware
 
 from . import audit
 
@@ -115,10 +116,6 @@ def _beat(runtime: Runtime, job_id: int, stop: threading.Event) -> None:
             continue
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
-
-
 def _worker_gone(job: Job, now: datetime) -> bool:
     """The job's worker crashed or was restarted: its process is gone (same host) or it stopped stamping."""
     if job.host == socket.gethostname() and job.pid and job.pid != os.getpid():
@@ -128,7 +125,7 @@ def _worker_gone(job: Job, now: datetime) -> bool:
             return True
         except PermissionError:
             pass
-    stamp = _aware(job.heartbeat_at) or _aware(job.created_at)
+    stamp = aware(job.heartbeat_at) or aware(job.created_at)
     return stamp is not None and now - stamp > STALE_AFTER
 
 
