@@ -23,7 +23,7 @@ def export_personal_data(runtime: Runtime, researcher_id: str) -> dict[str, Any]
         row = researcher_row(session, researcher_id)
         org = session.get(Organization, row.organization_id) if row.organization_id else None
         lab = session.get(Lab, row.lab_id) if row.lab_id else None
-        users = account_queries.accounts_ofresearcher_row(session, researcher_id, row.claimed_by_user_id)
+        users = account_queries.accounts_of_researcher(session, researcher_id, row.claimed_by_user_id)
         docs = document_queries.publications_for_export(session, researcher_id)
         evidence = capability_queries.evidence_rows_of(session, researcher_id)
         logs = operation_queries.digest_logs_of(session, researcher_id)
@@ -63,7 +63,7 @@ def delete_personal_data(runtime: Runtime, researcher_id: str, user_id: int | No
     """
     with runtime.db.session() as session:
         row = researcher_row(session, researcher_id)
-        account_ids = account_queries.account_ids_ofresearcher_row(session, researcher_id)
+        account_ids = account_queries.account_ids_of_researcher(session, researcher_id)
         if row.claimed_by_user_id:
             account_ids.add(row.claimed_by_user_id)
         row.email = None
