@@ -181,8 +181,8 @@ def _profile_documents(session: Session, entity_ids: Sequence[str]) -> tuple[lis
 def _attach_vectors(runtime: Runtime, docs: list[SearchDocument], progress: Progress | None = None,
                     replace: bool = False) -> None:
     """Store a vector for every doc: reuse by text hash (store, then shipped cache), encode the rest."""
-    store = runtime.vectors
-    if store is None:
+    store, encoder = runtime.vectors, runtime.encoder
+    if store is None or encoder is None:  # semantics off: no vectors to keep
         return
     known = store.known()
     cache = VectorCache(runtime.settings.get("VECTOR_CACHE"), store.fingerprint)
@@ -206,7 +206,6 @@ def _attach_vectors(runtime: Runtime, docs: list[SearchDocument], progress: Prog
             to_encode.append((doc.id, key, text))
     if to_encode:
         log.info("encoding %d documents", len(to_encode))
-        encoder = runtime.encoder
         for start in range(0, len(to_encode), 512):
             chunk = to_encode[start:start + 512]
             vectors = encoder.encode([t for _, _, t in chunk], batch_size=ENCODE_BATCH)
