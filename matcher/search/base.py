@@ -38,6 +38,16 @@ def document_length(doc: SearchDocument) -> int:
     return len(f"{doc.title or ''} {doc.text or ''}".split())
 
 
+def fill(rebuilding: AbstractContextManager[Callable[[SearchDocument], None]], docs: Iterable[SearchDocument]) -> int:
+    """Every doc added through a backend's ``rebuilding()`` context: ``rebuild`` for any engine; returns the count."""
+    count = 0
+    with rebuilding as add:
+        for doc in docs:
+            add(doc)
+            count += 1
+    return count
+
+
 class BackendUnavailable(RuntimeError):
     """The configured engine cannot serve: raised loudly instead of returning empty results."""
 

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 from ..types import ENTITY_PROFILE_KIND, Filter, Hit, SearchDocument, profile_id
-from .base import DEFAULT_FILTER, SearchBackend
+from .base import DEFAULT_FILTER, SearchBackend, fill
 
 _PROFILE_ID_PREFIX = profile_id("")
 
@@ -108,12 +108,7 @@ class SplitBackend(Generic[B]):
         exception during the pass keeps both sides' old content, but a failure while the documents
         side commits, after the profiles side switched, leaves new profiles beside old documents.
         """
-        count = 0
-        with self.rebuilding() as add:
-            for doc in docs:
-                add(doc)
-                count += 1
-        return count
+        return fill(self.rebuilding(), docs)
 
     @contextmanager
     def rebuilding(self) -> Iterator[Callable[[SearchDocument], None]]:
