@@ -51,7 +51,6 @@ from matcher.repositories.cards import (
     entity_cards,
 )
 from matcher.runtime import Runtime
-from matcher.services.indexing import vector_store
 from matcher.types import (
     DOCUMENT_KINDS,
     ENTITY_PROFILE_KIND,
@@ -164,10 +163,10 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
         if profile_kinds else None
     profile_searches = _SEARCHES.submit(_profile_searches, runtime, query, search_text, profile_filter, cfg)
     qv, used_semantic = _query_vector(runtime, query)
-    vector = qv.tolist() if qv is not None and getattr(runtime.search, "uses_query_vector", True) else None
+    vector = qv.tolist() if qv is not None and runtime.search.uses_query_vector else None
     hits = runtime.search.search(search_text, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200), vector=vector)
     profile_hits, named_hits = profile_searches.result()
-    if not (hits or profile_hits or named_hits) and not close_in_meaning(vector_store(runtime), qv,
+    if not (hits or profile_hits or named_hits) and not close_in_meaning(runtime.vectors, qv,
                                                                          cfg.min_cosine_without_terms):
         return _Ranking(query, search_text, mentions, query_caps, used_semantic, [], started)  # no confident match
 
@@ -193,7 +192,7 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
     gathered.add_profiles(found.profile_hits, cfg.profile_length_power)
     gathered.add_documents(found.hits)
     gathered.add_named(found.named_hits)
-    store, qv = vector_store(runtime), found.qv
+    store, qv = runtime.vectors, found.qv
     with runtime.db.session() as session:
         if qv is not None:
             gathered.add_nearest(document_links(session, nearest_documents(
@@ -245,7 +244,7 @@ def _query_vector(runtime: Runtime, query: str) -> tuple[np.ndarray | None, bool
             log.warning("no sentence encoder available: ranking falls back to lexical features only")
             _warned_lexical = True
         return None, False
-    store = vector_store(runtime)
+    store = runtime.vectors
     if store is None or len(store) == 0:
         log.warning("no document vectors stored: run `flask index rebuild`; ranking is lexical only")
         return None, False
