@@ -44,9 +44,10 @@ def load_demo(runtime: Runtime, progress: bool = False, demo_dir: Path = DEMO_DI
               institutions: Path | None = ROR_KR_PATH) -> dict[str, Any]:
     """Import every demo file, the taxonomy and the Korean institutions, and rebuild the index (with shipped
     vectors)."""
-    from matcher.services.indexing import rebuild_index
+    from matcher.indexing import rebuild_index
 
-    runtime.settings.setdefault("VECTOR_CACHE", str(demo_dir / "vectors.npz"))
+    if not runtime.settings.get("VECTOR_CACHE"):  # declared with no value unless the operator set one
+        runtime.settings["VECTOR_CACHE"] = str(demo_dir / "vectors.npz")
     if not runtime.settings.get("MULTILINGUAL_VECTOR_CACHE"):
         runtime.settings["MULTILINGUAL_VECTOR_CACHE"] = str(demo_dir / "vectors_ml.npz")
     reports: list[ImportReport] = []

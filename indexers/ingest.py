@@ -133,8 +133,8 @@ def _finish(runtime: Runtime, report: ImportReport, rejects: RejectLog | None = 
 
 def _index(runtime: Runtime, report: ImportReport) -> None:
     """Index what changed, plus unchanged documents the index lacks (an earlier run was cut short)."""
-    from matcher.services.index_check import index_missing
-    from matcher.services.indexing import index_entities
+    from matcher.index_check import index_missing
+    from matcher.indexing import index_entities
 
     if report.touched_entities:
         index_entities(runtime, sorted(report.touched_entities))

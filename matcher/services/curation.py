@@ -15,17 +15,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
-
-from matcher.models import Match, MatchEvent, Problem
+from matcher.models import Problem
+from matcher.repositories import problems as problem_queries
 from matcher.runtime import Runtime
+from matcher.timeutil import aware
 
 from . import audit
 from .curation_errors import ConsentRequired, CurationError
 from .curation_introductions import IntroductionFacts, IntroductionMail, Sender, build_introduction, introduce
 from .curation_partners import PARTNER_TABLES, Candidate, add_partner, search_partners, suggest_matches
 from .curation_queue import QUEUE_STATUSES, MatchRow, ProblemItem, get_problem, problem_of, queue
-from .outcomes import END_STATES, NotFound, aware, load_match, record_event, snapshot
+from .outcomes import END_STATES, NotFound, load_match, record_event, snapshot
 
 __all__ = [
     "PARTNER_TABLES", "QUEUE_STATUSES", "Candidate", "ConsentRequired", "CurationError", "IntroductionFacts",
@@ -114,10 +114,8 @@ def record_consent(runtime: Runtime, match_id: int, user_id: int, role: str | No
 
 def export_labels(runtime: Runtime) -> Iterator[dict[str, Any]]:
     """One record per curation decision or outcome event, oldest first: the training labels of the ranking."""
-    query = (select(MatchEvent, Match, Problem).join(Match, Match.id == MatchEvent.match_id)
-             .join(Problem, Problem.id == Match.problem_id).order_by(MatchEvent.at, MatchEvent.id))
     with runtime.db.session() as session:
-        for event, match, problem in session.execute(query.execution_options(yield_per=500)):
+        for event, match, problem in problem_queries.labelled_events(session):
             yield {
                 "event_id": event.id,
                 "match_id": match.id,

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
 
 from matcher.models import Job
+from matcher.repositories import operations as queries
 from matcher.runtime import Runtime
+from matcher.timeutil import aware
 
 from . import audit
 
@@ -68,7 +69,7 @@ def get(runtime: Runtime, job_id: int) -> JobView | None:
 
 def recent(runtime: Runtime, limit: int = 10) -> list[JobView]:
     with runtime.db.session() as session:
-        return [_view(j) for j in session.scalars(select(Job).order_by(Job.id.desc()).limit(limit))]
+        return [_view(j) for j in queries.recent_jobs(session, limit)]
 
 
 def _update(runtime: Runtime, job_id: int, **values: object) -> None:
@@ -115,10 +116,6 @@ def _beat(runtime: Runtime, job_id: int, stop: threading.Event) -> None:
             continue
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
-
-
 def _worker_gone(job: Job, now: datetime) -> bool:
     """The job's worker crashed or was restarted: its process is gone (same host) or it stopped stamping."""
     if job.host == socket.gethostname() and job.pid and job.pid != os.getpid():
@@ -128,13 +125,13 @@ def _worker_gone(job: Job, now: datetime) -> bool:
             return True
         except PermissionError:
             pass
-    stamp = _aware(job.heartbeat_at) or _aware(job.created_at)
+    stamp = aware(job.heartbeat_at) or aware(job.created_at)
     return stamp is not None and now - stamp > STALE_AFTER
 
 
 def _expire_stale(session, name: str) -> None:  # type: ignore[no-untyped-def]
     now = datetime.now(timezone.utc)
-    for job in list(session.scalars(select(Job).where(Job.name == name, Job.status.in_(("queued", "running"))))):
+    for job in queries.open_jobs(session, name):
         if _worker_gone(job, now):
             job.status, job.finished_at = "failed", now
             job.message = f"expired: its worker (pid {job.pid} on {job.host}) stopped without finishing"
@@ -145,7 +142,7 @@ def start(runtime: Runtime, name: str, work: Work, user_id: int | None, *, wait:
     with runtime.db.session() as session:
         _expire_stale(session, name)
         session.flush()
-        busy = session.scalar(select(Job.id).where(Job.name == name, Job.status.in_(("queued", "running"))))
+        busy = queries.open_job_id(session, name)
         if busy is not None:
             raise JobError(f"a {name} job is already running (job {busy})")
         job = Job(name=name, status="queued", started_by=user_id, host=socket.gethostname(), pid=os.getpid(),
@@ -163,7 +160,7 @@ def start(runtime: Runtime, name: str, work: Work, user_id: int | None, *, wait:
 
 def rebuild_index_work(runtime: Runtime, progress: Progress) -> int:
     """The index rebuild as a job body."""
-    from matcher.services.indexing import rebuild_index
+    from matcher.indexing import rebuild_index
 
     return rebuild_index(runtime, progress=progress)
 
@@ -174,7 +171,7 @@ def start_index_rebuild(runtime: Runtime, user_id: int | None, *, wait: bool = F
 
 def start_reindex(runtime: Runtime, entity_ids: list[str], user_id: int | None, *, wait: bool = False) -> int:
     """Re-index the documents of some entities (after a merge or an edit) in the background."""
-    from matcher.services.indexing import index_entities
+    from matcher.indexing import index_entities
 
     ids = sorted(set(entity_ids))
     return start(runtime, "reindex", lambda rt, progress: index_entities(rt, ids), user_id, wait=wait)

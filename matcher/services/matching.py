@@ -44,7 +44,7 @@ from matcher.ranking.relevance import profile_floor, relevance_features
 from matcher.ranking.scored import ScoredEntity
 from matcher.ranking.scorer import ScorerConfig, load_config
 from matcher.ranking.semantic import close_in_meaning, cosines, nearest_documents
-from matcher.repositories import (
+from matcher.repositories.cards import (
     capabilities_of,
     capability_document_frequency,
     document_links,
@@ -53,7 +53,6 @@ from matcher.repositories import (
     entity_cards,
 )
 from matcher.runtime import Runtime
-from matcher.services.indexing import vector_store
 from matcher.types import (
     DOCUMENT_KINDS,
     ENTITY_PROFILE_KIND,
@@ -169,8 +168,8 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
     profile_searches = _SEARCHES.submit(_profile_searches, runtime, query, search_text, profile_filter, cfg)
     space = crosslang.multilingual_space(runtime, query)
     store, (qv, used_semantic) = (space.store, (space.query_vector, True)) if space else \
-        (vector_store(runtime), _query_vector(runtime, query))
-    vector = qv.tolist() if qv is not None and space is None and getattr(runtime.search, "uses_query_vector", True) \
+        (runtime.vectors, _query_vector(runtime, query))
+    vector = qv.tolist() if qv is not None and space is None and runtime.search.uses_query_vector \
         else None  # an engine's kNN holds MiniLM vectors only
     hits = runtime.search.search(search_text, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200), vector=vector)
     profile_hits, named_hits = profile_searches.result()
@@ -252,7 +251,7 @@ def _query_vector(runtime: Runtime, query: str) -> tuple[np.ndarray | None, bool
             log.warning("no sentence encoder available: ranking falls back to lexical features only")
             _warned_lexical = True
         return None, False
-    store = vector_store(runtime)
+    store = runtime.vectors
     if store is None or len(store) == 0:
         log.warning("no document vectors stored: run `flask index rebuild`; ranking is lexical only")
         return None, False

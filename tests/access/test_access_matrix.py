@@ -8,7 +8,7 @@ coverage test fails. Placeholders come from tests/access/conftest.py.
 
 Denied means 401, 403 or 404 (hidden objects such as another firm's private problem answer 404),
 or a redirect to the login page. Allowed means anything else below 500. A 5xx always fails.
-CSRF is off here (tested in test_csrf.py); for /api/ URLs the role's API token is sent as Bearer.
+CSRF is off here (tests/web/test_privacy_csrf.py tests it); for /api/ URLs the role's API token is sent as Bearer.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import tests.access as access_pkg
-from tests.web import seed
+from tests import factories
 
 ACTORS = ("anonymous", "sme", "researcher", "coordinator", "admin")
 DENIED_STATUS = {401, 403, 404}
@@ -83,7 +83,7 @@ def _request(app: Any, matrix_seed: Any, actor: str, entry: dict[str, Any]) -> A
         client.set_cookie(app.config["SESSION_COOKIE_NAME"], matrix_seed.cookies[actor])
         response = client.post("/auth/logout")
         again = app.test_client()
-        again.post("/auth/login", data={"email": matrix_seed.emails[actor], "password": seed.PASSWORD})
+        again.post("/auth/login", data={"email": matrix_seed.emails[actor], "password": factories.PASSWORD})
         matrix_seed.cookies[actor] = again.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
         return response
     if actor != "anonymous":

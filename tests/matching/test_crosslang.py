@@ -9,7 +9,7 @@ import pytest
 
 from matcher.ranking import crosslang
 from matcher.ranking.crosslang_terms import GLOSSARY_PATH, Vocabulary, english_for, read_glossary
-from matcher.services.indexing import rebuild_index
+from matcher.indexing import rebuild_index
 from matcher.services.matching import match
 
 KOREAN_PROBLEM = "알루미늄 배터리 하우징을 레이저로 용접할 때 생기는 기공을 줄이고 싶습니다"
@@ -93,7 +93,7 @@ def test_a_korean_problem_is_compared_with_multilingual_vectors(app_config, stor
 def test_vectors_are_not_encoded_twice(app_config, store) -> None:  # type: ignore[no-untyped-def]
     from matcher.embeddings.multilingual_store import attach_multilingual_vectors, multilingual_encoder
     from matcher.runtime import Runtime
-    from matcher.services.indexing import _search_documents
+    from matcher.indexing import _search_documents
 
     semantic = Runtime({**app_config, "SEMANTIC_ENABLED": True})
     if multilingual_encoder(semantic) is None:

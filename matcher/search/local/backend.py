@@ -34,7 +34,7 @@ from typing import Any
 import tantivy
 
 from ...types import Filter, Hit, SearchDocument
-from ..base import DEFAULT_FILTER, FILTER_FIELDS, BackendUnavailable, RebuildRequired
+from ..base import DEFAULT_FILTER, FILTER_FIELDS, BackendUnavailable, RebuildRequired, fill
 from . import ids as ids_in_index
 from .analysis import query_shingles, query_terms
 from .schema import SCHEMA_VERSION, SHINGLE_FIELD, TEXT_TOKENIZER, build_schema, to_tantivy_document
@@ -429,12 +429,7 @@ class LocalBackend:
         When the stored index has another schema version the directory's index files are
         removed first (stop the web workers for that: they hold the old files open).
         """
-        count = 0
-        with self.rebuilding() as add:
-            for doc in docs:
-                add(doc)
-                count += 1
-        return count
+        return fill(self.rebuilding(), docs)
 
     @contextmanager
     def rebuilding(self) -> Iterator[Callable[[SearchDocument], None]]:
@@ -450,6 +445,10 @@ class LocalBackend:
                 yield lambda doc: writer.add_document(to_tantivy_document(doc, self.bigrams))
         finally:
             self._rebuilding = False
+
+    def drop(self) -> None:
+        """Delete the index files (the directory stays); refuses a directory that is not an index."""
+        self._remove_index_files()
 
     def _remove_index_files(self) -> None:
         """Delete tantivy's files and the version file, only in a directory that is an index."""
