@@ -10,6 +10,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from matcher.capabilities.shown import is_shown_capability, shown_capability_ids, shown_labels
 from matcher.regions import normalise_region
 from matcher.services import problems
 from web.extensions import runtime
@@ -70,7 +71,9 @@ def parse_search_args(args: Any) -> SearchParams:
     if kind not in SEARCH_KINDS and kind not in GROUP_KINDS:
         kind = None
     region = normalise_region(args.get("region"))
-    caps = tuple(dict.fromkeys(c.strip()[:128] for c in args.getlist("capability") if c.strip()))[:20]
+    # Only curated taxonomy capabilities filter; a raw phrase in the URL is dropped, not searched for.
+    caps = tuple(dict.fromkeys(c.strip()[:128] for c in args.getlist("capability")
+                               if c.strip() and is_shown_capability(c.strip())))[:20]
     try:
         page = min(MAX_PAGE, max(1, int(args.get("page", 1))))
     except ValueError:
@@ -152,9 +155,7 @@ def search() -> str | Response:
             if items:
                 groups.append({"key": key, "label": label, "matches": items, "total": None})
         pages = max(1, -(-min(result.total, PER_PAGE * MAX_PAGE) // PER_PAGE))
-    query_caps = {m.capability_id: m.label for m in result.capabilities}
-    for cap in params.capabilities:
-        query_caps.setdefault(cap, cap)
+    query_caps = shown_labels([*shown_capability_ids(params.q), *params.capabilities])
     regions = sorted({m.region for m in result.matches if m.region} | ({params.region} if params.region else set()))
     return render_template("public/results.html", params=params, result=result, groups=groups, pages=pages,
                            query_caps=query_caps, regions=regions, kinds=SEARCH_KINDS,
