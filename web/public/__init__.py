@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from matcher.capabilities.shown import is_shown_capability, shown_capability_ids, shown_labels
 from matcher.regions import normalise_region
 from matcher.services import problems
+from matcher.services.team import team_from_results
 from web.extensions import runtime
 from web.labels import sentence
 from web.security import limiter, roles_required
@@ -36,6 +37,7 @@ GROUPS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
 
 
 GROUP_KINDS = {key: kinds for key, _, kinds in GROUPS}
+TEAM_GROUPS = {"partner": "partners", "equipment": "equipment", "project": "projects"}  # team role -> group
 OVERVIEW_SIZE = 4
 
 
@@ -136,6 +138,7 @@ def search() -> str | Response:
     if not params.q:
         return redirect(url_for("public.home"))
     groups = []
+    team = None
     if params.kind is None:
         # Overview: the best few of every group at once, each with a link to all of its results.
         by_group = run_overview(params)
@@ -144,6 +147,7 @@ def search() -> str | Response:
             if group_result.matches:
                 groups.append({"key": key, "label": label, "matches": group_result.matches,
                                "total": group_result.total})
+        team = team_from_results(params.q, {role: by_group[key] for role, key in TEAM_GROUPS.items()})
         result = results[0][2]
         total = sum(r.total for _, _, r in results)
         result = replace(result, matches=tuple(m for _, _, r in results for m in r.matches), total=total)
@@ -158,7 +162,7 @@ def search() -> str | Response:
     query_caps = shown_labels([*shown_capability_ids(params.q), *params.capabilities])
     regions = sorted({m.region for m in result.matches if m.region} | ({params.region} if params.region else set()))
     return render_template("public/results.html", params=params, result=result, groups=groups, pages=pages,
-                           query_caps=query_caps, regions=regions, kinds=SEARCH_KINDS,
+                           query_caps=query_caps, regions=regions, kinds=SEARCH_KINDS, team=team,
                            group_labels={key: label for key, label, _ in GROUPS})
 
 
@@ -239,4 +243,5 @@ def init_app(app: Flask) -> None:
                                                    log_path=log)
     app.register_blueprint(bp)
     app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.filters["capability_label"] = lambda cid: shown_labels([cid]).get(cid, cid)
     errors.init_app(app)
