@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from indexers.sources.names import strip_accents
+from matcher.text import strip_accents
 
 
 def stable_id(kind: str, key: str) -> str:
