@@ -37,9 +37,7 @@ def collect(sets: list[Path], work: Path) -> dict[str, list[tuple[float, bool]]]
     runtime, loaded = open_eval_store(corpus, work)
     out: dict[str, list[tuple[float, bool]]] = {}
     try:
-        for dataset in sets:
-            if corpus_dir(dataset) != corpus:
-                raise SystemExit(f"{dataset}: its corpus is {corpus_dir(dataset)}, not {corpus}")
+        for dataset in sets:  # the short-query set borrows the first set's corpus (its dataset.json names it)
             qrels = read_qrels(dataset / "qrels.tsv")
             pairs: list[tuple[float, bool]] = []
             for q in read_queries(dataset, "tune"):
@@ -50,6 +48,7 @@ def collect(sets: list[Path], work: Path) -> dict[str, list[tuple[float, bool]]]
                 for m in result.matches:
                     pairs.append((m.score, judged.get(loaded.dataset_entity.get(m.entity_id, ""), 0) > 0))
             out[dataset.name] = pairs
+            print(f"{dataset.name}: {len(pairs)} pairs ranked", file=sys.stderr, flush=True)
     finally:
         runtime.close()
     return out
@@ -95,14 +94,19 @@ def main(argv: list[str] | None = None) -> int:
         print(describe(name, pairs, strong, good))
     print(f"wall {time.perf_counter() - started:.0f} s, cpu {time.process_time() - cpu:.0f} s", file=sys.stderr)
     if args.write:
-        data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-        data["bands"] = {"strong": strong, "good": good, "weights_version": data["version"],
-                         "calibrated_on": [f"{p.name} (tune split)" for p in args.sets],
-                         "rule": f"strong: precision >= {STRONG_PRECISION} among the first {PAGE_DEPTH} matches "
-                                 f"scoring as high; good: reached by {GOOD_RECALL:.0%} of the relevant ones"}
-        WEIGHTS.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote bands into {WEIGHTS}")
+        write_bands(strong, good, [p.name for p in args.sets])
     return 0
+
+
+def write_bands(strong: float, good: float, set_names: list[str], path: Path = WEIGHTS) -> None:
+    """Store the thresholds in the weights file, stamped with the weights' version they were measured with."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["bands"] = {"strong": strong, "good": good, "weights_version": data["version"],
+                     "calibrated_on": [f"{name} (tune split)" for name in set_names],
+                     "rule": f"strong: precision >= {STRONG_PRECISION} among the first {PAGE_DEPTH} matches "
+                             f"scoring as high; good: reached by {GOOD_RECALL:.0%} of the relevant ones"}
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote bands into {path}")
 
 
 if __name__ == "__main__":

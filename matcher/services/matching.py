@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -37,7 +37,8 @@ from matcher.ranking.context import (
 from matcher.ranking.expansion import expand
 from matcher.ranking.features import brevity
 from matcher.ranking.names import text_phrases
-from matcher.ranking.page import build_matches, diversify, evidence_documents
+from matcher.ranking.grounding import explainable, semantic_picker
+from matcher.ranking.page import EVIDENCE_PER_MATCH, build_matches, diversify, evidence_documents
 from matcher.ranking.relevance import profile_floor, relevance_features
 from matcher.ranking.scored import ScoredEntity
 from matcher.ranking.scorer import ScorerConfig, load_config
@@ -59,6 +60,7 @@ from matcher.types import (
     CapabilityMention,
     Filter,
     Hit,
+    Match,
     MatchResult,
 )
 
@@ -81,19 +83,25 @@ class _Ranking:
     mentions: tuple[CapabilityMention, ...]
     query_caps: dict[str, float]
     semantic: bool
-    scored: list[ScoredEntity]  # best first
+    scored: list[ScoredEntity]  # best first, every target kind: each page and each count filters this one list
     started: float
+    qv: np.ndarray | None = None  # the query's vector (None: lexical), to find the sentence closest in meaning
 
 
 def match(runtime: Runtime, text: str, *, kinds: Sequence[str] | None = None, regions: Sequence[str] | None = None,
           capabilities: Sequence[str] | None = None, limit: int = 10, offset: int = 0,
           exclude_entity_ids: Sequence[str] = (), exclude_document_ids: Sequence[str] = (),
           config: ScorerConfig | None = None, explain_page: bool = True) -> MatchResult:
-    """Rank entities of `kinds` (default: all target kinds) for a problem described in plain words."""
+    """Rank entities of `kinds` (default: all target kinds) for a problem described in plain words.
+
+    Every target kind is ranked in the one pass the overview uses and `kinds` only selects from it, so an
+    "All N partners" page ranks and counts exactly as the overview that linked to it.
+    """
     cfg = config or load_config()
-    ranking = _rank(runtime, text, kinds, regions, capabilities, exclude_entity_ids, exclude_document_ids, cfg)
-    ordered = diversify(ranking.scored, cfg.max_per_group_in_page, page_size=max(limit, 1), needed=offset + limit)
-    return _result(runtime, ranking, ordered[offset : offset + limit], len(ranking.scored), explain_page, cfg)
+    ranking = _rank(runtime, text, regions, capabilities, exclude_entity_ids, exclude_document_ids, cfg)
+    members = _of_kinds(ranking.scored, kinds)
+    ordered = diversify(members, cfg.max_per_group_in_page, page_size=max(limit, 1), needed=offset + limit)
+    return _result(runtime, ranking, ordered, offset, limit, len(members), explain_page, cfg)
 
 
 def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]], *, per_group: int = 4,
@@ -102,48 +110,77 @@ def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]
     """The best `per_group` entities of each group of kinds, from one retrieval and one scoring pass.
 
     The overview page shows partners, equipment and projects at once; ranking them together and
-    splitting afterwards costs one search instead of one per group.
+    splitting afterwards costs one search instead of one per group (and is what match() does too).
     """
     cfg = config or load_config()
-    all_kinds = tuple(dict.fromkeys(k for kinds in groups.values() for k in kinds))
-    ranking = _rank(runtime, text, all_kinds, regions, capabilities, (), (), cfg)
+    ranking = _rank(runtime, text, regions, capabilities, (), (), cfg)
     results = {}
     for name, kinds in groups.items():
-        members = [item for item in ranking.scored if item.card.kind in kinds]
+        members = _of_kinds(ranking.scored, kinds)
         page = diversify(members, cfg.max_per_group_in_page, page_size=max(per_group, 1), needed=per_group)
-        results[name] = _result(runtime, ranking, page[:per_group], len(members), True, cfg)
+        results[name] = _result(runtime, ranking, page, 0, per_group, len(members), True, cfg)
     return results
+
+
+def _of_kinds(scored: list[ScoredEntity], kinds: Sequence[str] | None) -> list[ScoredEntity]:
+    wanted = set(kinds or TARGET_KINDS)
+    return [item for item in scored if item.card.kind in wanted]
 
 
 def candidate_features(runtime: Runtime, text: str, *, exclude_document_ids: Sequence[str] = (),
                        config: ScorerConfig | None = None) -> list[tuple[str, dict[str, float]]]:
     """Every candidate entity with its features, best first: what a ranking is learned from."""
-    ranking = _rank(runtime, text, None, None, None, (), exclude_document_ids, config or load_config())
+    ranking = _rank(runtime, text, None, None, (), exclude_document_ids, config or load_config())
     return [(item.id, dict(item.components)) for item in ranking.scored]
 
 
-def _result(runtime: Runtime, ranking: _Ranking, page: list[ScoredEntity], total: int, explain_page: bool,
-            cfg: ScorerConfig) -> MatchResult:
-    if not page:
-        return MatchResult(query=ranking.query, matches=(), capabilities=ranking.mentions, total=total,
-                           semantic=ranking.semantic, took_ms=(time.perf_counter() - ranking.started) * 1000)
+def _result(runtime: Runtime, ranking: _Ranking, ordered: list[ScoredEntity], offset: int, limit: int, total: int,
+            explain_page: bool, cfg: ScorerConfig) -> MatchResult:
+    """The page ordered[offset:offset+limit], explained; a match left without evidence is not shown, the next
+    one takes its place and the count drops by one (rare: explainable() already kept only explainable ones)."""
+    matches: list[Match] = []
+    position, dropped = offset, 0
     with runtime.db.session() as session:
-        if ranking.query_caps and not weighs_capabilities(cfg, ranking.query_caps):  # explanation only
-            page = page_capabilities(page, ranking.query_caps, capabilities_of(
-                session, context_documents(item.documents for item in page)), _rarity(session, runtime))
-        texts = document_texts(session, evidence_documents(page)) if explain_page else {}
-        matches = build_matches(page, ranking.search_text, texts, explain_page)
-    return MatchResult(query=ranking.query, matches=matches, capabilities=ranking.mentions, total=total,
-                       semantic=ranking.semantic, took_ms=(time.perf_counter() - ranking.started) * 1000)
+        while len(matches) < limit and position < len(ordered) and position < offset + 3 * max(limit, 1):
+            batch = ordered[position:position + limit - len(matches)]
+            position += len(batch)
+            explained = _explain(session, runtime, ranking, batch, explain_page, cfg)
+            dropped += len(batch) - len(explained)
+            matches.extend(explained)
+    return MatchResult(query=ranking.query, matches=tuple(matches), capabilities=ranking.mentions,
+                       total=max(total - dropped, 0), semantic=ranking.semantic,
+                       took_ms=(time.perf_counter() - ranking.started) * 1000)
 
 
-def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Sequence[str] | None,
-          capabilities: Sequence[str] | None, exclude_entity_ids: Sequence[str],
-          exclude_document_ids: Sequence[str], cfg: ScorerConfig) -> _Ranking:
+def _explain(session: Session, runtime: Runtime, ranking: _Ranking, page: list[ScoredEntity], explain_page: bool,
+             cfg: ScorerConfig) -> list[Match]:
+    """Matched capabilities and evidence sentences of a page; without evidence a match is left out."""
+    if ranking.query_caps and not weighs_capabilities(cfg, ranking.query_caps):  # explanation only
+        page = page_capabilities(page, ranking.query_caps, capabilities_of(
+            session, context_documents(item.documents for item in page)), _rarity(session, runtime))
+    if not explain_page:
+        return list(build_matches(page, ranking.search_text, {}, False))
+    page = [item if item.documents else replace(item, documents=_documents_holding_words(runtime, ranking, item))
+            for item in page]
+    texts = document_texts(session, evidence_documents(page))
+    picker = semantic_picker(runtime.encoder, ranking.qv) if ranking.semantic else None
+    return [m for m in build_matches(page, ranking.search_text, texts, True, picker) if m.evidence]
+
+
+def _documents_holding_words(runtime: Runtime, ranking: _Ranking, item: ScoredEntity) -> tuple[str, ...]:
+    """An entity found by its body of work alone: its own documents that hold the problem's words."""
+    hits = runtime.search.search(ranking.search_text, Filter(kinds=DOCUMENT_KINDS, entity_ids=(item.id,)),
+                                 top_k=EVIDENCE_PER_MATCH)
+    return tuple(h.id for h in hits)
+
+
+def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabilities: Sequence[str] | None,
+          exclude_entity_ids: Sequence[str], exclude_document_ids: Sequence[str], cfg: ScorerConfig) -> _Ranking:
+    """Every target kind ranked at once (callers select kinds from the list)."""
     started = time.perf_counter()
     query = " ".join((text or "").split())[:MAX_QUERY_CHARS]
-    wanted_kinds = tuple(k for k in (kinds or TARGET_KINDS) if k in TARGET_KINDS)
-    if not query or not wanted_kinds:
+    wanted_kinds = TARGET_KINDS
+    if not query:
         return _Ranking(query, query, (), {}, False, [], started)
     mentions = tuple(get_extractor().extract(query))
     search_text = expand(query, cfg.expansion_max_words)
@@ -173,7 +210,7 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
 
     scored = _score(runtime, cfg, _Retrieved(hits, profile_hits, named_hits, qv, used_semantic), query, query_caps,
                     wanted_kinds, regions, caps_filter, excluded_entities, excluded_docs)
-    return _Ranking(query, search_text, mentions, query_caps, used_semantic, scored, started)
+    return _Ranking(query, search_text, mentions, query_caps, used_semantic, scored, started, qv)
 
 
 @dataclass(frozen=True)
@@ -208,7 +245,7 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
             pool.mark_tainted(candidates, document_links(session, sorted(excluded_docs)))
         if qv is not None and store is not None:
             pool.attach_cosines(candidates, cosines(store, qv, pool.documents_of(candidates)))
-        candidates = pool.with_evidence(candidates)
+        candidates = explainable(pool.with_evidence(candidates), cfg.min_cosine_without_terms)
         cards = entity_cards(session, candidates) if candidates else {}
         wanted_regions = frozenset(r.lower() for r in regions or ())
         if wanted_regions:
