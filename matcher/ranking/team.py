@@ -26,7 +26,7 @@ Reason = Literal["covers", "relevant"]
 
 @dataclass(frozen=True)
 class TeamMember:
-    """One member and why it is there: the capabilities it adds, or (reason "relevant") none new."""
+    """One member and why it is there: the capabilities it adds, or (reason "relevant") none new but some shared."""
 
     role: str
     match: Match
@@ -79,9 +79,11 @@ def suggest_team(problem_caps: Sequence[str], labels: Mapping[str, str],
     covered_count = len(wanted) - len(uncovered)
     if len(members) < 2 or covered_count <= best_single:
         return None
-    for role in open_roles:  # a role that adds nothing new: its most relevant candidate, sharing if possible
-        match, has = max(caps[role], key=lambda t: (bool(t[1]), t[0].score))
-        members.append(TeamMember(role, match, "relevant", (), _ordered(has, wanted)))
+    for role in open_roles:  # a role that adds nothing new: its most relevant candidate sharing a capability
+        sharing = [(m, c) for m, c in caps[role] if c]
+        if sharing:
+            match, has = max(sharing, key=lambda t: t[0].score)
+            members.append(TeamMember(role, match, "relevant", (), _ordered(has, wanted)))
     members.sort(key=lambda m: list(ROLES).index(m.role))
     covered = [c for c in wanted if c not in uncovered]
     return Team(tuple(members), tuple(wanted), tuple(covered), _ordered(uncovered, wanted), best_single)

@@ -25,7 +25,9 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from matcher.capabilities.extractor import aggregate_mentions, get_extractor
+from matcher.capabilities.shown import shown_capability_ids
 from matcher.ranking import candidates as pool
+from matcher.ranking.candidates import SELF_DOCUMENT_KINDS
 from matcher.ranking.context import (
     QueryContext,
     context_documents,
@@ -156,7 +158,9 @@ def _explain(session: Session, runtime: Runtime, ranking: _Ranking, page: list[S
              cfg: ScorerConfig) -> list[Match]:
     """Matched capabilities and evidence sentences of a page; without evidence a match is left out."""
     if ranking.query_caps and not weighs_capabilities(cfg, ranking.query_caps):  # explanation only
-        page = page_capabilities(page, ranking.query_caps, capabilities_of(
+        # the problem's chips too (display phrases such as "vision-based" that the extractor leaves out)
+        wanted = {**dict.fromkeys(shown_capability_ids(ranking.query), 1.0), **ranking.query_caps}
+        page = page_capabilities(page, wanted, capabilities_of(
             session, context_documents(item.documents for item in page)), _rarity(session, runtime))
     if not explain_page:
         return list(build_matches(page, ranking.search_text, {}, False))
@@ -203,6 +207,7 @@ def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabiliti
     qv, used_semantic = _query_vector(runtime, query)
     vector = qv.tolist() if qv is not None and getattr(runtime.search, "uses_query_vector", True) else None
     hits = runtime.search.search(search_text, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200), vector=vector)
+    hits += _own_document_hits(runtime, search_text, doc_filter, {h.id for h in hits}, cfg)
     profile_hits, named_hits = profile_searches.result()
     if not (hits or profile_hits or named_hits) and not close_in_meaning(vector_store(runtime), qv,
                                                                          cfg.min_cosine_without_terms):
@@ -259,6 +264,17 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
                            capabilities_of(session, context_documents(doc_order.values())) if with_caps else {},
                            _rarity(session, runtime) if with_caps else {})
     return score_entities(cards, relevance, doc_order, cfg, ctx)
+
+
+def _own_document_hits(runtime: Runtime, search_text: str, doc_filter: Filter, seen: set[str],
+                       cfg: ScorerConfig) -> list[Hit]:
+    """Equipment and projects the text matches, beyond the documents' cut: publications and awards outnumber
+    them a hundred to one, so in one shared top-k the equipment of a problem was often never retrieved."""
+    top_k = cfg.retrieval.get("own_document_top_k", 0)
+    if not top_k:
+        return []
+    own = runtime.search.search(search_text, replace(doc_filter, entity_kinds=SELF_DOCUMENT_KINDS), top_k=top_k)
+    return [h for h in own if h.id not in seen]
 
 
 def _profile_searches(runtime: Runtime, query: str, search_text: str, profile_filter: Filter | None,

@@ -45,6 +45,14 @@ def test_relevance_breaks_ties_and_a_role_adding_nothing_is_filled_by_relevance(
     assert by_role["project"].shares == ("core:welding",)
 
 
+def test_a_role_sharing_nothing_is_left_out() -> None:
+    pools = {"partner": [_m("r:weld", "researcher", 1.0, "Welding")],
+             "equipment": [_m("e:spray", "equipment", 0.3, "Coatings")],
+             "project": [_m("p:unrelated", "project", 5.0)]}
+    team = suggest_team(["core:welding", "core:coatings"], LABELS, pools)
+    assert team is not None and [m.role for m in team.members] == ["partner", "equipment"]
+
+
 def test_no_team_when_one_hit_covers_everything_or_too_few_capabilities() -> None:
     pools = {"partner": [_m("r:both", "researcher", 1.0, "Welding", "Coatings")],
              "equipment": [_m("e:spray", "equipment", 0.3, "Coatings")], "project": []}

@@ -207,5 +207,5 @@ def test_search_page_suggests_a_team_with_reasons(client, runtime, world) -> Non
     assert {"partner", "project"} <= set(roles) and roles == sorted(roles, key=["partner", "equipment", "project"].index)
     assert "LIGHTJOIN" in team and re.search(r"brings [^<]*Composites", team)
     assert re.search(r"Ada Welder|Joining Technologies Lab", team)
-    assert "No single match covers every capability" in team
+    assert "No single research partner, piece of equipment or institute project" in team
     assert 'id="team"' not in client.get(f"/search?q={q}&kind=partners").get_data(as_text=True)  # overview only

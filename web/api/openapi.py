@@ -93,7 +93,7 @@ SCHEMAS: dict[str, Any] = {
                     "id": {"type": "string"}, "kind": {"type": "string"}, "name": {"type": "string"},
                     "reason": {"type": "string", "enum": ["covers", "relevant"],
                                "description": "covers: brings the capabilities in adds; relevant: adds none, "
-                                              "the most relevant of its role (sharing some if it can)"},
+                                              "the most relevant of its role that shares some (in shares)"},
                     "adds": {"type": "array", "items": {"$ref": "#/components/schemas/Capability"}},
                     "shares": {"type": "array", "items": {"$ref": "#/components/schemas/Capability"}},
                 }}},
