@@ -8,7 +8,8 @@ import pytest
 from openapi_spec_validator import validate
 
 from matcher.services import accounts
-from tests.web import seed
+from tests import factories
+from tests.factories import site as site_factories
 from web.security import hash_token
 
 TOKENS = {"sme": "ib_test_sme", "sme2": "ib_test_sme2", "researcher": "ib_test_researcher",
@@ -16,7 +17,7 @@ TOKENS = {"sme": "ib_test_sme", "sme2": "ib_test_sme2", "researcher": "ib_test_r
 
 
 @pytest.fixture
-def tokens(runtime: Any, world: seed.World) -> dict[str, dict[str, str]]:
+def tokens(runtime: Any, world: factories.World) -> dict[str, dict[str, str]]:
     for role, token in TOKENS.items():
         accounts.set_api_token_hash(runtime, world.users[role], hash_token(token))
     return {role: {"Authorization": f"Bearer {t}"} for role, t in TOKENS.items()}
@@ -55,7 +56,7 @@ def test_bad_parameters_are_problem_documents(client, url: str) -> None:
 def test_entity_profile_never_carries_email(client, world) -> None:
     body = client.get(f"/api/v1/entities/{world.researcher_id}").json
     assert body["id"] == world.researcher_id and body["name"] == "Ada Welder"
-    assert seed.RESEARCHER_EMAIL not in str(body)
+    assert factories.RESEARCHER_EMAIL not in str(body)
     assert client.get("/api/v1/entities/researcher:ghost").status_code == 404
 
 
@@ -101,7 +102,7 @@ def _schema_for(document: dict[str, Any], path: str, method: str, status: int, m
 
 
 def test_real_responses_of_every_documented_operation_match_their_schemas(client, runtime, world, tokens) -> None:
-    seed.add_team_capabilities(runtime, world)  # so the team=1 call below answers a team, not null
+    site_factories.add_team_capabilities(runtime, world)  # so the team=1 call below answers a team, not null
     document = client.get("/api/v1/openapi.json").json
     public, private = world.problems["public"], world.problems["private"]
     post_body = {"title": "Weld porosity", "text": "Porosity in laser welded aluminium housings.",
@@ -164,7 +165,7 @@ def test_requests_api_shows_only_the_callers_own_requests(client, runtime, world
 def test_search_suggests_a_team_covering_what_no_single_hit_does(client, runtime, world) -> None:
     q = "porosity in laser welded aluminium battery trays of composites"
     assert client.get("/api/v1/search", query_string={"q": q, "team": "1"}).json["team"] is None  # no one adds
-    seed.add_team_capabilities(runtime, world)
+    site_factories.add_team_capabilities(runtime, world)
     body = client.get("/api/v1/search", query_string={"q": q, "team": "1"}).json
     team = body["team"]
     assert team is not None

@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy import select
 
 from matcher.models import IntroductionRequest, Match, Problem
-from tests.web import seed
-from tests.web.conftest import csrf_token, login
+from tests import factories
+from tests.factories import site as site_factories
+from tests.factories import csrf_token, login
 from web.public.highlight import highlight
 
 
@@ -32,7 +33,7 @@ def test_search_groups_results_and_shows_evidence_with_marks(client, world) -> N
     assert re.search(r"<mark>[^<]+</mark>", html), "matched terms are not highlighted"
     assert re.search(r'class="band band-(strong|good|weak)"[^>]*>(Strong|Good|Weak) match<', html)
     assert 'class="score"' not in html  # a raw fused score means nothing to a reader
-    assert seed.RESEARCHER_EMAIL not in html
+    assert factories.RESEARCHER_EMAIL not in html
 
 
 def test_search_says_when_the_text_names_a_partner(client, world) -> None:
@@ -80,7 +81,7 @@ def test_profiles_render_without_private_contact_data(client, world) -> None:
                       world.organization_id):
         response = client.get(f"/entities/{entity_id}")
         assert response.status_code == 200, entity_id
-        assert seed.RESEARCHER_EMAIL not in response.get_data(as_text=True)
+        assert factories.RESEARCHER_EMAIL not in response.get_data(as_text=True)
     assert client.get("/entities/researcher:nobody").status_code == 404
 
 
@@ -148,9 +149,9 @@ def test_request_introduction_notifies_coordinators_without_researcher_email(app
     outbox = app.extensions["mail"].outbox
     assert [m["To"] for m in outbox] == ["coord@institute.example.org"]
     body = outbox[0].get_content()
-    assert "Ada Welder" in body and seed.RESEARCHER_EMAIL not in body
+    assert "Ada Welder" in body and factories.RESEARCHER_EMAIL not in body
     followup = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "requested" in followup and seed.RESEARCHER_EMAIL not in followup
+    assert "requested" in followup and factories.RESEARCHER_EMAIL not in followup
 
 
 def test_introduction_for_someone_elses_problem_is_refused(client, world) -> None:
@@ -200,7 +201,7 @@ def test_imported_urls_are_linked_only_when_http(client, runtime, world) -> None
 def test_search_page_suggests_a_team_with_reasons(client, runtime, world) -> None:
     q = "porosity+in+laser+welded+aluminium+battery+trays+of+composites"
     assert 'id="team"' not in client.get(f"/search?q={q}").get_data(as_text=True)  # one partner covers as much
-    seed.add_team_capabilities(runtime, world)
+    site_factories.add_team_capabilities(runtime, world)
     html = client.get(f"/search?q={q}&region=").get_data(as_text=True)  # another URL: not the cached page
     team = html[html.index('id="team"'):html.index("</section>", html.index('id="team"'))]
     roles = re.findall(r'data-role="(\w+)"', team)
