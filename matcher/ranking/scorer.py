@@ -29,6 +29,8 @@ class ScorerConfig:
     #: Without a single query word in any document or profile, candidates come from vectors alone: then
     #: the nearest document must reach this cosine, else "no confident match" (xyzzyqwv plumbus).
     min_cosine_without_terms: float = 0.3
+    #: A document found by meaning alone explains a match (matcher.ranking.grounding.explainable) from this cosine.
+    min_evidence_cosine: float = 0.3
     expansion_max_words: int = 40  # problems up to this long get spelling/abbreviation variants (0: none)
     #: Relevance bands (matcher.ranking.bands): a score at or above band_strong is "strong", at or above
     #: band_good "good", else "weak"; calibrated for `bands_version` of the weights (benchmarks/calibrate_bands.py).
@@ -58,6 +60,8 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
         retrieval={k: int(v) for k, v in data.get("retrieval", {}).items()},
         max_per_group_in_page=int(data.get("diversity", {}).get("max_per_group_in_page", 2)),
         min_cosine_without_terms=float(data.get("confidence", {}).get("min_cosine_without_terms", 0.3)),
+        min_evidence_cosine=float(data.get("confidence", {}).get(
+            "min_evidence_cosine", data.get("confidence", {}).get("min_cosine_without_terms", 0.3))),
         expansion_max_words=int(data.get("expansion", {}).get("max_words", 40)),
         band_strong=float(bands.get("strong", float("inf"))),
         band_good=float(bands.get("good", float("inf"))),

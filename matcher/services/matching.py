@@ -250,7 +250,7 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
             pool.mark_tainted(candidates, document_links(session, sorted(excluded_docs)))
         if qv is not None and store is not None:
             pool.attach_cosines(candidates, cosines(store, qv, pool.documents_of(candidates)))
-        candidates = explainable(pool.with_evidence(candidates), cfg.min_cosine_without_terms)
+        candidates = explainable(pool.with_evidence(candidates), cfg.min_evidence_cosine)
         cards = entity_cards(session, candidates) if candidates else {}
         wanted_regions = frozenset(r.lower() for r in regions or ())
         if wanted_regions:
