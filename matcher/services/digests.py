@@ -330,13 +330,11 @@ def _score_mentions(mentions: Sequence[Any], expertise: dict[str, _Expertise]) -
     return score, tuple(reason for _, reason in strongest)
 
 
-def _fits(analyses: ItemAnalyses, item_id: str, text: str, researcher_id: str,
-          expertise: dict[str, _Expertise]) -> tuple[float, tuple[Reason, ...]] | None:
-    """The item's score and reasons for this researcher, or None when it does not fit."""
+def _scored(analyses: ItemAnalyses, item_id: str, text: str,
+            expertise: dict[str, _Expertise]) -> tuple[float, tuple[Reason, ...]] | None:
+    """The item's score and reasons from capabilities alone, or None below MIN_SCORE (the cheap test)."""
     score, reasons = _score_mentions(analyses.mentions(item_id, text), expertise)
-    if score >= MIN_SCORE and analyses.ranks(item_id, text, researcher_id):
-        return score, reasons
-    return None
+    return (score, reasons) if score >= MIN_SCORE else None
 
 
 def _in_regions(region: str | None, regions: Sequence[str]) -> bool:
@@ -388,32 +386,41 @@ def build_digest(
             .where(InstituteProject.created_at > window[0], InstituteProject.created_at <= window[1])
             .order_by(InstituteProject.created_at, InstituteProject.id)
         ).all()
-        items: list[DigestItem] = []
+        candidates: list[tuple[DigestItem, str]] = []  # (item, the text the matcher ranks it by)
         for problem, firm in problems:
             if problem.visibility not in DIGEST_VISIBILITIES or not _in_regions(problem.region, regions):
                 continue
-            fit = _fits(analyses, problem.id, f"{problem.title}. {problem.text}", row.id, expertise)
+            text = f"{problem.title}. {problem.text}"
+            fit = _scored(analyses, problem.id, text, expertise)
             if fit is not None:
                 score, reasons = fit
-                items.append(DigestItem(
+                candidates.append((DigestItem(
                     "problem", problem.id, problem.title, _summary(problem.text),
                     firm if problem.visibility == "public" else None, problem.region,
-                    _aware(problem.created_at), f"/problems/{problem.id}", score, reasons))
+                    _aware(problem.created_at), f"/problems/{problem.id}", score, reasons), text))
         for project, institute in projects:
             if not _in_regions(project.region, regions):
                 continue
             title = f"{project.acronym}: {project.title}" if project.acronym else project.title
             text = f"{project.title}. {project.description or ''}"
-            fit = _fits(analyses, project.id, text, row.id, expertise)
+            fit = _scored(analyses, project.id, text, expertise)
             if fit is not None:
                 score, reasons = fit
-                items.append(DigestItem(
+                candidates.append((DigestItem(
                     "project", project.id, title, _summary(project.description), institute, project.region,
-                    _aware(project.created_at), f"/entities/{project.id}", score, reasons))
-        if not items:
-            return None
-        items.sort(key=lambda i: (-i.score, i.created_at, i.id))
-        return Digest(row.id, row.name, row.email, row.digest_frequency, since, until, tuple(items[:max_items]))
+                    _aware(project.created_at), f"/entities/{project.id}", score, reasons), text))
+    # Best first; the matcher (the costly test) is asked only until max_items fit, which keeps exactly
+    # the items that sorting every fitting item and cutting at max_items would keep.
+    candidates.sort(key=lambda c: (-c[0].score, c[0].created_at, c[0].id))
+    items: list[DigestItem] = []
+    for item, text in candidates:
+        if len(items) >= max_items:
+            break
+        if analyses.ranks(item.id, text, row.id):
+            items.append(item)
+    if not items:
+        return None
+    return Digest(row.id, row.name, row.email, row.digest_frequency, since, until, tuple(items))
 
 
 # --------------------------------------------------------------------------- send exactly once
