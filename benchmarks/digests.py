@@ -74,7 +74,7 @@ def main() -> int:
             print("building the demo (a few minutes)...", file=sys.stderr, flush=True)
             database, index = build_demo(work)
 
-        from matcher.services.digests import send_digests
+        from matcher.services.digest_sending import send_digests
         from web import create_app
         from web.mail.digests import deliver_digest
 

@@ -87,8 +87,8 @@ def time_stages(runtime: Runtime) -> dict[str, list[float]]:
                 log[name].append((time.perf_counter() - started) * 1000)
         return wrapper
 
-    for name in ("_query_vector", "_nearest_documents", "_fill_entity_documents", "_attach_cosines", "_relevance",
-                 "_add_context_features", "_result", "diversify", "document_links", "entity_cards"):
+    for name in ("_query_vector", "nearest_documents", "_years", "cosines", "relevance_features",
+                 "score_entities", "_result", "diversify", "document_links", "entity_cards"):
         setattr(matching, name, timed(name, getattr(matching, name)))
     runtime.search.search = timed("search (backend)", runtime.search.search)
     extractor = matching.get_extractor()

@@ -3,7 +3,9 @@ Korean research organisations of ROR with their Korean names and regions (data/i
 
 Idempotent like every import: loading twice leaves the counts unchanged. Shipped document vectors
 (data/demo/vectors.npz) are used when they match the installed model, so the first start does
-not spend minutes encoding.
+not spend minutes encoding. This fills the store and the index only: the demo's accounts, suggested
+matches and digest subscribers are workflow state, made by matcher.services.demo (`flask demo load`
+runs both).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from sqlalchemy import func, select
 from indexers.extract_pool import ExtractionPool
 from indexers.ingest import ImportReport, load, workers_setting
 from indexers.institutions import ROR_KR_PATH, load_institutions
+from indexers.taxonomy import sync_taxonomy
 from matcher.models import Document
 from matcher.progress import Progress
 from matcher.runtime import Runtime
@@ -38,8 +41,8 @@ def demo_is_loaded(runtime: Runtime) -> bool:
 
 def load_demo(runtime: Runtime, progress: bool = False, demo_dir: Path = DEMO_DIR,
               institutions: Path | None = ROR_KR_PATH) -> dict[str, Any]:
-    """Import every demo file and the Korean institutions, rebuild the index (with shipped vectors), then
-    seed demo accounts and digests."""
+    """Import every demo file, the taxonomy and the Korean institutions, and rebuild the index (with shipped
+    vectors)."""
     from matcher.services.indexing import rebuild_index
 
     runtime.settings.setdefault("VECTOR_CACHE", str(demo_dir / "vectors.npz"))
@@ -72,15 +75,8 @@ def load_demo(runtime: Runtime, progress: bool = False, demo_dir: Path = DEMO_DI
     summary["rejected"] = sum(r.rejected for r in reports)
     summary["institutions"] = korean
     summary["indexed"] = indexed
-    summary.update(_seed_extras(runtime))
+    sync_taxonomy(runtime)  # every capability a profile page or a filter may name, not only those found
     return summary
-
-
-def _seed_extras(runtime: Runtime) -> dict[str, Any]:
-    """Demo accounts, suggested matches to curate and digest subscribers."""
-    from indexers.demo_seed import seed
-
-    return seed(runtime)
 
 
 def _progress_bar(desc: str, enabled: bool) -> Progress | None:

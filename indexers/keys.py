@@ -9,7 +9,7 @@ import hashlib
 from functools import lru_cache
 from typing import Any
 
-from indexers.sources.names import strip_accents
+from matcher.text import strip_accents
 
 
 def stable_id(kind: str, key: str) -> str:

@@ -5,7 +5,6 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Text, bindparam, func, select, type_coerce
@@ -21,28 +20,9 @@ from matcher.models import (
     Organization,
     Researcher,
 )
+from matcher.types import DocText, EntityCard, entity_kind
 
 CHUNK = 500
-
-
-@dataclass(frozen=True)
-class EntityCard:
-    """What a result list needs to show an entity, and to keep one group from filling the page."""
-
-    id: str
-    kind: str
-    name: str
-    organization: str | None
-    region: str | None
-    group: str  # lab or organisation: the unit diversity is enforced over
-    status: str | None = None
-    recency_half_life: float | None = None
-    added_capabilities: tuple[str, ...] = ()
-    removed_capabilities: tuple[str, ...] = ()
-
-
-def entity_kind(entity_id: str) -> str:
-    return entity_id.split(":", 1)[0]
 
 
 def _chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -123,16 +103,6 @@ def entity_cards(session: Session, ids: Iterable[str]) -> dict[str, EntityCard]:
     return cards
 
 
-@dataclass(frozen=True)
-class DocText:
-    id: str
-    kind: str
-    title: str
-    text: str
-    year: int | None
-    url: str | None
-
-
 _DOCUMENT_TEXTS = select(Document.id, Document.kind, Document.title, Document.text, Document.year,
                          Document.url).where(Document.id.in_(_ids()))
 _EQUIPMENT_TEXTS = select(Equipment.id, Equipment.name, Equipment.category, Equipment.description,
@@ -178,6 +148,14 @@ def document_links(session: Session, doc_ids: Sequence[str]) -> dict[str, list[s
         if entity_kind(d) in ("equipment", "project"):
             links[d] = [d]
     return links
+
+
+def document_years(session: Session, doc_ids: Sequence[str]) -> dict[str, int | None]:
+    """doc id -> year, for documents (equipment and projects are not documents here)."""
+    years: dict[str, int | None] = {}
+    for chunk in _chunks(list(doc_ids)):
+        years.update(session.execute(select(Document.id, Document.year).where(Document.id.in_(chunk))).all())
+    return years
 
 
 def capabilities_of(session: Session, holder_ids: Sequence[str]) -> dict[str, dict[str, float]]:

@@ -158,3 +158,36 @@ PROFILED_ENTITY_KINDS: tuple[str, ...] = ("researcher", "lab", "organization")
 def profile_id(entity_id: str) -> str:
     """The search-index id of an entity's profile document."""
     return f"profile:{entity_id}"
+
+
+def entity_kind(entity_id: str) -> str:
+    """The kind an id names: ids are `<kind>:<key>` (`researcher:…`, `document:…`, `equipment:…`)."""
+    return entity_id.split(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class EntityCard:
+    """What a result list needs to show an entity, and to keep one group from filling the page."""
+
+    id: str
+    kind: str
+    name: str
+    organization: str | None
+    region: str | None
+    group: str  # lab or organisation: the unit diversity is enforced over
+    status: str | None = None
+    recency_half_life: float | None = None
+    added_capabilities: tuple[str, ...] = ()
+    removed_capabilities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocText:
+    """A document's shown fields, from which a match's evidence sentences are picked."""
+
+    id: str
+    kind: str
+    title: str
+    text: str
+    year: int | None
+    url: str | None

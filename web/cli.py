@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -11,6 +12,7 @@ from flask.cli import AppGroup
 
 from matcher import migrate
 from matcher.progress import Progress
+from matcher.runtime import Runtime
 from matcher.search import BackendUnavailable, RebuildRequired
 from matcher.types import Filter
 
@@ -115,8 +117,8 @@ demo_cli = AppGroup("demo", help="The bundled demo data.")
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="do nothing when data is already loaded (used by make run)")
 def demo_load(if_empty: bool) -> None:
-    """Load the bundled demo data set (idempotent)."""
-    from indexers.demo import demo_is_loaded, load_demo
+    """Load the bundled demo data set, then its accounts, suggested matches and digest subscribers (idempotent)."""
+    from indexers.demo import demo_is_loaded
 
     if if_empty and demo_is_loaded(runtime()):
         try:
@@ -126,8 +128,17 @@ def demo_load(if_empty: bool) -> None:
             click.echo(f"demo data already loaded; {exc}: rebuilding it now")
             _rebuild_with_progress()
         return
-    summary = load_demo(runtime(), progress=True)
-    click.echo(json.dumps(summary, sort_keys=True))
+    click.echo(json.dumps(load_and_seed_demo(runtime(), progress=True), sort_keys=True))
+
+
+def load_and_seed_demo(rt: Runtime, progress: bool = False, **load_options: Any) -> dict[str, Any]:
+    """The demo's data (indexers: store and index), then its workflow state through the services."""
+    from indexers.demo import load_demo
+    from matcher.services.demo import seed_demo
+
+    from .security import hash_password
+
+    return {**load_demo(rt, progress=progress, **load_options), **seed_demo(rt, hash_password)}
 
 
 def init_app(app: Flask) -> None:

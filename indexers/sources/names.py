@@ -2,26 +2,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
 
-# Letters that Unicode decomposition leaves alone but people type without the stroke.
-_FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ð": "d"})
+from matcher.text import strip_accents
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "dr", "prof"})
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _APOSTROPHES = re.compile(r"['\u2019\u02bc`]")  # O'Connor -> oconnor, not "o connor"
-
-
-@lru_cache(maxsize=65536)
-def strip_accents(text: str) -> str:
-    """ASCII-fold accented letters; keeps matching independent of how a source typed them.
-
-    Cached: an import folds the same names and institutions over and over."""
-    if text.isascii():
-        return text.casefold()
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
-    # NFC afterwards puts Hangul syllables back together (NFKD splits them into jamo, which are no accents).
-    return unicodedata.normalize("NFC", "".join(ch for ch in text if not unicodedata.combining(ch)))
 
 
 def display_name(name: str) -> str:

@@ -9,7 +9,8 @@ entity's key next to its profile; a problem is cut into word n-grams that are lo
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from matcher.text import ascii_fold
 
 #: Legal forms and their abbreviations, dropped wherever they stand in a name.
 LEGAL_FORMS = frozenset({
@@ -32,15 +33,11 @@ _WORD = re.compile(r"[a-z0-9]+")
 _CASED_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
 def _words(text: str) -> list[str]:
-    return _WORD.findall(_ascii(text).lower())
+    return _WORD.findall(ascii_fold(text).lower())
 
 
-def name_key(name: str, *, person: bool = False) -> str | None:
+def mention_key(name: str, *, person: bool = False) -> str | None:
     """The words that name an entity in running text, or None when the name is too generic to count.
 
     A person needs at least two words ("hans muller"): a bare surname names too many people.
@@ -58,14 +55,14 @@ def name_key(name: str, *, person: bool = False) -> str | None:
 
 
 def text_phrases(text: str, max_words: int = MAX_NAME_WORDS) -> list[str]:
-    """The runs of 1..max_words words of the text that could be a name, in the form name_key produces.
+    """The runs of 1..max_words words of the text that could be a name, in the form mention_key produces.
 
     Names are written capitalised: a run must start and end with a capitalised word (or a number),
     with only capitalised words or connectors ("of", "and") between, so "optimal control" does not
     name "Optimal, LLC" while "Optimal" does (on sbir-firms this kept 219 of 223 true mentions and
     dropped 74 of 113 false ones). A text without capitals gives no such hint: every run counts.
     """
-    words = [w for w in _CASED_WORD.findall(_ascii(text)) if w.lower() not in LEGAL_FORMS]
+    words = [w for w in _CASED_WORD.findall(ascii_fold(text)) if w.lower() not in LEGAL_FORMS]
     any_capitals = any(w[0].isupper() for w in words)
     name_like = [not any_capitals or w[0].isupper() or w[0].isdigit() for w in words]
     seen: dict[str, None] = {}

@@ -1,7 +1,7 @@
 """From a scored list to the page a user sees: diversity within each page, and each match explained.
 
-Kept apart from the ranking itself (matcher.services.matching), which decides the order: these are
-pure functions over the scored items (score, card, components, matched capabilities, doc ids).
+Kept apart from the scoring (matcher.ranking.relevance and .context), which decides the order: these are
+pure functions over the scored entities and the document texts the caller read for them.
 """
 from __future__ import annotations
 
@@ -10,28 +10,30 @@ from collections.abc import Mapping, Sequence
 
 from matcher.capabilities.taxonomy import get_taxonomy
 from matcher.ranking import evidence as explain
-from matcher.repositories import DocText
-from matcher.types import Evidence, Match
+from matcher.ranking.scored import ScoredEntity
+from matcher.types import DocText, Evidence, Match
 
 #: Sentences shown per match, from its best documents.
 EVIDENCE_PER_MATCH = 3
 
 
-def diversify(scored: list, max_per_group: int, page_size: int, needed: int) -> list:  # type: ignore[type-arg]
+def diversify(scored: Sequence[ScoredEntity], max_per_group: int, page_size: int,
+              needed: int) -> list[ScoredEntity]:
     """Within each page, at most `max_per_group` results from one lab or organisation; the rest move down.
 
     Only the first `needed` positions are arranged (what will be shown); the tail keeps score order.
     """
     remaining = list(scored)
-    ordered: list = []  # type: ignore[type-arg]
+    ordered: list[ScoredEntity] = []
     while remaining and len(ordered) < needed:
         counts: dict[str, int] = defaultdict(int)
-        page, deferred = [], []
+        page: list[ScoredEntity] = []
+        deferred: list[ScoredEntity] = []
         for position, item in enumerate(remaining):
             if len(page) >= page_size:
                 deferred.extend(remaining[position:])
                 break
-            group = f"{item[1].kind}:{item[1].group}"
+            group = f"{item.card.kind}:{item.card.group}"
             if counts[group] < max_per_group:
                 counts[group] += 1
                 page.append(item)
@@ -44,21 +46,21 @@ def diversify(scored: list, max_per_group: int, page_size: int, needed: int) -> 
     return ordered + remaining
 
 
-def evidence_documents(page: Sequence[tuple]) -> list[str]:  # type: ignore[type-arg]
+def evidence_documents(page: Sequence[ScoredEntity]) -> list[str]:
     """The documents whose sentences the page will show."""
-    return [d for item in page for d in item[4][:EVIDENCE_PER_MATCH]]
+    return [d for item in page for d in item.documents[:EVIDENCE_PER_MATCH]]
 
 
-def build_matches(page: Sequence[tuple], query: str, texts: Mapping[str, DocText],  # type: ignore[type-arg]
+def build_matches(page: Sequence[ScoredEntity], query: str, texts: Mapping[str, DocText],
                   with_evidence: bool) -> tuple[Match, ...]:
     """Each scored item as a Match with rounded components, capability labels and its best sentences."""
     stems = explain.query_stems(query) if with_evidence else frozenset()
     return tuple(_build_match(item, stems, texts, with_evidence) for item in page)
 
 
-def _build_match(item: tuple, stems: frozenset[str], texts: Mapping[str, DocText],  # type: ignore[type-arg]
+def _build_match(item: ScoredEntity, stems: frozenset[str], texts: Mapping[str, DocText],
                  with_evidence: bool) -> Match:
-    score, card, components, matched, doc_ids = item
+    score, card, components, matched, doc_ids = item.score, item.card, item.components, item.matched, item.documents
     taxonomy = get_taxonomy()
     labels = tuple(taxonomy[c].label if c in taxonomy else c for c in matched)
     evidence: list[Evidence] = []
@@ -68,7 +70,7 @@ def _build_match(item: tuple, stems: frozenset[str], texts: Mapping[str, DocText
             continue
         snippet, spans = explain.best_snippet(doc.title, doc.text, stems, list(labels))
         source = f"{doc.kind}: {doc.title}" + (f" ({doc.year})" if doc.year else "")
-        evidence.append(Evidence(text=snippet, source=source, document_id=doc_id, capability_ids=tuple(matched),
+        evidence.append(Evidence(text=snippet, source=source, document_id=doc_id, capability_ids=matched,
                                  highlights=spans, year=doc.year))
     return Match(entity_id=card.id, entity_kind=card.kind, name=card.name, score=round(score, 4),
                  components={k: round(v, 4) for k, v in components.items()}, capabilities=labels,

@@ -23,7 +23,7 @@ from matcher.models import (
     ProjectParticipant,
     Researcher,
 )
-from matcher.repositories import entity_kind
+from matcher.types import entity_kind
 from matcher.runtime import Runtime
 
 from .display import PROJECT_CURRENCY, money, project_status

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from matcher.korean import has_hangul
 from matcher.models import CapabilityEvidence, Document, DocumentEntity, Equipment, InstituteProject, Lab, Organization, Researcher
-from matcher.ranking.names import name_key
+from matcher.ranking.names import mention_key
 from matcher.ranking.vectors import VectorCache, VectorStore, text_hash
 from matcher.repositories import entity_cards
 from matcher.runtime import Runtime
@@ -60,12 +60,12 @@ def _regions(session: Session) -> dict[str, str | None]:
     return regions
 
 
-def _name_keys(session: Session) -> dict[str, str]:
+def _mention_keys(session: Session) -> dict[str, str]:
     """entity id -> the key that names it in running text (matcher.ranking.names), where it has one."""
     keys: dict[str, str] = {}
     for model, person in ((Organization, False), (Lab, False), (Researcher, True)):
         for entity_id, name in session.execute(select(model.id, model.name)):
-            key = name_key(name or "", person=person)
+            key = mention_key(name or "", person=person)
             if key:
                 keys[entity_id] = key
     return keys
@@ -110,7 +110,7 @@ def _search_documents(session: Session, doc_ids: Sequence[str] | None = None,
         CapabilityEvidence.source != "keyphrase")
     for holder, cap in session.execute(cap_query):
         caps[holder].append(cap)
-    profiles = _ProfileBuilder(regions, _name_keys(session), _korean_names(session)) if doc_ids is None else None
+    profiles = _ProfileBuilder(regions, _mention_keys(session), _korean_names(session)) if doc_ids is None else None
     for doc in _document_rows(session, doc_ids):
         entities = links.get(doc.id, [])
         region = next((regions.get(e) for e, _ in entities if regions.get(e)), None)
@@ -201,7 +201,7 @@ def _profile_documents(session: Session, entity_ids: Sequence[str]) -> tuple[lis
         doc_ids.update(session.scalars(select(DocumentEntity.document_id).where(
             DocumentEntity.entity_id.in_(wanted[start:start + 500]), DocumentEntity.excluded.is_(False))))
     cards = entity_cards(session, wanted)
-    keys = {i: name_key(c.name, person=c.kind == "researcher") for i, c in cards.items()}
+    keys = {i: mention_key(c.name, person=c.kind == "researcher") for i, c in cards.items()}
     builder = _ProfileBuilder({i: c.region for i, c in cards.items()}, {i: k for i, k in keys.items() if k},
                               _korean_names(session, [i for i in wanted if i.startswith("organization:")]))
     keep = set(wanted)

@@ -8,6 +8,10 @@ cosines pooled the same way), each z-scored over the query's candidates and fuse
 weights, plus whether the text writes the entity's name, capability overlap weighted by rarity, region,
 recency and equipment availability; keep one lab from filling the page; explain the page's matches with
 their best sentences.
+
+This module orchestrates: it runs the searches, reads what the ranking needs from the store
+(matcher.repositories) and hands it to matcher.ranking, where every calculation lives (candidates,
+relevance, context, page).
 """
 from __future__ import annotations
 
@@ -16,35 +20,35 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.capabilities.extractor import aggregate_mentions, get_extractor
-from matcher.models import Document
+from matcher.ranking import candidates as pool
+from matcher.ranking.context import (
+    QueryContext,
+    context_documents,
+    page_capabilities,
+    rarity,
+    score_entities,
+    weighs_capabilities,
+)
 from matcher.ranking.expansion import expand
+from matcher.ranking.features import brevity
 from matcher.ranking.names import text_phrases
 from matcher.ranking.page import build_matches, diversify, evidence_documents
-from matcher.ranking.features import (
-    availability,
-    brevity,
-    capability_overlap,
-    entity_capabilities,
-    rarity_weights,
-    recency_feature,
-)
-from matcher.ranking.relevance import Candidate, relevance_features
-from matcher.ranking.scorer import RELEVANCE_FEATURES, ScorerConfig, load_config
+from matcher.ranking.relevance import profile_floor, relevance_features
+from matcher.ranking.scored import ScoredEntity
+from matcher.ranking.scorer import ScorerConfig, load_config
+from matcher.ranking.semantic import close_in_meaning, cosines, nearest_documents
 from matcher.repositories import (
-    EntityCard,
     capabilities_of,
     capability_document_frequency,
     document_links,
     document_texts,
+    document_years,
     entity_cards,
-    entity_kind,
 )
 from matcher.runtime import Runtime
 from matcher.services.indexing import vector_store
@@ -77,7 +81,7 @@ class _Ranking:
     mentions: tuple[CapabilityMention, ...]
     query_caps: dict[str, float]
     semantic: bool
-    scored: list  # type: ignore[type-arg]  # best first: (score, card, components, matched capabilities, doc ids)
+    scored: list[ScoredEntity]  # best first
     started: float
 
 
@@ -105,7 +109,7 @@ def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]
     ranking = _rank(runtime, text, all_kinds, regions, capabilities, (), (), cfg)
     results = {}
     for name, kinds in groups.items():
-        members = [item for item in ranking.scored if item[1].kind in kinds]
+        members = [item for item in ranking.scored if item.card.kind in kinds]
         page = diversify(members, cfg.max_per_group_in_page, page_size=max(per_group, 1), needed=per_group)
         results[name] = _result(runtime, ranking, page[:per_group], len(members), True, cfg)
     return results
@@ -115,17 +119,18 @@ def candidate_features(runtime: Runtime, text: str, *, exclude_document_ids: Seq
                        config: ScorerConfig | None = None) -> list[tuple[str, dict[str, float]]]:
     """Every candidate entity with its features, best first: what a ranking is learned from."""
     ranking = _rank(runtime, text, None, None, None, (), exclude_document_ids, config or load_config())
-    return [(item[1].id, dict(item[2])) for item in ranking.scored]
+    return [(item.id, dict(item.components)) for item in ranking.scored]
 
 
-def _result(runtime: Runtime, ranking: _Ranking, page: list, total: int, explain_page: bool,  # type: ignore[type-arg]
+def _result(runtime: Runtime, ranking: _Ranking, page: list[ScoredEntity], total: int, explain_page: bool,
             cfg: ScorerConfig) -> MatchResult:
     if not page:
         return MatchResult(query=ranking.query, matches=(), capabilities=ranking.mentions, total=total,
                            semantic=ranking.semantic, took_ms=(time.perf_counter() - ranking.started) * 1000)
     with runtime.db.session() as session:
-        if ranking.query_caps and cfg.weights.get("capability", 0.0) == 0.0:
-            page = _page_capabilities(session, runtime, page, ranking.query_caps)
+        if ranking.query_caps and not weighs_capabilities(cfg, ranking.query_caps):  # explanation only
+            page = page_capabilities(page, ranking.query_caps, capabilities_of(
+                session, context_documents(item.documents for item in page)), _rarity(session, runtime))
         texts = document_texts(session, evidence_documents(page)) if explain_page else {}
         matches = build_matches(page, ranking.search_text, texts, explain_page)
     return MatchResult(query=ranking.query, matches=matches, capabilities=ranking.mentions, total=total,
@@ -162,64 +167,61 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
     vector = qv.tolist() if qv is not None and getattr(runtime.search, "uses_query_vector", True) else None
     hits = runtime.search.search(search_text, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200), vector=vector)
     profile_hits, named_hits = profile_searches.result()
-    if not (hits or profile_hits or named_hits) and not _close_in_meaning(runtime, qv, cfg):
+    if not (hits or profile_hits or named_hits) and not close_in_meaning(vector_store(runtime), qv,
+                                                                         cfg.min_cosine_without_terms):
         return _Ranking(query, search_text, mentions, query_caps, used_semantic, [], started)  # no confident match
 
-    candidates: dict[str, Candidate] = {}
+    scored = _score(runtime, cfg, _Retrieved(hits, profile_hits, named_hits, qv, used_semantic), query, query_caps,
+                    wanted_kinds, regions, caps_filter, excluded_entities, excluded_docs)
+    return _Ranking(query, search_text, mentions, query_caps, used_semantic, scored, started)
 
-    def candidate(entity_id: str) -> Candidate | None:
-        if entity_id in excluded_entities or entity_kind(entity_id) not in wanted_kinds:
-            return None
-        return candidates.setdefault(entity_id, Candidate(entity_id))
 
-    for h in profile_hits:
-        for entity_id in h.entity_ids:
-            c = candidate(entity_id)
-            if c is not None:
-                c.profile = _length_discounted(h, cfg.profile_length_power)
-    for h in hits:
-        for entity_id in h.entity_ids:
-            c = candidate(entity_id)
-            if c is not None:
-                c.docs[h.id] = (h.score, None)
-    for h in named_hits:
-        for entity_id in h.entity_ids:
-            c = candidate(entity_id)
-            if c is not None:
-                c.named = True
+@dataclass(frozen=True)
+class _Retrieved:
+    hits: list[Hit]  # documents
+    profile_hits: list[Hit]
+    named_hits: list[Hit]  # profiles whose name the text writes
+    qv: np.ndarray | None  # the query's vector, None when ranking is lexical
+    semantic: bool
+
+
+def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, query_caps: dict[str, float],
+           wanted_kinds: Sequence[str], regions: Sequence[str] | None, caps_filter: Sequence[str] | None,
+           excluded_entities: set[str], excluded_docs: set[str]) -> list[ScoredEntity]:
+    """The retrieved entities as candidates, read from the store, scored by matcher.ranking, best first."""
+    gathered = pool.CandidatePool(wanted_kinds, excluded_entities)
+    gathered.add_profiles(found.profile_hits, cfg.profile_length_power)
+    gathered.add_documents(found.hits)
+    gathered.add_named(found.named_hits)
+    store, qv = vector_store(runtime), found.qv
     with runtime.db.session() as session:
         if qv is not None:
-            nearest = _nearest_documents(runtime, qv, cfg, excluded_docs)
-            for doc_id, entity_ids in document_links(session, nearest).items():
-                for entity_id in entity_ids:
-                    c = candidate(entity_id)
-                    if c is not None:
-                        c.docs.setdefault(doc_id, (0.0, None))
-        doc_years = _fill_entity_documents(session, candidates, excluded_docs, {h.id: h.year for h in hits})
+            gathered.add_nearest(document_links(session, nearest_documents(
+                store, qv, cfg.retrieval.get("semantic_top_k", 100),
+                cfg.retrieval.get("brute_force_max_docs", 200_000), excluded_docs)))
+        candidates = gathered.candidates
+        doc_years = _years(session, pool.settle_documents(candidates, excluded_docs), found.hits)
         if caps_filter:
-            _drop_documents_without(session, candidates, set(caps_filter))
+            pool.keep_documents_showing(candidates, capabilities_of(session, pool.documents_of(candidates)),
+                                        caps_filter)
         if excluded_docs:
-            for entity_ids in document_links(session, sorted(excluded_docs)).values():
-                for entity_id in entity_ids:
-                    if entity_id in candidates:
-                        candidates[entity_id].tainted = True
-        if qv is not None:
-            _attach_cosines(runtime, qv, candidates)
-        candidates = {i: c for i, c in candidates.items() if c.docs or c.profile is not None or c.named}
+            pool.mark_tainted(candidates, document_links(session, sorted(excluded_docs)))
+        if qv is not None and store is not None:
+            pool.attach_cosines(candidates, cosines(store, qv, pool.documents_of(candidates)))
+        candidates = pool.with_evidence(candidates)
         cards = entity_cards(session, candidates) if candidates else {}
-        if regions:
-            wanted_regions = {r.lower() for r in regions}
+        wanted_regions = frozenset(r.lower() for r in regions or ())
+        if wanted_regions:
             cards = {i: c for i, c in cards.items() if (c.region or "").lower() in wanted_regions}
         if not cards:
-            return _Ranking(query, search_text, mentions, query_caps, used_semantic, [], started)
-        relevance, doc_order = relevance_features(candidates, cards, cfg, doc_years, used_semantic,
-                                          profile_floor=_floor(profile_hits, cfg.retrieval.get("profile_top_k", 200),
-                                                              cfg.profile_length_power))
-        scored = [(0.0, card, relevance[i], [], doc_order[i]) for i, card in cards.items()]
-        scored = _add_context_features(session, runtime, scored, cfg, query_caps, doc_years, regions,
-                                       brevity(len(query.split())))
-    scored.sort(key=lambda m: (-m[0], m[1].id))
-    return _Ranking(query, search_text, mentions, query_caps, used_semantic, scored, started)
+            return []
+        floor = profile_floor(found.profile_hits, cfg.retrieval.get("profile_top_k", 200), cfg.profile_length_power)
+        relevance, doc_order = relevance_features(candidates, cards, cfg, doc_years, found.semantic, floor)
+        with_caps = weighs_capabilities(cfg, query_caps)
+        ctx = QueryContext(query_caps, wanted_regions, brevity(len(query.split())), doc_years,
+                           capabilities_of(session, context_documents(doc_order.values())) if with_caps else {},
+                           _rarity(session, runtime) if with_caps else {})
+    return score_entities(cards, relevance, doc_order, cfg, ctx)
 
 
 def _profile_searches(runtime: Runtime, query: str, search_text: str, profile_filter: Filter | None,
@@ -232,22 +234,6 @@ def _profile_searches(runtime: Runtime, query: str, search_text: str, profile_fi
     named_hits = search.name_matches(text_phrases(query), profile_filter, top_k=cfg.retrieval.get("named_top_k", 50)) \
         if cfg.weights.get("name", 0.0) else []
     return profile_hits, named_hits
-
-
-def _length_discounted(hit: Hit, power: float) -> float:
-    """BM25 of a whole body of work, divided by length**power.
-
-    Tantivy's BM25 normalises length with b=0.75, which lets a long profile collect many weak
-    matches; the power is in weights.json (sbir-firms: 0 -> 0.15 gave nDCG@10 +0.011, like b=1.0).
-    """
-    return hit.score / max(hit.length, 1) ** power if power else hit.score
-
-
-def _floor(hits: Sequence[Hit], top_k: int, power: float = 0.0) -> float:
-    """What an entity missing from a truncated list scored at most: the lowest retrieved score (else 0)."""
-    if not hits or len(hits) < top_k:
-        return 0.0
-    return min(_length_discounted(h, power) for h in hits)
 
 
 def _query_vector(runtime: Runtime, query: str) -> tuple[np.ndarray | None, bool]:
@@ -266,107 +252,17 @@ def _query_vector(runtime: Runtime, query: str) -> tuple[np.ndarray | None, bool
     return encoder.encode_query(query), True
 
 
-def _close_in_meaning(runtime: Runtime, qv: np.ndarray | None, cfg: ScorerConfig) -> bool:
-    """Whether some document is near the query's vector although no query word occurs anywhere."""
-    store = vector_store(runtime)
-    if qv is None or store is None or not len(store):
-        return False
-    return float(np.max(np.asarray(store.matrix, dtype=np.float32) @ qv)) >= cfg.min_cosine_without_terms
-
-
-def _nearest_documents(runtime: Runtime, qv: np.ndarray, cfg: ScorerConfig, excluded: set[str]) -> list[str]:
-    """Nearest documents by brute force while the store is small; above that, lexical candidates only."""
-    store = vector_store(runtime)
-    if store is None or not len(store) or len(store) > cfg.retrieval.get("brute_force_max_docs", 200_000):
-        return []
-    sims = np.asarray(store.matrix, dtype=np.float32) @ qv
-    k = min(cfg.retrieval.get("semantic_top_k", 100) + len(excluded), len(sims))
-    top = np.argpartition(-sims, k - 1)[:k]
-    return [store.ids[int(i)] for i in top if store.ids[int(i)] not in excluded]
-
-
-def _fill_entity_documents(session: Session, candidates: dict[str, Candidate], excluded: set[str],
-                           known_years: Mapping[str, int | None]) -> dict[str, int | None]:
-    """Years of the retrieved documents; equipment and projects are their own single document.
+def _years(session: Session, doc_ids: set[str], hits: Sequence[Hit]) -> dict[str, int | None]:
+    """Years of the retrieved documents: search hits bring theirs, SQL is asked for the rest (7 ms a query at 1M).
 
     Only retrieved documents (lexical hits and nearest vectors) are pooled: rescoring every other
     document of every candidate measured +0.004 nDCG@10 for several SQL round trips per query.
-    Search hits bring their years (`known_years`); SQL is asked only for the others (7 ms a query at 1M).
     """
-    for entity_id, c in candidates.items():
-        if entity_kind(entity_id) in ("equipment", "project"):
-            c.docs.setdefault(entity_id, (0.0, None))
-            c.profile = None
-        for doc_id in [d for d in c.docs if d in excluded]:
-            del c.docs[doc_id]
-    wanted = {d for c in candidates.values() for d in c.docs if entity_kind(d) == "document"}
-    years = {d: known_years[d] for d in wanted if d in known_years}
-    doc_ids = sorted(wanted - years.keys())
-    for start in range(0, len(doc_ids), 500):
-        years.update(session.execute(select(Document.id, Document.year)
-                                     .where(Document.id.in_(doc_ids[start:start + 500]))).all())
+    known = {h.id: h.year for h in hits}
+    years = {d: known[d] for d in doc_ids if d in known}
+    years.update(document_years(session, sorted(doc_ids - years.keys())))
     return years
 
 
-def _drop_documents_without(session: Session, candidates: dict[str, Candidate], wanted: set[str]) -> None:
-    """With a capability filter, only documents showing one of the capabilities count as evidence."""
-    doc_ids = sorted({d for c in candidates.values() for d in c.docs})
-    caps = capabilities_of(session, doc_ids)
-    for c in candidates.values():
-        c.docs = {d: v for d, v in c.docs.items() if wanted & set(caps.get(d, {}))}
-
-
-def _attach_cosines(runtime: Runtime, qv: np.ndarray, candidates: dict[str, Candidate]) -> None:
-    store = vector_store(runtime)
-    if store is None:
-        return
-    doc_ids = sorted({d for c in candidates.values() for d in c.docs})
-    rows, found = store.rows(doc_ids)
-    present = [d for d, ok in zip(doc_ids, found) if ok]
-    cosines = dict(zip(present, (rows @ qv).tolist())) if present else {}
-    for c in candidates.values():
-        c.docs = {d: (lex, cosines.get(d)) for d, (lex, _) in c.docs.items()}
-
-
-def _add_context_features(session: Session, runtime: Runtime, scored: list, cfg: ScorerConfig,  # type: ignore[type-arg]
-                          query_caps: dict[str, float], doc_years: dict[str, int | None],
-                          regions: Sequence[str] | None, short: float) -> list:  # type: ignore[type-arg]
-    """Capability overlap, region, recency, availability and the relevance x brevity terms, then the scores."""
-    this_year = date.today().year
-    # Capability overlap needs SQL per candidate: only when it is weighted (else _page_capabilities
-    # computes it for the shown page).
-    need_caps = bool(query_caps) and cfg.weights.get("capability", 0.0) != 0.0
-    doc_caps = capabilities_of(session, sorted({d for item in scored for d in item[4][:3]})) if need_caps else {}
-    rarity = _rarity(session, runtime) if need_caps else {}
-    wanted_regions = {r.lower() for r in regions} if regions else set()
-    out = []
-    for _, card, features, _, docs in scored:
-        features = dict(features)
-        if need_caps:
-            features["capability"], matched = capability_overlap(query_caps, entity_capabilities(docs, doc_caps, card.added_capabilities, card.removed_capabilities),
-                                                                 rarity)
-        else:  # the shown page gets its overlap in _page_capabilities
-            features["capability"], matched = 0.0, []
-        features["region"] = 1.0 if wanted_regions and (card.region or "").lower() in wanted_regions else 0.0
-        features["recency"] = recency_feature([doc_years.get(d) for d in docs[:3]], this_year)
-        features["availability"] = availability(card.kind, card.status)
-        for name in RELEVANCE_FEATURES:
-            features[f"{name}_short"] = features.get(name, 0.0) * short
-        out.append((cfg.score(features), card, features, matched, docs))
-    return out
-
-
-def _page_capabilities(session: Session, runtime: Runtime, page: list, query_caps: dict[str, float]) -> list:  # type: ignore[type-arg]
-    """Matched capabilities for the shown page only (explanation, not ranking)."""
-    doc_caps = capabilities_of(session, sorted({d for item in page for d in item[4][:3]}))
-    rarity = _rarity(session, runtime)
-    out = []
-    for score, card, components, _, docs in page:
-        overlap, matched = capability_overlap(query_caps, entity_capabilities(docs, doc_caps, card.added_capabilities, card.removed_capabilities), rarity)
-        out.append((score, card, {**components, "capability": overlap}, matched, docs))
-    return out
-
-
 def _rarity(session: Session, runtime: Runtime) -> dict[str, float]:
-    df, total_holders = capability_document_frequency(session, runtime.db.url)
-    return rarity_weights(df, max(total_holders, 1))
+    return rarity(*capability_document_frequency(session, runtime.db.url))

@@ -134,7 +134,7 @@ def researcher_for_user(runtime: Any, user_id: int) -> str | None:
 
 def get_profile_view(runtime: Any, researcher_id: str) -> ProfileView | None:
     """Everything the researcher's own page shows, including what they removed so they can restore it."""
-    from matcher.services.digests import researcher_expertise
+    from matcher.services.expertise import researcher_expertise
 
     with runtime.db.session() as session:
         row = session.get(Researcher, researcher_id)

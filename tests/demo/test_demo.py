@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexers.demo import DEMO_DIR, DEMO_FILES, load_demo
+from indexers.demo import DEMO_DIR, DEMO_FILES
 from matcher.services.stats import store_counts
+from web.cli import load_and_seed_demo as load_demo  # what `flask demo load` runs: data, then accounts and digests
 
 
 def _subset(target: Path, rows: int) -> Path:

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import update
 
 from matcher.models import DocumentEntity, Researcher
-from matcher.services.digests import build_digest, period_key
+from matcher.services.digest_sending import period_key
+from matcher.services.digests import build_digest
 from tests.digests.factories import LAST_DIGEST, NOW, seed_world
 
 

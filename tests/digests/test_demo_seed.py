@@ -1,4 +1,4 @@
-"""seed_digest_demo: a newcomer with the demo data can try `digests send` at once."""
+"""matcher.services.demo.seed_digest_demo: a newcomer with the demo data can try `digests send` at once."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from matcher.models import Problem, Researcher
-from matcher.services.digests import seed_digest_demo
+from matcher.services.demo import seed_digest_demo
 from tests.digests.factories import NOW, seed_world, utc
 from tests.mail.smtpd import SmtpServer
 

@@ -58,7 +58,7 @@ def test_unknown_feature_in_weights_is_refused() -> None:
 
 
 def test_a_long_profile_is_discounted_by_its_length() -> None:
-    from matcher.services.matching import _length_discounted
+    from matcher.ranking.relevance import length_discounted as _length_discounted
     from matcher.types import Hit
 
     short, long = Hit(id="a", score=10.0, length=100), Hit(id="b", score=10.0, length=1600)

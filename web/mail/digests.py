@@ -7,7 +7,8 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _, ngettext
 
 from matcher.services import accounts
-from matcher.services.digests import Digest, Envelope
+from matcher.services.digest_sending import Envelope
+from matcher.services.digests import Digest
 
 from ..extensions import runtime
 from ..i18n import DEFAULT_LOCALE, mail_locale

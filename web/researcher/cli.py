@@ -5,7 +5,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from matcher.services.digests import FREQUENCIES, MAX_ATTEMPTS, Outcome, RunReport, send_digests
+from matcher.services.digest_sending import FREQUENCIES, MAX_ATTEMPTS, Outcome, RunReport, send_digests
 
 from ..extensions import runtime
 from ..mail.digests import deliver_digest

@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from matcher.models import DigestLog
-from matcher.services.digests import MAX_ATTEMPTS
+from matcher.services.digest_sending import MAX_ATTEMPTS
 from tests.digests.factories import seed_world
 from tests.mail.smtpd import CollectingHandler, free_port
 

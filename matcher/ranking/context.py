@@ -1,0 +1,88 @@
+"""The features beside relevance: capability overlap, region, recency, availability, and brevity terms.
+
+Each entity's relevance signals (matcher.ranking.relevance) are joined by what the problem's context
+says of it, then the versioned weights fuse them into its score. Everything here is computed from what
+the caller read for it (capabilities of documents, their years, capability rarity): no store access.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from matcher.ranking.features import (
+    availability,
+    capability_overlap,
+    entity_capabilities,
+    rarity_weights,
+    recency_feature,
+)
+from matcher.ranking.scored import ScoredEntity
+from matcher.ranking.scorer import RELEVANCE_FEATURES, ScorerConfig
+from matcher.types import EntityCard
+
+#: An entity's capabilities and recency are read from its best few documents.
+CONTEXT_DOCUMENTS = 3
+
+
+@dataclass(frozen=True)
+class QueryContext:
+    """What each candidate is compared with beside the query's words and meaning."""
+
+    query_caps: Mapping[str, float]  # the problem's taxonomy capabilities and their weights
+    regions: frozenset[str]  # wanted regions, lower case; empty: no preference
+    brevity: float  # matcher.ranking.features.brevity of the problem text
+    doc_years: Mapping[str, int | None]
+    doc_caps: Mapping[str, Mapping[str, float]] = field(default_factory=dict)  # empty unless capabilities weigh
+    rarity: Mapping[str, float] = field(default_factory=dict)
+    this_year: int = field(default_factory=lambda: date.today().year)
+
+
+def weighs_capabilities(cfg: ScorerConfig, query_caps: Mapping[str, float]) -> bool:
+    """Whether capability overlap is part of the score; else it is computed for the shown page only."""
+    return bool(query_caps) and cfg.weights.get("capability", 0.0) != 0.0
+
+
+def context_documents(document_lists: Iterable[Sequence[str]]) -> list[str]:
+    """The documents whose capabilities the context features read, sorted for one look-up."""
+    return sorted({d for docs in document_lists for d in docs[:CONTEXT_DOCUMENTS]})
+
+
+def rarity(document_frequency: Mapping[str, int], total_holders: int) -> dict[str, float]:
+    return rarity_weights(document_frequency, max(total_holders, 1))
+
+
+def score_entities(cards: Mapping[str, EntityCard], relevance: Mapping[str, dict[str, float]],
+                   doc_order: Mapping[str, list[str]], cfg: ScorerConfig, ctx: QueryContext) -> list[ScoredEntity]:
+    """Every card scored: its relevance signals, the context features and the fused score, best first."""
+    with_caps = weighs_capabilities(cfg, ctx.query_caps)
+    scored = []
+    for entity_id, card in cards.items():
+        docs = doc_order[entity_id]
+        features = dict(relevance[entity_id])
+        matched: tuple[str, ...] = ()
+        if with_caps:
+            features["capability"], matched = _overlap(ctx, card, docs)
+        else:  # the shown page gets its overlap in page_capabilities
+            features["capability"] = 0.0
+        features["region"] = 1.0 if ctx.regions and (card.region or "").lower() in ctx.regions else 0.0
+        features["recency"] = recency_feature([ctx.doc_years.get(d) for d in docs[:CONTEXT_DOCUMENTS]], ctx.this_year)
+        features["availability"] = availability(card.kind, card.status)
+        for name in RELEVANCE_FEATURES:
+            features[f"{name}_short"] = features.get(name, 0.0) * ctx.brevity
+        scored.append(ScoredEntity(cfg.score(features), card, features, matched, tuple(docs)))
+    scored.sort(key=lambda m: (-m.score, m.card.id))
+    return scored
+
+
+def page_capabilities(page: Sequence[ScoredEntity], query_caps: Mapping[str, float],
+                      doc_caps: Mapping[str, Mapping[str, float]], rarity: Mapping[str, float]) -> list[ScoredEntity]:
+    """Matched capabilities for the shown page only (explanation, not ranking)."""
+    ctx = QueryContext(query_caps, frozenset(), 0.0, {}, doc_caps, rarity)
+    return [item.with_capabilities(*_overlap(ctx, item.card, item.documents)) for item in page]
+
+
+def _overlap(ctx: QueryContext, card: EntityCard, docs: Sequence[str]) -> tuple[float, tuple[str, ...]]:
+    caps = entity_capabilities(docs, ctx.doc_caps, card.added_capabilities, card.removed_capabilities)
+    overlap, matched = capability_overlap(ctx.query_caps, caps, ctx.rarity)
+    return overlap, tuple(matched)
