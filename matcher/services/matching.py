@@ -148,15 +148,26 @@ def _results(runtime: Runtime, ranking: _Ranking, pages: Mapping[str, tuple[list
                               semantic=ranking.semantic, took_ms=took_ms) for name, (_, total) in pages.items()}
 
 
+def _query(text: str) -> str:
+    """The problem text as ranked: whitespace collapsed, cut at MAX_QUERY_CHARS."""
+    return " ".join((text or "").split())[:MAX_QUERY_CHARS]
+
+
+def problem_mentions(text: str) -> tuple[CapabilityMention, ...]:
+    """The capability mentions match() finds in a problem text (its MatchResult.capabilities), without ranking."""
+    query = _query(text)
+    return tuple(get_extractor().extract(query)) if query else ()
+
+
 def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Sequence[str] | None,
           capabilities: Sequence[str] | None, exclude_entity_ids: Sequence[str],
           exclude_document_ids: Sequence[str], cfg: ScorerConfig) -> _Ranking:
     started = time.perf_counter()
-    query = " ".join((text or "").split())[:MAX_QUERY_CHARS]
+    query = _query(text)
     wanted_kinds = tuple(k for k in (kinds or TARGET_KINDS) if k in TARGET_KINDS)
     if not query or not wanted_kinds:
         return _Ranking(query, query, (), {}, False, [], started)
-    mentions = tuple(get_extractor().extract(query))
+    mentions = tuple(get_extractor().extract(query))  # = problem_mentions(text)
     search_text = expand(query, cfg.expansion_max_words)
     query_caps = {s.capability_id: s.weight for s in aggregate_mentions({"text": mentions}) if not s.is_keyphrase}
     caps_filter = tuple(capabilities) if capabilities else None
