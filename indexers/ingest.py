@@ -201,13 +201,14 @@ class _BatchStore:
         self.shared_pool = pool
 
     def run(self, rows: Iterator[ParsedRow]) -> None:
-        session = self.runtime.db.session_factory()
         rows = _rows(rows, self.report.path)
-        if self.shared_pool is not None:
-            self.pool, rows = self.shared_pool, read_ahead(rows, self.batch_size, self.shared_pool)
-        else:
-            self.pool, rows = _extraction_pool(rows, self.batch_size, workers_setting(self.runtime))
+        self.pool: ExtractionPool | None = None
+        session = self.runtime.db.session_factory()
         try:
+            if self.shared_pool is not None:
+                self.pool, rows = self.shared_pool, read_ahead(rows, self.batch_size, self.shared_pool)
+            else:
+                self.pool, rows = _extraction_pool(rows, self.batch_size, workers_setting(self.runtime))
             self.session = session
             self.writer = StoreWriter(session, self.extractor, self.pool)
             for row in rows:
