@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,17 +22,30 @@ from typing import Any
 from indexers.evidence import EvidenceValues, pair_evidence
 
 Pair = tuple[str, str]
+#: How often a worker checks that the importing process still exists.
+_PARENT_POLL_SECONDS = 0.5
 #: Resolved chunks kept for look-up; older ones are dropped (their documents were unchanged or skipped).
 _KEEP_CHUNKS = 4
 
 
-def _init_worker() -> None:
-    """Build the extractor before the first task (pipeline, ~15k patterns); BLAS stays single-threaded."""
+def _init_worker(parent: int) -> None:
+    """Build the extractor before the first task (pipeline, ~15k patterns); BLAS stays single-threaded;
+    exit when the importing process is gone."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="parent-watch").start()
     from matcher.capabilities.extractor import get_extractor
 
     get_extractor()
+
+
+def _exit_with(parent: int) -> None:
+    """A killed import (kill -9) cannot shut its pool down, and a worker blocked on the task queue never
+    sees it: without this it would live on, holding the import's stdout and stderr open."""
+    while True:
+        time.sleep(_PARENT_POLL_SECONDS)
+        if os.getppid() != parent:
+            os._exit(0)
 
 
 def _extract_pairs(pairs: Sequence[Pair]) -> list[list[EvidenceValues]]:
@@ -48,7 +63,7 @@ class ExtractionPool:
             raise ValueError(f"INGEST_WORKERS: expected at least 1 worker, got {workers}")
         self.workers = workers
         self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_init_worker)
+                                             initializer=_init_worker, initargs=(os.getpid(),))
         self._pending: deque[list[tuple[list[Pair], Future[list[list[EvidenceValues]]]]]] = deque()
         self._resolved: deque[dict[Pair, list[EvidenceValues]]] = deque(maxlen=_KEEP_CHUNKS)
         self.served = 0  # pairs answered from the workers (the rest were extracted by the caller)

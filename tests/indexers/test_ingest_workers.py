@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +24,7 @@ from indexers.extract_pool import ExtractionPool
 from indexers.ingest import load
 from matcher.models import CapabilityEvidence, Document, DocumentEntity
 
+ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "evidence_before_workers.jsonl.gz"
 #: kind, demo file, rows, whether the file has a header line
 SAMPLE = (("awards", "nsf_awards.jsonl", 25, False), ("firms", "sbir_firm_awards.jsonl", 15, False),
@@ -104,3 +109,20 @@ def test_a_bad_worker_count_is_named(runtime, tmp_path: Path, value: str) -> Non
     report = load(runtime, kind, path, errors=None, index=False, batch_size=10)
     assert report.status == "failed"
     assert "INGEST_WORKERS" in (report.message or "")
+
+
+def test_workers_exit_when_the_import_is_killed() -> None:
+    """kill -9 of an import leaves no worker behind holding its output open (communicate would hang)."""
+    script = ("import time\nfrom indexers.extract_pool import ExtractionPool\n"
+              "pool = ExtractionPool(2)\npool.submit([('Laser welding', 'Porosity in aluminium welds.')])\n"
+              "assert pool.take([('Laser welding', 'Porosity in aluminium welds.')])\n"
+              "print('ready', flush=True)\ntime.sleep(600)\n")
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        os.kill(child.pid, signal.SIGKILL)
+        child.communicate(timeout=30)  # returns once the workers, which inherited the pipes, are gone
+    finally:
+        if child.poll() is None:
+            child.kill()
