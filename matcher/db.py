@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -60,6 +60,11 @@ class Database:
             raise
         finally:
             session.close()
+
+    def ping(self) -> None:
+        """Run SELECT 1: raises when the database does not answer (health checks, check-settings)."""
+        with self.session() as session:
+            session.execute(text("SELECT 1"))
 
     @property
     def dialect(self) -> str:

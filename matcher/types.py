@@ -13,6 +13,16 @@ DocumentKind = Literal["publication", "award", "equipment", "project", "profile"
 ENTITY_KINDS: tuple[str, ...] = ("researcher", "lab", "organization", "equipment", "project", "problem")
 DOCUMENT_KINDS: tuple[str, ...] = ("publication", "award", "equipment", "project", "profile", "problem")
 
+# Vocabularies: the values a status, kind or role column may hold. Declared here, not beside the models,
+# so that web/ (forms, CLI choices, labels) names them without importing the store.
+ROLES: tuple[str, ...] = ("sme", "researcher", "coordinator", "admin")
+ORGANIZATION_KINDS: tuple[str, ...] = ("firm", "university", "research_institute", "innovation_institute", "hub", "other")
+DIGEST_FREQUENCIES: tuple[str, ...] = ("off", "weekly", "monthly")
+VISIBILITIES: tuple[str, ...] = ("private", "anonymous", "public")
+MATCH_STAGES: tuple[str, ...] = ("suggested", "approved", "introduced", "meeting", "project_started", "commercialised")
+MATCH_END_STATES: tuple[str, ...] = ("rejected", "closed")
+REQUEST_KINDS: tuple[str, ...] = ("request", "interest")
+
 
 @dataclass(frozen=True)
 class Capability:

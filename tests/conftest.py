@@ -1,7 +1,10 @@
-"""Shared fixtures: a fresh database and index per test, the app, its client and CLI runner.
+"""Shared fixtures: a fresh database and index per test, the app, its client, CLI runner and `auth`, and a
+real SMTP server on loopback.
 
 Set DATABASE_URL to a PostgreSQL URL to run the whole suite against PostgreSQL
-(.ci/run does); otherwise every test gets its own SQLite file.
+(.ci/run does); otherwise every test gets its own SQLite file. A test that uses `smtp_server` (or `inbox`),
+directly or through another fixture, gets an app that mails through that server. Data and login helpers
+live in tests/factories/; a folder's conftest may adjust `app_config` but imports no other folder's conftest.
 """
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from sqlalchemy import text
 
 from matcher.db import make_engine
 from matcher.models import Base
+from tests import factories
+from tests.mail.smtpd import Inbox, SmtpServer, serve
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 USING_POSTGRES = POSTGRES_URL.startswith("postgresql")
@@ -54,7 +59,23 @@ def database_url(tmp_path: Path, _postgres_schema: str | None) -> Iterator[str]:
 
 
 @pytest.fixture
-def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
+def smtp_server() -> Iterator[SmtpServer]:
+    """aiosmtpd listening on 127.0.0.1 at a free port for one test."""
+    with serve() as server:
+        yield server
+
+
+@pytest.fixture
+def inbox(smtp_server: SmtpServer) -> Inbox:
+    return Inbox(smtp_server)
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
+    mail: dict[str, Any] = {"MAIL_PROVIDER": "memory"}
+    if "smtp_server" in request.fixturenames:
+        server = request.getfixturevalue("smtp_server")
+        mail = factories.smtp_settings(server.host, server.port)
     return {
         "INNOBRIDGE_ENV": "testing",
         "TESTING": True,
@@ -62,7 +83,7 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         "DATABASE_URL": database_url,
         "SEARCH_BACKEND": "local",
         "INDEX_DIR": str(tmp_path / "index"),
-        "MAIL_PROVIDER": "memory",
+        **mail,
         "RATELIMIT_ENABLED": False,
         "PUBLIC_BASE_URL": "http://localhost",
         # Tests that exercise semantic ranking turn the encoder on themselves; most need no model.
@@ -91,5 +112,34 @@ def runner(app):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def auth(client) -> factories.Auth:  # type: ignore[no-untyped-def]
+    """Log the test client in (through the form, or straight into the session) and out."""
+    return factories.Auth(client)
+
+
+@pytest.fixture
 def runtime(app):  # type: ignore[no-untyped-def]
     return app.extensions["innobridge"]
+
+
+@pytest.fixture
+def world(runtime) -> factories.World:  # type: ignore[no-untyped-def]
+    """The site's world (tests/factories/site.py) with one user per role and a problem of each visibility,
+    indexed; tests/admin replaces it with the coordinators' world."""
+    world = factories.seed_entities(runtime)
+    ph = factories.password_hash()
+    world.users["sme"] = factories.add_user(runtime, "sme@firm.example.com", "sme", password_hash=ph,
+                                            organization_id=world.firm_id)
+    world.users["sme2"] = factories.add_user(runtime, "other@firm.example.com", "sme", password_hash=ph)
+    world.users["researcher"] = factories.add_user(runtime, "r@uni.example.edu", "researcher", password_hash=ph,
+                                                   researcher_id=world.researcher_id)
+    world.users["coordinator"] = factories.add_user(runtime, "coord@institute.example.org", "coordinator",
+                                                    password_hash=ph)
+    world.users["admin"] = factories.add_user(runtime, "admin@institute.example.org", "admin", password_hash=ph)
+    for visibility in ("public", "anonymous", "private"):
+        world.problems[visibility] = factories.add_problem(runtime, world.users["sme"], visibility,
+                                                           organization_id=world.firm_id)
+    world.match_id = factories.add_match(runtime, world.problems["public"], world.researcher_id, "researcher",
+                                         "Ada Welder")
+    factories.rebuild(runtime)
+    return world

@@ -33,10 +33,7 @@ def db_upgrade(revision: str) -> None:
 @click.command("check-settings")
 def check_settings() -> None:
     """Check that the configured database and search backend answer; exit non-zero otherwise."""
-    from sqlalchemy import text
-
-    with runtime().db.session() as session:
-        session.execute(text("SELECT 1"))
+    runtime().db.ping()
     click.echo(f"database: ok ({runtime().db.dialect})")
     click.echo(f"search: {runtime().search.health()}")
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 from flask_login import current_user
-from sqlalchemy import text
 
 from .extensions import runtime
 
@@ -20,8 +19,7 @@ def healthz():  # type: ignore[no-untyped-def]
     report: dict[str, object] = {}
     ok = True
     try:
-        with runtime().db.session() as session:
-            session.execute(text("SELECT 1"))
+        runtime().db.ping()
         report["database"] = {"status": "ok", "dialect": runtime().db.dialect}
     except Exception as exc:  # noqa: BLE001 - any failure is reported, not raised
         ok = False

@@ -13,7 +13,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import AnonymousUserMixin, current_user, login_required
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from matcher.models import User
+from matcher.services import accounts
 
 from .extensions import login_manager, runtime
 
@@ -31,7 +31,7 @@ class SessionUser:
     is_active = True
     is_anonymous = False
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: accounts.Account) -> None:
         self.id = user.id
         self.session_version = user.session_version or 0
         self.email = user.email
@@ -90,26 +90,21 @@ def load_user(session_id: str) -> SessionUser | None:
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()) or len(session_id) > 40:
         return None
-    with runtime().db.session() as session:
-        user = session.get(User, int(user_id))
-        if user is None or not user.active or (user.session_version or 0) != int(version):
-            return None
-        return SessionUser(user)
+    user = accounts.get_account(runtime(), int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return SessionUser(user)
 
 
 def fresh_session_user(user_id: int) -> SessionUser | None:
     """The user to log in right after an account was created or verified (the current session version)."""
-    with runtime().db.session() as session:
-        user = session.get(User, user_id)
-        return SessionUser(user) if user is not None and user.active else None
+    user = accounts.get_account(runtime(), user_id)
+    return SessionUser(user) if user is not None and user.active else None
 
 
 def user_from_token(token: str) -> SessionUser | None:
-    from sqlalchemy import select
-
-    with runtime().db.session() as session:
-        user = session.scalar(select(User).where(User.api_token_hash == hash_token(token), User.active.is_(True)))
-        return SessionUser(user) if user is not None else None
+    user = accounts.find_by_token_hash(runtime(), hash_token(token))
+    return SessionUser(user) if user is not None else None
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:

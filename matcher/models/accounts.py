@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
 
-ROLES = ("sme", "researcher", "coordinator", "admin")
 
 
 class User(Base):

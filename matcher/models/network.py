@@ -9,8 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
 
-ORGANIZATION_KINDS = ("firm", "university", "research_institute", "innovation_institute", "hub", "other")
-DIGEST_FREQUENCIES = ("off", "weekly", "monthly")
 
 
 class Organization(Base):

@@ -9,16 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
 
-VISIBILITIES = ("private", "anonymous", "public")
-MATCH_STAGES = (
-    "suggested",
-    "approved",
-    "introduced",
-    "meeting",
-    "project_started",
-    "commercialised",
-)
-MATCH_END_STATES = ("rejected", "closed")
 
 
 class Problem(Base):
@@ -92,7 +82,6 @@ class MatchEvent(Base):
 
 
 #: What an IntroductionRequest is: a firm asking to meet a partner, or a researcher offering help on a problem.
-REQUEST_KINDS = ("request", "interest")
 
 
 class IntroductionRequest(Base):

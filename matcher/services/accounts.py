@@ -9,10 +9,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
-
-from matcher.models import ROLES, User
+from matcher.models import User
+from matcher.repositories import accounts as queries
 from matcher.runtime import Runtime
+from matcher.types import ROLES
 
 #: Roles anyone may pick when registering on the site; staff roles are granted by operators only.
 SELF_SERVICE_ROLES: tuple[str, ...] = ("sme", "researcher")
@@ -68,7 +68,7 @@ def create_user(
     if "@" not in email or len(email) > 320:
         raise AccountError("a valid email address is required")
     with runtime.db.session() as session:
-        if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+        if queries.email_taken(session, email):
             raise AccountError("an account with this email already exists")
         user = User(email=email, password_hash=password_hash, role=role, display_name=display_name,
                     researcher_id=researcher_id, organization_id=organization_id, active=True)
@@ -85,31 +85,33 @@ def get_account(runtime: Runtime, user_id: int) -> Account | None:
 
 def find_by_email(runtime: Runtime, email: str) -> Account | None:
     with runtime.db.session() as session:
-        user = session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+        user = queries.user_by_email(session, normalize_email(email))
+        return _snapshot(user) if user is not None else None
+
+
+def find_by_token_hash(runtime: Runtime, token_hash: str) -> Account | None:
+    """The active account holding an API token with this hash (tokens are stored hashed only)."""
+    with runtime.db.session() as session:
+        user = queries.active_user_by_token_hash(session, token_hash)
         return _snapshot(user) if user is not None else None
 
 
 def _update_user(runtime: Runtime, user_id: int, **values: Any) -> None:
     """Set columns of one user row in one UPDATE; an unknown id is an AccountError."""
     with runtime.db.session() as session:
-        if not session.execute(update(User).where(User.id == user_id).values(**values)).rowcount:
+        if not queries.update_user(session, user_id, **values):
             raise AccountError("unknown user")
-
-
-def _next_session_version() -> Any:
-    """The UPDATE expression that ends every session of a user (the login session carries the version)."""
-    return func.coalesce(User.session_version, 0) + 1
 
 
 def set_password_hash(runtime: Runtime, user_id: int, password_hash: str) -> None:
     """Replace the password hash; this also ends every session and outstanding reset link (see fingerprint)."""
-    _update_user(runtime, user_id, password_hash=password_hash, session_version=_next_session_version())
+    _update_user(runtime, user_id, password_hash=password_hash, session_version=queries.next_session_version())
 
 
 def end_sessions(runtime: Runtime, user_id: int) -> None:
     """Invalidate every login session of the user (logout): a copied cookie stops working too."""
     with runtime.db.session() as session:  # no error for a user deleted meanwhile: logging out still works
-        session.execute(update(User).where(User.id == user_id).values(session_version=_next_session_version()))
+        queries.update_user(session, user_id, session_version=queries.next_session_version())
 
 
 def set_api_token_hash(runtime: Runtime, user_id: int, token_hash: str | None) -> None:
@@ -128,23 +130,19 @@ def locales_for_emails(runtime: Runtime, emails: list[str]) -> dict[str, str]:
     if not wanted:
         return {}
     with runtime.db.session() as session:
-        rows = session.execute(select(User.email, User.locale).where(func.lower(User.email).in_(wanted),
-                                                                     User.locale.is_not(None)))
-        return {email.lower(): locale for email, locale in rows}
+        return queries.locales_by_email(session, wanted)
 
 
 def researcher_locale(runtime: Runtime, researcher_id: str) -> str | None:
     """The language chosen by the account that manages a researcher profile (its digests go out in it)."""
     with runtime.db.session() as session:
-        return session.scalar(select(User.locale).where(User.researcher_id == researcher_id,
-                                                        User.locale.is_not(None)).limit(1))
+        return queries.researcher_account_locale(session, researcher_id)
 
 
 def emails_for_role(runtime: Runtime, role: str) -> list[str]:
     """Active users of one role, e.g. the coordinators to notify about an introduction request."""
     with runtime.db.session() as session:
-        rows = session.scalars(select(User.email).where(User.role == role, User.active.is_(True)).order_by(User.id))
-        return list(rows)
+        return queries.active_emails_of_role(session, role)
 
 
 def password_fingerprint(password_hash: str) -> str:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from matcher.models import AuditLog, User
+from matcher.models import AuditLog
+from matcher.repositories import operations as queries
 from matcher.runtime import Runtime
 
 
@@ -92,33 +92,25 @@ def _like(text: str) -> str:
 def actions(runtime: Runtime) -> list[str]:
     """The distinct actions seen so far, for the filter's drop-down."""
     with runtime.db.session() as session:
-        return sorted(a for a in session.scalars(select(AuditLog.action).distinct()) if a)
+        return queries.audit_actions(session)
 
 
 def list_entries(runtime: Runtime, flt: AuditFilter | None = None, *, limit: int = 100,
                  offset: int = 0) -> tuple[list[AuditEntry], int]:
     """Audit rows, newest first, filtered; returns (page, total)."""
     flt = flt or AuditFilter()
-    query = select(AuditLog, User.email).outerjoin(User, User.id == AuditLog.user_id)
-    if flt.user:
-        user = flt.user.strip()
-        if user.isdigit():
-            query = query.where(AuditLog.user_id == int(user))
-        else:
-            query = query.where(func.lower(User.email).like(_like(user.lower()), escape="\\"))
-    if flt.action:
-        query = query.where(AuditLog.action == flt.action.strip())
-    if flt.target:
-        query = query.where(AuditLog.target_id.like(_like(flt.target.strip()), escape="\\"))
-    if flt.since:
-        query = query.where(AuditLog.at >= datetime.combine(flt.since, time.min, tzinfo=timezone.utc))
-    if flt.until:
-        query = query.where(AuditLog.at < datetime.combine(flt.until + timedelta(days=1), time.min,
-                                                             tzinfo=timezone.utc))
+    user = (flt.user or "").strip()
     with runtime.db.session() as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = session.execute(query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit).offset(offset))
+        rows, total = queries.audit_page(
+            session, user_id=int(user) if flt.user and user.isdigit() else None,
+            email_like=_like(user.lower()) if flt.user and not user.isdigit() else None,
+            action=flt.action.strip() if flt.action else None,
+            target_like=_like(flt.target.strip()) if flt.target else None,
+            since=datetime.combine(flt.since, time.min, tzinfo=timezone.utc) if flt.since else None,
+            before=(datetime.combine(flt.until + timedelta(days=1), time.min, tzinfo=timezone.utc)
+                    if flt.until else None),
+            limit=limit, offset=offset)
         entries = [AuditEntry(id=log.id, at=log.at, user_id=log.user_id, user_email=email, action=log.action,
                               target_type=log.target_type, target_id=log.target_id, before=dict(log.before or {}),
                               after=dict(log.after or {}), note=log.note) for log, email in rows]
-        return entries, int(total)
+        return entries, total

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
-from matcher.models import MATCH_STAGES, Capability, Match, MatchEvent, Problem
+from matcher.models import Problem
 from matcher.regions import region_label
+from matcher.repositories import capabilities as capability_queries
+from matcher.repositories import problems as problem_queries
 from matcher.runtime import Runtime
+from matcher.types import MATCH_STAGES
 
 from .outcomes import STAGE_LABELS, aware, stage_index
 
@@ -68,7 +69,7 @@ def _rate(part: int, whole: int) -> str:
 
 def _areas(session: Any) -> dict[str, str]:
     """capability label (lower case) -> label of its top-level area in the taxonomy."""
-    rows = list(session.execute(select(Capability.id, Capability.label, Capability.parent_id)))
+    rows = capability_queries.taxonomy_edges(session)
     by_id = {cid: (label, parent) for cid, label, parent in rows}
     areas: dict[str, str] = {}
     for cid, label, _ in rows:
@@ -81,13 +82,12 @@ def _areas(session: Any) -> dict[str, str]:
 
 
 def _facts(session: Any) -> tuple[dict[int, _MatchFacts], dict[str, Problem]]:
-    problems = {p.id: p for p in session.scalars(select(Problem))}
+    by_id = {p.id: p for p in problem_queries.all_problems(session)}
     facts: dict[int, _MatchFacts] = {}
-    for mid, pid, stage, caps in session.execute(select(Match.id, Match.problem_id, Match.stage, Match.capabilities)):
+    for mid, pid, stage, caps in problem_queries.match_stage_facts(session):
         facts[mid] = _MatchFacts(problem_id=pid, stage=stage, reached=max(stage_index(stage), 0),
                                  capabilities=[str(c) for c in caps or ()])
-    for mid, stage, at, value in session.execute(select(MatchEvent.match_id, MatchEvent.stage, MatchEvent.at,
-                                                        MatchEvent.value)):
+    for mid, stage, at, value in problem_queries.match_event_facts(session):
         fact = facts.get(mid)
         if fact is None:
             continue
@@ -97,7 +97,7 @@ def _facts(session: Any) -> tuple[dict[int, _MatchFacts], dict[str, Problem]]:
         if stage == "introduced" and at is not None:
             when = aware(at)
             fact.introduced_at = when if fact.introduced_at is None else min(fact.introduced_at, when)
-    return facts, problems
+    return facts, by_id
 
 
 def funnel_table(facts: dict[int, _MatchFacts]) -> Table:

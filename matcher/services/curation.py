@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
-
-from matcher.models import Match, MatchEvent, Problem
+from matcher.models import Problem
+from matcher.repositories import problems as problem_queries
 from matcher.runtime import Runtime
 
 from . import audit
@@ -114,10 +113,8 @@ def record_consent(runtime: Runtime, match_id: int, user_id: int, role: str | No
 
 def export_labels(runtime: Runtime) -> Iterator[dict[str, Any]]:
     """One record per curation decision or outcome event, oldest first: the training labels of the ranking."""
-    query = (select(MatchEvent, Match, Problem).join(Match, Match.id == MatchEvent.match_id)
-             .join(Problem, Problem.id == Match.problem_id).order_by(MatchEvent.at, MatchEvent.id))
     with runtime.db.session() as session:
-        for event, match, problem in session.execute(query.execution_options(yield_per=500)):
+        for event, match, problem in problem_queries.labelled_events(session):
             yield {
                 "event_id": event.id,
                 "match_id": match.id,

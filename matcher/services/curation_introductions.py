@@ -9,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matcher.models import IntroductionRequest, Match, Organization, Problem, Researcher, User
+from matcher.models import Match, Organization, Problem, Researcher, User
+from matcher.repositories import network as network_queries
+from matcher.repositories import problems as problem_queries
 from matcher.runtime import Runtime
 
 from .curation_errors import ConsentRequired, CurationError
@@ -57,9 +58,7 @@ def _contact(session: Session, match: Match) -> tuple[str, str] | None:
         person = session.get(Researcher, match.entity_id)
         people = [person] if person is not None else []
     elif match.entity_kind == "lab":
-        people = list(session.scalars(select(Researcher).where(Researcher.lab_id == match.entity_id,
-                                                               Researcher.merged_into_id.is_(None))
-                                      .order_by(Researcher.name)))
+        people = network_queries.lab_members(session, match.entity_id)
     else:
         people = []
     for person in people:
@@ -74,10 +73,8 @@ def has_contact(session: Session, match: Match) -> bool:
 
 
 def _nda_note(session: Session, match: Match) -> str:
-    asked = session.scalar(select(IntroductionRequest.id).where(
-        IntroductionRequest.match_id == match.id, IntroductionRequest.nda_requested.is_(True)).limit(1))
     return ("Confidentiality: the firm asked for a confidentiality agreement (NDA) before sharing details.\n\n"
-            if asked is not None else "")
+            if problem_queries.nda_requested(session, match.id) else "")
 
 
 def build_introduction(session: Session, match: Match, problem: Problem, coordinator: User | None,

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.models import Equipment, InstituteProject, Lab, Match, Organization, Problem, Researcher
+from matcher.repositories import problems as problem_queries
 from matcher.runtime import Runtime
 
 from . import audit
@@ -50,7 +50,7 @@ def search_partners(runtime: Runtime, problem_id: str, query: str, *, kinds: Seq
     with runtime.db.session() as session:
         if session.get(Problem, problem_id) is None:
             raise NotFound(problem_id)
-        existing = list(session.scalars(select(Match.entity_id).where(Match.problem_id == problem_id)))
+        existing = problem_queries.matched_entity_ids(session, problem_id)
     kinds = [k for k in (kinds or ()) if k in ("researcher", "lab", "organization", "equipment", "project")] or None
     result = run_match(runtime, query, kinds=kinds, limit=limit, exclude_entity_ids=existing)
     return [Candidate(entity_id=m.entity_id, entity_kind=m.entity_kind, name=m.name, score=float(m.score),
@@ -79,7 +79,7 @@ def suggest_matches(runtime: Runtime, problem_id: str, user_id: int | None, *, l
         if problem is None:
             raise NotFound(problem_id)
         text = f"{problem.title}\n{problem.text}"
-        existing = set(session.scalars(select(Match.entity_id).where(Match.problem_id == problem_id)))
+        existing = set(problem_queries.matched_entity_ids(session, problem_id))
     result = run_match(runtime, text, limit=limit)
     added = 0
     with runtime.db.session() as session:
@@ -109,7 +109,7 @@ def add_partner(runtime: Runtime, problem_id: str, entity_id: str, user_id: int 
         entity = _entity(session, entity_id)
         if entity is None:
             raise CurationError("no such partner")
-        if session.scalar(select(Match.id).where(Match.problem_id == problem_id, Match.entity_id == entity_id)):
+        if problem_queries.match_id_for(session, problem_id, entity_id):
             raise CurationError("this partner is already a match of the problem")
         text = f"{problem.title}\n{problem.text}"
     found = None

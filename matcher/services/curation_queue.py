@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from matcher.models import IntroductionRequest, Match, Organization, Problem, User
+from matcher.repositories import problems as problem_queries
 from matcher.runtime import Runtime
 
 from .outcomes import NotFound, load_match
@@ -66,13 +66,6 @@ class ProblemItem:
         return bool(self.requests or self.interests)
 
 
-def _waiting() -> Any:
-    """Open requests or offers whose match the coordinator has not answered yet (or that have no match)."""
-    return and_(IntroductionRequest.status == "open", or_(
-        IntroductionRequest.match_id.is_(None),
-        IntroductionRequest.match_id.in_(select(Match.id).where(Match.stage.in_(("suggested", "approved"))))))
-
-
 def _row(match: Match, asks: Sequence[IntroductionRequest] = (), contact_missing: bool = False) -> MatchRow:
     return MatchRow(
         id=match.id, entity_id=match.entity_id, entity_kind=match.entity_kind, name=match.entity_name,
@@ -98,8 +91,7 @@ def _item(session: Session, problem: Problem, with_matches: bool) -> ProblemItem
 
     matches = _ordered(problem.matches) if with_matches else []
     open_count = sum(1 for m in problem.matches if m.stage == "suggested")
-    asks = list(session.scalars(select(IntroductionRequest).where(IntroductionRequest.problem_id == problem.id,
-                                                                  IntroductionRequest.status == "open")))
+    asks = problem_queries.open_requests_of_problem(session, problem.id)
     by_match: dict[int, list[IntroductionRequest]] = {}
     for ask in asks:
         if ask.match_id is not None:
@@ -125,17 +117,9 @@ def queue(runtime: Runtime, status: str = "new", *, limit: int = 25, offset: int
     """
     if status not in QUEUE_STATUSES:
         status = "new"
-    waiting = exists().where(IntroductionRequest.problem_id == Problem.id, _waiting())
-    query = select(Problem)
-    if status == "new":
-        query = query.where(or_(Problem.status == "new", waiting))
-    elif status != "all":
-        query = query.where(Problem.status == status)
-    order = (case((waiting, 0), else_=1), Problem.created_at.desc(), Problem.id)
     with runtime.db.session() as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = session.scalars(query.order_by(*order).limit(limit).offset(offset))
-        return [_item(session, p, with_matches=True) for p in rows], int(total)
+        rows, total = problem_queries.queue_page(session, status, limit=limit, offset=offset)
+        return [_item(session, p, with_matches=True) for p in rows], total
 
 
 def get_problem(runtime: Runtime, problem_id: str) -> ProblemItem:

@@ -16,9 +16,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
-from matcher.models import CapabilityEvidence, DocumentEntity, Match, Organization, Problem, Researcher, User
+from matcher.models import Researcher
+from matcher.repositories import demo as queries
 from matcher.runtime import Runtime
 from matcher.services import accounts, curation, profiles
 from matcher.services.curation_partners import suggest_matches
@@ -51,11 +50,9 @@ def demo_accounts(runtime: Runtime, hash_password: Callable[[str], str]) -> str:
     """Create the four demo accounts once; returns where their passwords are."""
     path = credentials_file(runtime)
     with runtime.db.session() as session:
-        existing = set(session.scalars(select(User.email)))
-        firm = session.scalar(select(Organization.id).where(Organization.kind == "firm").order_by(Organization.id))
-        researcher = session.scalar(
-            select(DocumentEntity.entity_id).where(DocumentEntity.entity_kind == "researcher")
-            .group_by(DocumentEntity.entity_id).order_by(func.count().desc(), DocumentEntity.entity_id))
+        existing = queries.user_emails(session)
+        firm = queries.first_firm_id(session)
+        researcher = queries.most_documented_researcher(session)
     missing = [(e, r) for e, r in DEMO_ACCOUNTS if e not in existing]
     if not missing:
         return str(path)
@@ -79,25 +76,22 @@ def demo_accounts(runtime: Runtime, hash_password: Callable[[str], str]) -> str:
 def suggest_demo_matches(runtime: Runtime) -> int:
     """Run the matcher for the most recent public problems so coordinators have a queue to curate."""
     with runtime.db.session() as session:
-        matched = select(Match.problem_id)
-        problem_ids = session.scalars(
-            select(Problem.id).where(Problem.visibility == "public", Problem.id.not_in(matched))
-            .order_by(Problem.created_at.desc(), Problem.id).limit(PROBLEMS_TO_MATCH)).all()
-        already = session.scalar(select(func.count()).select_from(Match))
+        problem_ids = queries.newest_unmatched_public_problems(session, PROBLEMS_TO_MATCH)
+        already = queries.match_total(session)
     if already:
-        return int(already)
+        return already
     return sum(suggest_matches(runtime, pid, None, limit=MATCHES_PER_PROBLEM) for pid in problem_ids)
 
 
 def _curation_history(runtime: Runtime) -> None:
     """A little curation on the first problem, so the control tower's funnel is not empty on day one."""
     with runtime.db.session() as session:
-        if session.scalar(select(func.count()).select_from(Match).where(Match.stage != "suggested")):
+        if queries.match_total(session, curated_only=True):
             return
-        first = session.scalar(select(Match.problem_id).order_by(Match.id))
+        first = queries.first_matched_problem(session)
         if first is None:
             return
-        ids = session.scalars(select(Match.id).where(Match.problem_id == first).order_by(Match.rank)).all()
+        ids = queries.match_ids_by_rank(session, first)
     for match_id in ids[:2]:
         curation.approve(runtime, match_id, None, note="demo: strong evidence")
     if len(ids) > 3:
@@ -121,23 +115,13 @@ def seed_digest_demo(runtime: Runtime, *, count: int = DIGEST_SUBSCRIBERS,
     now = aware(now or datetime.now(timezone.utc))
     last = now - timedelta(days=8)
     with runtime.db.session() as session:
-        recent = session.scalar(select(func.count()).select_from(Problem).where(
-            Problem.visibility == "public", Problem.created_at > as_utc(last)))
+        recent = queries.public_problems_since(session, as_utc(last))
         if not recent:
-            newest = session.scalars(select(Problem).where(Problem.visibility == "public")
-                                     .order_by(Problem.created_at.desc(), Problem.id).limit(5)).all()
+            newest = queries.newest_public_problems(session, 5)
             for i, problem in enumerate(newest):
                 problem.created_at = as_utc(now - timedelta(days=1, hours=i))
-        already = session.scalars(select(Researcher.id).where(Researcher.email.like("%@example.org"),
-                                                              Researcher.digest_frequency != "off")
-                                  .order_by(Researcher.id)).all()
-        ranked = session.execute(
-            select(DocumentEntity.entity_id, func.count())
-            .join(CapabilityEvidence, CapabilityEvidence.entity_id == DocumentEntity.document_id)
-            .where(DocumentEntity.entity_kind == "researcher", DocumentEntity.excluded.is_(False))
-            .group_by(DocumentEntity.entity_id)
-            .order_by(func.count().desc(), DocumentEntity.entity_id).limit(60)
-        ).all()
+        already = queries.demo_subscribers(session)
+        ranked = queries.researchers_by_evidence(session, 60)
     chosen: list[str] = list(already[:count])
     if len(chosen) < count:
         fitting, others = [], []
@@ -157,7 +141,7 @@ def _subscribe(runtime: Runtime, researcher_ids: list[str], last: datetime) -> l
     """Weekly digests for these researchers, each with an @example.org address (kept when they have one)."""
     out: list[tuple[str, str]] = []
     with runtime.db.session() as session:
-        taken = set(session.scalars(select(Researcher.email).where(Researcher.email.is_not(None))).all())
+        taken = queries.researcher_emails(session)
         for researcher_id in researcher_ids:
             row = session.get(Researcher, researcher_id)
             if row is None:

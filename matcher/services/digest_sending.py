@@ -24,10 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from matcher.models import DigestLog, Researcher
+from matcher.models import DigestLog
+from matcher.repositories import network as network_queries
+from matcher.repositories import operations as operation_queries
 from matcher.runtime import Runtime
 from matcher.services.digests import Digest, DigestItem, ItemAnalyses, build_digest
 from matcher.timeutil import as_utc, aware
@@ -108,12 +109,7 @@ class _Candidate:
 def _candidates(runtime: Runtime, frequency: str | None) -> list[_Candidate]:
     frequencies = (frequency,) if frequency else FREQUENCIES
     with runtime.db.session() as session:
-        rows = session.scalars(
-            select(Researcher)
-            .where(Researcher.digest_frequency.in_(frequencies), Researcher.email.is_not(None),
-                   Researcher.email != "", Researcher.merged_into_id.is_(None))
-            .order_by(Researcher.id)
-        ).all()
+        rows = network_queries.digest_subscribers(session, frequencies)
         return [_Candidate(r.id, r.name, r.email or "", r.digest_frequency,
                            aware(r.last_digest_at) if r.last_digest_at else None) for r in rows]
 
@@ -130,8 +126,7 @@ def _claim(runtime: Runtime, cand: _Candidate, key: str, digest: Digest, since: 
     items = [i.as_log() for i in digest.items]
     try:
         with runtime.db.session() as session:
-            row = session.scalar(select(DigestLog).where(DigestLog.researcher_id == cand.id,
-                                                         DigestLog.period_key == key))
+            row = operation_queries.digest_log(session, cand.id, key)
             if row is None:
                 row = DigestLog(researcher_id=cand.id, period_key=key, status="sending", items=items, attempts=1,
                                 since=as_utc(since))
@@ -141,12 +136,8 @@ def _claim(runtime: Runtime, cand: _Candidate, key: str, digest: Digest, since: 
             if row.status == "sent":
                 return None
             attempt = (row.attempts or 0) + 1
-            claimed = session.execute(
-                update(DigestLog)
-                .where(DigestLog.id == row.id, DigestLog.attempts == row.attempts, DigestLog.status != "sent")
-                .values(status="sending", attempts=attempt, items=items, error=None)
-            ).rowcount
-            return Envelope(row.id, key, "", attempt) if claimed == 1 else None
+            claimed = operation_queries.claim_digest_log(session, row.id, row.attempts, attempt, items)
+            return Envelope(row.id, key, "", attempt) if claimed else None
     except IntegrityError:
         return None
 
@@ -155,15 +146,13 @@ def _mark_sent(runtime: Runtime, log_id: int, researcher_id: str, until: datetim
     """The step that closes the duplicate window: one small transaction right after the SMTP accept."""
     now = datetime.now(timezone.utc)
     with runtime.db.session() as session:
-        session.execute(update(DigestLog).where(DigestLog.id == log_id)
-                        .values(status="sent", sent_at=as_utc(now), error=None))
-        session.execute(update(Researcher).where(Researcher.id == researcher_id)
-                        .values(last_digest_at=as_utc(until)))
+        operation_queries.set_digest_status(session, log_id, status="sent", sent_at=as_utc(now), error=None)
+        network_queries.set_last_digest(session, researcher_id, as_utc(until))
 
 
 def _mark_failed(runtime: Runtime, log_id: int, error: str, status: str = "failed") -> None:
     with runtime.db.session() as session:
-        session.execute(update(DigestLog).where(DigestLog.id == log_id).values(status=status, error=error[:2000]))
+        operation_queries.set_digest_status(session, log_id, status=status, error=error[:2000])
 
 
 def _held_back(state: tuple[int, str, datetime | None, int] | None, retry_uncertain: bool) -> str | None:
@@ -206,8 +195,7 @@ def send_digests(
     for cand in _candidates(runtime, frequency):
         key = period_key(cand.frequency, until)
         with runtime.db.session() as session:
-            existing = session.scalar(select(DigestLog).where(DigestLog.researcher_id == cand.id,
-                                                              DigestLog.period_key == key))
+            existing = operation_queries.digest_log(session, cand.id, key)
             state = (existing.id, existing.status, aware(existing.since) if existing.since else None,
                      existing.attempts or 0) if existing is not None else None
         held = _held_back(state, retry_uncertain)
@@ -224,7 +212,7 @@ def send_digests(
             if state is not None and not dry_run:
                 # A retry with nothing left to say (e.g. the problem went private): drop the unsent row.
                 with runtime.db.session() as session:
-                    session.execute(delete(DigestLog).where(DigestLog.id == state[0], DigestLog.status != "sent"))
+                    operation_queries.delete_unsent_digest_log(session, state[0])
             report.outcomes.append(Outcome(cand.id, cand.name, cand.email, key, "nothing_new"))
             continue
         attempted += 1

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
-
-from matcher.models import InstituteProject, Organization, Problem, Researcher
+from matcher.models import Researcher
+from matcher.repositories import documents as document_queries
+from matcher.repositories import problems as problem_queries
 from matcher.runtime import Runtime
 from matcher.services import matching
 from matcher.services.expertise import Expertise, Reason, explain_fit, researcher_expertise
@@ -170,19 +170,8 @@ def build_digest(
 
 def _new_items(session: Any, since: datetime, until: datetime) -> list[tuple[DigestItem, str]]:
     """Problems (public or anonymous, not closed) and projects created in (since, until], with the text to rank."""
-    problems = session.execute(
-        select(Problem, Organization.name)
-        .outerjoin(Organization, Organization.id == Problem.organization_id)
-        .where(Problem.visibility.in_(DIGEST_VISIBILITIES), Problem.status != "closed",
-               Problem.created_at > since, Problem.created_at <= until)
-        .order_by(Problem.created_at, Problem.id)
-    ).all()
-    projects = session.execute(
-        select(InstituteProject, Organization.name)
-        .outerjoin(Organization, Organization.id == InstituteProject.institute_id)
-        .where(InstituteProject.created_at > since, InstituteProject.created_at <= until)
-        .order_by(InstituteProject.created_at, InstituteProject.id)
-    ).all()
+    problems = problem_queries.problems_created_between(session, since, until, DIGEST_VISIBILITIES)
+    projects = document_queries.projects_created_between(session, since, until)
     out = [(DigestItem("problem", p.id, p.title, _summary(p.text), firm if p.visibility == "public" else None,
                        p.region, aware(p.created_at), f"/problems/{p.id}", 0.0, ()), f"{p.title}. {p.text}")
            for p, firm in problems if p.visibility in DIGEST_VISIBILITIES]

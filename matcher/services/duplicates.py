@@ -11,10 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from matcher.models import DocumentEntity, Organization, Researcher
+from matcher.models import Organization, Researcher
+from matcher.repositories import documents as document_queries
+from matcher.repositories import network as network_queries
 from matcher.runtime import Runtime
 
 from .merging import _model
@@ -38,15 +39,11 @@ def suspects(runtime: Runtime, kind: str, *, limit: int = 100) -> list[Suspect]:
     """Pairs of live records with the same normalised name, strongest evidence first."""
     model = _model(kind)
     with runtime.db.session() as session:
-        keys = select(model.name_key).where(model.merged_into_id.is_(None), model.name_key != "").group_by(
-            model.name_key).having(func.count() > 1)
-        rows = list(session.scalars(select(model).where(model.merged_into_id.is_(None), model.name_key.in_(keys))
-                                    .order_by(model.name_key, model.id)))
+        rows = network_queries.duplicate_name_rows(session, model)
         ids = [r.id for r in rows]
         docs: dict[str, set[str]] = defaultdict(set)
         if ids:
-            for entity_id, document_id in session.execute(select(DocumentEntity.entity_id, DocumentEntity.document_id)
-                                                          .where(DocumentEntity.entity_id.in_(ids))):
+            for entity_id, document_id in document_queries.linked_document_pairs(session, ids):
                 docs[entity_id].add(document_id)
         groups: dict[str, list[Any]] = defaultdict(list)
         for row in rows:

@@ -9,22 +9,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.models import (
-    CapabilityEvidence,
-    Document,
-    DocumentEntity,
     Equipment,
     InstituteProject,
     Lab,
     Organization,
-    ProjectParticipant,
     Researcher,
 )
-from matcher.types import entity_kind
+from matcher.repositories import capabilities as capability_queries
+from matcher.repositories import documents as document_queries
+from matcher.repositories import network as network_queries
 from matcher.runtime import Runtime
+from matcher.types import entity_kind
 
 from .display import PROJECT_CURRENCY, money, project_status
 
@@ -84,11 +82,7 @@ def _org(session: Session, org_id: str | None) -> Organization | None:
 
 
 def _documents(session: Session, entity_ids: list[str]) -> list[ProfileDocument]:
-    rows = session.execute(
-        select(Document, DocumentEntity.excluded).join(DocumentEntity, DocumentEntity.document_id == Document.id)
-        .where(DocumentEntity.entity_id.in_(entity_ids))
-        .order_by(Document.year.desc().nulls_last(), Document.id).limit(MAX_DOCUMENTS * 2)
-    )
+    rows = document_queries.documents_of(session, entity_ids, MAX_DOCUMENTS * 2)
     seen: set[str] = set()
     docs = []
     for doc, excluded in rows:
@@ -109,18 +103,15 @@ def _capabilities(session: Session, holders: list[str], titles: dict[str, str], 
     sentences: dict[str, list[tuple[str, str]]] = defaultdict(list)
     declared: set[str] = set()
     query_holders = holders + ([declared_holder] if declared_holder else [])
-    for start in range(0, len(query_holders), 500):
-        for ev in session.scalars(select(CapabilityEvidence).where(
-                CapabilityEvidence.entity_id.in_(query_holders[start:start + 500]),
-                CapabilityEvidence.source != "keyphrase")):
-            if ev.capability_id in removed:
-                continue
-            weight[ev.capability_id] += ev.weight
-            label[ev.capability_id] = ev.capability_label
-            if ev.source == "researcher":
-                declared.add(ev.capability_id)
-            elif len(sentences[ev.capability_id]) < SENTENCES_PER_CAPABILITY and ev.sentence:
-                sentences[ev.capability_id].append((ev.sentence[:400], titles.get(ev.entity_id, "")))
+    for ev in capability_queries.evidence_of(session, query_holders):
+        if ev.capability_id in removed:
+            continue
+        weight[ev.capability_id] += ev.weight
+        label[ev.capability_id] = ev.capability_label
+        if ev.source == "researcher":
+            declared.add(ev.capability_id)
+        elif len(sentences[ev.capability_id]) < SENTENCES_PER_CAPABILITY and ev.sentence:
+            sentences[ev.capability_id].append((ev.sentence[:400], titles.get(ev.entity_id, "")))
     ordered = sorted(weight, key=lambda c: (-weight[c], label[c]))[:MAX_CAPABILITIES]
     return [ProfileCapability(c, label[c], round(weight[c], 2), tuple(sentences[c]), c in declared) for c in ordered]
 
@@ -146,8 +137,7 @@ def _lab(session: Session, entity_id: str) -> EntityProfile | None:
     if lab is None:
         return None
     org = _org(session, lab.organization_id)
-    members = session.execute(select(Researcher.id, Researcher.name).where(
-        Researcher.lab_id == lab.id, Researcher.merged_into_id.is_(None)).order_by(Researcher.name)).all()
+    members = network_queries.lab_members(session, lab.id)
     docs = _documents(session, [lab.id])
     counted = [d for d in docs if not d.excluded]
     caps = _capabilities(session, [d.id for d in counted], {d.id: d.title for d in counted})
@@ -160,7 +150,7 @@ def _organization(session: Session, entity_id: str) -> EntityProfile | None:
     org = session.get(Organization, entity_id)
     if org is None or org.merged_into_id:
         return None
-    labs = session.execute(select(Lab.id, Lab.name).where(Lab.organization_id == org.id).order_by(Lab.name)).all()
+    labs = network_queries.labs_of(session, org.id)
     docs = _documents(session, [org.id])
     caps = _capabilities(session, [d.id for d in docs], {d.id: d.title for d in docs})
     details = {"kind": org.kind, "city": org.city, "country": org.country, "website": org.website,
@@ -187,9 +177,7 @@ def _project(session: Session, entity_id: str) -> EntityProfile | None:
         return None
     institute = _org(session, p.institute_id)
     caps = _capabilities(session, [p.id], {p.id: p.title})
-    participants = session.execute(
-        select(Organization.id, Organization.name).join(ProjectParticipant, ProjectParticipant.organization_id == Organization.id)
-        .where(ProjectParticipant.project_id == p.id).order_by(Organization.name)).all()
+    participants = document_queries.project_participants(session, p.id)
     status = project_status(p.status, p.start_date, p.end_date, call_open=p.call_open, call_close=p.call_close)
     details = {"acronym": p.acronym, "programme": p.programme, "status": status,
                "start_date": p.start_date.isoformat() if p.start_date else None,

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from matcher.capabilities.taxonomy import get_taxonomy
-from matcher.models import Capability, CapabilityEvidence, Document, DocumentEntity, Researcher
+from matcher.models import Researcher
+from matcher.repositories import capabilities as capability_queries
+from matcher.repositories import documents as document_queries
 from matcher.types import CapabilityMention
 
 ADDED_CAPABILITY_WEIGHT = 2.0
@@ -60,19 +61,9 @@ def researcher_expertise(session: Session, researcher: Researcher,
     """The researcher's capabilities after their own corrections, with recency-weighted evidence."""
     year_now = (now or datetime.now(timezone.utc)).year
     removed = set(researcher.removed_capabilities or ())
-    excluded = set(session.scalars(select(DocumentEntity.document_id).where(
-        DocumentEntity.entity_id == researcher.id, DocumentEntity.excluded.is_(True))))
-    rows = session.execute(
-        select(CapabilityEvidence, Document.title, Document.year)
-        .outerjoin(Document, Document.id == CapabilityEvidence.document_id)
-        .where(or_(
-            # Extracted evidence hangs on the researcher's documents; declared evidence on the researcher.
-            CapabilityEvidence.entity_id == researcher.id,
-            CapabilityEvidence.entity_id.in_(select(DocumentEntity.document_id).where(
-                DocumentEntity.entity_id == researcher.id)),
-        ))
-        .where(CapabilityEvidence.source != "keyphrase")
-    ).all()
+    excluded = document_queries.excluded_document_ids(session, researcher.id)
+    # Extracted evidence hangs on the researcher's documents; declared evidence on the researcher.
+    rows = capability_queries.evidence_with_documents(session, researcher.id)
     out: dict[str, Expertise] = {}
     half_life = researcher.recency_half_life
     for ev, title, year in rows:
@@ -92,7 +83,7 @@ def researcher_expertise(session: Session, researcher: Researcher,
             entry.evidence.append((weight, line))
     added = [c for c in (researcher.added_capabilities or ()) if c not in removed]
     if added:
-        labels = dict(session.execute(select(Capability.id, Capability.label).where(Capability.id.in_(added))).all())
+        labels = capability_queries.taxonomy_labels(session, added)
         for cid in added:
             entry = out.setdefault(cid, Expertise(labels.get(cid, cid)))
             entry.weight = max(entry.weight, ADDED_CAPABILITY_WEIGHT)

@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from matcher.models import Document, DocumentEntity, Equipment, InstituteProject
+from matcher.repositories import documents as document_queries
 from matcher.runtime import Runtime
 from matcher.types import PROFILED_ENTITY_KINDS, profile_id
 
@@ -44,12 +43,8 @@ class IndexCheck:
 
 def _expected_ids(runtime: Runtime) -> set[str]:
     with runtime.db.session() as session:
-        ids = set(session.scalars(select(Document.id)))
-        ids.update(session.scalars(select(Equipment.id)))
-        ids.update(session.scalars(select(InstituteProject.id)))
-        profiled = session.scalars(select(DocumentEntity.entity_id).where(
-            DocumentEntity.excluded.is_(False), DocumentEntity.entity_kind.in_(PROFILED_ENTITY_KINDS)).distinct())
-        ids.update(profile_id(e) for e in profiled)
+        ids = document_queries.all_indexable_ids(session)
+        ids.update(profile_id(e) for e in document_queries.linked_entities(session, PROFILED_ENTITY_KINDS))
     return ids
 
 
@@ -95,10 +90,7 @@ def index_missing(runtime: Runtime, doc_ids: Sequence[str]) -> int:
     links: list[tuple[str, str, str]] = []
     unique = sorted(set(doc_ids))
     with runtime.db.session() as session:
-        for start in range(0, len(unique), _CHUNK):
-            links += session.execute(select(DocumentEntity.document_id, DocumentEntity.entity_id,
-                                            DocumentEntity.entity_kind).where(
-                DocumentEntity.document_id.in_(unique[start:start + _CHUNK]), DocumentEntity.excluded.is_(False))).all()
+        links += document_queries.counted_links(session, unique, chunk=_CHUNK)
     profiles = {profile_id(e) for _, e, kind in links if kind in PROFILED_ENTITY_KINDS}
     present = _present(runtime, unique + sorted(profiles))
     missing_docs = [d for d in unique if d not in present]
@@ -123,8 +115,7 @@ def guard_missing_index(runtime: Runtime) -> str | None:
         return None
     try:
         with runtime.db.session() as session:
-            count = sum(session.scalar(select(func.count()).select_from(model)) or 0
-                        for model in (Document, Equipment, InstituteProject))
+            count = document_queries.indexable_count(session)
     except SQLAlchemyError:
         return None  # no schema yet (`flask db upgrade` comes next)
     if not count:

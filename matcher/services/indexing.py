@@ -12,14 +12,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.korean import has_hangul
-from matcher.models import CapabilityEvidence, Document, DocumentEntity, Equipment, InstituteProject, Lab, Organization, Researcher
+from matcher.models import Document, Lab, Organization, Researcher
 from matcher.ranking.names import mention_key
 from matcher.ranking.vectors import VectorCache, VectorStore, text_hash
-from matcher.repositories import entity_cards
+from matcher.repositories import capabilities as capability_queries
+from matcher.repositories import documents as document_queries
+from matcher.repositories.cards import entity_cards
+from matcher.repositories import network as network_queries
 from matcher.runtime import Runtime
 from matcher.types import ENTITY_PROFILE_KIND, PROFILED_ENTITY_KINDS, SearchDocument, profile_id
 
@@ -51,20 +53,14 @@ def vector_store(runtime: Runtime) -> VectorStore | None:
 
 def _regions(session: Session) -> dict[str, str | None]:
     """entity id -> region, through the organisation for people and labs."""
-    org_region = dict(session.execute(select(Organization.id, Organization.region)).all())
-    regions: dict[str, str | None] = dict(org_region)
-    for rid, org in session.execute(select(Researcher.id, Researcher.organization_id)):
-        regions[rid] = org_region.get(org) if org else None
-    for lid, org in session.execute(select(Lab.id, Lab.organization_id)):
-        regions[lid] = org_region.get(org) if org else None
-    return regions
+    return network_queries.entity_regions(session)
 
 
 def _mention_keys(session: Session) -> dict[str, str]:
     """entity id -> the key that names it in running text (matcher.ranking.names), where it has one."""
     keys: dict[str, str] = {}
     for model, person in ((Organization, False), (Lab, False), (Researcher, True)):
-        for entity_id, name in session.execute(select(model.id, model.name)):
+        for entity_id, name in network_queries.names(session, model):
             key = mention_key(name or "", person=person)
             if key:
                 keys[entity_id] = key
@@ -74,11 +70,8 @@ def _mention_keys(session: Session) -> dict[str, str]:
 def _korean_names(session: Session, ids: Sequence[str] | None = None) -> dict[str, tuple[str, ...]]:
     """organisation id -> its names in Hangul (kept in extra["aliases"] by the importer), so a profile is
     found by a Korean name even when all its evidence is English."""
-    query = select(Organization.id, Organization.extra)
-    if ids is not None:
-        query = query.where(Organization.id.in_(ids))
     out: dict[str, tuple[str, ...]] = {}
-    for oid, extra in session.execute(query):
+    for oid, extra in network_queries.organization_extras(session, ids):
         names = tuple(a for a in (extra or {}).get("aliases", ()) if has_hangul(a))
         if names:
             out[oid] = names
@@ -86,12 +79,7 @@ def _korean_names(session: Session, ids: Sequence[str] | None = None) -> dict[st
 
 
 def _document_rows(session: Session, doc_ids: Sequence[str] | None) -> Iterator[Document]:
-    query = select(Document).order_by(Document.id)
-    if doc_ids is not None:
-        for start in range(0, len(doc_ids), 500):
-            yield from session.scalars(select(Document).where(Document.id.in_(doc_ids[start:start + 500])))
-        return
-    yield from session.scalars(query.execution_options(yield_per=BATCH))
+    return document_queries.documents_by_id(session, doc_ids, BATCH)
 
 
 def _search_documents(session: Session, doc_ids: Sequence[str] | None = None,
@@ -99,16 +87,10 @@ def _search_documents(session: Session, doc_ids: Sequence[str] | None = None,
     """SearchDocuments for documents (only non-excluded links count), equipment and projects."""
     regions = _regions(session)
     links: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    link_query = select(DocumentEntity.document_id, DocumentEntity.entity_id, DocumentEntity.entity_kind).where(
-        DocumentEntity.excluded.is_(False)).order_by(DocumentEntity.document_id, DocumentEntity.position)
-    if doc_ids is not None:
-        link_query = link_query.where(DocumentEntity.document_id.in_(doc_ids))
-    for doc_id, entity_id, kind in session.execute(link_query):
+    for doc_id, entity_id, kind in document_queries.counted_links(session, doc_ids):
         links[doc_id].append((entity_id, kind))
     caps: dict[str, list[str]] = defaultdict(list)
-    cap_query = select(CapabilityEvidence.entity_id, CapabilityEvidence.capability_id).where(
-        CapabilityEvidence.source != "keyphrase")
-    for holder, cap in session.execute(cap_query):
+    for holder, cap in capability_queries.holder_capability_pairs(session):
         caps[holder].append(cap)
     profiles = _ProfileBuilder(regions, _mention_keys(session), _korean_names(session)) if doc_ids is None else None
     for doc in _document_rows(session, doc_ids):
@@ -123,20 +105,15 @@ def _search_documents(session: Session, doc_ids: Sequence[str] | None = None,
         yield search_doc
     if profiles is not None:
         yield from profiles.build()
-    equipment_query = select(Equipment)
-    project_query = select(InstituteProject)
-    if entity_ids is not None:
-        equipment_query = equipment_query.where(Equipment.id.in_(entity_ids))
-        project_query = project_query.where(InstituteProject.id.in_(entity_ids))
-    elif doc_ids is not None:
+    if entity_ids is None and doc_ids is not None:
         return
-    for eq in session.scalars(equipment_query):
+    for eq in document_queries.equipment_rows(session, entity_ids):
         text = " ".join(p for p in (eq.category, eq.description, eq.facility, eq.access_terms) if p)
         region = eq.region or regions.get(eq.organization_id or "")
         yield SearchDocument(id=eq.id, kind="equipment", title=eq.name, text=text, entity_ids=(eq.id,),
                              entity_kinds=("equipment",), capabilities=tuple(dict.fromkeys(caps.get(eq.id, []))),
                              region=region, status=eq.status)
-    for project in session.scalars(project_query):
+    for project in document_queries.project_rows(session, entity_ids):
         text = " ".join(p for p in (project.acronym, project.description, project.programme) if p)
         year = project.start_date.year if project.start_date else None
         yield SearchDocument(id=project.id, kind="project", title=project.title, text=text, entity_ids=(project.id,),
@@ -197,9 +174,7 @@ def _profile_documents(session: Session, entity_ids: Sequence[str]) -> tuple[lis
     if not wanted:
         return [], []
     doc_ids: set[str] = set()
-    for start in range(0, len(wanted), 500):
-        doc_ids.update(session.scalars(select(DocumentEntity.document_id).where(
-            DocumentEntity.entity_id.in_(wanted[start:start + 500]), DocumentEntity.excluded.is_(False))))
+    doc_ids.update(document_queries.document_ids_of(session, wanted, counted_only=True))
     cards = entity_cards(session, wanted)
     keys = {i: mention_key(c.name, person=c.kind == "researcher") for i, c in cards.items()}
     builder = _ProfileBuilder({i: c.region for i, c in cards.items()}, {i: k for i, k in keys.items() if k},
@@ -284,9 +259,7 @@ def index_entities(runtime: Runtime, entity_ids: Iterable[str]) -> int:
         return 0
     with runtime.db.session() as session:
         doc_ids: set[str] = set()
-        for start in range(0, len(ids), 500):
-            doc_ids.update(session.scalars(select(DocumentEntity.document_id).where(
-                DocumentEntity.entity_id.in_(ids[start:start + 500]))))
+        doc_ids.update(document_queries.document_ids_of(session, ids, counted_only=False))
     return index_documents(runtime, sorted(doc_ids), ids)
 
 

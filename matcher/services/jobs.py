@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
 
 from matcher.models import Job
+from matcher.repositories import operations as queries
 from matcher.runtime import Runtime
 
 from . import audit
@@ -68,7 +68,7 @@ def get(runtime: Runtime, job_id: int) -> JobView | None:
 
 def recent(runtime: Runtime, limit: int = 10) -> list[JobView]:
     with runtime.db.session() as session:
-        return [_view(j) for j in session.scalars(select(Job).order_by(Job.id.desc()).limit(limit))]
+        return [_view(j) for j in queries.recent_jobs(session, limit)]
 
 
 def _update(runtime: Runtime, job_id: int, **values: object) -> None:
@@ -134,7 +134,7 @@ def _worker_gone(job: Job, now: datetime) -> bool:
 
 def _expire_stale(session, name: str) -> None:  # type: ignore[no-untyped-def]
     now = datetime.now(timezone.utc)
-    for job in list(session.scalars(select(Job).where(Job.name == name, Job.status.in_(("queued", "running"))))):
+    for job in queries.open_jobs(session, name):
         if _worker_gone(job, now):
             job.status, job.finished_at = "failed", now
             job.message = f"expired: its worker (pid {job.pid} on {job.host}) stopped without finishing"
@@ -145,7 +145,7 @@ def start(runtime: Runtime, name: str, work: Work, user_id: int | None, *, wait:
     with runtime.db.session() as session:
         _expire_stale(session, name)
         session.flush()
-        busy = session.scalar(select(Job.id).where(Job.name == name, Job.status.in_(("queued", "running"))))
+        busy = queries.open_job_id(session, name)
         if busy is not None:
             raise JobError(f"a {name} job is already running (job {busy})")
         job = Job(name=name, status="queued", started_by=user_id, host=socket.gethostname(), pid=os.getpid(),

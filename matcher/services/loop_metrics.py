@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import numpy as np
-from sqlalchemy import select
-
-from matcher.models import IntroductionRequest, Match, MatchEvent, Problem
+from matcher.models import MatchEvent
+from matcher.repositories import problems as problem_queries
 from matcher.runtime import Runtime
 
 from .control_tower import Table
@@ -54,13 +53,13 @@ def loop_figures(runtime: Runtime, now: datetime | None = None) -> LoopFigures:
     """Every figure of the loop, from requests, their matches and the matches' events."""
     now = now or datetime.now(timezone.utc)
     with runtime.db.session() as session:
-        asks = list(session.scalars(select(IntroductionRequest)))
+        asks = problem_queries.all_requests(session)
         match_ids = {a.match_id for a in asks if a.match_id is not None}
-        matches = {m.id: m for m in session.scalars(select(Match).where(Match.id.in_(match_ids)))} if match_ids else {}
+        matches = problem_queries.matches_by_id(session, match_ids)
         events: dict[int, list[MatchEvent]] = {}
-        for event in session.scalars(select(MatchEvent).where(MatchEvent.match_id.in_(match_ids))):
+        for event in problem_queries.events_of_matches(session, match_ids):
             events.setdefault(event.match_id, []).append(event)
-        titles = dict(session.execute(select(Problem.id, Problem.title)).all())
+        titles = problem_queries.problem_titles(session)
         days: list[float] = []
         in_time = answerable = 0
         stages: Counter[str] = Counter()

@@ -42,7 +42,7 @@ from matcher.ranking.relevance import profile_floor, relevance_features
 from matcher.ranking.scored import ScoredEntity
 from matcher.ranking.scorer import ScorerConfig, load_config
 from matcher.ranking.semantic import close_in_meaning, cosines, nearest_documents
-from matcher.repositories import (
+from matcher.repositories.cards import (
     capabilities_of,
     capability_document_frequency,
     document_links,

@@ -10,13 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from matcher.models import (
-    CapabilityEvidence, DocumentEntity, Equipment, ImportRun, InstituteProject, IntroductionRequest, Lab, Match,
-    MatchEvent, Organization, Problem, ProjectParticipant, Researcher, User,
+    CapabilityEvidence, Equipment, InstituteProject, IntroductionRequest, Lab, Organization, Problem, Researcher, User,
 )
+from matcher.repositories import capabilities as capability_queries
+from matcher.repositories import documents as document_queries
+from matcher.repositories import network as network_queries
+from matcher.repositories import operations as operation_queries
+from matcher.repositories import problems as problem_queries
+from matcher.repositories.merges import repoint
 from matcher.runtime import Runtime
 
 from . import audit
@@ -85,26 +89,18 @@ def _like(text: str) -> str:
 def _counts(session: Session, ids: list[str]) -> tuple[dict[str, int], dict[str, int]]:
     if not ids:
         return {}, {}
-    pubs = dict(session.execute(select(DocumentEntity.entity_id, func.count()).where(
-        DocumentEntity.entity_id.in_(ids)).group_by(DocumentEntity.entity_id)).all())
-    matches = dict(session.execute(select(Match.entity_id, func.count()).where(
-        Match.entity_id.in_(ids)).group_by(Match.entity_id)).all())
-    return pubs, matches
+    return document_queries.link_counts(session, ids), problem_queries.match_counts(session, ids)
 
 
 def browse(runtime: Runtime, kind: str, query: str = "", *, include_merged: bool = False, limit: int = 50,
            offset: int = 0) -> tuple[list[EntityRow], int]:
     """Researchers or organisations by name (case-insensitive substring), sorted so duplicates sit together."""
     model = _model(kind)
-    stmt = select(model)
     query = (query or "").strip()
-    if query:
-        stmt = stmt.where(or_(func.lower(model.name).like(_like(query), escape="\\"), model.id == query))
-    if not include_merged:
-        stmt = stmt.where(model.merged_into_id.is_(None))
     with runtime.db.session() as session:
-        total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = list(session.scalars(stmt.order_by(model.name_key, model.name, model.id).limit(limit).offset(offset)))
+        rows, total = network_queries.browse_page(session, model, name_like=_like(query) if query else None,
+                                                  exact_id=query or None, include_merged=include_merged,
+                                                  limit=limit, offset=offset)
         pubs, matches = _counts(session, [r.id for r in rows])
         result = []
         for row in rows:
@@ -115,7 +111,7 @@ def browse(runtime: Runtime, kind: str, query: str = "", *, include_merged: bool
                 detail = ", ".join(filter(None, [row.kind, row.city, row.region, row.country]))
             result.append(EntityRow(id=row.id, kind=kind, name=row.name, detail=detail, publications=pubs.get(row.id, 0),
                                     matches=matches.get(row.id, 0), merged_into_id=row.merged_into_id))
-        return result, int(total)
+        return result, total
 
 
 def get_record(runtime: Runtime, kind: str, entity_id: str) -> EntityRecord | None:
@@ -125,8 +121,7 @@ def get_record(runtime: Runtime, kind: str, entity_id: str) -> EntityRecord | No
         if row is None:
             return None
         pubs, matches = _counts(session, [row.id])
-        evidence = session.scalar(select(func.count()).select_from(CapabilityEvidence).where(
-            CapabilityEvidence.entity_id == row.id)) or 0
+        evidence = capability_queries.evidence_count(session, row.id)
         return EntityRecord(id=row.id, kind=kind, fields={f: getattr(row, f) for f in EDITABLE[kind]},
                             merged_into_id=row.merged_into_id, publications=pubs.get(row.id, 0),
                             evidence=int(evidence), matches=matches.get(row.id, 0))
@@ -149,8 +144,8 @@ def edit(runtime: Runtime, kind: str, entity_id: str, user_id: int | None, chang
             raise MergeError(f"this record was merged into {row.merged_into_id}; edit that one")
         for unique in ("orcid", "email", "ror_id"):
             value = clean.get(unique)
-            if value and hasattr(model, unique) and session.scalar(
-                    select(model.id).where(getattr(model, unique) == value, model.id != entity_id)):
+            if value and hasattr(model, unique) and network_queries.holder_of(session, model, unique, value,
+                                                                              other_than=entity_id):
                 raise MergeError(f"another record already has this {unique}; merge the two instead")
         if clean.get("organization_id") and session.get(Organization, clean["organization_id"]) is None:
             raise MergeError("no organisation with that id")
@@ -168,9 +163,8 @@ def edit(runtime: Runtime, kind: str, entity_id: str, user_id: int | None, chang
 def _repoint_documents(session: Session, keep: str, merge: str) -> int:
     """Move publication links; where the kept record is already on the document, drop the duplicate link."""
     moved = 0
-    for link in list(session.scalars(select(DocumentEntity).where(DocumentEntity.entity_id == merge))):
-        existing = session.scalar(select(DocumentEntity).where(DocumentEntity.document_id == link.document_id,
-                                                               DocumentEntity.entity_id == keep))
+    for link in document_queries.links_of_entity(session, merge):
+        existing = document_queries.link_of(session, link.document_id, keep)
         if existing is not None:
             existing.excluded = existing.excluded and link.excluded
             session.delete(link)
@@ -184,14 +178,14 @@ def _repoint_documents(session: Session, keep: str, merge: str) -> int:
 def _repoint_matches(session: Session, keep: str, merge: str) -> int:
     """Move matches; where both were matched to one problem, keep the further-along match and move the other's history."""
     moved = 0
-    for match in list(session.scalars(select(Match).where(Match.entity_id == merge))):
-        other = session.scalar(select(Match).where(Match.problem_id == match.problem_id, Match.entity_id == keep))
+    for match in problem_queries.matches_of_entity(session, merge):
+        other = problem_queries.match_of(session, match.problem_id, keep)
         if other is None:
             match.entity_id = keep
             moved += 1
             continue
         survivor, loser = (other, match) if stage_index(other.stage) >= stage_index(match.stage) else (match, other)
-        session.execute(update(MatchEvent).where(MatchEvent.match_id == loser.id).values(match_id=survivor.id))
+        problem_queries.move_events(session, loser.id, survivor.id)
         survivor.pinned = bool(survivor.pinned or loser.pinned)
         survivor.sme_consented = bool(survivor.sme_consented or loser.sme_consented)
         notes = [n for n in (survivor.note, loser.note) if n]
@@ -234,14 +228,11 @@ def merge(runtime: Runtime, kind: str, keep_id: str, merge_id: str, user_id: int
             raise MergeError("one of the records was already merged")
         counts: dict[str, int] = {}
         counts["publications"] = _repoint_documents(session, keep_id, merge_id)
-        counts["evidence"] = session.execute(update(CapabilityEvidence).where(
-            CapabilityEvidence.entity_id == merge_id).values(entity_id=keep_id)).rowcount or 0
+        counts["evidence"] = repoint(session, CapabilityEvidence.entity_id, merge_id, keep_id)
         counts["matches"] = _repoint_matches(session, keep_id, merge_id)
-        counts["introduction_requests"] = session.execute(update(IntroductionRequest).where(
-            IntroductionRequest.entity_id == merge_id).values(entity_id=keep_id)).rowcount or 0
+        counts["introduction_requests"] = repoint(session, IntroductionRequest.entity_id, merge_id, keep_id)
         if kind == "researcher":
-            counts["accounts"] = session.execute(update(User).where(User.researcher_id == merge_id)
-                                                 .values(researcher_id=keep_id)).rowcount or 0
+            counts["accounts"] = repoint(session, User.researcher_id, merge_id, keep_id)
             fields = ("orcid", "email", "organization_id", "lab_id", "bio", "claimed_by_user_id")
         else:
             counts.update(_repoint_organization(session, keep_id, merge_id))
@@ -260,12 +251,10 @@ def _repoint_organization(session: Session, keep: str, merge: str) -> dict[str, 
                                  ("equipment", Equipment, "organization_id"), ("users", User, "organization_id"),
                                  ("problems", Problem, "organization_id"),
                                  ("projects", InstituteProject, "institute_id")):
-        col = getattr(model, column)
-        counts[label] = session.execute(update(model).where(col == merge).values({column: keep})).rowcount or 0
+        counts[label] = repoint(session, getattr(model, column), merge, keep)
     moved = 0
-    for part in list(session.scalars(select(ProjectParticipant).where(ProjectParticipant.organization_id == merge))):
-        if session.scalar(select(ProjectParticipant.id).where(ProjectParticipant.project_id == part.project_id,
-                                                              ProjectParticipant.organization_id == keep)):
+    for part in document_queries.participations_of(session, merge):
+        if document_queries.participates(session, part.project_id, keep):
             session.delete(part)
         else:
             part.organization_id = keep
@@ -283,10 +272,8 @@ def affected_entities(kind: str, keep_id: str, merge_id: str) -> list[str]:
 def import_runs(runtime: Runtime, *, limit: int = 50, offset: int = 0) -> tuple[list[ImportRunRow], int]:
     """Import runs, newest first, with their rejected rows."""
     with runtime.db.session() as session:
-        total = session.scalar(select(func.count()).select_from(ImportRun)) or 0
-        rows = session.scalars(select(ImportRun).order_by(ImportRun.started_at.desc(), ImportRun.id.desc())
-                               .limit(limit).offset(offset))
+        rows, total = operation_queries.import_runs_page(session, limit=limit, offset=offset)
         return [ImportRunRow(id=r.id, kind=r.kind, path=r.path, format=r.format, status=r.status,
                              started_at=r.started_at, finished_at=r.finished_at, loaded=r.loaded, skipped=r.skipped,
                              rejected=r.rejected, rejects=tuple(str(x) for x in r.rejects or ()))
-                for r in rows], int(total)
+                for r in rows], total

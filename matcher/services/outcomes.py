@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matcher.models import MATCH_STAGES, Match, MatchEvent, Problem, User
+from matcher.types import MATCH_STAGES
+from matcher.models import Match, MatchEvent, Problem
+from matcher.repositories import accounts as account_queries
 from matcher.runtime import Runtime
 
 from . import audit
@@ -229,7 +230,7 @@ def timeline(runtime: Runtime, match_id: int) -> MatchTimeline:
         problem = session.get(Problem, match.problem_id)
         events = sorted(match.events, key=lambda e: (aware(e.at), e.id))
         user_ids = {e.user_id for e in events if e.user_id is not None}
-        emails = dict(session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).all()) if user_ids else {}
+        emails = account_queries.emails_by_id(session, user_ids)
         return MatchTimeline(
             match_id=match.id, problem_id=match.problem_id, problem_title=problem.title if problem else "",
             entity_id=match.entity_id, entity_name=match.entity_name, stage=match.stage,

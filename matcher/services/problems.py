@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
-
 from matcher.models import (
-    VISIBILITIES, Equipment, InstituteProject, Lab, Match, Organization, Problem, Researcher, User,
+    Equipment, InstituteProject, Lab, Match, Organization, Problem, Researcher, User,
 )
 from matcher.regions import normalise_region
+from matcher.repositories import problems as problem_queries
 from matcher.runtime import Runtime
-from matcher.types import Evidence, Match as MatchItem
+from matcher.types import VISIBILITIES, Evidence, Match as MatchItem
 
 STAFF_ROLES: tuple[str, ...] = ("coordinator", "admin")
 #: Roles that may post problems and ask for introductions (staff may act on behalf of a firm).
@@ -204,37 +203,26 @@ def get_problem(runtime: Runtime, problem_id: str, viewer: Viewer) -> ProblemVie
         problem = session.get(Problem, problem_id)
         if problem is None or not can_view(problem, viewer):
             raise NotVisible(problem_id)
-        count = session.scalar(select(func.count()).select_from(Match).where(Match.problem_id == problem_id)) or 0
-        return _view(session, problem, viewer, match_count=int(count))
+        return _view(session, problem, viewer, match_count=problem_queries.match_count(session, problem_id))
 
 
 def list_problems(
     runtime: Runtime, viewer: Viewer, *, mine: bool = False, limit: int = 50, offset: int = 0
 ) -> tuple[list[ProblemView], int]:
     """Problems this viewer may see, newest first; `mine` keeps only their own."""
-    query = select(Problem)
-    if mine:
-        if viewer.user_id is None:
-            return [], 0
-        query = query.where(Problem.owner_user_id == viewer.user_id)
-    elif not viewer.is_staff:
-        visible = Problem.visibility.in_(("public", "anonymous"))
-        if viewer.user_id is not None:
-            visible = or_(visible, Problem.owner_user_id == viewer.user_id)
-        query = query.where(visible)
+    if mine and viewer.user_id is None:
+        return [], 0
     with runtime.db.session() as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = session.scalars(query.order_by(Problem.created_at.desc(), Problem.id).limit(limit).offset(offset))
-        return [_view(session, p, viewer) for p in rows], int(total)
+        rows, total = problem_queries.problems_page(
+            session, owner_id=viewer.user_id if mine else None, visible_to=viewer.user_id,
+            public_only=not mine and not viewer.is_staff, limit=limit, offset=offset)
+        return [_view(session, p, viewer) for p in rows], total
 
 
 def example_problems(runtime: Runtime, limit: int = 4) -> list[ProblemView]:
     """Public problems to inspire a first search on the home page."""
     with runtime.db.session() as session:
-        rows = session.scalars(
-            select(Problem).where(Problem.visibility == "public").order_by(Problem.created_at.desc()).limit(limit)
-        )
-        return [_view(session, p, Viewer()) for p in rows]
+        return [_view(session, p, Viewer()) for p in problem_queries.newest_public_problems(session, limit)]
 
 
 def list_matches(runtime: Runtime, problem_id: str, viewer: Viewer) -> list[StoredMatch]:
@@ -245,11 +233,7 @@ def list_matches(runtime: Runtime, problem_id: str, viewer: Viewer) -> list[Stor
             raise NotVisible(problem_id)
         if not (viewer.is_staff or (viewer.user_id is not None and problem.owner_user_id == viewer.user_id)):
             raise Forbidden("only the owner and coordinators see the matches of a problem")
-        rows = session.scalars(
-            select(Match).where(Match.problem_id == problem_id, Match.stage != "rejected")
-            .order_by(Match.pinned.desc(), Match.rank.is_(None), Match.rank, Match.score.desc())
-        )
-        return [_stored(m) for m in rows]
+        return [_stored(m) for m in problem_queries.shown_matches(session, problem_id)]
 
 
 def entity_name(runtime: Runtime, entity_id: str) -> str | None:

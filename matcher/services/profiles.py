@@ -21,22 +21,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
-
 from matcher.models import (
-    DIGEST_FREQUENCIES,
     AuditLog,
     Capability,
     CapabilityEvidence,
-    DigestLog,
-    Document,
-    DocumentEntity,
     Lab,
     Organization,
     Researcher,
     User,
 )
 from matcher.regions import normalise_region
+from matcher.repositories import accounts as account_queries
+from matcher.repositories import capabilities as capability_queries
+from matcher.repositories import documents as document_queries
+from matcher.repositories import operations as operation_queries
+from matcher.types import DIGEST_FREQUENCIES
 
 log = logging.getLogger(__name__)
 
@@ -151,18 +150,8 @@ def get_profile_view(runtime: Any, researcher_id: str) -> ProfileView | None:
              for cid, e in expertise.items() if not cid.startswith("kp:")),
             key=lambda c: (-c.weight, c.label)))
         removed_ids = list(row.removed_capabilities or ())
-        labels = dict(session.execute(select(Capability.id, Capability.label)
-                                      .where(Capability.id.in_(removed_ids))).all()) if removed_ids else {}
-        if removed_ids:
-            labels.update({cid: lbl for cid, lbl in session.execute(
-                select(CapabilityEvidence.capability_id, CapabilityEvidence.capability_label)
-                .where(CapabilityEvidence.capability_id.in_(removed_ids))).all() if cid not in labels})
-        pubs = session.execute(
-            select(Document.id, Document.title, Document.year, Document.kind, DocumentEntity.excluded)
-            .join(DocumentEntity, DocumentEntity.document_id == Document.id)
-            .where(DocumentEntity.entity_id == researcher_id)
-            .order_by(Document.year.desc().nulls_last(), Document.title)
-        ).all()
+        labels = capability_queries.labels_of(session, removed_ids)
+        pubs = document_queries.publications_of(session, researcher_id)
         return ProfileView(
             id=row.id, name=row.name, organization=org.name if org else None, email=row.email,
             digest_frequency=row.digest_frequency, last_digest_at=row.last_digest_at,
@@ -180,14 +169,8 @@ def search_capabilities(runtime: Any, query: str, limit: int = 25) -> list[Capab
         return []
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     with runtime.db.session() as session:
-        rows = session.scalars(
-            select(Capability)
-            .where(func.lower(Capability.label).like(f"%{escaped.lower()}%", escape="\\"))
-            .order_by(func.length(Capability.label), Capability.label).limit(limit)
-        ).all()
-        parents = {c.parent_id for c in rows if c.parent_id}
-        parent_labels = dict(session.execute(select(Capability.id, Capability.label)
-                                             .where(Capability.id.in_(parents))).all()) if parents else {}
+        rows = capability_queries.capabilities_like(session, f"%{escaped.lower()}%", limit)
+        parent_labels = capability_queries.taxonomy_labels(session, {c.parent_id for c in rows if c.parent_id})
         return [CapabilityOption(c.id, c.label, parent_labels.get(c.parent_id or "")) for c in rows]
 
 
@@ -204,9 +187,7 @@ def remove_capability(runtime: Any, researcher_id: str, capability_id: str, user
             removed.append(capability_id)
         added = [c for c in added if c != capability_id]
         row.removed_capabilities, row.added_capabilities = removed, added
-        session.execute(delete(CapabilityEvidence).where(
-            CapabilityEvidence.entity_id == researcher_id, CapabilityEvidence.capability_id == capability_id,
-            CapabilityEvidence.source == "researcher"))
+        capability_queries.delete_declared_evidence(session, researcher_id, capability_id)
         _audit(session, user_id, "researcher.capability.remove", researcher_id, before,
                {"removed": removed, "added": added})
     reindex(runtime, researcher_id)
@@ -236,9 +217,7 @@ def add_capability(runtime: Any, researcher_id: str, capability_id: str, user_id
             added.append(capability_id)
         row.added_capabilities = added
         row.removed_capabilities = [c for c in removed if c != capability_id]
-        exists = session.scalar(select(CapabilityEvidence.id).where(
-            CapabilityEvidence.entity_id == researcher_id, CapabilityEvidence.capability_id == capability_id,
-            CapabilityEvidence.source == "researcher"))
+        exists = capability_queries.declared_evidence_id(session, researcher_id, capability_id)
         if exists is None:
             session.add(CapabilityEvidence(entity_id=researcher_id, capability_id=cap.id, capability_label=cap.label,
                                            document_id=None, sentence="Added by the researcher", weight=2.0,
@@ -254,8 +233,7 @@ def set_publication_excluded(runtime: Any, researcher_id: str, document_id: str,
                              user_id: int | None = None) -> None:
     """Exclude (or re-include) one of the researcher's own documents from their expertise."""
     with runtime.db.session() as session:
-        link = session.scalar(select(DocumentEntity).where(DocumentEntity.entity_id == researcher_id,
-                                                           DocumentEntity.document_id == document_id))
+        link = document_queries.link_of(session, document_id, researcher_id)
         if link is None:
             raise ProfileError("this publication is not linked to your profile")
         before = bool(link.excluded)
@@ -351,7 +329,7 @@ def create_claiming_account(runtime: Any, researcher_id: str, password_hash: str
         row = _researcher(session, researcher_id)
         if not row.email or row.claimed_by_user_id is not None:
             return None
-        if session.scalar(select(User.id).where(func.lower(User.email) == row.email.lower())) is not None:
+        if account_queries.email_taken(session, row.email.lower()):
             return None
         user = User(email=row.email, password_hash=password_hash, role="researcher", display_name=row.name,
                     researcher_id=row.id)
@@ -364,7 +342,7 @@ def create_claiming_account(runtime: Any, researcher_id: str, password_hash: str
 
 def account_exists_for(runtime: Any, email: str) -> bool:
     with runtime.db.session() as session:
-        return session.scalar(select(User.id).where(func.lower(User.email) == email.lower())) is not None
+        return account_queries.email_taken(session, email.lower())
 
 
 # --------------------------------------------------------------------------- personal data
@@ -376,16 +354,10 @@ def export_personal_data(runtime: Any, researcher_id: str) -> dict[str, Any]:
         row = _researcher(session, researcher_id)
         org = session.get(Organization, row.organization_id) if row.organization_id else None
         lab = session.get(Lab, row.lab_id) if row.lab_id else None
-        users = session.scalars(select(User).where(or_(User.researcher_id == researcher_id,
-                                                       User.id == row.claimed_by_user_id))).all()
-        docs = session.execute(
-            select(Document.id, Document.kind, Document.title, Document.year, Document.doi, DocumentEntity.excluded)
-            .join(DocumentEntity, DocumentEntity.document_id == Document.id)
-            .where(DocumentEntity.entity_id == researcher_id).order_by(Document.year, Document.id)).all()
-        evidence = session.scalars(select(CapabilityEvidence).where(CapabilityEvidence.entity_id == researcher_id)
-                                   .order_by(CapabilityEvidence.id)).all()
-        logs = session.scalars(select(DigestLog).where(DigestLog.researcher_id == researcher_id)
-                               .order_by(DigestLog.id)).all()
+        users = account_queries.accounts_of_researcher(session, researcher_id, row.claimed_by_user_id)
+        docs = document_queries.publications_for_export(session, researcher_id)
+        evidence = capability_queries.evidence_rows_of(session, researcher_id)
+        logs = operation_queries.digest_logs_of(session, researcher_id)
 
         def iso(value: datetime | None) -> str | None:
             return value.isoformat() if value else None
@@ -422,7 +394,7 @@ def delete_personal_data(runtime: Any, researcher_id: str, user_id: int | None =
     """
     with runtime.db.session() as session:
         row = _researcher(session, researcher_id)
-        account_ids = set(session.scalars(select(User.id).where(User.researcher_id == researcher_id)).all())
+        account_ids = account_queries.account_ids_of_researcher(session, researcher_id)
         if row.claimed_by_user_id:
             account_ids.add(row.claimed_by_user_id)
         row.email = None
@@ -430,7 +402,7 @@ def delete_personal_data(runtime: Any, researcher_id: str, user_id: int | None =
         row.last_digest_at = None
         row.regions_of_interest = []
         row.claimed_by_user_id = None
-        session.execute(delete(DigestLog).where(DigestLog.researcher_id == researcher_id))
+        operation_queries.delete_digest_logs_of(session, researcher_id)
         for uid in account_ids:
             user = session.get(User, uid)
             if user is None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matcher.models import IntroductionRequest, Match, Problem, User
+from matcher.repositories import problems as problem_queries
 from matcher.runtime import Runtime
 
 from .outcomes import STAGE_LABELS, record_event, snapshot
@@ -64,7 +64,7 @@ class RequestStatus:
 
 def _match_for(session: Session, problem_id: str, entity_id: str, name: str, added_by: str) -> Match:
     """The problem's match for this partner, created (unranked) when the matcher had not suggested it."""
-    match = session.scalar(select(Match).where(Match.problem_id == problem_id, Match.entity_id == entity_id))
+    match = problem_queries.match_of(session, problem_id, entity_id)
     if match is None:
         match = Match(problem_id=problem_id, entity_id=entity_id, entity_kind=entity_id.split(":", 1)[0],
                       entity_name=name[:500], rank=None, score=0.0, stage="suggested", added_by=added_by)
@@ -102,12 +102,7 @@ def request_introduction(
             raise NotVisible(problem_id)
         if problem is not None and problem.owner_user_id != viewer.user_id and not viewer.is_staff:
             raise Forbidden("you can only request introductions for your own problems")
-        existing = session.scalar(select(IntroductionRequest).where(
-            IntroductionRequest.user_id == viewer.user_id, IntroductionRequest.entity_id == entity_id,
-            IntroductionRequest.kind == "request",
-            (IntroductionRequest.problem_id == problem_id) if problem_id else IntroductionRequest.problem_id.is_(None),
-            IntroductionRequest.status == "open",
-        ))
+        existing = problem_queries.open_request_of(session, viewer.user_id, entity_id, problem_id)
         row = existing or IntroductionRequest(user_id=viewer.user_id, entity_id=entity_id, problem_id=problem_id,
                                               message=message, status="open", kind="request")
         row.nda_requested = bool(row.nda_requested) or nda_requested
@@ -146,9 +141,7 @@ def offer_help(runtime: Runtime, viewer: Viewer, problem_id: str, message: str =
         entity_id = researcher_id or f"user:{viewer.user_id}"
         name = (entity_name(runtime, researcher_id) if researcher_id else None) or (
             (user.display_name or user.email) if user is not None else entity_id)
-        existing = session.scalar(select(IntroductionRequest).where(
-            IntroductionRequest.user_id == viewer.user_id, IntroductionRequest.problem_id == problem_id,
-            IntroductionRequest.kind == "interest", IntroductionRequest.status == "open"))
+        existing = problem_queries.open_interest_of(session, viewer.user_id, problem_id)
         row = existing or IntroductionRequest(user_id=viewer.user_id, entity_id=entity_id, problem_id=problem_id,
                                               message=message, status="open", kind="interest")
         match = None
@@ -197,11 +190,9 @@ def my_requests(runtime: Runtime, viewer: Viewer, *, limit: int = 200) -> list[R
     """The viewer's own requests and offers of help, newest first; nobody else's are ever read."""
     if viewer.user_id is None:
         return []
-    query = (select(IntroductionRequest).where(IntroductionRequest.user_id == viewer.user_id)
-             .order_by(IntroductionRequest.created_at.desc(), IntroductionRequest.id.desc()).limit(limit))
     out = []
     with runtime.db.session() as session:
-        for row in session.scalars(query):
+        for row in problem_queries.requests_of_user(session, viewer.user_id, limit):
             problem = session.get(Problem, row.problem_id) if row.problem_id else None
             match = session.get(Match, row.match_id) if row.match_id else None
             stage = match.stage if match else "requested"
@@ -242,11 +233,8 @@ class OpenRequest:
 
 def open_requests(runtime: Runtime, *, limit: int = 100, offset: int = 0) -> tuple[list[OpenRequest], int]:
     """Every open request and offer of help, newest first (staff only: the caller checks the role)."""
-    query = select(IntroductionRequest).where(IntroductionRequest.status == "open")
     with runtime.db.session() as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = session.scalars(query.order_by(IntroductionRequest.created_at.desc(), IntroductionRequest.id.desc())
-                               .limit(limit).offset(offset))
+        rows, total = problem_queries.open_requests_page(session, limit=limit, offset=offset)
         out = []
         for row in rows:
             user = session.get(User, row.user_id)

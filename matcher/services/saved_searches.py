@@ -11,9 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select
-
 from matcher.models import SavedSearch, SavedSearchHit, User
+from matcher.repositories import operations as queries
 from matcher.runtime import Runtime
 
 #: Kinds a saved search watches: research partners, equipment and institute projects.
@@ -76,8 +75,7 @@ def save(runtime: Runtime, user_id: int, query: str, kind: str | None = None, re
     if len(query) < 3:
         raise SavedSearchError("write a search of at least a few words to save it")
     with runtime.db.session() as session:
-        mine = session.scalars(select(SavedSearch).where(SavedSearch.user_id == user_id,
-                                                         SavedSearch.active.is_(True))).all()
+        mine = queries.active_searches_of(session, user_id)
         if any(s.query == query and s.kind == kind and s.region == region for s in mine):
             raise SavedSearchError("you already saved this search")
         if len(mine) >= MAX_PER_USER:
@@ -92,12 +90,10 @@ def save(runtime: Runtime, user_id: int, query: str, kind: str | None = None, re
 
 def list_for(runtime: Runtime, user_id: int) -> list[SavedSearchView]:
     with runtime.db.session() as session:
-        rows = session.scalars(select(SavedSearch).where(SavedSearch.user_id == user_id)
-                               .order_by(SavedSearch.created_at.desc(), SavedSearch.id.desc()))
+        rows = queries.searches_of(session, user_id)
         out = []
         for row in rows:
-            known = len(session.scalars(select(SavedSearchHit.id).where(
-                SavedSearchHit.saved_search_id == row.id)).all())
+            known = queries.hit_count(session, row.id)
             out.append(SavedSearchView(row.id, row.query, row.kind, row.region, bool(row.active), row.created_at,
                                        known))
         return out
@@ -117,13 +113,11 @@ def collect(runtime: Runtime) -> list[Alert]:
     """Find what is new for every active saved search and store it as pending, ready to send."""
     alerts = []
     with runtime.db.session() as session:
-        for search in session.scalars(select(SavedSearch).where(SavedSearch.active.is_(True))
-                                      .order_by(SavedSearch.id)).all():
+        for search in queries.active_searches(session):
             user = session.get(User, search.user_id)
             if user is None or not user.active or not user.email:
                 continue
-            known = {h.entity_id: h for h in session.scalars(select(SavedSearchHit).where(
-                SavedSearchHit.saved_search_id == search.id))}
+            known = {h.entity_id: h for h in queries.hits_of(session, search.id)}
             found = current_hits(runtime, search)
             names = {i.entity_id: i for i in found}
             for item in found:
@@ -142,8 +136,7 @@ def mark_sent(runtime: Runtime, alert: Alert) -> None:
     """The mail server accepted the alert: its items are never announced again."""
     ids = [i.entity_id for i in alert.items]
     with runtime.db.session() as session:
-        for hit in session.scalars(select(SavedSearchHit).where(SavedSearchHit.saved_search_id == alert.saved_search_id,
-                                                                SavedSearchHit.entity_id.in_(ids))):
+        for hit in queries.hits_of(session, alert.saved_search_id, ids):
             hit.status, hit.sent_at = "sent", datetime.now(timezone.utc)
 
 

@@ -1,8 +1,6 @@
 """Counts per kind, for `flask index stats` and the health of an import."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from matcher.models import (
     CapabilityEvidence,
     Document,
@@ -15,6 +13,7 @@ from matcher.models import (
     Researcher,
     User,
 )
+from matcher.repositories import reports
 from matcher.runtime import Runtime
 
 
@@ -28,10 +27,7 @@ def store_counts(runtime: Runtime) -> dict[str, int]:
     counts: dict[str, int] = {}
     with runtime.db.session() as session:
         for name, model in counted.items():
-            query = select(func.count()).select_from(model)
-            if name == "firms":
-                query = query.where(Organization.kind == "firm")
-            counts[name] = int(session.scalar(query) or 0)
-        for kind, n in session.execute(select(Document.kind, func.count()).group_by(Document.kind)):
-            counts[f"documents_{kind}"] = int(n)
+            counts[name] = reports.row_count(session, model, firms_only=name == "firms")
+        for kind, n in reports.documents_per_kind(session).items():
+            counts[f"documents_{kind}"] = n
     return counts

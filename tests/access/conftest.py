@@ -11,8 +11,8 @@ import pytest
 
 from matcher.models import SavedSearch
 from matcher.services import accounts
-from tests.web import seed
-from tests.web.conftest import password_hash
+from tests import factories
+from tests.factories import password_hash
 from web.security import hash_token
 
 ROLES = ("sme", "researcher", "coordinator", "admin")
@@ -30,30 +30,30 @@ class MatrixSeed:
 @pytest.fixture
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     # CSRF is tested on its own (test_csrf.py); here every POST must reach the role check.
-    return {**app_config, "WTF_CSRF_ENABLED": False, "SEMANTIC_ENABLED": False}
+    return {**app_config, "WTF_CSRF_ENABLED": False}
 
 
 @pytest.fixture
 def matrix_seed(app: Any, runtime: Any) -> MatrixSeed:
-    world = seed.seed_entities(runtime)
+    world = factories.seed_entities(runtime)
     ph = password_hash()
     emails = {role: f"{role}@matrix.example.org" for role in ROLES}
     user_ids = {
-        "sme": seed.add_user(runtime, emails["sme"], "sme", password_hash=ph, organization_id=world.firm_id),
-        "researcher": seed.add_user(runtime, emails["researcher"], "researcher", password_hash=ph,
+        "sme": factories.add_user(runtime, emails["sme"], "sme", password_hash=ph, organization_id=world.firm_id),
+        "researcher": factories.add_user(runtime, emails["researcher"], "researcher", password_hash=ph,
                                     researcher_id=world.researcher_id),
-        "coordinator": seed.add_user(runtime, emails["coordinator"], "coordinator", password_hash=ph),
-        "admin": seed.add_user(runtime, emails["admin"], "admin", password_hash=ph),
+        "coordinator": factories.add_user(runtime, emails["coordinator"], "coordinator", password_hash=ph),
+        "admin": factories.add_user(runtime, emails["admin"], "admin", password_hash=ph),
     }
-    problems = {v: seed.add_problem(runtime, user_ids["sme"], v, organization_id=world.firm_id)
+    problems = {v: factories.add_problem(runtime, user_ids["sme"], v, organization_id=world.firm_id)
                 for v in ("public", "anonymous", "private")}
-    match_id = seed.add_match(runtime, problems["public"], world.researcher_id, "researcher", "Ada Welder")
+    match_id = factories.add_match(runtime, problems["public"], world.researcher_id, "researcher", "Ada Welder")
     with runtime.db.session() as session:
         saved = SavedSearch(user_id=user_ids["sme"], query="laser welding porosity")
         session.add(saved)
         session.flush()
         saved_search_id = saved.id
-    seed.rebuild(runtime)
+    factories.rebuild(runtime)
     tokens = {}
     for role, uid in user_ids.items():
         tokens[role] = f"ib_matrix_{role}_token"
@@ -69,7 +69,7 @@ def matrix_seed(app: Any, runtime: Any) -> MatrixSeed:
     cookie_name = app.config["SESSION_COOKIE_NAME"]
     for role in ROLES:
         client = app.test_client()
-        response = client.post("/auth/login", data={"email": emails[role], "password": seed.PASSWORD})
+        response = client.post("/auth/login", data={"email": emails[role], "password": factories.PASSWORD})
         assert response.status_code == 302, f"matrix login failed for {role}"
         cookie = client.get_cookie(cookie_name)
         assert cookie is not None

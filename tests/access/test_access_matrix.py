@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import tests.access as access_pkg
-from tests.web import seed
+from tests import factories
 
 ACTORS = ("anonymous", "sme", "researcher", "coordinator", "admin")
 DENIED_STATUS = {401, 403, 404}
@@ -83,7 +83,7 @@ def _request(app: Any, matrix_seed: Any, actor: str, entry: dict[str, Any]) -> A
         client.set_cookie(app.config["SESSION_COOKIE_NAME"], matrix_seed.cookies[actor])
         response = client.post("/auth/logout")
         again = app.test_client()
-        again.post("/auth/login", data={"email": matrix_seed.emails[actor], "password": seed.PASSWORD})
+        again.post("/auth/login", data={"email": matrix_seed.emails[actor], "password": factories.PASSWORD})
         matrix_seed.cookies[actor] = again.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
         return response
     if actor != "anonymous":

@@ -13,7 +13,7 @@ from matcher.models import (
 )
 from matcher.services import curation, jobs, merging
 
-from .conftest import World
+from tests.factories.admin import World
 
 
 def _duplicate(runtime: Any, world: World) -> None:

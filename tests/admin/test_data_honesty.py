@@ -8,7 +8,7 @@ from matcher.models import InstituteProject
 from matcher.services import curation
 from matcher.services.display import money, project_status
 
-from .conftest import World
+from tests.factories.admin import World
 
 TODAY = date(2026, 11, 30)
 

@@ -6,7 +6,7 @@ from typing import Any
 from matcher.models import Document, DocumentEntity, Researcher
 from matcher.services import duplicates, merging
 
-from .conftest import World
+from tests.factories.admin import World
 from .test_data_care import _wait_for_jobs
 
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from matcher.models import AuditLog, Match, MatchEvent
 from matcher.services import audit, curation, outcomes
 
-from .conftest import Inbox, World
+from tests.factories.admin import World
+from tests.mail.smtpd import Inbox
 
 
 def _today() -> date:

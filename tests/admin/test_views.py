@@ -8,7 +8,9 @@ from sqlalchemy import select
 from matcher.models import AuditLog, Document, DocumentEntity, Match, Researcher
 from matcher.services import curation
 
-from .conftest import Inbox, World, login
+
+from tests.factories.admin import World
+from tests.mail.smtpd import Inbox
 
 
 def _stage(runtime: Any, match_id: int) -> str:
@@ -80,12 +82,12 @@ def test_anonymous_introduction_refused_before_consent(staff_client: Any, runtim
     assert _stage(runtime, match_id) == "introduced" and len(inbox.messages) == 2
 
 
-def test_owner_records_consent(app: Any, client: Any, runtime: Any, world: World) -> None:
+def test_owner_records_consent(app: Any, client: Any, auth: Any, runtime: Any, world: World) -> None:
     app.config["WTF_CSRF_ENABLED"] = False
-    login(client, "ada-login@uni.example")  # a researcher is not the owner
+    auth.must_login("ada-login@uni.example")  # a researcher is not the owner
     assert client.post(f"/matches/{world.anonymous_match_id}/consent").status_code == 403
     client.post("/auth/logout")
-    login(client, "owner@acme.example")
+    auth.must_login("owner@acme.example")
     assert client.post(f"/matches/{world.anonymous_match_id}/consent").status_code == 302
     with runtime.db.session() as session:
         assert session.get(Match, world.anonymous_match_id).sme_consented
@@ -128,19 +130,19 @@ def test_audit_page_filters(staff_client: Any, world: World) -> None:
     assert response.status_code == 200 and "YYYY-MM-DD" in response.get_data(as_text=True)
 
 
-def test_non_staff_are_denied(app: Any, client: Any, world: World) -> None:
+def test_non_staff_are_denied(app: Any, client: Any, auth: Any, world: World) -> None:
     response = client.get("/admin/")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
     app.config["WTF_CSRF_ENABLED"] = False
-    login(client, "owner@acme.example")
+    auth.must_login("owner@acme.example")
     for url in ("/admin/", "/admin/audit", "/admin/control-tower", "/admin/control-tower/funnel.csv"):
         assert client.get(url).status_code == 403
     assert client.post(f"/admin/matches/{world.match_ids[0]}/approve").status_code == 403
 
 
-def test_forms_need_a_csrf_token(app: Any, client: Any, runtime: Any, world: World) -> None:
+def test_forms_need_a_csrf_token(app: Any, client: Any, auth: Any, runtime: Any, world: World) -> None:
     app.config["WTF_CSRF_ENABLED"] = False
-    login(client, "coord@innobridge.example")
+    auth.must_login("coord@innobridge.example")
     app.config["WTF_CSRF_ENABLED"] = True
     assert client.post(f"/admin/matches/{world.match_ids[0]}/approve").status_code == 400
     assert _stage(runtime, world.match_ids[0]) == "suggested"

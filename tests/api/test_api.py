@@ -8,7 +8,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from matcher.services import accounts
-from tests.web import seed
+from tests import factories
 from web.security import hash_token
 
 TOKENS = {"sme": "ib_test_sme", "sme2": "ib_test_sme2", "researcher": "ib_test_researcher",
@@ -16,7 +16,7 @@ TOKENS = {"sme": "ib_test_sme", "sme2": "ib_test_sme2", "researcher": "ib_test_r
 
 
 @pytest.fixture
-def tokens(runtime: Any, world: seed.World) -> dict[str, dict[str, str]]:
+def tokens(runtime: Any, world: factories.World) -> dict[str, dict[str, str]]:
     for role, token in TOKENS.items():
         accounts.set_api_token_hash(runtime, world.users[role], hash_token(token))
     return {role: {"Authorization": f"Bearer {t}"} for role, t in TOKENS.items()}
@@ -54,7 +54,7 @@ def test_bad_parameters_are_problem_documents(client, url: str) -> None:
 def test_entity_profile_never_carries_email(client, world) -> None:
     body = client.get(f"/api/v1/entities/{world.researcher_id}").json
     assert body["id"] == world.researcher_id and body["name"] == "Ada Welder"
-    assert seed.RESEARCHER_EMAIL not in str(body)
+    assert factories.RESEARCHER_EMAIL not in str(body)
     assert client.get("/api/v1/entities/researcher:ghost").status_code == 404
 
 

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import select
 
 from matcher.models import Problem
-from tests.admin.conftest import Inbox, smtpd  # noqa: F401  (smtpd is a fixture)
-from tests.web import seed
-from tests.web.conftest import password_hash
+from tests import factories
+from tests.factories import password_hash
+from tests.mail.smtpd import Inbox
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 FIRM = "buyer@precision.example.com"
 BOB_LOGIN = "bob-login@uni.example.edu"
@@ -27,30 +27,25 @@ COORDINATOR = "coord@institute.example.org"
 PROBLEM_TITLE = "Porous laser welds in battery housings"
 
 
-@pytest.fixture
-def app_config(app_config: dict[str, Any], smtpd: tuple[Inbox, int]) -> dict[str, Any]:  # noqa: F811
-    return {**app_config, "MAIL_PROVIDER": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtpd[1],
-            "SEMANTIC_ENABLED": False}
-
 
 @pytest.fixture
-def seeded(runtime: Any) -> seed.World:
-    world = seed.seed_entities(runtime)
+def seeded(runtime: Any) -> factories.World:
+    world = factories.seed_entities(runtime)
     ph = password_hash()
-    world.users["coordinator"] = seed.add_user(runtime, COORDINATOR, "coordinator", password_hash=ph)
-    world.users["bob"] = seed.add_user(runtime, BOB_LOGIN, "researcher", password_hash=ph,
+    world.users["coordinator"] = factories.add_user(runtime, COORDINATOR, "coordinator", password_hash=ph)
+    world.users["bob"] = factories.add_user(runtime, BOB_LOGIN, "researcher", password_hash=ph,
                                        researcher_id=world.other_researcher_id)
-    world.users["other_firm"] = seed.add_user(runtime, "owner@coatings.example.com", "sme", password_hash=ph)
-    world.problems["coating"] = seed.add_problem(runtime, world.users["other_firm"], "public",
+    world.users["other_firm"] = factories.add_user(runtime, "owner@coatings.example.com", "sme", password_hash=ph)
+    world.problems["coating"] = factories.add_problem(runtime, world.users["other_firm"], "public",
                                                  title="Corrosion of offshore steel")
-    seed.rebuild(runtime)
+    factories.rebuild(runtime)
     return world
 
 
 def _login(page: Any, base: str, email: str) -> None:
     page.goto(f"{base}/auth/login")
     page.fill("input[name=email]", email)
-    page.fill("input[name=password]", seed.PASSWORD)
+    page.fill("input[name=password]", factories.PASSWORD)
     page.click("button[type=submit]:has-text('Log in')")
     page.wait_for_load_state()
     assert "/auth/login" not in page.url
@@ -71,9 +66,8 @@ def _introductions(inbox: Inbox) -> list[tuple[str, Any]]:
             if m["Subject"].startswith("InnoBridge introduction:")]
 
 
-def test_the_whole_loop(live_server: str, page: Any, browser: Any, runtime: Any, seeded: seed.World,
-                        smtpd: tuple[Inbox, int]) -> None:  # noqa: F811
-    inbox = smtpd[0]
+def test_the_whole_loop(live_server: str, page: Any, browser: Any, runtime: Any, seeded: factories.World,
+                        inbox: Inbox) -> None:
     # 1. the firm registers, posts an anonymous problem and asks for an introduction with an NDA note
     page.goto(f"{live_server}/auth/register")
     page.fill("#email", FIRM)
@@ -149,7 +143,7 @@ def test_the_whole_loop(live_server: str, page: Any, browser: Any, runtime: Any,
     cpage.locator("article.match", has_text="Ada Welder").locator("button:has-text('Send introduction')").click()
     cpage.wait_for_selector("article.match .stage-badge[data-stage=introduced]")
     sent = _introductions(inbox)
-    assert sorted(to for to, _ in sent) == sorted([FIRM, seed.RESEARCHER_EMAIL])
+    assert sorted(to for to, _ in sent) == sorted([FIRM, factories.RESEARCHER_EMAIL])
     assert all("confidentiality agreement (NDA)" in m.get_content() for _, m in sent)
     notices = [m["Subject"] for rcpt, m in zip(inbox.recipients, inbox.messages) if rcpt == [COORDINATOR]]
     assert sorted(notices) == sorted([f"Introduction request: {PROBLEM_TITLE}",

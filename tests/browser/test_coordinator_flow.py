@@ -6,15 +6,12 @@ from typing import Any
 
 import pytest
 
-from tests.admin.conftest import PASSWORD, Inbox, build_world, smtpd  # noqa: F401  (smtpd is a fixture)
+from tests.factories import PASSWORD
+from tests.factories.admin import build_world
+from tests.mail.smtpd import Inbox
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], smtpd: tuple[Inbox, int]) -> dict[str, Any]:  # noqa: F811
-    return {**app_config, "MAIL_PROVIDER": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtpd[1],
-            "SEMANTIC_ENABLED": False}
 
 
 def _funnel(page: Any, live_server: str) -> dict[str, str]:
@@ -29,8 +26,7 @@ def _funnel(page: Any, live_server: str) -> dict[str, str]:
 
 
 def test_coordinator_curates_and_introduces(live_server: str, page: Any, runtime: Any,
-                                            smtpd: tuple[Inbox, int]) -> None:  # noqa: F811
-    inbox = smtpd[0]
+                                            inbox: Inbox) -> None:
     world = build_world(runtime)
     first, second, _ = world.match_ids
 

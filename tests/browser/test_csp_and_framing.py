@@ -12,16 +12,16 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from tests.web import seed
-from tests.web.fixtures import world  # noqa: F401 - fixture
+from tests import factories
 
-pytestmark = pytest.mark.browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def _log_in(page: Any, live_server: str, email: str) -> None:
     page.goto(f"{live_server}/auth/login")
     page.fill("input[name=email]", email)
-    page.fill("input[name=password]", seed.PASSWORD)
+    page.fill("input[name=password]", factories.PASSWORD)
     page.click("button[type=submit]:has-text('Log in')")
     page.wait_for_load_state()
     assert "/auth/login" not in page.url

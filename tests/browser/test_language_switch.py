@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_the_switch_turns_the_site_korean_and_back(live_server: str, page) -> None:  # type: ignore[no-untyped-def]

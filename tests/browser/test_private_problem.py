@@ -1,25 +1,18 @@
 """A visitor (and another firm) cannot open a private problem in the browser; its owner can."""
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from tests.web import seed
-from tests.web.conftest import password_hash
+from tests import factories
+from tests.factories import password_hash
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
-    return {**app_config, "SEMANTIC_ENABLED": False}
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_visitor_cannot_open_a_private_problem(live_server, page, runtime) -> None:
-    owner = seed.add_user(runtime, "owner@firm.example.com", "sme", password_hash=password_hash())
-    seed.add_user(runtime, "other@firm.example.com", "sme", password_hash=password_hash())
-    problem_id = seed.add_problem(runtime, owner, "private", title="Secret alloy trouble")
+    owner = factories.add_user(runtime, "owner@firm.example.com", "sme", password_hash=password_hash())
+    factories.add_user(runtime, "other@firm.example.com", "sme", password_hash=password_hash())
+    problem_id = factories.add_problem(runtime, owner, "private", title="Secret alloy trouble")
     url = f"{live_server}/problems/{problem_id}"
 
     response = page.goto(url)
@@ -29,7 +22,7 @@ def test_visitor_cannot_open_a_private_problem(live_server, page, runtime) -> No
     def log_in(email: str) -> None:
         page.goto(f"{live_server}/auth/login")
         page.fill("#email", email)
-        page.fill("#password", seed.PASSWORD)
+        page.fill("#password", factories.PASSWORD)
         page.click("main form button[type=submit]")
         page.wait_for_selector(".flash-success")
 

@@ -7,23 +7,18 @@ import pytest
 from sqlalchemy import select
 
 from matcher.models import IntroductionRequest, Problem
-from tests.web import seed
-from tests.web.conftest import password_hash
+from tests import factories
+from tests.factories import password_hash
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
-    return {**app_config, "SEMANTIC_ENABLED": False}
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture
-def seeded(runtime: Any) -> seed.World:
-    world = seed.seed_entities(runtime)
-    world.users["coordinator"] = seed.add_user(runtime, "coord@institute.example.org", "coordinator",
+def seeded(runtime: Any) -> factories.World:
+    world = factories.seed_entities(runtime)
+    world.users["coordinator"] = factories.add_user(runtime, "coord@institute.example.org", "coordinator",
                                                password_hash=password_hash())
-    seed.rebuild(runtime)
+    factories.rebuild(runtime)
     return world
 
 
@@ -46,7 +41,7 @@ def test_sme_searches_filters_posts_and_requests_an_introduction(live_server, pa
     page.wait_for_selector("#group-partners")
     assert page.locator("#group-partners").get_by_text("Ada Welder").count() == 1
     assert page.locator("ul.evidence mark").count() > 0
-    assert seed.RESEARCHER_EMAIL not in page.content()
+    assert factories.RESEARCHER_EMAIL not in page.content()
 
     page.select_option("#kind", "equipment")
     page.click(".filters button[type=submit]")
@@ -73,4 +68,4 @@ def test_sme_searches_filters_posts_and_requests_an_introduction(live_server, pa
         assert intro is not None and intro.entity_id == seeded.researcher_id
     # the registration link went to the new user, the introduction request to the coordinator
     assert [m["To"] for m in app.extensions["mail"].outbox] == ["buyer@firm.example.com", "coord@institute.example.org"]
-    assert seed.RESEARCHER_EMAIL not in page.content()
+    assert factories.RESEARCHER_EMAIL not in page.content()

@@ -24,6 +24,7 @@ def _subset(target: Path, rows: int) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_demo_loads_twice_with_the_same_counts(runner, runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     demo = _subset(tmp_path / "demo", 40)
     first = load_demo(runtime, demo_dir=demo)
@@ -39,6 +40,7 @@ def test_demo_loads_twice_with_the_same_counts(runner, runtime, tmp_path: Path) 
     assert json.loads(stats.output)["index_documents"] == first["indexed"]
 
 
+@pytest.mark.slow
 def test_demo_has_the_korean_institutions_with_regions(runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
@@ -52,6 +54,7 @@ def test_demo_has_the_korean_institutions_with_regions(runtime, tmp_path: Path) 
     assert len(seoul) > 250 and any("서울대학교" in o.extra.get("aliases", []) for o in seoul)
 
 
+@pytest.mark.slow
 def test_demo_accounts_have_no_fixed_password(runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     load_demo(runtime, demo_dir=_subset(tmp_path / "demo", 5))
     lines = (Path(runtime.settings["INDEX_DIR"]).parent / "demo-accounts.txt").read_text(encoding="utf-8").split("\n")
@@ -67,6 +70,7 @@ def test_demo_files_are_real_and_documented() -> None:
         assert {"equipment_id", "institution", "licence", "source"} <= set(next(csv.reader(f)))
 
 
+@pytest.mark.slow
 def test_shipped_vectors_match_the_model_and_the_texts() -> None:
     from matcher.embeddings import load_encoder
     from matcher.ranking.vectors import VectorCache, text_hash
@@ -87,6 +91,7 @@ def test_shipped_vectors_match_the_model_and_the_texts() -> None:
         assert float(np.dot(shipped, fresh)) > 0.999
 
 
+@pytest.mark.slow
 def test_make_run_rebuilds_an_index_of_an_older_layout(runner, runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from matcher.search.local.backend import VERSION_FILE
 

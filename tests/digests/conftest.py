@@ -1,14 +1,18 @@
+"""Digest tests mail through real SMTP (aiosmtpd on loopback), with links to the public site's address."""
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
 
-from tests.mail.smtpd import SmtpServer, smtp_server  # noqa: F401  (fixture)
+from tests.mail.smtpd import SmtpServer
+
+
+@pytest.fixture(autouse=True)
+def _mail_over_smtp(smtp_server: SmtpServer) -> None:
+    """Requesting the server is what routes the app's mail through it (see tests/conftest.py)."""
 
 
 @pytest.fixture
-def app_config(app_config: dict[str, Any], smtp_server: SmtpServer) -> dict[str, Any]:  # noqa: F811
-    """The app sends through real SMTP to the loopback aiosmtpd server."""
-    return {**app_config, "MAIL_PROVIDER": "smtp", "SMTP_HOST": smtp_server.host, "SMTP_PORT": smtp_server.port,
-            "SMTP_TLS": False, "PUBLIC_BASE_URL": "https://innobridge.example.org"}
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    return {**app_config, "PUBLIC_BASE_URL": "https://innobridge.example.org"}

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from matcher.models import DocumentEntity, Researcher
 from matcher.services.digest_sending import period_key
 from matcher.services.digests import build_digest
-from tests.digests.factories import LAST_DIGEST, NOW, seed_world
+from tests.factories.digests import LAST_DIGEST, NOW, seed_world
 
 
 def _ids(digest: Any) -> list[str]:

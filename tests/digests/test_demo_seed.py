@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from matcher.models import Problem, Researcher
 from matcher.services.demo import seed_digest_demo
-from tests.digests.factories import NOW, seed_world, utc
+from tests.factories.digests import NOW, seed_world, utc
 from tests.mail.smtpd import SmtpServer
 
 

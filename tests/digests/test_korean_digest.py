@@ -7,7 +7,7 @@ from email.header import decode_header, make_header
 from typing import Any
 
 from matcher.services import accounts
-from tests.digests.factories import seed_world
+from tests.factories.digests import seed_world
 from tests.mail.smtpd import SmtpServer
 
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from matcher.models import DigestLog, Researcher
-from tests.digests.factories import LAST_DIGEST, read_utc, seed_world, utc
+from tests.factories.digests import LAST_DIGEST, read_utc, seed_world, utc
 from tests.mail.smtpd import SmtpServer, free_port
 from web.mail import OutgoingMail, SmtpProvider
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from matcher.models import Researcher
-from tests.digests.factories import seed_world
+from tests.factories.digests import seed_world
 from tests.mail.smtpd import SmtpServer
 
 

@@ -109,6 +109,7 @@ def test_int8_query_vectors_stay_close_to_sentence_transformers(encoder: Encoder
     assert cos.min() < 0.99999  # it really is the quantised model, not the float32 one
 
 
+@pytest.mark.slow
 def test_int8_query_vectors_stay_close_on_real_problem_texts(encoder: Encoder) -> None:
     """The demo's 150 problem texts (titles + descriptions, as a firm posts them) against float32."""
     demo = Path(__file__).resolve().parents[2] / "data" / "demo" / "problems.jsonl"
@@ -144,6 +145,7 @@ def test_unknown_query_precision_is_refused() -> None:
         Encoder(default_model_dir(), query_precision="int4")  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_graphs_are_built_once_per_cache_dir_and_reused(tmp_path: Path) -> None:
     first = Encoder(default_model_dir(), cache_dir=tmp_path)  # type: ignore[arg-type]
     built = sorted(tmp_path.glob("*.onnx"))
@@ -157,6 +159,7 @@ def test_graphs_are_built_once_per_cache_dir_and_reused(tmp_path: Path) -> None:
     np.testing.assert_array_equal(first.encode_query(text), second.encode_query(text))
 
 
+@pytest.mark.slow
 def test_an_unwritable_cache_dir_falls_back_to_the_temp_dir(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory", encoding="utf-8")

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
-import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -56,9 +56,9 @@ class SmtpServer:
         return self.handler.received
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    """aiosmtpd listening on 127.0.0.1 at a free port for one test."""
+@contextmanager
+def serve() -> Iterator[SmtpServer]:
+    """aiosmtpd listening on 127.0.0.1 at a free port while the block runs (the `smtp_server` fixture)."""
     handler = CollectingHandler()
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
@@ -67,3 +67,18 @@ def smtp_server() -> Iterator[SmtpServer]:
         yield SmtpServer("127.0.0.1", port, handler)
     finally:
         controller.stop()
+
+
+class Inbox:
+    """What the server accepted, as the coordinator tests read it: messages and their recipients, in order."""
+
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return [r.message for r in self.server.received]
+
+    @property
+    def recipients(self) -> list[list[str]]:
+        return [r.rcpt_tos for r in self.server.received]

@@ -9,9 +9,9 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from matcher.models import Researcher, User
-from tests.digests.factories import seed_world
+from tests.factories import add_user
+from tests.factories.digests import seed_world
 from tests.mail.smtpd import SmtpServer
-from tests.researcher.conftest import add_user, login
 
 
 def _claim_link(smtp_server: SmtpServer) -> str:
@@ -54,11 +54,11 @@ def test_anonymous_claim_creates_a_linked_account(client: Any, runtime: Any, smt
         assert len(s.scalars(select(User)).all()) == 1
 
 
-def test_logged_in_researcher_links_the_profile(client: Any, runtime: Any, smtp_server: SmtpServer,
+def test_logged_in_researcher_links_the_profile(client: Any, auth: Any, runtime: Any, smtp_server: SmtpServer,
                                                 csrf_off: Any) -> None:
     w = seed_world(runtime)
     uid = add_user(runtime, "grace@uni.example.org", "researcher")
-    login(client, uid)
+    auth.login_as(uid)
     client.post(f"/me/claim/{w.grace}")
     link = _claim_link(smtp_server)
     assert b"Claim this profile" in client.get(link).data
@@ -68,12 +68,12 @@ def test_logged_in_researcher_links_the_profile(client: Any, runtime: Any, smtp_
     assert b"Deep learning models predict porosity" in client.get("/me").data
 
 
-def test_sme_cannot_claim_with_a_valid_link(client: Any, runtime: Any, smtp_server: SmtpServer,
+def test_sme_cannot_claim_with_a_valid_link(client: Any, auth: Any, runtime: Any, smtp_server: SmtpServer,
                                             csrf_off: Any) -> None:
     w = seed_world(runtime)
     client.post(f"/me/claim/{w.grace}")
     link = _claim_link(smtp_server)
-    login(client, add_user(runtime, "boss@acme.example.org", "sme"))
+    auth.login_as(add_user(runtime, "boss@acme.example.org", "sme"))
     client.post(link)
     with runtime.db.session() as s:
         assert s.get(Researcher, w.grace).claimed_by_user_id is None  # type: ignore[union-attr]

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from matcher.models import CapabilityEvidence, DocumentEntity, Researcher, User
 from matcher.services.digests import build_digest
-from tests.digests.factories import LAST_DIGEST, NOW, seed_world
-from tests.researcher.conftest import add_user, login
+from tests.factories.digests import LAST_DIGEST, NOW, seed_world
+from tests.factories import add_user, login_as
 
 
 def _researcher(runtime: Any, rid: str) -> Researcher:
@@ -26,7 +26,7 @@ def _digest_ids(runtime: Any, rid: str) -> set[str]:
 
 def _ada(client: Any, runtime: Any) -> Any:
     w = seed_world(runtime)
-    login(client, add_user(runtime, "ada@uni.example.org", "researcher", w.ada))
+    login_as(client, add_user(runtime, "ada@uni.example.org", "researcher", researcher_id=w.ada))
     return w
 
 
@@ -53,9 +53,9 @@ def test_remove_and_restore_a_capability(client: Any, runtime: Any, csrf_off: An
     assert _digest_ids(runtime, w.ada) == {"problem:public", "problem:anon"}
 
 
-def test_search_the_taxonomy_and_add_a_capability(client: Any, runtime: Any, csrf_off: Any) -> None:
+def test_search_the_taxonomy_and_add_a_capability(client: Any, auth: Any, runtime: Any, csrf_off: Any) -> None:
     w = seed_world(runtime)
-    login(client, add_user(runtime, "idle@uni.example.org", "researcher", w.idle))
+    auth.login_as(add_user(runtime, "idle@uni.example.org", "researcher", researcher_id=w.idle))
     found = client.get("/me/capabilities?q=learn").get_data(as_text=True)
     assert "Machine learning and AI" in found and "Laser welding" not in found
     assert "No capability matches" in client.get("/me/capabilities?q=%25").get_data(as_text=True)
@@ -143,8 +143,8 @@ def test_delete_personal_data_keeps_publications(client: Any, runtime: Any, csrf
     assert client.get("/me").status_code in (302, 401)  # logged out
 
 
-def test_unlinked_researcher_account_sees_how_to_claim(client: Any, runtime: Any) -> None:
+def test_unlinked_researcher_account_sees_how_to_claim(client: Any, auth: Any, runtime: Any) -> None:
     seed_world(runtime)
-    login(client, add_user(runtime, "new@uni.example.org", "researcher"))
+    auth.login_as(add_user(runtime, "new@uni.example.org", "researcher"))
     assert b"No profile linked yet" in client.get("/me").data
     assert client.get("/me/data.json").status_code == 404

@@ -6,6 +6,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from matcher.korean import content_terms, has_hangul, segment, term_spans
 from matcher.search.local import LocalBackend, SplitLocalBackend, analyse, query_terms
 from matcher.search.local.analysis import shingles
@@ -95,6 +97,7 @@ def test_english_text_never_loads_kiwi() -> None:
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.slow
 def test_kiwi_loads_its_model_without_the_network(tmp_path: Path) -> None:
     """The model comes from the kiwipiepy_model wheel: with sockets disabled and an empty HOME it still works."""
     script = textwrap.dedent(

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from matcher.models import User
-from tests.web import seed
-from tests.web.conftest import csrf_token, login, password_hash
+from tests import factories
+from tests.factories import csrf_token, login, password_hash
 
 
 def _register(client: Any, email: str, role: str = "sme", password: str = "long enough pw") -> Any:
@@ -61,7 +61,7 @@ def test_duplicate_email_creates_nothing_and_mails_the_owner(client, runtime) ->
 
 
 def test_login_logout(client, runtime) -> None:
-    seed.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
+    factories.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
     bad = login(client, "sme@firm.example.com", "wrong password!")
     assert bad.status_code == 200 and "wrong password" in bad.get_data(as_text=True)
     assert client.get("/problems").status_code == 302
@@ -73,18 +73,18 @@ def test_login_logout(client, runtime) -> None:
 
 
 def test_login_redirects_only_to_local_paths(client, runtime) -> None:
-    seed.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
+    factories.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
     token = csrf_token(client)
     for target, expected in (("//evil.example.com/x", "/"), ("https://evil.example.com/", "/"),
                              ("/problems", "/problems")):
         response = client.post(f"/auth/login?next={target}", data={
-            "email": "sme@firm.example.com", "password": seed.PASSWORD, "csrf_token": token})
+            "email": "sme@firm.example.com", "password": factories.PASSWORD, "csrf_token": token})
         assert response.headers["Location"] == expected
         token = csrf_token(client, "/")
 
 
 def test_session_cookie_is_httponly_and_samesite(client, runtime) -> None:
-    seed.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
+    factories.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
     response = login(client, "sme@firm.example.com")
     cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and "session" in v)
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -99,7 +99,7 @@ def _reset_link(app: Any, client: Any, email: str) -> str:
 
 
 def test_password_reset_link_works_once(app, client, runtime) -> None:
-    seed.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
+    factories.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
     link = _reset_link(app, client, "sme@firm.example.com")
     assert app.extensions["mail"].outbox[-1]["To"] == "sme@firm.example.com"
     assert client.get(link).status_code == 200
@@ -114,7 +114,7 @@ def test_password_reset_link_works_once(app, client, runtime) -> None:
 
 
 def test_password_reset_link_expires(app, client, runtime) -> None:
-    seed.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
+    factories.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
     link = _reset_link(app, client, "sme@firm.example.com")
     app.config["PASSWORD_RESET_MAX_AGE"] = -1
     assert client.get(link).headers["Location"] == "/auth/reset"

@@ -13,8 +13,8 @@ from babel.messages.pofile import read_po
 from flask import render_template_string
 
 from matcher.services import accounts
-from tests.web import seed
-from tests.web.fixtures import csrf_token, login
+from tests import factories
+from tests.factories import csrf_token, login
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "web" / "translations" / "ko" / "LC_MESSAGES"
@@ -104,7 +104,7 @@ def test_the_switch_refuses_unknown_languages_and_foreign_redirects(client: Any)
     assert client.post("/language", data={"locale": "ko"}).status_code == 400  # no CSRF token
 
 
-def test_a_users_setting_wins_over_cookie_and_browser(client: Any, world: seed.World, runtime: Any) -> None:
+def test_a_users_setting_wins_over_cookie_and_browser(client: Any, world: factories.World, runtime: Any) -> None:
     accounts.set_locale(runtime, world.users["sme"], "ko")
     login(client, "sme@firm.example.com")
     client.set_cookie("innobridge_lang", "en")
@@ -112,7 +112,7 @@ def test_a_users_setting_wins_over_cookie_and_browser(client: Any, world: seed.W
     assert "<h1>내 문제</h1>" in html
 
 
-def test_the_account_page_stores_the_setting(client: Any, world: seed.World, runtime: Any) -> None:
+def test_the_account_page_stores_the_setting(client: Any, world: factories.World, runtime: Any) -> None:
     login(client, "sme@firm.example.com")
     token = csrf_token(client, "/account/language")
     response = client.post("/account/language", data={"locale": "ko", "csrf_token": token})
@@ -124,7 +124,7 @@ def test_the_account_page_stores_the_setting(client: Any, world: seed.World, run
     assert accounts.get_account(runtime, world.users["sme"]).locale is None
 
 
-def test_switching_while_logged_in_saves_the_setting(client: Any, world: seed.World, runtime: Any) -> None:
+def test_switching_while_logged_in_saves_the_setting(client: Any, world: factories.World, runtime: Any) -> None:
     login(client, "sme@firm.example.com")
     token = csrf_token(client, "/")
     client.post("/language", data={"locale": "ko", "csrf_token": token})
@@ -161,7 +161,7 @@ def test_core_messages_are_shown_in_korean(app: Any, message: str, korean: str) 
         assert core_message(ValueError(message)) == korean
 
 
-def test_admin_pages_and_control_tower_charts_speak_korean(client: Any, world: seed.World) -> None:
+def test_admin_pages_and_control_tower_charts_speak_korean(client: Any, world: factories.World) -> None:
     login(client, "coord@institute.example.org")
     ko = {"Accept-Language": "ko"}
     tower = client.get("/admin/control-tower", headers=ko).get_data(as_text=True)
@@ -173,7 +173,7 @@ def test_admin_pages_and_control_tower_charts_speak_korean(client: Any, world: s
     assert "큐레이션 대기열" in queue and "Curation queue" not in queue
 
 
-def test_introduction_mails_go_out_in_each_readers_language(app: Any, client: Any, world: seed.World,
+def test_introduction_mails_go_out_in_each_readers_language(app: Any, client: Any, world: factories.World,
                                                              runtime: Any) -> None:
     accounts.set_locale(runtime, world.users["sme"], "ko")  # the firm reads Korean; the researcher has no account
     login(client, "coord@institute.example.org")
@@ -182,9 +182,9 @@ def test_introduction_mails_go_out_in_each_readers_language(app: Any, client: An
     response = client.post(f"/admin/matches/{world.match_id}/introduce", data={"csrf_token": token})
     assert response.status_code == 302
     sent = {m["To"]: m for m in app.extensions["mail"].outbox}
-    firm, partner = sent["sme@firm.example.com"], sent[seed.RESEARCHER_EMAIL]
+    firm, partner = sent["sme@firm.example.com"], sent[factories.RESEARCHER_EMAIL]
     assert firm["Subject"].startswith("InnoBridge 소개: ")
-    assert "소개해 드렸습니다" in firm.get_content() and seed.RESEARCHER_EMAIL not in firm.get_content()
+    assert "소개해 드렸습니다" in firm.get_content() and factories.RESEARCHER_EMAIL not in firm.get_content()
     assert partner["Subject"].startswith("InnoBridge introduction: ")
     assert "is looking for a research partner" in partner.get_content()
     assert "sme@firm.example.com" in partner.get_content()

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from matcher.models import IntroductionRequest, Match, MatchEvent, Problem, Researcher
 from matcher.services import curation
-from tests.web.fixtures import csrf_token, login
+from tests.factories import csrf_token, login
 
 
 def _request(client, entity_id: str, problem_id: str, **extra: str):

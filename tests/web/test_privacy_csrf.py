@@ -1,7 +1,7 @@
 """Private problems stay private, and forms refuse a POST without a CSRF token."""
 from __future__ import annotations
 
-from tests.web.conftest import csrf_token, login
+from tests.factories import csrf_token, login
 
 
 def test_second_sme_cannot_see_the_private_problem(client, world) -> None:

@@ -8,26 +8,26 @@ import pytest
 from sqlalchemy import select
 
 from matcher.models import Equipment, SavedSearch, SavedSearchHit
-from tests.mail.smtpd import SmtpServer, smtp_server  # noqa: F401  (fixture)
-from tests.web import seed
-from tests.web.fixtures import csrf_token, login
+from tests.mail.smtpd import SmtpServer
+from tests import factories
+from tests.factories import csrf_token, login
 
 QUERY = "fibre laser welding cell for aluminium joining"
 
 
 @pytest.fixture
-def app_config(app_config: dict[str, Any], smtp_server: SmtpServer) -> dict[str, Any]:  # noqa: F811
-    return {**app_config, "MAIL_PROVIDER": "smtp", "SMTP_HOST": smtp_server.host, "SMTP_PORT": smtp_server.port,
-            "SMTP_TLS": False, "PUBLIC_BASE_URL": "https://innobridge.example.org"}
+def app_config(app_config: dict[str, Any], smtp_server: SmtpServer) -> dict[str, Any]:
+    """Mail goes through `smtp_server` (tests/conftest.py); links point at the public site's address."""
+    return {**app_config, "PUBLIC_BASE_URL": "https://innobridge.example.org"}
 
 
-def _new_equipment(runtime: Any, world: seed.World, key: str, name: str) -> str:
+def _new_equipment(runtime: Any, world: factories.World, key: str, name: str) -> str:
     entity_id = f"equipment:{key}"
     with runtime.db.session() as s:
         s.add(Equipment(id=entity_id, name=name, organization_id=world.organization_id, region="North",
                         category="laser welding", status="available",
                         description="Fibre laser welding cell for aluminium joining with seam tracking."))
-    seed.rebuild(runtime)
+    factories.rebuild(runtime)
     return entity_id
 
 
@@ -38,7 +38,7 @@ def _save(client: Any) -> None:
     assert response.status_code == 302 and response.headers["Location"].endswith("/searches")
 
 
-def test_alerts_send_new_matches_exactly_once(client, runner, runtime, world, smtp_server) -> None:  # noqa: F811
+def test_alerts_send_new_matches_exactly_once(client, runner, runtime, world, smtp_server) -> None:
     _save(client)
     listing = client.get("/searches").get_data(as_text=True)
     assert QUERY in listing
@@ -64,7 +64,7 @@ def test_alerts_send_new_matches_exactly_once(client, runner, runtime, world, sm
 
 
 def test_a_refused_alert_is_retried_not_duplicated_and_one_click_stops_it(app, client, runner, runtime, world,
-                                                                          smtp_server) -> None:  # noqa: F811
+                                                                          smtp_server) -> None:
     _save(client)
     _new_equipment(runtime, world, "third-cell", "Third fibre laser welding cell")
     smtp_server.handler.refuse = {1}

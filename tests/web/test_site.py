@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from matcher.models import IntroductionRequest, Match, Problem
-from tests.web import seed
-from tests.web.conftest import csrf_token, login
+from tests import factories
+from tests.factories import csrf_token, login
 from web.public.highlight import highlight
 
 
@@ -31,7 +31,7 @@ def test_search_groups_results_and_shows_evidence_with_marks(client, world) -> N
     assert 'id="group-partners"' in html and "Ada Welder" in html
     assert re.search(r"<mark>[^<]+</mark>", html), "matched terms are not highlighted"
     assert 'class="score"' in html
-    assert seed.RESEARCHER_EMAIL not in html
+    assert factories.RESEARCHER_EMAIL not in html
 
 
 def test_search_says_when_the_text_names_a_partner(client, world) -> None:
@@ -76,7 +76,7 @@ def test_profiles_render_without_private_contact_data(client, world) -> None:
                       world.organization_id):
         response = client.get(f"/entities/{entity_id}")
         assert response.status_code == 200, entity_id
-        assert seed.RESEARCHER_EMAIL not in response.get_data(as_text=True)
+        assert factories.RESEARCHER_EMAIL not in response.get_data(as_text=True)
     assert client.get("/entities/researcher:nobody").status_code == 404
 
 
@@ -144,9 +144,9 @@ def test_request_introduction_notifies_coordinators_without_researcher_email(app
     outbox = app.extensions["mail"].outbox
     assert [m["To"] for m in outbox] == ["coord@institute.example.org"]
     body = outbox[0].get_content()
-    assert "Ada Welder" in body and seed.RESEARCHER_EMAIL not in body
+    assert "Ada Welder" in body and factories.RESEARCHER_EMAIL not in body
     followup = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "requested" in followup and seed.RESEARCHER_EMAIL not in followup
+    assert "requested" in followup and factories.RESEARCHER_EMAIL not in followup
 
 
 def test_introduction_for_someone_elses_problem_is_refused(client, world) -> None:

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from matcher.services.outcomes import RECORDABLE
-from matcher.models import MATCH_STAGES
+from matcher.types import MATCH_STAGES
 
 from ..labels import STAGE_NAMES
 

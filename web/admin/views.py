@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
-from matcher.models import ORGANIZATION_KINDS
+from matcher.types import ORGANIZATION_KINDS
 from matcher.services import audit, curation, jobs, merging, outcomes
 from matcher.services.outcomes import NotFound, OutcomeError
 

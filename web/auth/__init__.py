@@ -40,7 +40,7 @@ def _safe_next(target: str | None) -> str:
 
 def _start_session(account: accounts.Account) -> None:
     session.clear()  # a fresh session on login: no fixation of a pre-login session
-    login_user(SessionUser(account))  # type: ignore[arg-type] - Account has the fields SessionUser reads
+    login_user(SessionUser(account))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from matcher.models import ROLES
+from matcher.types import ROLES
 from matcher.services import accounts
 from web.extensions import runtime
 from web.security import hash_password, hash_token, new_api_token

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from matcher.models import VISIBILITIES
+from matcher.types import VISIBILITIES
 
 VISIBILITY_LABELS = {
     "private": _l("Private: only you and the institute's coordinators"),

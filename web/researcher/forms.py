@@ -7,7 +7,7 @@ from wtforms import BooleanField, FloatField, HiddenField, PasswordField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
-from matcher.models import DIGEST_FREQUENCIES
+from matcher.types import DIGEST_FREQUENCIES
 
 FREQUENCY_NAMES = {"off": _l("Off"), "weekly": _l("Weekly"), "monthly": _l("Monthly")}
 

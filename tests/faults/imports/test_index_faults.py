@@ -12,7 +12,7 @@ import pytest
 
 from matcher.models import Job
 from matcher.services import jobs
-from tests.web.fixtures import app_config, csrf_token, login, world  # noqa: F401 - fixtures by name
+from tests.factories import csrf_token, login
 from web import create_app
 
 QUERY = "/search?q=porosity+laser+welding+aluminium"

@@ -11,6 +11,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from indexers.demo import DEMO_DIR
@@ -41,6 +42,7 @@ def _documents(runtime) -> int:  # type: ignore[no-untyped-def]
         return session.scalar(select(func.count()).select_from(Document)) or 0
 
 
+@pytest.mark.slow
 def test_kill_9_mid_import_then_rerun_leaves_sql_and_index_consistent(app_config, runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = _awards(tmp_path, 2200)  # the first batch of 500 commits long before the last of 2,200
     child = _cli(app_config, "index", "load", "awards", str(path))
@@ -94,6 +96,7 @@ def test_index_check_deletes_ids_sql_no_longer_has(runner, runtime, tmp_path: Pa
     assert check_index(runtime).consistent
 
 
+@pytest.mark.slow
 def test_a_second_import_of_the_same_file_while_one_runs_is_refused(app_config, runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = _awards(tmp_path, 1200)
     first = _cli(app_config, "index", "load", "awards", str(path))

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 
 from matcher.services import accounts
-from tests.web import seed
+from tests import factories
 from web.security import hash_token
 
 pytestmark = pytest.mark.slow
@@ -28,7 +28,7 @@ EXAMPLES = int(os.environ.get("FUZZ_API_EXAMPLES", "20"))
 TOKEN = "ib_fuzz_sme_token"
 
 
-def test_the_api_answers_every_generated_request_as_documented(app: Any, runtime: Any, world: seed.World) -> None:
+def test_the_api_answers_every_generated_request_as_documented(app: Any, runtime: Any, world: factories.World) -> None:
     accounts.set_api_token_hash(runtime, world.users["sme"], hash_token(TOKEN))
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     failures: list[str] = []

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 from matcher.db import make_engine
 from matcher.models import Match, Problem
 from matcher.services import accounts
-from tests.web.conftest import csrf_token, login
+from tests.factories import csrf_token, login
 from web.security import hash_token
 
 TEXT = "Porosity in laser welded aluminium battery trays after the seal weld."

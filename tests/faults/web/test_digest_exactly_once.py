@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from matcher.models import DigestLog
 from matcher.services.digest_sending import MAX_ATTEMPTS
-from tests.digests.factories import seed_world
+from tests.factories.digests import seed_world
 from tests.mail.smtpd import CollectingHandler, free_port
 
 CLIENT_TIMEOUT = 1

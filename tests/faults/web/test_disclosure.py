@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from matcher.models import User
-from tests.web.conftest import csrf_token, login
+from tests.factories import csrf_token, login
 
 
 def _register(client: Any, email: str, password: str = "long enough pw") -> Any:

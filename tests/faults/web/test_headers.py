@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import login
+from tests.factories import login
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "web" / "templates"
 EXPECTED = {

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from matcher.models import IntroductionRequest, Problem
 from matcher.services import accounts
-from tests.web import seed
-from tests.web.conftest import csrf_token, login
+from tests import factories
+from tests.factories import csrf_token, login
 from web.security import hash_token
 
 TOKEN = "ib_fault_sme_token"
@@ -21,7 +21,7 @@ TEXT = "Porosity in laser welded aluminium battery trays after the seal weld."
 
 
 @pytest.fixture
-def sme_token(runtime: Any, world: seed.World) -> dict[str, str]:
+def sme_token(runtime: Any, world: factories.World) -> dict[str, str]:
     accounts.set_api_token_hash(runtime, world.users["sme"], hash_token(TOKEN))
     return {"Authorization": f"Bearer {TOKEN}"}
 
@@ -55,7 +55,7 @@ def test_an_absurd_job_id_is_a_4xx(client, world) -> None:
 
 def test_login_with_a_crlf_next_redirects_home(client, world) -> None:
     response = client.post("/auth/login?next=/%0D%0A//evil.example", data={
-        "email": "sme@firm.example.com", "password": seed.PASSWORD, "csrf_token": csrf_token(client)})
+        "email": "sme@firm.example.com", "password": factories.PASSWORD, "csrf_token": csrf_token(client)})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 

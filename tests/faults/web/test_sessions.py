@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.web import seed
-from tests.web.conftest import csrf_token, login, password_hash
+from tests import factories
+from tests.factories import csrf_token, login, password_hash
 from web.auth.tokens import make_reset_token
 from matcher.services import accounts
 
@@ -22,7 +22,7 @@ def _logged_in_copy(app: Any, client: Any, email: str) -> Any:
 
 
 def test_logout_ends_a_copied_session(app, client, runtime) -> None:
-    seed.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
+    factories.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
     thief = _logged_in_copy(app, client, "sme@firm.example.com")
     client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
     response = thief.get("/problems")
@@ -30,7 +30,7 @@ def test_logout_ends_a_copied_session(app, client, runtime) -> None:
 
 
 def test_password_reset_ends_every_session(app, client, runtime) -> None:
-    seed.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
+    factories.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
     thief = _logged_in_copy(app, client, "sme@firm.example.com")
     with app.test_request_context():
         token = make_reset_token(accounts.find_by_email(runtime, "sme@firm.example.com"))
@@ -46,7 +46,7 @@ def test_password_reset_ends_every_session(app, client, runtime) -> None:
 
 
 def test_password_change_by_the_core_ends_sessions(app, client, runtime) -> None:
-    user_id = seed.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
+    user_id = factories.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
     thief = _logged_in_copy(app, client, "sme@firm.example.com")
     accounts.set_password_hash(runtime, user_id, password_hash())
     assert thief.get("/problems").status_code == 302
@@ -56,7 +56,7 @@ def test_a_session_cookie_from_before_the_version_is_refused(app, client, runtim
     """A forged or old-format session naming only the user id must not log anyone in."""
     from flask_login.utils import _create_identifier
 
-    user_id = seed.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
+    user_id = factories.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
     with app.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()  # what "strong" session protection compares
     with client.session_transaction() as session:
@@ -67,7 +67,7 @@ def test_a_session_cookie_from_before_the_version_is_refused(app, client, runtim
 
 
 def test_logging_in_again_after_logout_works(app, client, runtime) -> None:
-    seed.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
+    factories.add_user(runtime, "sme@firm.example.com", "sme", password_hash=password_hash())
     login(client, "sme@firm.example.com")
     client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
     assert login(client, "sme@firm.example.com").status_code == 302

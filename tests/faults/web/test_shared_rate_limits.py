@@ -88,6 +88,7 @@ def _attempts(urls: list[str], total: int) -> list[int]:
     return [_post_login(urls[i % 2]) for i in range(total)]
 
 
+@pytest.mark.slow
 def test_two_workers_share_one_limit_in_redis(app_config, redis_prefix: str) -> None:
     with _two_workers(app_config, REDIS_URL, redis_prefix) as urls:
         codes = _attempts(urls, 12)
@@ -95,6 +96,7 @@ def test_two_workers_share_one_limit_in_redis(app_config, redis_prefix: str) -> 
         assert codes[5:] == [429] * 7
 
 
+@pytest.mark.slow
 def test_memory_storage_is_per_worker(app_config) -> None:
     """The control: without Redis each worker counts alone, so two allow twice the limit."""
     with _two_workers(app_config, "memory://", "unused") as urls:

@@ -1,4 +1,4 @@
-"""Test data for the site, the API, the access matrix and the browser tests: a small world built from the models.
+"""The site's world, for the site, API, access-matrix and browser tests: a small network built from the models.
 
 Entities carry text about welding, coatings and composites so a search has something to rank and
 capability evidence to show. The index is rebuilt from SQL, as in production.
@@ -8,13 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from matcher.models import (
-    CapabilityEvidence, Document, DocumentEntity, Equipment, InstituteProject, Lab, Match, Organization, Problem,
-    Researcher, User,
+    CapabilityEvidence, Document, DocumentEntity, Equipment, InstituteProject, Lab, Organization, Researcher,
 )
 from matcher.runtime import Runtime
 
 RESEARCHER_EMAIL = "ada.weld@uni.example.edu"
-PASSWORD = "correct horse battery"
 
 
 @dataclass
@@ -93,40 +91,3 @@ def seed_entities(runtime: Runtime, world: World | None = None) -> World:
             _sentence_evidence(world.project_id, None, proj_text, "joining", "core:joining", "Joining"),
         ])
     return world
-
-
-def add_user(runtime: Runtime, email: str, role: str, *, password_hash: str, researcher_id: str | None = None,
-             organization_id: str | None = None) -> int:
-    with runtime.db.session() as s:
-        user = User(email=email, password_hash=password_hash, role=role, researcher_id=researcher_id,
-                    organization_id=organization_id, display_name=email.split("@")[0])
-        s.add(user)
-        s.flush()
-        return user.id
-
-
-def add_problem(runtime: Runtime, owner_id: int, visibility: str, *, title: str = "Porous laser welds",
-                organization_id: str | None = None) -> str:
-    problem_id = f"problem:{visibility}-{owner_id}"
-    with runtime.db.session() as s:
-        s.add(Problem(id=problem_id, title=f"{title} ({visibility})",
-                      text="Our aluminium battery housings show porosity after laser welding.", region="South",
-                      visibility=visibility, owner_user_id=owner_id, organization_id=organization_id))
-    return problem_id
-
-
-def add_match(runtime: Runtime, problem_id: str, entity_id: str, kind: str, name: str) -> int:
-    with runtime.db.session() as s:
-        row = Match(problem_id=problem_id, entity_id=entity_id, entity_kind=kind, entity_name=name, rank=1,
-                    score=0.9, components={"lexical": 0.7, "capability": 0.2}, capabilities=["laser welding"],
-                    evidence=[{"text": "We reduce porosity in laser welding.", "source": "publication",
-                               "highlights": [[16, 24]]}], stage="suggested")
-        s.add(row)
-        s.flush()
-        return row.id
-
-
-def rebuild(runtime: Runtime) -> None:
-    from matcher.services.indexing import rebuild_index
-
-    rebuild_index(runtime)

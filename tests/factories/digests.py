@@ -1,9 +1,11 @@
-"""Small, explicit data for digest and profile tests, inserted through the models."""
+"""The digests' world, for digest and profile tests: researchers with dated evidence, problems of every visibility."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
+
+from tests.factories import new_problem
 
 from matcher.models import (
     Capability,
@@ -12,7 +14,6 @@ from matcher.models import (
     DocumentEntity,
     InstituteProject,
     Organization,
-    Problem,
     Researcher,
 )
 
@@ -64,10 +65,11 @@ def add_researcher(session: Any, rid: str, name: str, email: str | None, *, freq
     return researcher
 
 
-def add_problem(session: Any, pid: str, title: str, text: str, *, visibility: str = "public",
-                created: datetime | None = None, firm: str | None = "org:acme", region: str | None = None) -> None:
-    session.add(Problem(id=pid, title=title, text=text, visibility=visibility, organization_id=firm, region=region,
-                        created_at=utc(created or NOW - timedelta(days=1))))
+def _problem(session: Any, pid: str, title: str, text: str, *, visibility: str = "public",
+             created: datetime | None = None) -> None:
+    """A firm's (Acme's) problem, posted a day ago unless `created` says otherwise."""
+    new_problem(session, pid, title, text, visibility=visibility, organization_id="org:acme", region=None,
+                created_at=utc(created or NOW - timedelta(days=1)))
 
 
 @dataclass(frozen=True)
@@ -105,16 +107,16 @@ def seed_world(runtime: Any, *, researchers: int = 0) -> World:
             add_researcher(s, f"researcher:bulk{i:02d}", f"Bulk Welder{i:02d}", f"bulk{i:02d}@example.org", evidence=[
                 ("core:laser-welding", "Laser welding", f"Laser welding trial number {i}.", NOW.year - 1),
             ])
-        add_problem(s, "problem:public", "Laser welding of battery housings",
+        _problem(s, "problem:public", "Laser welding of battery housings",
                     "We need reliable laser welding of aluminium battery housings for e-bikes.")
-        add_problem(s, "problem:anon", "Corrosion in coastal installations",
+        _problem(s, "problem:anon", "Corrosion in coastal installations",
                     "Our galvanised frames show corrosion after two winters near the sea.", visibility="anonymous")
-        add_problem(s, "problem:private", "Secret laser welding of titanium implants",
+        _problem(s, "problem:private", "Secret laser welding of titanium implants",
                     "Confidential: laser welding of titanium implants for our new product line.",
                     visibility="private")
-        add_problem(s, "problem:old", "Old laser welding question", "Laser welding of copper busbars.",
+        _problem(s, "problem:old", "Old laser welding question", "Laser welding of copper busbars.",
                     created=NOW - timedelta(days=30))
-        add_problem(s, "problem:unrelated", "Better cookie marketing", "We want to sell more cookies online.")
+        _problem(s, "problem:unrelated", "Better cookie marketing", "We want to sell more cookies online.")
         s.add(InstituteProject(id="project:ml", acronym="SMARTWELD", title="Machine learning for process monitoring",
                                description="Deep learning on melt pool camera images to detect defects.",
                                institute_id="org:inst", region="Bavaria",

@@ -1,1 +1,0 @@
-from tests.mail.smtpd import smtp_server  # noqa: F401  (fixture)
