@@ -58,6 +58,7 @@ from matcher.types import (
     CapabilityMention,
     Filter,
     Hit,
+    Match,
     MatchResult,
 )
 
@@ -106,12 +107,12 @@ def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]
     cfg = config or load_config()
     all_kinds = tuple(dict.fromkeys(k for kinds in groups.values() for k in kinds))
     ranking = _rank(runtime, text, all_kinds, regions, capabilities, (), (), cfg)
-    results = {}
+    pages: dict[str, tuple[list[ScoredEntity], int]] = {}
     for name, kinds in groups.items():
         members = [item for item in ranking.scored if item.card.kind in kinds]
         page = diversify(members, cfg.max_per_group_in_page, page_size=max(per_group, 1), needed=per_group)
-        results[name] = _result(runtime, ranking, page[:per_group], len(members), True, cfg)
-    return results
+        pages[name] = (page[:per_group], len(members))
+    return _results(runtime, ranking, pages, True, cfg)
 
 
 def candidate_features(runtime: Runtime, text: str, *, exclude_document_ids: Sequence[str] = (),
@@ -123,24 +124,39 @@ def candidate_features(runtime: Runtime, text: str, *, exclude_document_ids: Seq
 
 def _result(runtime: Runtime, ranking: _Ranking, page: list[ScoredEntity], total: int, explain_page: bool,
             cfg: ScorerConfig) -> MatchResult:
-    if not page:
-        return MatchResult(query=ranking.query, matches=(), capabilities=ranking.mentions, total=total,
-                           semantic=ranking.semantic, took_ms=(time.perf_counter() - ranking.started) * 1000)
-    with runtime.db.session() as session:
-        if ranking.query_caps and not weighs_capabilities(cfg, ranking.query_caps):  # explanation only
-            page = page_capabilities(page, ranking.query_caps, capabilities_of(
-                session, context_documents(item.documents for item in page)), _rarity(session, runtime))
-        texts = document_texts(session, evidence_documents(page)) if explain_page else {}
-        matches = build_matches(page, ranking.search_text, texts, explain_page)
-    return MatchResult(query=ranking.query, matches=matches, capabilities=ranking.mentions, total=total,
-                       semantic=ranking.semantic, took_ms=(time.perf_counter() - ranking.started) * 1000)
+    return _results(runtime, ranking, {"": (page, total)}, explain_page, cfg)[""]
+
+
+def _results(runtime: Runtime, ranking: _Ranking, pages: Mapping[str, tuple[list[ScoredEntity], int]],
+             explain_page: bool, cfg: ScorerConfig) -> dict[str, MatchResult]:
+    """Each page explained, with one session and one look-up of capabilities and texts for them all."""
+    shown = [item for page, _ in pages.values() for item in page]
+    built: dict[str, tuple[Match, ...]] = {name: () for name in pages}
+    if shown:
+        with runtime.db.session() as session:
+            if ranking.query_caps and not weighs_capabilities(cfg, ranking.query_caps):  # explanation only
+                doc_caps = capabilities_of(session, context_documents(item.documents for item in shown))
+                weights = _rarity(session, runtime)
+                pages = {name: (page_capabilities(page, ranking.query_caps, doc_caps, weights), total)
+                         for name, (page, total) in pages.items()}
+            texts = document_texts(session, evidence_documents(shown)) if explain_page else {}
+        built = {name: build_matches(page, ranking.search_text, texts, explain_page) if page else ()
+                 for name, (page, _) in pages.items()}
+    took_ms = (time.perf_counter() - ranking.started) * 1000
+    return {name: MatchResult(query=ranking.query, matches=built[name], capabilities=ranking.mentions, total=total,
+                              semantic=ranking.semantic, took_ms=took_ms) for name, (_, total) in pages.items()}
+
+
+def _query(text: str) -> str:
+    """The problem text as ranked: whitespace collapsed, cut at MAX_QUERY_CHARS."""
+    return " ".join((text or "").split())[:MAX_QUERY_CHARS]
 
 
 def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Sequence[str] | None,
           capabilities: Sequence[str] | None, exclude_entity_ids: Sequence[str],
           exclude_document_ids: Sequence[str], cfg: ScorerConfig) -> _Ranking:
     started = time.perf_counter()
-    query = " ".join((text or "").split())[:MAX_QUERY_CHARS]
+    query = _query(text)
     wanted_kinds = tuple(k for k in (kinds or TARGET_KINDS) if k in TARGET_KINDS)
     if not query or not wanted_kinds:
         return _Ranking(query, query, (), {}, False, [], started)
@@ -263,5 +279,15 @@ def _years(session: Session, doc_ids: set[str], hits: Sequence[Hit]) -> dict[str
     return years
 
 
+_RARITY: list[tuple[dict[str, int], int, dict[str, float]]] = []  # the last (df, holders, weights)
+
+
 def _rarity(session: Session, runtime: Runtime) -> dict[str, float]:
-    return rarity(*capability_document_frequency(session, runtime.db.url))
+    """Capability rarity weights, recomputed only when the cached document frequencies were refreshed."""
+    df, holders = capability_document_frequency(session, runtime.db.url)
+    last = _RARITY[0] if _RARITY else None
+    if last is not None and last[0] is df and last[1] == holders:
+        return last[2]
+    weights = rarity(df, holders)
+    _RARITY[:] = [(df, holders, weights)]
+    return weights
