@@ -40,7 +40,6 @@ from matcher.models import Document, DocumentEntity, Organization, Researcher  #
 from matcher.ranking.vectors import text_hash  # noqa: E402
 from matcher.runtime import Runtime  # noqa: E402
 from matcher.search.local.schema import SCHEMA_VERSION  # noqa: E402
-from matcher.services.indexing import vector_store  # noqa: E402
 from matcher.services.matching import match  # noqa: E402
 from matcher.types import ENTITY_PROFILE_KIND, SearchDocument, profile_id  # noqa: E402
 
@@ -125,7 +124,7 @@ def main() -> None:
     if built:
         for _ in range(n_docs):  # replay the build's draws so the query sample is the same
             rng.randrange(len(sentences)), rng.randrange(len(sentences)), rng.randrange(len(titles)), rng.randrange(25)
-        store = vector_store(runtime)
+        store = runtime.vectors
         print(f"reusing the store and index in {work}", file=sys.stderr)
     else:
         for name in ("bench.db", "bench.db-wal", "bench.db-shm", "built.json"):  # only what an earlier run made
@@ -191,7 +190,7 @@ def build(runtime: Runtime, work: Path, url: str, n_docs: int, rng: random.Rando
     t1 = time.perf_counter()
     runtime.search.rebuild(everything())
     print(f"index: {time.perf_counter() - t1:.0f} s", file=sys.stderr)
-    store = vector_store(runtime)
+    store = runtime.vectors
     if store is not None:
         np_rng = np.random.default_rng(seed)
         matrix = np.empty((n_docs, base.shape[1]), dtype=np.float32)

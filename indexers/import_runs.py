@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from matcher.models import ImportRun
 from matcher.runtime import Runtime
+from matcher.timeutil import aware
 
 HEARTBEAT_SECONDS = 30.0
 STALE_AFTER = timedelta(minutes=5)
@@ -23,13 +24,6 @@ STALE_AFTER = timedelta(minutes=5)
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=timezone.utc)
 
 
 def _process_gone(pid: int | None) -> bool:
@@ -51,7 +45,7 @@ def is_stale(run: ImportRun, now: datetime | None = None) -> bool:
     now = now or _now()
     if run.host == socket.gethostname() and run.pid != os.getpid() and _process_gone(run.pid):
         return True
-    beat = _aware(run.heartbeat_at) or _aware(run.started_at)
+    beat = aware(run.heartbeat_at) or aware(run.started_at)
     return beat is not None and now - beat > STALE_AFTER
 
 

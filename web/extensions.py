@@ -1,4 +1,4 @@
-"""Per-app singletons: the core Runtime, CSRF protection, login manager and rate limiter."""
+"""Per-app singletons: the core Runtime, CSRF protection and the login manager (the rate limiter is web.security's)."""
 from __future__ import annotations
 
 from flask import Flask, current_app

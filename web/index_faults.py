@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.exceptions import ServiceUnavailable
 
 from matcher.search import BackendUnavailable
-from matcher.services.index_check import guard_missing_index
+from matcher.index_check import guard_missing_index
 
 from .public.errors import handle_http_error
 

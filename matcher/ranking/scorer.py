@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,12 @@ class ScorerConfig:
     bands_version: int | None = None
 
     def score(self, features: dict[str, float]) -> float:
-        return sum(self.weights.get(name, 0.0) * features.get(name, 0.0) for name in FEATURES)
+        """The weighted sum over FEATURES, in their order; a zero weight adds exactly 0.0, so it is skipped."""
+        return sum(weight * features.get(name, 0.0) for name, weight in self._terms)
+
+    @cached_property
+    def _terms(self) -> tuple[tuple[str, float], ...]:
+        return tuple((name, w) for name in FEATURES if (w := self.weights.get(name, 0.0)) != 0.0)
 
 
 def parse_config(data: dict[str, Any]) -> ScorerConfig:

@@ -6,7 +6,8 @@ an index from it.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
 from ..types import Filter, Hit, SearchDocument
@@ -37,6 +38,16 @@ def document_length(doc: SearchDocument) -> int:
     return len(f"{doc.title or ''} {doc.text or ''}".split())
 
 
+def fill(rebuilding: AbstractContextManager[Callable[[SearchDocument], None]], docs: Iterable[SearchDocument]) -> int:
+    """Every doc added through a backend's ``rebuilding()`` context: ``rebuild`` for any engine; returns the count."""
+    count = 0
+    with rebuilding as add:
+        for doc in docs:
+            add(doc)
+            count += 1
+    return count
+
+
 class BackendUnavailable(RuntimeError):
     """The configured engine cannot serve: raised loudly instead of returning empty results."""
 
@@ -54,6 +65,8 @@ class SearchBackend(Protocol):
     """
 
     name: str
+    #: Whether search() uses ``vector``, i.e. whether callers must encode the query before searching.
+    uses_query_vector: bool
 
     def upsert(self, docs: Sequence[SearchDocument]) -> None:
         """Insert or replace documents by id (ingest is idempotent, so replacing is the norm)."""
@@ -90,6 +103,17 @@ class SearchBackend(Protocol):
         """Number of documents passing the filter (``None`` means ``Filter()``, public only)."""
         ...
 
+    def present_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` the index holds (``flask index check``, interrupted imports).
+
+        An engine that cannot list its ids raises NotImplementedError; `index rebuild` is the cure there.
+        """
+        ...
+
+    def all_ids(self) -> set[str]:
+        """Every id the index holds; NotImplementedError like ``present_ids``."""
+        ...
+
     def health(self) -> dict[str, Any]:
         """Status details for ``flask check-settings`` and /health; raises BackendUnavailable."""
         ...
@@ -103,6 +127,15 @@ class SearchBackend(Protocol):
 
         Also the cure for RebuildRequired: it recreates an index of the current schema.
         """
+        ...
+
+    def rebuilding(self) -> AbstractContextManager[Callable[[SearchDocument], None]]:
+        """``rebuild`` push-style: a context yielding ``add(doc)``; what was added replaces the whole
+        content when the context exits cleanly (so two indexes fill from one pass over SQL)."""
+        ...
+
+    def drop(self) -> None:
+        """Delete the index itself (tests, decommissioning)."""
         ...
 
     def close(self) -> None:

@@ -14,25 +14,17 @@ asked for, or to both, merged by score.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager
-from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Generic, TypeVar
 
 from ..types import ENTITY_PROFILE_KIND, Filter, Hit, SearchDocument, profile_id
-from .base import DEFAULT_FILTER, SearchBackend
+from .base import DEFAULT_FILTER, SearchBackend, fill
 
 _PROFILE_ID_PREFIX = profile_id("")
 
 
-class RebuildableBackend(SearchBackend, Protocol):
-    """A SearchBackend that can also be refilled push-style, so two of them fill from one pass."""
-
-    def rebuilding(self) -> AbstractContextManager[Callable[[SearchDocument], None]]:
-        """A context yielding ``add(doc)``; what was added replaces the whole content on clean exit."""
-        ...
-
-
-B = TypeVar("B", bound=RebuildableBackend)
+B = TypeVar("B", bound=SearchBackend)
 
 
 class SplitBackend(Generic[B]):
@@ -42,8 +34,7 @@ class SplitBackend(Generic[B]):
         self.documents = documents
         self.profiles = profiles
         self.name: str = documents.name
-        #: Whether search() uses ``vector``, i.e. whether callers must encode the query first.
-        self.uses_query_vector: bool = getattr(documents, "uses_query_vector", True)
+        self.uses_query_vector: bool = documents.uses_query_vector
 
     def _sides(self, filters: Filter | None) -> list[B]:
         """The backends that can hold documents passing ``filters`` (by its kinds)."""
@@ -90,13 +81,13 @@ class SplitBackend(Generic[B]):
         return sum(side.count(filters) for side in self._sides(filters))
 
     def present_ids(self, ids: Sequence[str]) -> set[str]:
-        """The ids the index holds, each asked of its side; AttributeError for engines without it."""
+        """The ids the index holds, each asked of its side."""
         profiles = [i for i in ids if i.startswith(_PROFILE_ID_PREFIX)]
         others = [i for i in ids if not i.startswith(_PROFILE_ID_PREFIX)]
-        return getattr(self.documents, "present_ids")(others) | getattr(self.profiles, "present_ids")(profiles)
+        return self.documents.present_ids(others) | self.profiles.present_ids(profiles)
 
     def all_ids(self) -> set[str]:
-        return getattr(self.documents, "all_ids")() | getattr(self.profiles, "all_ids")()
+        return self.documents.all_ids() | self.profiles.all_ids()
 
     def health(self) -> dict[str, Any]:
         return self._merge_health(self.documents.health(), self.profiles.health())
@@ -117,17 +108,18 @@ class SplitBackend(Generic[B]):
         exception during the pass keeps both sides' old content, but a failure while the documents
         side commits, after the profiles side switched, leaves new profiles beside old documents.
         """
-        count = 0
+        return fill(self.rebuilding(), docs)
+
+    @contextmanager
+    def rebuilding(self) -> Iterator[Callable[[SearchDocument], None]]:
+        """Both sides' ``rebuilding`` at once, each document routed to its side (see ``rebuild``)."""
         with self.documents.rebuilding() as add_document, self.profiles.rebuilding() as add_profile:
-            for doc in docs:
-                (add_profile if doc.kind == ENTITY_PROFILE_KIND else add_document)(doc)
-                count += 1
-        return count
+            yield lambda doc: (add_profile if doc.kind == ENTITY_PROFILE_KIND else add_document)(doc)
 
     def drop(self) -> None:
-        """Delete both sides' indexes (tests, decommissioning); AttributeError for engines without ``drop``."""
-        for side in (self.documents, self.profiles):
-            getattr(side, "drop")()  # noqa: B009 - not every engine has drop
+        """Delete both sides' indexes (tests, decommissioning)."""
+        self.documents.drop()
+        self.profiles.drop()
 
     def close(self) -> None:
         self.documents.close()

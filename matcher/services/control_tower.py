@@ -18,9 +18,10 @@ from matcher.regions import region_label
 from matcher.repositories import capabilities as capability_queries
 from matcher.repositories import problems as problem_queries
 from matcher.runtime import Runtime
+from matcher.timeutil import aware
 from matcher.types import MATCH_STAGES
 
-from .outcomes import STAGE_LABELS, aware, stage_index
+from .outcomes import STAGE_LABELS, stage_index
 
 OUTCOME_STAGES: tuple[str, ...] = ("approved", "introduced", "project_started", "commercialised")
 NO_REGION = "(no region)"

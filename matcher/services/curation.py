@@ -18,13 +18,14 @@ from typing import Any
 from matcher.models import Problem
 from matcher.repositories import problems as problem_queries
 from matcher.runtime import Runtime
+from matcher.timeutil import aware
 
 from . import audit
 from .curation_errors import ConsentRequired, CurationError
 from .curation_introductions import IntroductionFacts, IntroductionMail, Sender, build_introduction, introduce
 from .curation_partners import PARTNER_TABLES, Candidate, add_partner, search_partners, suggest_matches
 from .curation_queue import QUEUE_STATUSES, MatchRow, ProblemItem, get_problem, problem_of, queue
-from .outcomes import END_STATES, NotFound, aware, load_match, record_event, snapshot
+from .outcomes import END_STATES, NotFound, load_match, record_event, snapshot
 
 __all__ = [
     "PARTNER_TABLES", "QUEUE_STATUSES", "Candidate", "ConsentRequired", "CurationError", "IntroductionFacts",

@@ -124,7 +124,8 @@ def seed_digest_demo(runtime: Runtime, *, count: int = DIGEST_SUBSCRIBERS,
         ranked = queries.researchers_by_evidence(session, 60)
     chosen: list[str] = list(already[:count])
     if len(chosen) < count:
-        fitting, others = [], []
+        fitting: list[str] = []
+        others: list[str] = []
         analyses = ItemAnalyses(runtime)
         for researcher_id, _ in ranked:
             if researcher_id in chosen:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from matcher.capabilities.extractor import get_extractor
 from matcher.models import Researcher
 from matcher.repositories import documents as document_queries
 from matcher.repositories import problems as problem_queries
@@ -65,45 +66,46 @@ class Digest:
     items: tuple[DigestItem, ...]
 
 
-@dataclass(frozen=True)
-class ItemRanking:
-    """The site's ranking of researchers for one item, and the capabilities its text asks for."""
-
-    scores: dict[str, float]  # researcher id -> site score, the best TOP_RESEARCHERS_PER_ITEM only
-    mentions: tuple[CapabilityMention, ...]  # taxonomy capabilities (keyphrases left out), in text order
-
-
 class ItemAnalyses:
     """What a digest run learns about each new item once, however many researchers it is checked for.
 
-    An item's ranking and capability mentions do not depend on the recipient, so one run ranks each
-    item once (one match() call: it extracts the mentions too), with the researchers' corrections as
-    they are at the start of the run.
+    An item's capability mentions and its ranking do not depend on the recipient, so one run extracts
+    and ranks each item once, with the researchers' corrections as they are at the start of the run.
     """
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self._items: dict[str, ItemRanking] = {}
+        self._mentions: dict[str, tuple[CapabilityMention, ...]] = {}
+        self._scores: dict[str, dict[str, float]] = {}
 
-    def ranking(self, item_id: str, text: str) -> ItemRanking:
-        if item_id not in self._items:
+    def mentions(self, item_id: str, text: str) -> tuple[CapabilityMention, ...]:
+        """The taxonomy capabilities the whole text asks for (keyphrases left out), in text order.
+
+        Extracted here rather than taken from match(), which reads only a problem's first 5,000 characters.
+        """
+        if item_id not in self._mentions:
+            self._mentions[item_id] = tuple(m for m in get_extractor().extract(text) if not m.is_keyphrase)
+        return self._mentions[item_id]
+
+    def scores(self, item_id: str, text: str) -> dict[str, float]:
+        """researcher id -> the site's score, for the best TOP_RESEARCHERS_PER_ITEM researchers of the item."""
+        if item_id not in self._scores:
             result = matching.match(self.runtime, text, kinds=["researcher"], limit=TOP_RESEARCHERS_PER_ITEM,
                                     explain_page=False)
-            self._items[item_id] = ItemRanking({m.entity_id: m.score for m in result.matches},
-                                               tuple(m for m in result.capabilities if not m.is_keyphrase))
-        return self._items[item_id]
+            self._scores[item_id] = {m.entity_id: m.score for m in result.matches}
+        return self._scores[item_id]
 
 
 def _fits(analyses: ItemAnalyses, item_id: str, text: str, researcher_id: str,
           expertise: dict[str, Expertise]) -> tuple[float, tuple[Reason, ...]] | None:
     """The item's score for this researcher and the reasons to show, or None when it does not fit."""
-    ranking = analyses.ranking(item_id, text)
-    strength, reasons = explain_fit(ranking.mentions, expertise)
+    strength, reasons = explain_fit(analyses.mentions(item_id, text), expertise)
     if strength < MIN_EXPLANATION:
         return None
-    if not ranking.scores:  # nothing indexed to rank with: the researcher's evidence decides
+    scores = analyses.scores(item_id, text)
+    if not scores:  # nothing indexed to rank with: the researcher's evidence decides
         return strength, reasons
-    score = ranking.scores.get(researcher_id)
+    score = scores.get(researcher_id)
     return (score, reasons) if score is not None else None
 
 

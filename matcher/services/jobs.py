@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from matcher.models import Job
 from matcher.repositories import operations as queries
 from matcher.runtime import Runtime
+from matcher.timeutil import aware
 
 from . import audit
 
@@ -115,10 +116,6 @@ def _beat(runtime: Runtime, job_id: int, stop: threading.Event) -> None:
             continue
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
-
-
 def _worker_gone(job: Job, now: datetime) -> bool:
     """The job's worker crashed or was restarted: its process is gone (same host) or it stopped stamping."""
     if job.host == socket.gethostname() and job.pid and job.pid != os.getpid():
@@ -128,7 +125,7 @@ def _worker_gone(job: Job, now: datetime) -> bool:
             return True
         except PermissionError:
             pass
-    stamp = _aware(job.heartbeat_at) or _aware(job.created_at)
+    stamp = aware(job.heartbeat_at) or aware(job.created_at)
     return stamp is not None and now - stamp > STALE_AFTER
 
 
@@ -163,7 +160,7 @@ def start(runtime: Runtime, name: str, work: Work, user_id: int | None, *, wait:
 
 def rebuild_index_work(runtime: Runtime, progress: Progress) -> int:
     """The index rebuild as a job body."""
-    from matcher.services.indexing import rebuild_index
+    from matcher.indexing import rebuild_index
 
     return rebuild_index(runtime, progress=progress)
 
@@ -174,7 +171,7 @@ def start_index_rebuild(runtime: Runtime, user_id: int | None, *, wait: bool = F
 
 def start_reindex(runtime: Runtime, entity_ids: list[str], user_id: int | None, *, wait: bool = False) -> int:
     """Re-index the documents of some entities (after a merge or an edit) in the background."""
-    from matcher.services.indexing import index_entities
+    from matcher.indexing import index_entities
 
     ids = sorted(set(entity_ids))
     return start(runtime, "reindex", lambda rt, progress: index_entities(rt, ids), user_id, wait=wait)

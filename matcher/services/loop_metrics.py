@@ -16,9 +16,10 @@ import numpy as np
 from matcher.models import MatchEvent
 from matcher.repositories import problems as problem_queries
 from matcher.runtime import Runtime
+from matcher.timeutil import aware
 
 from .control_tower import Table
-from .outcomes import STAGE_LABELS, aware
+from .outcomes import STAGE_LABELS
 
 ANSWERS: tuple[str, ...] = ("approve", "reject", "introduce", "close")
 WORKING_DAYS = 5

@@ -54,7 +54,6 @@ from matcher.repositories.cards import (
     entity_cards,
 )
 from matcher.runtime import Runtime
-from matcher.services.indexing import vector_store
 from matcher.types import (
     DOCUMENT_KINDS,
     ENTITY_PROFILE_KIND,
@@ -103,7 +102,7 @@ def match(runtime: Runtime, text: str, *, kinds: Sequence[str] | None = None, re
     ranking = _rank(runtime, text, regions, capabilities, exclude_entity_ids, exclude_document_ids, cfg)
     members = _of_kinds(ranking.scored, kinds)
     ordered = diversify(members, cfg.max_per_group_in_page, page_size=max(limit, 1), needed=offset + limit)
-    return _result(runtime, ranking, ordered, offset, limit, len(members), explain_page, cfg)
+    return _results(runtime, ranking, {"": _Page(ordered, offset, limit, len(members))}, explain_page, cfg)[""]
 
 
 def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]], *, per_group: int = 4,
@@ -116,12 +115,12 @@ def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]
     """
     cfg = config or load_config()
     ranking = _rank(runtime, text, regions, capabilities, (), (), cfg)
-    results = {}
+    pages: dict[str, _Page] = {}
     for name, kinds in groups.items():
         members = _of_kinds(ranking.scored, kinds)
         page = diversify(members, cfg.max_per_group_in_page, page_size=max(per_group, 1), needed=per_group)
-        results[name] = _result(runtime, ranking, page, 0, per_group, len(members), True, cfg)
-    return results
+        pages[name] = _Page(page, 0, per_group, len(members))
+    return _results(runtime, ranking, pages, True, cfg)
 
 
 def _of_kinds(scored: list[ScoredEntity], kinds: Sequence[str] | None) -> list[ScoredEntity]:
@@ -136,39 +135,70 @@ def candidate_features(runtime: Runtime, text: str, *, exclude_document_ids: Seq
     return [(item.id, dict(item.components)) for item in ranking.scored]
 
 
-def _result(runtime: Runtime, ranking: _Ranking, ordered: list[ScoredEntity], offset: int, limit: int, total: int,
-            explain_page: bool, cfg: ScorerConfig) -> MatchResult:
-    """The page ordered[offset:offset+limit], explained; a match left without evidence is not shown, the next
-    one takes its place and the count drops by one (rare: explainable() already kept only explainable ones)."""
-    matches: list[Match] = []
-    position, dropped = offset, 0
+@dataclass(frozen=True)
+class _Page:
+    """What one result list shows: ordered[offset:offset+limit], out of `total` counted matches."""
+
+    ordered: list[ScoredEntity]
+    offset: int
+    limit: int
+    total: int
+
+
+def _results(runtime: Runtime, ranking: _Ranking, pages: Mapping[str, _Page], explain_page: bool,
+             cfg: ScorerConfig) -> dict[str, MatchResult]:
+    """Each page explained, with one session and one look-up of capabilities and texts for them all.
+
+    A match left without evidence is not shown: the next one takes its place and the count drops by one
+    (rare: explainable() already kept only candidates with something to show).
+    """
+    built: dict[str, list[Match]] = {name: [] for name in pages}
+    dropped = dict.fromkeys(pages, 0)
+    cursor = {name: page.offset for name, page in pages.items()}
     with runtime.db.session() as session:
-        while len(matches) < limit and position < len(ordered) and position < offset + 3 * max(limit, 1):
-            batch = ordered[position:position + limit - len(matches)]
-            position += len(batch)
-            explained = _explain(session, runtime, ranking, batch, explain_page, cfg)
-            dropped += len(batch) - len(explained)
-            matches.extend(explained)
-    return MatchResult(query=ranking.query, matches=tuple(matches), capabilities=ranking.mentions,
-                       total=max(total - dropped, 0), semantic=ranking.semantic,
-                       took_ms=(time.perf_counter() - ranking.started) * 1000)
+        for _ in range(3):
+            batches = {}
+            for name, page in pages.items():
+                missing = page.limit - len(built[name])
+                if missing > 0 and cursor[name] < len(page.ordered):
+                    batches[name] = page.ordered[cursor[name]:cursor[name] + missing]
+                    cursor[name] += len(batches[name])
+            if not batches:
+                break
+            explained = _explain(session, runtime, ranking, batches, explain_page, cfg)
+            for name, batch in batches.items():
+                dropped[name] += len(batch) - len(explained[name])
+                built[name].extend(explained[name])
+    took_ms = (time.perf_counter() - ranking.started) * 1000
+    return {name: MatchResult(query=ranking.query, matches=tuple(built[name]), capabilities=ranking.mentions,
+                              total=max(page.total - dropped[name], 0), semantic=ranking.semantic, took_ms=took_ms)
+            for name, page in pages.items()}
 
 
-def _explain(session: Session, runtime: Runtime, ranking: _Ranking, page: list[ScoredEntity], explain_page: bool,
-             cfg: ScorerConfig) -> list[Match]:
-    """Matched capabilities and evidence sentences of a page; without evidence a match is left out."""
+def _query(text: str) -> str:
+    """The problem text as ranked: whitespace collapsed, cut at MAX_QUERY_CHARS."""
+    return " ".join((text or "").split())[:MAX_QUERY_CHARS]
+
+
+def _explain(session: Session, runtime: Runtime, ranking: _Ranking, batches: Mapping[str, list[ScoredEntity]],
+             explain_page: bool, cfg: ScorerConfig) -> dict[str, list[Match]]:
+    """Matched capabilities and evidence sentences of some pages; without evidence a match is left out."""
+    shown = [item for batch in batches.values() for item in batch]
     if ranking.query_caps and not weighs_capabilities(cfg, ranking.query_caps):  # explanation only
         # the problem's chips too (display phrases such as "vision-based" that the extractor leaves out)
         wanted = {**dict.fromkeys(shown_capability_ids(ranking.query), 1.0), **ranking.query_caps}
-        page = page_capabilities(page, wanted, capabilities_of(
-            session, context_documents(item.documents for item in page)), _rarity(session, runtime))
+        doc_caps = capabilities_of(session, context_documents(item.documents for item in shown))
+        weights = _rarity(session, runtime)
+        batches = {name: page_capabilities(batch, wanted, doc_caps, weights) for name, batch in batches.items()}
     if not explain_page:
-        return list(build_matches(page, ranking.search_text, {}, False))
-    page = [item if item.documents else replace(item, documents=_documents_holding_words(runtime, ranking, item))
-            for item in page]
-    texts = document_texts(session, evidence_documents(page))
+        return {name: list(build_matches(batch, ranking.search_text, {}, False)) for name, batch in batches.items()}
+    batches = {name: [item if item.documents else replace(item, documents=_documents_holding_words(runtime, ranking,
+                                                                                                   item))
+                      for item in batch] for name, batch in batches.items()}
+    texts = document_texts(session, evidence_documents([item for batch in batches.values() for item in batch]))
     picker = semantic_picker(runtime.encoder, ranking.qv) if ranking.semantic else None
-    return [m for m in build_matches(page, ranking.search_text, texts, True, picker) if m.evidence]
+    return {name: [m for m in build_matches(batch, ranking.search_text, texts, True, picker) if m.evidence]
+            for name, batch in batches.items()}
 
 
 def _documents_holding_words(runtime: Runtime, ranking: _Ranking, item: ScoredEntity) -> tuple[str, ...]:
@@ -182,7 +212,7 @@ def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabiliti
           exclude_entity_ids: Sequence[str], exclude_document_ids: Sequence[str], cfg: ScorerConfig) -> _Ranking:
     """Every target kind ranked at once (callers select kinds from the list)."""
     started = time.perf_counter()
-    query = " ".join((text or "").split())[:MAX_QUERY_CHARS]
+    query = _query(text)
     wanted_kinds = TARGET_KINDS
     if not query:
         return _Ranking(query, query, (), {}, False, [], started)
@@ -205,11 +235,11 @@ def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabiliti
         if profile_kinds else None
     profile_searches = _SEARCHES.submit(_profile_searches, runtime, query, search_text, profile_filter, cfg)
     qv, used_semantic = _query_vector(runtime, query)
-    vector = qv.tolist() if qv is not None and getattr(runtime.search, "uses_query_vector", True) else None
+    vector = qv.tolist() if qv is not None and runtime.search.uses_query_vector else None
     hits = runtime.search.search(search_text, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200), vector=vector)
     hits += _own_document_hits(runtime, search_text, doc_filter, {h.id for h in hits}, cfg)
     profile_hits, named_hits = profile_searches.result()
-    if not (hits or profile_hits or named_hits) and not close_in_meaning(vector_store(runtime), qv,
+    if not (hits or profile_hits or named_hits) and not close_in_meaning(runtime.vectors, qv,
                                                                          cfg.min_cosine_without_terms):
         return _Ranking(query, search_text, mentions, query_caps, used_semantic, [], started)  # no confident match
 
@@ -235,7 +265,7 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
     gathered.add_profiles(found.profile_hits, cfg.profile_length_power)
     gathered.add_documents(found.hits)
     gathered.add_named(found.named_hits)
-    store, qv = vector_store(runtime), found.qv
+    store, qv = runtime.vectors, found.qv
     with runtime.db.session() as session:
         if qv is not None:
             gathered.add_nearest(document_links(session, nearest_documents(
@@ -298,7 +328,7 @@ def _query_vector(runtime: Runtime, query: str) -> tuple[np.ndarray | None, bool
             log.warning("no sentence encoder available: ranking falls back to lexical features only")
             _warned_lexical = True
         return None, False
-    store = vector_store(runtime)
+    store = runtime.vectors
     if store is None or len(store) == 0:
         log.warning("no document vectors stored: run `flask index rebuild`; ranking is lexical only")
         return None, False
@@ -317,5 +347,15 @@ def _years(session: Session, doc_ids: set[str], hits: Sequence[Hit]) -> dict[str
     return years
 
 
+_RARITY: list[tuple[dict[str, int], int, dict[str, float]]] = []  # the last (df, holders, weights)
+
+
 def _rarity(session: Session, runtime: Runtime) -> dict[str, float]:
-    return rarity(*capability_document_frequency(session, runtime.db.url))
+    """Capability rarity weights, recomputed only when the cached document frequencies were refreshed."""
+    df, holders = capability_document_frequency(session, runtime.db.url)
+    last = _RARITY[0] if _RARITY else None
+    if last is not None and last[0] is df and last[1] == holders:
+        return last[2]
+    weights = rarity(df, holders)
+    _RARITY[:] = [(df, holders, weights)]
+    return weights

@@ -17,6 +17,7 @@ from matcher.types import MATCH_STAGES
 from matcher.models import Match, MatchEvent, Problem
 from matcher.repositories import accounts as account_queries
 from matcher.runtime import Runtime
+from matcher.timeutil import aware
 
 from . import audit
 
@@ -63,11 +64,6 @@ class MatchTimeline:
     closed_reason: str | None
     events: tuple[TimelineEvent, ...]
     next_stages: tuple[str, ...]
-
-
-def aware(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; all stored times are UTC, so make them comparable."""
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def stage_index(stage: str) -> int:

@@ -1,6 +1,6 @@
 """A researcher's control over how they are described: claim, correct expertise, settings, own data.
 
-Every change that affects ranking re-indexes the researcher (`matcher.services.indexing.index_entities`),
+Every change that affects ranking re-indexes the researcher (`matcher.indexing.index_entities`),
 so the next search reflects it. What ranking must honour (implemented in matcher.services.matching /
 matcher.ranking, not here):
 
@@ -16,16 +16,15 @@ matcher.ranking, not here):
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from matcher.indexing import index_entities
 from matcher.models import (
     AuditLog,
     Capability,
     CapabilityEvidence,
-    Lab,
     Organization,
     Researcher,
     User,
@@ -34,10 +33,9 @@ from matcher.regions import normalise_region
 from matcher.repositories import accounts as account_queries
 from matcher.repositories import capabilities as capability_queries
 from matcher.repositories import documents as document_queries
-from matcher.repositories import operations as operation_queries
+from matcher.runtime import Runtime
 from matcher.types import DIGEST_FREQUENCIES
 
-log = logging.getLogger(__name__)
 
 MAX_REGIONS = 20
 MAX_HALF_LIFE = 50.0
@@ -97,25 +95,20 @@ class CapabilityOption:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def reindex(runtime: Any, researcher_id: str) -> None:
+def reindex(runtime: Runtime, researcher_id: str) -> None:
     """Make the search index reflect the researcher's corrections now, not at the next rebuild."""
-    try:
-        from matcher.services.indexing import index_entities
-    except ModuleNotFoundError as exc:  # the indexing service lands with the ranking issue
-        if exc.name != "matcher.services.indexing":
-            raise
-        log.info("matcher.services.indexing not available; %s not re-indexed", researcher_id)
-        return
     index_entities(runtime, [researcher_id])
 
 
-def _audit(session: Any, user_id: int | None, action: str, researcher_id: str, before: dict[str, Any],
-           after: dict[str, Any]) -> None:
+def audit_change(session: Any, user_id: int | None, action: str, researcher_id: str, before: dict[str, Any],
+                 after: dict[str, Any]) -> None:
+    """One audit row for a change made to a researcher's profile."""
     session.add(AuditLog(user_id=user_id, action=action, target_type="researcher", target_id=researcher_id,
                          before=before, after=after))
 
 
-def _researcher(session: Any, researcher_id: str) -> Researcher:
+def researcher_row(session: Any, researcher_id: str) -> Researcher:
+    """The researcher's row, or ProfileError naming an unknown one."""
     row = session.get(Researcher, researcher_id)
     if row is None:
         raise ProfileError("unknown researcher")
@@ -125,13 +118,13 @@ def _researcher(session: Any, researcher_id: str) -> Researcher:
 # --------------------------------------------------------------------------- reading
 
 
-def researcher_for_user(runtime: Any, user_id: int) -> str | None:
+def researcher_for_user(runtime: Runtime, user_id: int) -> str | None:
     with runtime.db.session() as session:
         user = session.get(User, user_id)
         return user.researcher_id if user is not None and user.role == "researcher" and user.active else None
 
 
-def get_profile_view(runtime: Any, researcher_id: str) -> ProfileView | None:
+def get_profile_view(runtime: Runtime, researcher_id: str) -> ProfileView | None:
     """Everything the researcher's own page shows, including what they removed so they can restore it."""
     from matcher.services.expertise import researcher_expertise
 
@@ -162,7 +155,7 @@ def get_profile_view(runtime: Any, researcher_id: str) -> ProfileView | None:
         )
 
 
-def search_capabilities(runtime: Any, query: str, limit: int = 25) -> list[CapabilityOption]:
+def search_capabilities(runtime: Runtime, query: str, limit: int = 25) -> list[CapabilityOption]:
     """Taxonomy capabilities whose label contains `query` (LIKE wildcards in the query are literal)."""
     needle = " ".join(query.split())[:100]
     if len(needle) < 2:
@@ -177,10 +170,10 @@ def search_capabilities(runtime: Any, query: str, limit: int = 25) -> list[Capab
 # --------------------------------------------------------------------------- corrections
 
 
-def remove_capability(runtime: Any, researcher_id: str, capability_id: str, user_id: int | None = None) -> None:
+def remove_capability(runtime: Runtime, researcher_id: str, capability_id: str, user_id: int | None = None) -> None:
     """The capability stops counting for this researcher; extracted evidence is kept so it can be restored."""
     with runtime.db.session() as session:
-        row = _researcher(session, researcher_id)
+        row = researcher_row(session, researcher_id)
         removed, added = list(row.removed_capabilities or ()), list(row.added_capabilities or ())
         before = {"removed": list(removed), "added": list(added)}
         if capability_id not in removed:
@@ -188,26 +181,26 @@ def remove_capability(runtime: Any, researcher_id: str, capability_id: str, user
         added = [c for c in added if c != capability_id]
         row.removed_capabilities, row.added_capabilities = removed, added
         capability_queries.delete_declared_evidence(session, researcher_id, capability_id)
-        _audit(session, user_id, "researcher.capability.remove", researcher_id, before,
+        audit_change(session, user_id, "researcher.capability.remove", researcher_id, before,
                {"removed": removed, "added": added})
     reindex(runtime, researcher_id)
 
 
-def restore_capability(runtime: Any, researcher_id: str, capability_id: str, user_id: int | None = None) -> None:
+def restore_capability(runtime: Runtime, researcher_id: str, capability_id: str, user_id: int | None = None) -> None:
     """Undo a removal: the extracted evidence counts again."""
     with runtime.db.session() as session:
-        row = _researcher(session, researcher_id)
+        row = researcher_row(session, researcher_id)
         before = list(row.removed_capabilities or ())
         row.removed_capabilities = [c for c in before if c != capability_id]
-        _audit(session, user_id, "researcher.capability.restore", researcher_id, {"removed": before},
+        audit_change(session, user_id, "researcher.capability.restore", researcher_id, {"removed": before},
                {"removed": row.removed_capabilities})
     reindex(runtime, researcher_id)
 
 
-def add_capability(runtime: Any, researcher_id: str, capability_id: str, user_id: int | None = None) -> str:
+def add_capability(runtime: Runtime, researcher_id: str, capability_id: str, user_id: int | None = None) -> str:
     """Declare a capability from the taxonomy that the documents do not show; returns its label."""
     with runtime.db.session() as session:
-        row = _researcher(session, researcher_id)
+        row = researcher_row(session, researcher_id)
         cap = session.get(Capability, capability_id)
         if cap is None:
             raise ProfileError("unknown capability")
@@ -222,14 +215,14 @@ def add_capability(runtime: Any, researcher_id: str, capability_id: str, user_id
             session.add(CapabilityEvidence(entity_id=researcher_id, capability_id=cap.id, capability_label=cap.label,
                                            document_id=None, sentence="Added by the researcher", weight=2.0,
                                            source="researcher"))
-        _audit(session, user_id, "researcher.capability.add", researcher_id, before,
+        audit_change(session, user_id, "researcher.capability.add", researcher_id, before,
                {"removed": row.removed_capabilities, "added": added})
         label = cap.label
     reindex(runtime, researcher_id)
     return label
 
 
-def set_publication_excluded(runtime: Any, researcher_id: str, document_id: str, excluded: bool,
+def set_publication_excluded(runtime: Runtime, researcher_id: str, document_id: str, excluded: bool,
                              user_id: int | None = None) -> None:
     """Exclude (or re-include) one of the researcher's own documents from their expertise."""
     with runtime.db.session() as session:
@@ -238,7 +231,7 @@ def set_publication_excluded(runtime: Any, researcher_id: str, document_id: str,
             raise ProfileError("this publication is not linked to your profile")
         before = bool(link.excluded)
         link.excluded = excluded
-        _audit(session, user_id, "researcher.publication.exclude" if excluded else "researcher.publication.include",
+        audit_change(session, user_id, "researcher.publication.exclude" if excluded else "researcher.publication.include",
                researcher_id, {"document_id": document_id, "excluded": before},
                {"document_id": document_id, "excluded": excluded})
     reindex(runtime, researcher_id)
@@ -256,7 +249,7 @@ def normalise_regions(values: list[str] | str) -> list[str]:
     return out
 
 
-def update_settings(runtime: Any, researcher_id: str, *, digest_frequency: str, recency_half_life: float | None,
+def update_settings(runtime: Runtime, researcher_id: str, *, digest_frequency: str, recency_half_life: float | None,
                     regions_of_interest: list[str] | str, user_id: int | None = None) -> None:
     """Digest frequency, recency preference and regions; validated here so every caller gets the same rules."""
     if digest_frequency not in DIGEST_FREQUENCIES:
@@ -265,26 +258,26 @@ def update_settings(runtime: Any, researcher_id: str, *, digest_frequency: str, 
         raise ProfileError(f"the recency half-life must be between 0 and {MAX_HALF_LIFE:g} years")
     regions = normalise_regions(regions_of_interest)
     with runtime.db.session() as session:
-        row = _researcher(session, researcher_id)
+        row = researcher_row(session, researcher_id)
         before = {"digest_frequency": row.digest_frequency, "recency_half_life": row.recency_half_life,
                   "regions_of_interest": list(row.regions_of_interest or ())}
         row.digest_frequency = digest_frequency
         row.recency_half_life = recency_half_life
         row.regions_of_interest = regions
-        _audit(session, user_id, "researcher.settings", researcher_id, before,
+        audit_change(session, user_id, "researcher.settings", researcher_id, before,
                {"digest_frequency": digest_frequency, "recency_half_life": recency_half_life,
                 "regions_of_interest": regions})
     reindex(runtime, researcher_id)
 
 
-def unsubscribe(runtime: Any, researcher_id: str) -> bool:
+def unsubscribe(runtime: Runtime, researcher_id: str) -> bool:
     """One-click unsubscribe: digests off. Returns False for an unknown researcher."""
     with runtime.db.session() as session:
         row = session.get(Researcher, researcher_id)
         if row is None:
             return False
         if row.digest_frequency != "off":
-            _audit(session, None, "researcher.unsubscribe", researcher_id,
+            audit_change(session, None, "researcher.unsubscribe", researcher_id,
                    {"digest_frequency": row.digest_frequency}, {"digest_frequency": "off"})
             row.digest_frequency = "off"
         return True
@@ -293,7 +286,7 @@ def unsubscribe(runtime: Any, researcher_id: str) -> bool:
 # --------------------------------------------------------------------------- claim
 
 
-def claim_target(runtime: Any, researcher_id: str) -> ClaimTarget | None:
+def claim_target(runtime: Runtime, researcher_id: str) -> ClaimTarget | None:
     with runtime.db.session() as session:
         row = session.get(Researcher, researcher_id)
         if row is None or row.merged_into_id:
@@ -301,13 +294,13 @@ def claim_target(runtime: Any, researcher_id: str) -> ClaimTarget | None:
         return ClaimTarget(row.id, row.name, row.email, row.claimed_by_user_id)
 
 
-def claim_profile(runtime: Any, researcher_id: str, user_id: int) -> str:
+def claim_profile(runtime: Runtime, researcher_id: str, user_id: int) -> str:
     """Link a researcher account to the profile its owner proved (by the emailed link) to be theirs.
 
     Returns "claimed", "already_yours", "claimed_by_other", "not_researcher" or "linked_elsewhere".
     """
     with runtime.db.session() as session:
-        row = _researcher(session, researcher_id)
+        row = researcher_row(session, researcher_id)
         user = session.get(User, user_id)
         if user is None or user.role != "researcher" or not user.active:
             return "not_researcher"
@@ -319,14 +312,14 @@ def claim_profile(runtime: Any, researcher_id: str, user_id: int) -> str:
             return "already_yours"
         row.claimed_by_user_id = user.id
         user.researcher_id = researcher_id
-        _audit(session, user.id, "researcher.claim", researcher_id, {}, {"user_id": user.id})
+        audit_change(session, user.id, "researcher.claim", researcher_id, {}, {"user_id": user.id})
         return "claimed"
 
 
-def create_claiming_account(runtime: Any, researcher_id: str, password_hash: str) -> int | None:
+def create_claiming_account(runtime: Runtime, researcher_id: str, password_hash: str) -> int | None:
     """A researcher account for the profile's stored address, linked to it; None if that address has an account."""
     with runtime.db.session() as session:
-        row = _researcher(session, researcher_id)
+        row = researcher_row(session, researcher_id)
         if not row.email or row.claimed_by_user_id is not None:
             return None
         if account_queries.email_taken(session, row.email.lower()):
@@ -336,84 +329,10 @@ def create_claiming_account(runtime: Any, researcher_id: str, password_hash: str
         session.add(user)
         session.flush()
         row.claimed_by_user_id = user.id
-        _audit(session, user.id, "researcher.claim", researcher_id, {}, {"user_id": user.id, "new_account": True})
+        audit_change(session, user.id, "researcher.claim", researcher_id, {}, {"user_id": user.id, "new_account": True})
         return user.id
 
 
-def account_exists_for(runtime: Any, email: str) -> bool:
+def account_exists_for(runtime: Runtime, email: str) -> bool:
     with runtime.db.session() as session:
         return account_queries.email_taken(session, email.lower())
-
-
-# --------------------------------------------------------------------------- personal data
-
-
-def export_personal_data(runtime: Any, researcher_id: str) -> dict[str, Any]:
-    """Everything stored about the researcher as a person, plus their corrections (GDPR art. 15/20)."""
-    with runtime.db.session() as session:
-        row = _researcher(session, researcher_id)
-        org = session.get(Organization, row.organization_id) if row.organization_id else None
-        lab = session.get(Lab, row.lab_id) if row.lab_id else None
-        users = account_queries.accounts_of_researcher(session, researcher_id, row.claimed_by_user_id)
-        docs = document_queries.publications_for_export(session, researcher_id)
-        evidence = capability_queries.evidence_rows_of(session, researcher_id)
-        logs = operation_queries.digest_logs_of(session, researcher_id)
-
-        def iso(value: datetime | None) -> str | None:
-            return value.isoformat() if value else None
-
-        return {
-            "researcher": {
-                "id": row.id, "name": row.name, "orcid": row.orcid, "email": row.email, "bio": row.bio,
-                "organization": org.name if org else None, "lab": lab.name if lab else None,
-                "created_at": iso(row.created_at),
-            },
-            "settings": {
-                "digest_frequency": row.digest_frequency, "last_digest_at": iso(row.last_digest_at),
-                "recency_half_life": row.recency_half_life, "regions_of_interest": list(row.regions_of_interest or ()),
-                "removed_capabilities": list(row.removed_capabilities or ()),
-                "added_capabilities": list(row.added_capabilities or ()),
-            },
-            "accounts": [{"id": u.id, "email": u.email, "role": u.role, "created_at": iso(u.created_at)}
-                         for u in users],
-            "publications": [{"id": d, "kind": k, "title": t, "year": y, "doi": doi, "excluded": bool(x)}
-                             for d, k, t, y, doi, x in docs],
-            "capability_evidence": [{"capability_id": e.capability_id, "label": e.capability_label,
-                                     "document_id": e.document_id, "sentence": e.sentence, "source": e.source,
-                                     "weight": e.weight} for e in evidence],
-            "digests": [{"period": g.period_key, "status": g.status, "sent_at": iso(g.sent_at), "items": g.items}
-                        for g in logs],
-        }
-
-
-def delete_personal_data(runtime: Any, researcher_id: str, user_id: int | None = None) -> None:
-    """Forget the person: address, digest settings and history, account link and the account's identity.
-
-    Public publications and the (corrected) expertise derived from them stay: they are public record and
-    the corrections keep the public profile accurate.
-    """
-    with runtime.db.session() as session:
-        row = _researcher(session, researcher_id)
-        account_ids = account_queries.account_ids_of_researcher(session, researcher_id)
-        if row.claimed_by_user_id:
-            account_ids.add(row.claimed_by_user_id)
-        row.email = None
-        row.digest_frequency = "off"
-        row.last_digest_at = None
-        row.regions_of_interest = []
-        row.claimed_by_user_id = None
-        operation_queries.delete_digest_logs_of(session, researcher_id)
-        for uid in account_ids:
-            user = session.get(User, uid)
-            if user is None:
-                continue
-            user.researcher_id = None
-            if user.role == "researcher":
-                # The account existed only to manage this profile: deactivate it and drop its identity.
-                user.active = False
-                user.email = f"deleted-{user.id}@invalid.invalid"
-                user.display_name = None
-                user.api_token_hash = None
-        _audit(session, user_id, "researcher.delete_personal_data", researcher_id, {},
-               {"accounts": sorted(account_ids)})
-    reindex(runtime, researcher_id)

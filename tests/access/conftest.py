@@ -29,7 +29,7 @@ class MatrixSeed:
 
 @pytest.fixture
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
-    # CSRF is tested on its own (test_csrf.py); here every POST must reach the role check.
+    # CSRF is tested on its own (tests/web/test_privacy_csrf.py); here every POST must reach the role check.
     return {**app_config, "WTF_CSRF_ENABLED": False}
 
 

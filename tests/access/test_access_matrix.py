@@ -8,7 +8,7 @@ coverage test fails. Placeholders come from tests/access/conftest.py.
 
 Denied means 401, 403 or 404 (hidden objects such as another firm's private problem answer 404),
 or a redirect to the login page. Allowed means anything else below 500. A 5xx always fails.
-CSRF is off here (tested in test_csrf.py); for /api/ URLs the role's API token is sent as Bearer.
+CSRF is off here (tests/web/test_privacy_csrf.py tests it); for /api/ URLs the role's API token is sent as Bearer.
 """
 from __future__ import annotations
 

@@ -94,7 +94,7 @@ def test_owner_records_consent(app: Any, client: Any, auth: Any, runtime: Any, w
 
 
 def test_add_partner_found_by_search(staff_client: Any, runtime: Any, world: World) -> None:
-    from matcher.services.indexing import rebuild_index
+    from matcher.indexing import rebuild_index
 
     with runtime.db.session() as session:
         session.add(Researcher(id="researcher:c", name="Cora Coat", name_key="cora coat"))
@@ -152,7 +152,7 @@ def test_forms_need_a_csrf_token(app: Any, client: Any, auth: Any, runtime: Any,
 
 def test_run_the_matcher_for_an_unmatched_problem(staff_client: Any, runtime: Any, world: World, runner: Any) -> None:
     from matcher.models import Problem
-    from matcher.services.indexing import rebuild_index
+    from matcher.indexing import rebuild_index
 
     with runtime.db.session() as session:
         session.add(Problem(id="problem:new", title="Coating wear", text="Gear coatings wear out too fast.",

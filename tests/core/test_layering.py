@@ -30,11 +30,11 @@ def _below(module: str, packages: set[str]) -> bool:
     return any(module == p or module.startswith(p + ".") for p in packages)
 
 
-def _offenders(folder: str, forbidden: set[str], allowed: set[str] | None = None) -> dict[str, list[str]]:
+def _offenders(folder: str, forbidden: set[str]) -> dict[str, list[str]]:
     """Files under `folder` importing a forbidden module or anything below one."""
     out = {}
     for path in (ROOT / folder).rglob("*.py"):
-        bad = sorted(m for m in _modules(path) if _below(m, forbidden) and not _below(m, allowed or set()))
+        bad = sorted(m for m in _modules(path) if _below(m, forbidden))
         if bad:
             out[path.relative_to(ROOT).as_posix()] = bad
     return out
@@ -52,10 +52,7 @@ def test_the_ranking_scores_what_it_is_given_without_the_store() -> None:
 
 
 def test_importers_do_not_import_the_web_nor_drive_services() -> None:
-    # Keeping the search index in step with SQL (indexing, index_check) is the one part of services/
-    # ingest still calls; it moves out of services/ next, then this allowance goes.
-    allowed = {"matcher.services.indexing", "matcher.services.index_check"}
-    assert _offenders("indexers", WEB | {"matcher.services"}, allowed) == {}
+    assert _offenders("indexers", WEB | {"matcher.services"}) == {}
 
 
 def test_the_check_finds_what_it_forbids(tmp_path: Path) -> None:

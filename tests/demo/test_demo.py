@@ -74,7 +74,7 @@ def test_demo_files_are_real_and_documented() -> None:
 def test_shipped_vectors_match_the_model_and_the_texts() -> None:
     from matcher.embeddings import load_encoder
     from matcher.ranking.vectors import VectorCache, text_hash
-    from matcher.services.indexing import vector_text
+    from matcher.indexing import vector_text
 
     encoder = load_encoder()
     if encoder is None:

@@ -140,7 +140,7 @@ def add_match(runtime: Runtime, problem_id: str, entity_id: str, kind: str, name
 
 def rebuild(runtime: Runtime) -> None:
     """Rebuild the search index from SQL, as production does after an import."""
-    from matcher.services.indexing import rebuild_index
+    from matcher.indexing import rebuild_index
 
     rebuild_index(runtime)
 

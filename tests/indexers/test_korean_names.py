@@ -104,7 +104,7 @@ def test_problem_region_written_in_korean_is_stored_as_its_code(runtime, tmp_pat
 
 
 def test_a_profile_is_found_by_its_korean_name(runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from matcher.services.indexing import index_entities, rebuild_index
+    from matcher.indexing import index_entities, rebuild_index
     from matcher.types import ENTITY_PROFILE_KIND, Filter
 
     path = tmp_path / "firms.jsonl"

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import update
 
 from matcher.models import DocumentEntity, Researcher
-from matcher.services.indexing import index_entities, rebuild_index
+from matcher.indexing import index_entities, rebuild_index
 from matcher.services.matching import match, match_groups
 
 PROBLEM = "porosity in laser-welded aluminium battery trays"

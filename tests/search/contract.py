@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.search import SearchBackend
+from matcher.search import BackendUnavailable, SearchBackend
 from matcher.types import Filter, SearchDocument
 
 CORPUS: tuple[SearchDocument, ...] = (
@@ -116,6 +116,36 @@ class LifecycleContract(BackendContract):
         assert loaded.rebuild(iter(CORPUS[:2])) == 2
         assert loaded.count(ALL) == 2
         assert ids(loaded.search("welding")) == {"pub-1", "pub-2"}
+
+    def test_rebuilding_replaces_the_content_on_a_clean_exit_only(self, loaded: SearchBackend) -> None:
+        with pytest.raises(RuntimeError), loaded.rebuilding() as add:
+            add(CORPUS[0])
+            raise RuntimeError("the pass over SQL failed")
+        assert loaded.count(ALL) == len(CORPUS)  # the old content stays
+        with loaded.rebuilding() as add:
+            add(CORPUS[1])
+        assert loaded.count(ALL) == 1 and ids(loaded.search("welding")) == {"pub-2"}
+
+    def test_drop_deletes_the_index_and_a_rebuild_brings_it_back(self, loaded: SearchBackend) -> None:
+        loaded.drop()
+        try:
+            left = loaded.count(ALL)
+        except BackendUnavailable:  # a dropped index is refused, never served empty
+            left = 0
+        assert left == 0
+        assert loaded.rebuild(iter(CORPUS[:1])) == 1
+        assert ids(loaded.search("welding")) == {"pub-1"}
+
+    def test_says_whether_it_searches_with_the_query_vector(self, backend: SearchBackend) -> None:
+        assert isinstance(backend.uses_query_vector, bool)
+
+
+class IdListingContract(BackendContract):
+    """`flask index check` and interrupted imports ask which ids the index holds."""
+
+    def test_present_and_all_ids(self, loaded: SearchBackend) -> None:
+        assert loaded.present_ids(["pub-1", "priv-1", "no-such-id"]) == {"pub-1", "priv-1"}
+        assert loaded.all_ids() == {d.id for d in CORPUS}
 
 
 class RetrievalContract(BackendContract):

@@ -114,7 +114,6 @@ def init_app(app: Flask) -> None:
     # Secure cookie defaults; settings (and ProdConfig) may already have stricter values.
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("REMEMBER_COOKIE_SECURE", bool(app.config.get("SESSION_COOKIE_SECURE")))
-    app.config.setdefault("PASSWORD_RESET_MAX_AGE", 3600)
     from . import cli, registration  # noqa: F401 - registration adds its routes to bp
 
     app.register_blueprint(bp)

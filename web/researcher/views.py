@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import force_locale, gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from matcher.services import profiles
+from matcher.services import personal_data, profiles
 from matcher.services.profiles import ProfileError
 
 from ..extensions import csrf, runtime
@@ -152,7 +152,7 @@ def settings() -> Any:
 @bp.get("/data.json")
 @roles_required("researcher")
 def export_data() -> Any:
-    data = profiles.export_personal_data(runtime(), _my_profile_id())
+    data = personal_data.export_personal_data(runtime(), _my_profile_id())
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="innobridge-my-data.json"',
@@ -173,7 +173,7 @@ def delete_data() -> Any:
     form = DeleteForm()
     if not form.validate_on_submit():
         return render_template("researcher/delete.html", form=form), 400
-    profiles.delete_personal_data(runtime(), researcher_id, current_user.id)
+    personal_data.delete_personal_data(runtime(), researcher_id, current_user.id)
     from web.public import forget_cached
 
     forget_cached(researcher_id)  # before logging out: the after-request hook no longer knows who it was

@@ -21,7 +21,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import bulk
 
 from ...types import Filter, Hit, SearchDocument
-from ..base import DEFAULT_FILTER, BackendUnavailable, RebuildRequired
+from ..base import DEFAULT_FILTER, BackendUnavailable, RebuildRequired, fill
 from .bodies import (
     SCHEMA_VERSION,
     VECTOR_DIMS,
@@ -176,6 +176,13 @@ class ElasticsearchBackend:
             response = self.client.count(index=self.alias, **build_count_body(filters or DEFAULT_FILTER))
         return int(response.body["count"])
 
+    def present_ids(self, ids: Sequence[str]) -> set[str]:
+        raise NotImplementedError("the elasticsearch backend cannot list its ids; "
+                                  "run `flask --app wsgi index rebuild` instead")
+
+    def all_ids(self) -> set[str]:
+        return self.present_ids(())
+
     def health(self) -> dict[str, Any]:
         """Cluster health plus the alias state; red or unreachable raises BackendUnavailable."""
         with self._guard("checking cluster health"):
@@ -222,12 +229,7 @@ class ElasticsearchBackend:
 
     def rebuild(self, docs: Iterable[SearchDocument], *, now: datetime | None = None) -> int:
         """Fill a fresh versioned index, switch the alias atomically, then drop the old indices."""
-        count = 0
-        with self.rebuilding(now=now) as add:
-            for doc in docs:
-                add(doc)
-                count += 1
-        return count
+        return fill(self.rebuilding(now=now), docs)
 
     @contextmanager
     def rebuilding(self, *, now: datetime | None = None) -> Iterator[Callable[[SearchDocument], None]]:

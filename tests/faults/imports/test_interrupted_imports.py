@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from indexers.demo import DEMO_DIR
 from indexers.ingest import load
 from matcher.models import Document, ImportRun
-from matcher.services.index_check import check_index
+from matcher.index_check import check_index
 from tests.faults.imports.stored import last_run
 
 ROOT = Path(__file__).resolve().parents[3]

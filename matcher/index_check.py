@@ -10,11 +10,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from matcher.repositories import documents as document_queries
 from matcher.runtime import Runtime
+from matcher.search import SearchBackend
 from matcher.types import PROFILED_ENTITY_KINDS, profile_id
 
 _CHUNK = 500
@@ -48,19 +50,11 @@ def _expected_ids(runtime: Runtime) -> set[str]:
     return ids
 
 
-def _present(runtime: Runtime, ids: Sequence[str]) -> set[str]:
-    present = getattr(runtime.search, "present_ids", None)
-    if present is None:
-        raise NotImplementedError(f"the {runtime.search.name} backend cannot list its ids; "
-                                  "run `flask --app wsgi index rebuild` instead")
-    return set(present(list(ids)))
-
-
 def check_index(runtime: Runtime, *, repair: bool = False) -> IndexCheck:
     """Ids missing from the index and ids it holds that SQL no longer has; with `repair`, fix both."""
     expected = _expected_ids(runtime)
-    present = _present(runtime, sorted(expected))
-    indexed = set(getattr(runtime.search, "all_ids")())
+    present = runtime.search.present_ids(sorted(expected))
+    indexed = runtime.search.all_ids()
     report = IndexCheck(expected=len(expected), indexed=len(indexed), missing=sorted(expected - present),
                         stale=sorted(indexed - expected))
     if repair and not report.consistent:
@@ -71,7 +65,7 @@ def check_index(runtime: Runtime, *, repair: bool = False) -> IndexCheck:
 
 def repair_index(runtime: Runtime, missing: Sequence[str], stale: Sequence[str] = ()) -> None:
     """Index the missing ids (a missing profile is rebuilt from its entity's documents); delete stale ones."""
-    from matcher.services.indexing import index_documents
+    from matcher.indexing import index_documents
 
     prefix = profile_id("")
     entities = [i[len(prefix):] for i in missing if i.startswith(prefix)]
@@ -85,21 +79,22 @@ def repair_index(runtime: Runtime, missing: Sequence[str], stale: Sequence[str] 
 def index_missing(runtime: Runtime, doc_ids: Sequence[str]) -> int:
     """For an import's unchanged documents: index those the index lacks, and the missing profiles of their
     entities (an import killed between the two writes); returns how many ids were missing."""
-    if getattr(runtime.search, "present_ids", None) is None:
-        return 0  # engines without an id listing rely on `index rebuild`
     links: list[tuple[str, str, str]] = []
     unique = sorted(set(doc_ids))
     with runtime.db.session() as session:
         links += document_queries.counted_links(session, unique, chunk=_CHUNK)
     profiles = {profile_id(e) for _, e, kind in links if kind in PROFILED_ENTITY_KINDS}
-    present = _present(runtime, unique + sorted(profiles))
+    try:
+        present = runtime.search.present_ids(unique + sorted(profiles))
+    except NotImplementedError:
+        return 0  # engines without an id listing rely on `index rebuild`
     missing_docs = [d for d in unique if d not in present]
     missing_profiles = sorted(p for p in profiles if p not in present)
     if not missing_docs and not missing_profiles:
         return 0
     wanted = set(missing_docs)
     entities = {e for d, e, _ in links if d in wanted} | {p[len(profile_id("")):] for p in missing_profiles}
-    from matcher.services.indexing import index_documents
+    from matcher.indexing import index_documents
 
     index_documents(runtime, missing_docs, sorted(entities))
     return len(missing_docs) + len(missing_profiles)
@@ -124,6 +119,6 @@ def guard_missing_index(runtime: Runtime) -> str | None:
 
     message = (f"the search index is missing while the database holds {count} documents; "
                "run `flask --app wsgi index rebuild`")
-    runtime.wrap_search(lambda backend: MissingIndexGuard(backend, index_dir, message))
+    runtime.wrap_search(lambda backend: cast(SearchBackend, MissingIndexGuard(backend, index_dir, message)))
     log.error("%s (INDEX_DIR=%s)", message, index_dir)
     return message

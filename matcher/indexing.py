@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 from matcher.korean import has_hangul
 from matcher.models import Document, Lab, Organization, Researcher
 from matcher.ranking.names import mention_key
-from matcher.ranking.vectors import VectorCache, VectorStore, text_hash
+from matcher.ranking.vectors import VectorCache, text_hash
 from matcher.repositories import capabilities as capability_queries
 from matcher.repositories import documents as document_queries
 from matcher.repositories.cards import entity_cards
@@ -35,20 +34,6 @@ ENCODE_BATCH = 64
 def vector_text(title: str, text: str) -> str:
     """What the sentence encoder sees: the title, then the body (truncated to 256 tokens by the encoder)."""
     return f"{title}. {text}".strip() if text else title
-
-
-def vector_store(runtime: Runtime) -> VectorStore | None:
-    """The runtime's vector store, or None when semantics are off (no model installed or disabled)."""
-    encoder = runtime.encoder
-    if encoder is None:
-        return None
-    store = getattr(runtime, "_vector_store", None)
-    if store is None:
-        store = VectorStore(Path(runtime.settings["INDEX_DIR"]) / "vectors", encoder.fingerprint, encoder.dim)
-        runtime._vector_store = store  # type: ignore[attr-defined]
-    else:
-        store.reload()
-    return store
 
 
 def _regions(session: Session) -> dict[str, str | None]:
@@ -196,8 +181,8 @@ def _profile_documents(session: Session, entity_ids: Sequence[str]) -> tuple[lis
 def _attach_vectors(runtime: Runtime, docs: list[SearchDocument], progress: Progress | None = None,
                     replace: bool = False) -> None:
     """Store a vector for every doc: reuse by text hash (store, then shipped cache), encode the rest."""
-    store = vector_store(runtime)
-    if store is None:
+    store, encoder = runtime.vectors, runtime.encoder
+    if store is None or encoder is None:  # semantics off: no vectors to keep
         return
     known = store.known()
     cache = VectorCache(runtime.settings.get("VECTOR_CACHE"), store.fingerprint)
@@ -221,7 +206,6 @@ def _attach_vectors(runtime: Runtime, docs: list[SearchDocument], progress: Prog
             to_encode.append((doc.id, key, text))
     if to_encode:
         log.info("encoding %d documents", len(to_encode))
-        encoder = runtime.encoder
         for start in range(0, len(to_encode), 512):
             chunk = to_encode[start:start + 512]
             vectors = encoder.encode([t for _, _, t in chunk], batch_size=ENCODE_BATCH)
