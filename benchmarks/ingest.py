@@ -10,7 +10,9 @@ extraction and SQL writes, not search indexing.
     .venv/bin/python benchmarks/ingest.py --docs 20000  # quicker
     .venv/bin/python benchmarks/ingest.py --extract-only --docs 20000  # extractor alone
 
-The last line printed is one JSON object: docs, seconds, docs_per_s, peak_rss_mb (and a few extras).
+The last line printed is one JSON object: docs, seconds, docs_per_s, cpu_s (this process and the
+extraction workers), docs_per_cpu_s, load_avg, peak_rss_mb (the importing process; worker_peak_rss_mb
+for the largest worker) and a few extras. On a shared machine docs_per_cpu_s is the comparable figure.
 The extractor (pipeline + ~15k patterns) is built before the clock starts; its build time is reported
 as extractor_build_s.
 """
@@ -83,9 +85,16 @@ def write_publications(path: Path, n: int, seed: int = 7) -> int:
     return chars
 
 
-def peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak RSS of this process (RUSAGE_SELF) or of its largest finished child (RUSAGE_CHILDREN)."""
+    peak = resource.getrusage(who).ru_maxrss
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def cpu_seconds() -> float:
+    """User + system CPU of this process and its finished children (the extraction workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def run_extract_only(n: int, seed: int) -> dict:
@@ -110,7 +119,7 @@ def run_extract_only(n: int, seed: int) -> dict:
             "extractor_build_s": round(build, 2), "peak_rss_mb": peak_rss_mb()}
 
 
-def run_ingest(n: int, seed: int, workdir: Path) -> dict:
+def run_ingest(n: int, seed: int, workdir: Path, workers: int) -> dict:
     from sqlalchemy import func, select
 
     from indexers.ingest import load
@@ -124,14 +133,14 @@ def run_ingest(n: int, seed: int, workdir: Path) -> dict:
     url = f"sqlite:///{workdir / 'bench.db'}"
     upgrade(url)
     runtime = Runtime({"DATABASE_URL": url, "SEMANTIC_ENABLED": False, "SEARCH_BACKEND": "local",
-                       "INDEX_DIR": str(workdir / "index")})
+                       "INDEX_DIR": str(workdir / "index"), "INGEST_WORKERS": workers})
     t0 = time.perf_counter()
     get_extractor()
     build = time.perf_counter() - t0
     try:
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), cpu_seconds()
         report = load(runtime, "publications", source, index=False, errors=sys.stderr)
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
         with runtime.db.session() as session:
             documents = session.scalar(select(func.count()).select_from(Document))
             evidence = session.scalar(select(func.count()).select_from(CapabilityEvidence))
@@ -140,8 +149,10 @@ def run_ingest(n: int, seed: int, workdir: Path) -> dict:
         runtime.close()
     if report.loaded != n or report.rejected:
         raise SystemExit(f"expected {n} rows loaded, got {report.summary()}")
-    return {"mode": "ingest", "docs": n, "seconds": round(seconds, 2), "docs_per_s": round(n / seconds, 1),
-            "peak_rss_mb": peak_rss_mb(), "documents": documents, "evidence_rows": evidence,
+    return {"mode": "ingest", "docs": n, "workers": workers, "seconds": round(seconds, 2),
+            "docs_per_s": round(n / seconds, 1), "cpu_s": round(cpu, 2), "docs_per_cpu_s": round(n / cpu, 1),
+            "load_avg": os.getloadavg(), "peak_rss_mb": peak_rss_mb(),
+            "worker_peak_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN), "documents": documents, "evidence_rows": evidence,
             "researchers": researchers, "mean_chars": round(chars / n), "extractor_build_s": round(build, 2)}
 
 
@@ -150,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=100_000, help="publications to load (default 100,000)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--extract-only", action="store_true", help="time CapabilityExtractor.extract_many alone")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="INGEST_WORKERS for the run (default: the import's default; 0 = single process)")
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the timed part to FILE")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the JSONL and database")
     args = parser.parse_args(argv)
@@ -157,7 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     def go(workdir: Path) -> dict:
         if args.extract_only:
             return run_extract_only(args.docs, args.seed)
-        return run_ingest(args.docs, args.seed, workdir)
+        from indexers.ingest import DEFAULT_INGEST_WORKERS
+
+        workers = DEFAULT_INGEST_WORKERS if args.workers is None else args.workers
+        return run_ingest(args.docs, args.seed, workdir, workers)
 
     def maybe_profiled(workdir: Path) -> dict:
         if not args.profile:

@@ -3,7 +3,8 @@
 Usage: .venv/bin/python benchmarks/site_load.py [--seconds 20] [--clients 20] [--workers N]
 Without DATABASE_URL/INDEX_DIR it builds the bundled demo in a temporary directory first.
 Only 127.0.0.1 is ever contacted. The last line printed is one JSON object:
-{"p50_ms": ..., "p95_ms": ..., "rps": ..., ...}.
+{"p50_ms": ..., "p95_ms": ..., "rps": ..., "server_cpu_ms_per_request": ..., "load_avg": ..., ...}; set
+SEARCH_CACHE_SECONDS=0 for cold searches.
 """
 from __future__ import annotations
 
@@ -82,6 +83,23 @@ def client_loop(port: int, stop_at: float, latencies: list[float], errors: list[
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU of the gunicorn master and its live workers (Linux /proc; 0.0 elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    for proc in (pid, *map(int, children)):
+        try:
+            fields = Path(f"/proc/{proc}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
@@ -122,6 +140,7 @@ def main() -> int:
         latencies: list[float] = []
         errors: list[int] = []
         stop_at = time.monotonic() + args.seconds
+        cpu_before = server_cpu_seconds(server.pid)
         started = time.monotonic()
         threads = [threading.Thread(target=client_loop, args=(port, stop_at, latencies, errors, i))
                    for i in range(args.clients)]
@@ -130,6 +149,7 @@ def main() -> int:
         for thread in threads:
             thread.join()
         duration = time.monotonic() - started
+        server_cpu = server_cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         try:
@@ -150,6 +170,9 @@ def main() -> int:
         "errors": len(errors),
         "clients": args.clients,
         "seconds": round(duration, 1),
+        # The workers' CPU per answered search: the comparable figure on a shared machine.
+        "server_cpu_ms_per_request": round(1000 * server_cpu / len(latencies), 1),
+        "load_avg": os.getloadavg(),
     }
     print(json.dumps(result))
     return 0

@@ -102,6 +102,8 @@ class BaseConfig:
         self.QUERY_ENCODER_PRECISION: str = _choice("QUERY_ENCODER_PRECISION", ("int8", "fp32"), "int8")
         # Search result pages are reused this many seconds per worker (0 turns the cache off).
         self.SEARCH_CACHE_SECONDS: int = _int("SEARCH_CACHE_SECONDS", 60)
+        # Processes extracting capabilities during an import of more than one batch (0: in the importing process).
+        self.INGEST_WORKERS: int = _int("INGEST_WORKERS", 2)
         # A request body larger than this is refused with 413 before it is read (JSON, forms, uploads).
         self.MAX_CONTENT_LENGTH: int = _int("MAX_CONTENT_LENGTH", 1_000_000)
         # Seconds a write waits for a database lock before the request is answered 503 with Retry-After.

@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from indexers.ingest import ImportReport, load
+from indexers.extract_pool import ExtractionPool
+from indexers.ingest import ImportReport, load, workers_setting
 from indexers.institutions import ROR_KR_PATH, load_institutions
 from indexers.taxonomy import sync_taxonomy
 from matcher.models import Document
@@ -51,14 +52,20 @@ def load_demo(runtime: Runtime, progress: bool = False, demo_dir: Path = DEMO_DI
     if not runtime.settings.get("MULTILINGUAL_VECTOR_CACHE"):
         runtime.settings["MULTILINGUAL_VECTOR_CACHE"] = str(demo_dir / "vectors_ml.npz")
     reports: list[ImportReport] = []
-    for kind, name in DEMO_FILES:
-        bar = _progress_bar(f"demo: {kind}", progress)
-        try:
-            reports.append(load(runtime, kind, demo_dir / name, progress=bar.update_to if bar else None,
-                                index=False, errors=sys.stderr))
-        finally:
-            if bar:
-                bar.close()
+    workers = workers_setting(runtime)
+    pool = ExtractionPool(workers) if workers else None  # one set of workers for every file
+    try:
+        for kind, name in DEMO_FILES:
+            bar = _progress_bar(f"demo: {kind}", progress)
+            try:
+                reports.append(load(runtime, kind, demo_dir / name, progress=bar.update_to if bar else None,
+                                    index=False, errors=sys.stderr, pool=pool))
+            finally:
+                if bar:
+                    bar.close()
+    finally:
+        if pool is not None:
+            pool.close()
     korean = load_institutions(runtime, institutions) if institutions is not None else 0
     bar = _progress_bar("demo: index", progress)
     encode_bar = _progress_bar("demo: encode new texts", progress)

@@ -13,10 +13,12 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import TextIO
 
 from indexers import import_runs
+from indexers.extract_pool import ExtractionPool, read_ahead
 from indexers.record_checks import RecordChecks
 from indexers.rejects import RejectLog
 from indexers.sources import parse
@@ -32,6 +34,8 @@ log = logging.getLogger(__name__)
 
 KINDS = ("firms", "publications", "awards", "equipment", "projects", "problems")
 BATCH_SIZE = 500
+#: Extraction worker processes for an import of more than one batch (setting INGEST_WORKERS).
+DEFAULT_INGEST_WORKERS = 2
 #: Errors that mean the database itself is gone (the run fails), not that one row is bad.
 _DATABASE_DOWN = (OperationalError, InterfaceError)
 #: Rejects that mean the file as a whole could not be read.
@@ -77,8 +81,11 @@ class ImportReport:
 
 def load(runtime: Runtime, kind: str, path: str | Path, fmt: str | None = None, *, progress: Progress | None = None,
          errors: TextIO | None | bool = True, reject_file: str | Path | None = None, index: bool = True,
-         batch_size: int = BATCH_SIZE) -> ImportReport:
-    """Import one file of `kind`; returns what happened. Raises ValueError for an unknown kind or format."""
+         batch_size: int = BATCH_SIZE, pool: ExtractionPool | None = None) -> ImportReport:
+    """Import one file of `kind`; returns what happened. Raises ValueError for an unknown kind or format.
+
+    `pool`: extraction workers shared by several imports (the demo load); without it a file of more
+    than one batch starts INGEST_WORKERS of its own."""
     if errors is True:
         errors = sys.stderr  # resolved per call: a captured or redirected stderr is honoured
     elif errors is False:
@@ -99,7 +106,7 @@ def load(runtime: Runtime, kind: str, path: str | Path, fmt: str | None = None, 
     rejects = RejectLog(runtime, path, reject_file, errors)
     try:
         with import_runs.Heartbeat(runtime, report.run_id):
-            _BatchStore(runtime, report, rejects, batch_size, progress).run(rows)
+            _BatchStore(runtime, report, rejects, batch_size, progress, pool).run(rows)
             if index:
                 _index(runtime, report)
     except BaseException as exc:
@@ -152,11 +159,37 @@ def _rows(rows: Iterator[ParsedRow], path: str) -> Iterator[ParsedRow]:
         yield RowError(path, 0, "read", f"reading stopped: {type(exc).__name__}: {str(exc)[:300]}")
 
 
+def workers_setting(runtime: Runtime) -> int:
+    """INGEST_WORKERS: extraction processes for a large import (0: extract in the importing process)."""
+    value = runtime.settings.get("INGEST_WORKERS", DEFAULT_INGEST_WORKERS)
+    try:
+        workers = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"INGEST_WORKERS: expected a whole number, got {value!r}") from None
+    if workers < 0:
+        raise ValueError(f"INGEST_WORKERS: expected 0 or more, got {workers}")
+    return workers
+
+
+def _extraction_pool(rows: Iterator[ParsedRow], batch_size: int,
+                     workers: int) -> tuple[ExtractionPool | None, Iterator[ParsedRow]]:
+    """Worker processes for a file of more than one batch (starting them costs seconds; a small file
+    is done sooner without), and the rows read ahead into them."""
+    if workers == 0:
+        return None, rows
+    first = list(islice(rows, batch_size + 1))
+    rows = chain(first, rows)
+    if len(first) <= batch_size:
+        return None, rows
+    pool = ExtractionPool(workers)
+    return pool, read_ahead(rows, batch_size, pool)
+
+
 class _BatchStore:
     """Writes parsed rows in batches; a batch the database refuses is replayed row by row."""
 
     def __init__(self, runtime: Runtime, report: ImportReport, rejects: RejectLog, batch_size: int,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, pool: ExtractionPool | None = None) -> None:
         self.runtime = runtime
         self.report = report
         self.rejects = rejects
@@ -165,13 +198,20 @@ class _BatchStore:
         self.extractor = get_extractor()
         self.checks = RecordChecks()
         self.batch: list[Parsed] = []
+        self.shared_pool = pool
 
     def run(self, rows: Iterator[ParsedRow]) -> None:
+        rows = _rows(rows, self.report.path)
+        self.pool: ExtractionPool | None = None
         session = self.runtime.db.session_factory()
         try:
+            if self.shared_pool is not None:
+                self.pool, rows = self.shared_pool, read_ahead(rows, self.batch_size, self.shared_pool)
+            else:
+                self.pool, rows = _extraction_pool(rows, self.batch_size, workers_setting(self.runtime))
             self.session = session
-            self.writer = StoreWriter(session, self.extractor)
-            for row in _rows(rows, self.report.path):
+            self.writer = StoreWriter(session, self.extractor, self.pool)
+            for row in rows:
                 if isinstance(row, Parsed):
                     self._add(row)
                 elif isinstance(row, RowError):
@@ -184,6 +224,8 @@ class _BatchStore:
             raise
         finally:
             session.close()
+            if self.pool is not None and self.pool is not self.shared_pool:
+                self.pool.close()
 
     def _reject(self, error: RowError) -> None:
         self.report.rejected += 1
@@ -234,7 +276,7 @@ class _BatchStore:
         import of the same rows may have won a race), with fresh caches after each failure."""
         self.session.rollback()
         batch, self.batch = self.batch, []
-        self.writer = StoreWriter(self.session, self.extractor)
+        self.writer = StoreWriter(self.session, self.extractor, self.pool)
         for row in batch:
             for attempt in (1, 2):
                 try:
@@ -245,7 +287,7 @@ class _BatchStore:
                     raise
                 except Exception as exc:  # noqa: BLE001 - the reason becomes the row's reject
                     self.session.rollback()
-                    self.writer = StoreWriter(self.session, self.extractor)
+                    self.writer = StoreWriter(self.session, self.extractor, self.pool)
                     if attempt == 2:
                         first = (str(exc).splitlines() or [""])[0][:200]
                         self._reject(RowError(row.file, row.line, "record",

@@ -6,6 +6,7 @@ evaluation data sets build ids with them), and the per-kind record writers need 
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Any
 
 from matcher.text import strip_accents
@@ -17,8 +18,10 @@ def stable_id(kind: str, key: str) -> str:
     return f"{kind}:{digest}"
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
-    """Organisation names compared without case, accents, punctuation or a leading "The"."""
+    """Organisation names compared without case, accents, punctuation or a leading "The" (cached: an
+    import meets the same institutions again and again)."""
     words = "".join(ch if ch.isalnum() else " " for ch in strip_accents(name)).split()
     if words and words[0] == "the":
         words = words[1:]

@@ -7,6 +7,7 @@ the same id would silently overwrite the first).
 from __future__ import annotations
 
 import dataclasses
+from functools import lru_cache
 from typing import Any
 
 from indexers.sources.records import FirmRecord, Parsed, Record, RowError
@@ -32,6 +33,22 @@ def _strings(value: Any, path: str) -> list[tuple[str, str]]:
     return []
 
 
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether any string inside the record holds a NUL: the common no-problem case, without paths."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, (tuple, list)):
+        return any(_has_nul(item) for item in value)
+    if dataclasses.is_dataclass(value):
+        return any(_has_nul(getattr(value, name)) for name in _field_names(type(value)))
+    return False
+
+
 def _keys(record: Record) -> list[str]:
     """The ids a row claims: firms share their key across award lines, so their documents' keys count."""
     if isinstance(record, FirmRecord) and record.documents:
@@ -47,9 +64,10 @@ class RecordChecks:
 
     def check(self, row: Parsed) -> RowError | None:
         """The row's first problem, or None (and its ids are then remembered)."""
-        for path, value in _strings(row.record, ""):
-            if "\x00" in value:
-                return RowError(row.file, row.line, path, "contains a NUL character (\\x00)")
+        if _has_nul(row.record):
+            for path, value in _strings(row.record, ""):
+                if "\x00" in value:
+                    return RowError(row.file, row.line, path, "contains a NUL character (\\x00)")
         for name in _TITLED:
             value = getattr(row.record, name, None)
             if isinstance(value, str) and len(value) > MAX_TITLE_CHARS:

@@ -59,10 +59,8 @@ class RecordWriters:
 
     def _publication(self, rec: PublicationRecord) -> None:
         links = self._people(rec.authors, None)
-        text = rec.abstract or ""
-        if rec.keywords:
-            text = f"{text}\nKeywords: {'; '.join(rec.keywords)}".strip()
-        self.document(stable_id("document", f"pub:{rec.key}"), kind="publication", title=rec.title, text=text,
+        self.document(stable_id("document", f"pub:{rec.key}"), kind="publication", title=rec.title,
+                      text=publication_text(rec),
                       links=links, year=rec.year, venue=rec.venue, doi=rec.doi,
                       url=f"https://doi.org/{rec.doi}" if rec.doi else None, source="publication",
                       extra={"openalex_id": rec.openalex_id, "topics": list(rec.topics)})
@@ -95,8 +93,7 @@ class RecordWriters:
                       access_terms=rec.access, status=rec.status, url=rec.url, source=rec.licence)
         self.flush()
         if _upsert(self.session, Equipment, eid, values):
-            text = " ".join(p for p in (rec.name, rec.category, rec.description) if p)
-            self._entity_evidence(eid, rec.name, text)
+            self._entity_evidence(eid, rec.name, equipment_text(rec))
         self.touched_entities.add(eid)
 
     def _project(self, rec: ProjectRecord) -> None:
@@ -122,6 +119,19 @@ class RecordWriters:
         values = dict(title=rec.title[:500], text=rec.text, region=normalise_region(rec.region), visibility=rec.visibility or "public",
                       source=rec.owner or "import")
         _upsert(self.session, Problem, pid, values)
+
+
+def publication_text(rec: PublicationRecord) -> str:
+    """A publication's stored (and extracted) text: its abstract, then its keywords."""
+    text = rec.abstract or ""
+    if rec.keywords:
+        text = f"{text}\nKeywords: {'; '.join(rec.keywords)}".strip()
+    return text
+
+
+def equipment_text(rec: EquipmentRecord) -> str:
+    """The text an instrument's capabilities are extracted from: its name, category and description."""
+    return " ".join(p for p in (rec.name, rec.category, rec.description) if p)
 
 
 def _upsert(session: Session, model: type, row_id: str, values: dict[str, Any]) -> bool:

@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from indexers.evidence import MAX_EVIDENCE_PER_DOCUMENT, evidence_dicts
+from indexers.evidence import MAX_EVIDENCE_PER_DOCUMENT, VALUE_COLUMNS, as_dicts, evidence_dicts, pair_evidence
+from indexers.extract_pool import ExtractionPool
 from indexers.institutions import RorEntry, ror_directory
 from indexers.keys import content_hash, name_key, stable_id
 from indexers.record_writers import FIRM_NAME, WRITERS, RecordWriters
@@ -36,6 +37,8 @@ from matcher.models import (
     utcnow,
 )
 
+#: Column order of the evidence tuples flush_evidence() inserts.
+EVIDENCE_COLUMNS = ("entity_id", "document_id", *VALUE_COLUMNS)
 #: How sources write Korea's country; another country keeps a name from resolving to a Korean ROR record.
 KOREA = frozenset({"KR", "KOR", "KOREA", "SOUTH KOREA", "REPUBLIC OF KOREA", "KOREA, REPUBLIC OF", "대한민국", "한국"})
 
@@ -64,9 +67,11 @@ class PendingDocument:
 class StoreWriter(RecordWriters):
     """Writes records through one session; caches lookups so a large import does few queries."""
 
-    def __init__(self, session: Session, extractor: CapabilityExtractor | None = None) -> None:
+    def __init__(self, session: Session, extractor: CapabilityExtractor | None = None,
+                 pool: ExtractionPool | None = None) -> None:
         self.session = session
         self.extractor = extractor
+        self.pool = pool  # evidence extracted ahead in worker processes, taken by text pair
         self._orgs_by_key: dict[str, str] = {}
         self._orgs_by_ror: dict[str, str] = {}
         self._foreign_orgs: set[str] = set()  # organisations a source placed outside Korea
@@ -280,43 +285,59 @@ class StoreWriter(RecordWriters):
         return True
 
     def flush(self) -> None:
-        """Insert the rows queued in this batch, parents first, each kind in one executemany."""
+        """Insert the rows queued in this batch, parents first, each kind in one Core executemany."""
         for model, queue in ((Organization, self._new_orgs), (Lab, self._new_labs),
                              (Researcher, self._new_researchers)):
             if queue:
-                self.session.execute(insert(model), list(queue.values()))
+                self._insert(model, list(queue.values()))
                 queue.clear()
         if self._new_docs:
-            self.session.execute(insert(Document), self._new_docs)
+            self._insert(Document, self._new_docs)
             self._new_docs.clear()
         if self._new_links:
-            self.session.execute(insert(DocumentEntity), self._new_links)
+            self._insert(DocumentEntity, self._new_links)
             self._new_links.clear()
 
+    def _insert(self, model: Any, rows: list[dict[str, Any]]) -> None:
+        """executemany on the session's connection: no ORM bookkeeping for rows nobody reads back here."""
+        self.session.connection().execute(model.__table__.insert(), rows)
+
     def flush_evidence(self) -> None:
-        """Insert queued rows, then extract capabilities of this batch's documents in one call."""
+        """Insert queued rows, then the evidence of this batch's documents: taken from the worker
+        processes where they extracted it ahead, else extracted here."""
         self.flush()
         if not self.pending or self.extractor is None:
             self.pending.clear()
             return
-        texts: list[str] = []
-        for doc in self.pending:
-            texts.extend((doc.title, doc.text))
-        mentions = self.extractor.extract_many(texts)
-        rows: list[dict[str, Any]] = []
-        for i, doc in enumerate(self.pending):
-            fields = {"title": mentions[2 * i], "text": mentions[2 * i + 1]}
-            rows.extend(evidence_dicts(doc.id, doc.id, fields))
+        pairs = [(doc.title, doc.text) for doc in self.pending]
+        ready = self.pool.take(pairs) if self.pool is not None else {}
+        rows: list[tuple[Any, ...]] = []
+        for doc, pair in zip(self.pending, pairs):
+            values = ready.get(pair)
+            if values is None:
+                values = pair_evidence(self.extractor, *pair)
+            rows.extend((doc.id, doc.id, *row) for row in values)
         if rows:
-            self.session.execute(insert(CapabilityEvidence), rows)
+            self._insert_evidence(rows)
         self.pending.clear()
+
+    def _insert_evidence(self, rows: list[tuple[Any, ...]]) -> None:
+        """The bulk of an import's rows (a dozen per document), as plain tuples through the driver's
+        executemany: the values are strings and numbers, so no type processing is skipped."""
+        connection = self.session.connection()
+        columns = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in EVIDENCE_COLUMNS)
+        mark = "?" if connection.dialect.paramstyle in ("qmark", "numeric") else "%s"
+        connection.exec_driver_sql(f"INSERT INTO {CapabilityEvidence.__tablename__} ({columns}) "
+                                   f"VALUES ({', '.join([mark] * len(EVIDENCE_COLUMNS))})", rows)
 
     def _entity_evidence(self, entity_id: str, title: str, text: str) -> None:
         """Equipment and projects are their own evidence: capabilities come from their own text."""
         self.session.execute(delete(CapabilityEvidence).where(CapabilityEvidence.entity_id == entity_id))
         if self.extractor is None:
             return
-        title_mentions, text_mentions = self.extractor.extract_many([title, text])
-        rows = evidence_dicts(entity_id, None, {"title": title_mentions, "text": text_mentions})
-        if rows:
-            self.session.execute(insert(CapabilityEvidence), rows)
+        pair = (title, text)
+        values = self.pool.take([pair]).get(pair) if self.pool is not None else None
+        if values is None:
+            values = pair_evidence(self.extractor, title, text)
+        if values:
+            self._insert(CapabilityEvidence, as_dicts(entity_id, None, values))

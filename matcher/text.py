@@ -9,13 +9,19 @@ ASCII. Changing either changes stored keys, so a change here needs an index rebu
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 # Letters that Unicode decomposition leaves alone but people type without the stroke.
 _FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ð": "d"})
 
 
+@lru_cache(maxsize=65536)
 def strip_accents(text: str) -> str:
-    """Case-folded, accents dropped, every script kept: "Müller" -> "muller", "서울대학교" unchanged."""
+    """Case-folded, accents dropped, every script kept: "Müller" -> "muller", "서울대학교" unchanged.
+
+    Cached, with an ASCII shortcut: an import folds the same names and institutions over and over."""
+    if text.isascii():
+        return text.casefold()
     text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
     # NFC afterwards puts Hangul syllables back together (NFKD splits them into jamo, which are no accents).
     return unicodedata.normalize("NFC", "".join(ch for ch in text if not unicodedata.combining(ch)))

@@ -23,6 +23,9 @@ def N_(message: str) -> str:
 KIND_LABELS = {"researcher": _l("Researcher"), "lab": _l("Lab"), "equipment": _l("Equipment"),
                "project": _l("Institute project"), "organization": _l("Organisation")}
 
+#: Relevance bands (matcher.ranking.bands), shown instead of raw scores.
+BAND_NAMES = {"strong": _l("Strong match"), "good": _l("Good match"), "weak": _l("Weak match")}
+
 VISIBILITY_NAMES = {"private": _l("private"), "anonymous": _l("anonymous"), "public": _l("public")}
 
 #: Problem, queue, job, import and request statuses (one word each, shown in tables and tags).
@@ -172,11 +175,14 @@ def capability_name(label: str, capability_id: str | None = None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from matcher.ranking.bands import band_of
+
     app.jinja_env.filters["core_text"] = core_message
     app.jinja_env.filters["capability_name"] = capability_name
     app.jinja_env.filters["region_name"] = region_name
+    app.jinja_env.filters["band"] = band_of
     app.jinja_env.globals.update(
         KIND_LABELS=KIND_LABELS, VISIBILITY_NAMES=VISIBILITY_NAMES, STATUS_NAMES=STATUS_NAMES,
-        STAGE_NAMES=STAGE_NAMES, DECISION_NAMES=DECISION_NAMES, ROLE_NAMES=ROLE_NAMES,
+        STAGE_NAMES=STAGE_NAMES, BAND_NAMES=BAND_NAMES, DECISION_NAMES=DECISION_NAMES, ROLE_NAMES=ROLE_NAMES,
         DOCUMENT_KINDS=DOCUMENT_KINDS, DETAIL_NAMES=DETAIL_NAMES, FIELD_NAMES=FIELD_NAMES, gettext=gettext, core_text=core_message,
     )

@@ -41,8 +41,7 @@ def build_graph(weights: Mapping[str, np.ndarray], num_layers: int, num_heads: i
 
     `weights` are BertModel's tensors as safetensors stores them: dense weights (out, in), no "bert." prefix.
     """
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import helper, numpy_helper
 
     initializers: list[Any] = []
     nodes: list[Any] = []
@@ -88,6 +87,13 @@ def build_graph(weights: Mapping[str, np.ndarray], num_layers: int, num_heads: i
                          f"l{i}_gelu", contrib=True)  # erf GELU, as BERT's "gelu"
         x = dense_add_norm(activated, x_attn, p + "output.dense", p + "output.LayerNorm",
                            OUTPUT if i == num_layers - 1 else f"layer{i + 1}_in")
+    return _as_model(nodes, initializers, hidden)
+
+
+def _as_model(nodes: list[Any], initializers: list[Any], hidden: int) -> Any:
+    """Nodes and weights as a ModelProto with the encoder's inputs and output, at an IR onnxruntime reads."""
+    from onnx import TensorProto, helper
+
     graph = helper.make_graph(
         nodes, "sentence_encoder",
         [helper.make_tensor_value_info(name, TensorProto.INT32, ["batch", "tokens"]) for name in INPUTS],

@@ -67,6 +67,23 @@ def indexed_text(title: str | None, text: str) -> str:
     return f"{text}\n{english}" if english else text
 
 
+def korean_evidence(title: str, text: str, stems: frozenset[str]) -> tuple[str, tuple[tuple[int, int], ...]] | None:
+    """For an English problem and a Korean document: its first sentence (title first) holding Korean words
+    whose English shares a stem with the problem, and those words' spans; None otherwise."""
+    if not stems or not (has_hangul(title) or has_hangul(text)):
+        return None
+    from matcher.ranking import evidence as explain
+    from matcher.ranking.crosslang_terms import english_for
+
+    for sentence in [title, *explain.sentences(text)]:
+        if not sentence or len(sentence) > explain.MAX_SNIPPET or not has_hangul(sentence):
+            continue
+        spans = tuple((a, b) for a, b, english in english_for(sentence).spans if explain.query_stems(english) & stems)
+        if spans:
+            return sentence, spans
+    return None
+
+
 @dataclass(frozen=True)
 class SemanticSpace:
     """The vectors a query is compared with: a store of document vectors and the query's vector in it."""

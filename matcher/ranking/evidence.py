@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from matcher.ranking.stemming import stem
 
@@ -44,14 +45,25 @@ def highlight_spans(text: str, stems: Iterable[str]) -> tuple[tuple[int, int], .
 def best_snippet(title: str, text: str, stems: frozenset[str], extra_terms: Iterable[str] = ()) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The sentence with the most distinct query stems (the title if nothing better), with highlights."""
     wanted = set(stems) | {stem(t) for t in extra_terms}
-    best, best_hits = title, len({stem(w) for w in _WORD.findall(title)} & wanted)
-    for sentence in sentences(text)[:60]:
-        hits = len({stem(w) for w in _WORD.findall(sentence)} & wanted)
+    best, best_hits = title, len(_stems_of(title) & wanted)
+    for sentence, found in _sentence_stems(text):
+        hits = len(found & wanted)
         if hits > best_hits:
             best, best_hits = sentence, hits
     if len(best) > MAX_SNIPPET:
         best = _window(best, wanted)
     return best, highlight_spans(best, wanted)
+
+
+@lru_cache(maxsize=20_000)
+def _stems_of(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in _WORD.findall(text))
+
+
+@lru_cache(maxsize=4_096)
+def _sentence_stems(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The first 60 sentences of a text with their word stems: the same documents explain many queries."""
+    return tuple((sentence, _stems_of(sentence)) for sentence in sentences(text)[:60])
 
 
 def _window(sentence: str, wanted: set[str]) -> str:

@@ -9,7 +9,9 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from matcher.capabilities.taxonomy import get_taxonomy
+from matcher.capabilities.shown import shown_capability_ids
 from matcher.ranking import evidence as explain
+from matcher.ranking.grounding import SemanticPicker, grounded_snippet
 from matcher.ranking.scored import ScoredEntity
 from matcher.types import DocText, Evidence, Match
 
@@ -52,14 +54,20 @@ def evidence_documents(page: Sequence[ScoredEntity]) -> list[str]:
 
 
 def build_matches(page: Sequence[ScoredEntity], query: str, texts: Mapping[str, DocText],
-                  with_evidence: bool) -> tuple[Match, ...]:
-    """Each scored item as a Match with rounded components, capability labels and its best sentences."""
+                  with_evidence: bool, semantic: SemanticPicker | None = None) -> tuple[Match, ...]:
+    """Each scored item as a Match with rounded components, the problem's shown capabilities it has, its evidence.
+
+    With evidence, a document contributes a sentence only when it holds a word of the problem or (found
+    by meaning) through its sentence closest in meaning (matcher.ranking.grounding); a match may thus
+    come back with no evidence, and the caller does not show it.
+    """
     stems = explain.query_stems(query) if with_evidence else frozenset()
-    return tuple(_build_match(item, stems, texts, with_evidence) for item in page)
+    shown = frozenset(shown_capability_ids(query))  # the problem's chips: a match is labelled with those only
+    return tuple(_build_match(item, stems, texts, with_evidence, semantic, shown) for item in page)
 
 
 def _build_match(item: ScoredEntity, stems: frozenset[str], texts: Mapping[str, DocText],
-                 with_evidence: bool) -> Match:
+                 with_evidence: bool, semantic: SemanticPicker | None, shown_caps: frozenset[str]) -> Match:
     score, card, components, matched, doc_ids = item.score, item.card, item.components, item.matched, item.documents
     taxonomy = get_taxonomy()
     labels = tuple(taxonomy[c].label if c in taxonomy else c for c in matched)
@@ -68,10 +76,14 @@ def _build_match(item: ScoredEntity, stems: frozenset[str], texts: Mapping[str, 
         doc = texts.get(doc_id)
         if doc is None:
             continue
-        snippet, spans = explain.best_snippet(doc.title, doc.text, stems, list(labels))
+        grounded = grounded_snippet(doc.title, doc.text, stems, list(labels), semantic)
+        if grounded is None:
+            continue
+        snippet, spans, _how = grounded
         source = f"{doc.kind}: {doc.title}" + (f" ({doc.year})" if doc.year else "")
         evidence.append(Evidence(text=snippet, source=source, document_id=doc_id, capability_ids=matched,
                                  highlights=spans, year=doc.year))
+    shown = tuple(label for cid, label in zip(matched, labels) if cid in shown_caps)
     return Match(entity_id=card.id, entity_kind=card.kind, name=card.name, score=round(score, 4),
-                 components={k: round(v, 4) for k, v in components.items()}, capabilities=labels,
+                 components={k: round(v, 4) for k, v in components.items()}, capabilities=shown,
                  evidence=tuple(evidence), organization=card.organization, region=card.region)

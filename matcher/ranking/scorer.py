@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,19 +29,34 @@ class ScorerConfig:
     #: Without a single query word in any document or profile, candidates come from vectors alone: then
     #: the nearest document must reach this cosine, else "no confident match" (xyzzyqwv plumbus).
     min_cosine_without_terms: float = 0.3
+    #: A document found by meaning alone explains a match (matcher.ranking.grounding.explainable) from this cosine.
+    min_evidence_cosine: float = 0.3
     expansion_max_words: int = 40  # problems up to this long get spelling/abbreviation variants (0: none)
     #: Weights that replace these for a problem written in Korean (matcher.ranking.crosslang): its lexical
     #: side is a translation and its semantic side another model, so they are weighed on their own.
     crosslang_weights: dict[str, float] = field(default_factory=dict)
+    #: Relevance bands (matcher.ranking.bands): a score at or above band_strong is "strong", at or above
+    #: band_good "good", else "weak"; calibrated for `bands_version` of the weights (benchmarks/calibrate_bands.py).
+    band_strong: float = float("inf")
+    band_good: float = float("inf")
+    bands_version: int | None = None
 
     def score(self, features: dict[str, float]) -> float:
-        return sum(self.weights.get(name, 0.0) * features.get(name, 0.0) for name in FEATURES)
+        """The weighted sum over FEATURES, in their order; a zero weight adds exactly 0.0, so it is skipped."""
+        return sum(weight * features.get(name, 0.0) for name, weight in self._terms)
+
+    @cached_property
+    def _terms(self) -> tuple[tuple[str, float], ...]:
+        return tuple((name, w) for name in FEATURES if (w := self.weights.get(name, 0.0)) != 0.0)
 
 
 def parse_config(data: dict[str, Any]) -> ScorerConfig:
     """Validate and read a weights file; unknown features or a missing version are errors."""
     weights = {k: float(v) for k, v in data["weights"].items()}
     crosslang = {k: float(v) for k, v in data.get("crosslang", {}).get("weights", {}).items()}
+    bands = data.get("bands") or {}
+    if bands and not float(bands["strong"]) >= float(bands["good"]):
+        raise ValueError("weights.json: bands: 'strong' must be at least 'good'")
     unknown = (set(weights) | set(crosslang)) - set(FEATURES)
     if unknown:
         raise ValueError(f"weights.json: unknown features {sorted(unknown)}; known: {FEATURES}")
@@ -54,8 +69,13 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
         retrieval={k: int(v) for k, v in data.get("retrieval", {}).items()},
         max_per_group_in_page=int(data.get("diversity", {}).get("max_per_group_in_page", 2)),
         min_cosine_without_terms=float(data.get("confidence", {}).get("min_cosine_without_terms", 0.3)),
+        min_evidence_cosine=float(data.get("confidence", {}).get(
+            "min_evidence_cosine", data.get("confidence", {}).get("min_cosine_without_terms", 0.3))),
         expansion_max_words=int(data.get("expansion", {}).get("max_words", 40)),
         crosslang_weights=crosslang,
+        band_strong=float(bands.get("strong", float("inf"))),
+        band_good=float(bands.get("good", float("inf"))),
+        bands_version=int(bands["weights_version"]) if "weights_version" in bands else None,
     )
 
 

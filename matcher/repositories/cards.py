@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Text, func, select, type_coerce
+from sqlalchemy import Text, bindparam, func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from matcher.models import (
@@ -42,6 +42,39 @@ def _json_tuple(raw: Any) -> tuple[str, ...]:
     return tuple(raw or ())
 
 
+def _ids() -> Any:
+    """The expanding IN parameter of the prebuilt statements below (a chunk of ids per execution)."""
+    return bindparam("ids", expanding=True)
+
+
+_org = aliased(Organization)
+# Built once: constructing a select costs more CPU than SQLite answering it, and these run on every search.
+_RESEARCHER_CARDS = (
+    select(Researcher.id, Researcher.name, Researcher.lab_id, Researcher.organization_id,
+           Researcher.recency_half_life, type_coerce(Researcher.added_capabilities, Text),
+           type_coerce(Researcher.removed_capabilities, Text), _org.name, _org.region)
+    .outerjoin(_org, Researcher.organization_id == _org.id).where(Researcher.id.in_(_ids())))
+_LAB_CARDS = (select(Lab.id, Lab.name, _org.name, _org.region).outerjoin(_org, Lab.organization_id == _org.id)
+              .where(Lab.id.in_(_ids())))
+_ORGANIZATION_CARDS = select(Organization.id, Organization.name, Organization.region).where(
+    Organization.id.in_(_ids()))
+_EQUIPMENT_CARDS = (
+    select(Equipment.id, Equipment.name, Equipment.organization_id, Equipment.region, Equipment.status,
+           _org.name, _org.region)
+    .outerjoin(_org, Equipment.organization_id == _org.id).where(Equipment.id.in_(_ids())))
+_PROJECT_CARDS = (
+    select(InstituteProject.id, InstituteProject.acronym, InstituteProject.title, InstituteProject.region,
+           InstituteProject.status, _org.name, _org.region)
+    .outerjoin(_org, InstituteProject.institute_id == _org.id).where(InstituteProject.id.in_(_ids())))
+
+
+def _rows(session: Session, statement: Any, ids: Sequence[str]) -> Iterable[Any]:
+    """Every row of a prebuilt statement over `ids`, a chunk at a time, each chunk in one fetchall."""
+    run = session.connection().execute
+    for chunk in _chunks(ids):
+        yield from run(statement, {"ids": list(chunk)}).all()
+
+
 def entity_cards(session: Session, ids: Iterable[str]) -> dict[str, EntityCard]:
     """Cards for any mix of researcher, lab, organization, equipment and project ids.
 
@@ -52,45 +85,30 @@ def entity_cards(session: Session, ids: Iterable[str]) -> dict[str, EntityCard]:
     for entity_id in set(ids):
         by_kind[entity_kind(entity_id)].append(entity_id)
     cards: dict[str, EntityCard] = {}
-    org = aliased(Organization)
-    run = session.connection().execute
-    for chunk in _chunks(by_kind.get("researcher", [])):
-        rows = run(
-            select(Researcher.id, Researcher.name, Researcher.lab_id, Researcher.organization_id,
-                   Researcher.recency_half_life, type_coerce(Researcher.added_capabilities, Text),
-                   type_coerce(Researcher.removed_capabilities, Text), org.name, org.region)
-            .outerjoin(org, Researcher.organization_id == org.id).where(Researcher.id.in_(chunk))
-        ).all()  # one fetchall, not a fetchone per row
-        for rid, name, lab_id, org_id, half_life, added, removed, org_name, region in rows:
-            cards[rid] = EntityCard(rid, "researcher", name, org_name, region, lab_id or org_id or rid, None,
-                                    half_life, _json_tuple(added), _json_tuple(removed))
-    for chunk in _chunks(by_kind.get("lab", [])):
-        for lab_id, name, org_name, region in run(
-            select(Lab.id, Lab.name, org.name, org.region).outerjoin(org, Lab.organization_id == org.id)
-            .where(Lab.id.in_(chunk))
-        ):
-            cards[lab_id] = EntityCard(lab_id, "lab", name, org_name, region, lab_id)
-    for chunk in _chunks(by_kind.get("organization", [])):
-        for org_id, name, region in run(
-            select(Organization.id, Organization.name, Organization.region).where(Organization.id.in_(chunk))
-        ):
-            cards[org_id] = EntityCard(org_id, "organization", name, None, region, org_id)
-    for chunk in _chunks(by_kind.get("equipment", [])):
-        for eq_id, name, eq_org, eq_region, status, org_name, region in run(
-            select(Equipment.id, Equipment.name, Equipment.organization_id, Equipment.region, Equipment.status,
-                   org.name, org.region)
-            .outerjoin(org, Equipment.organization_id == org.id).where(Equipment.id.in_(chunk))
-        ):
-            cards[eq_id] = EntityCard(eq_id, "equipment", name, org_name, eq_region or region, eq_org or eq_id, status)
-    for chunk in _chunks(by_kind.get("project", [])):
-        for p_id, acronym, title, p_region, status, org_name, region in run(
-            select(InstituteProject.id, InstituteProject.acronym, InstituteProject.title, InstituteProject.region,
-                   InstituteProject.status, org.name, org.region)
-            .outerjoin(org, InstituteProject.institute_id == org.id).where(InstituteProject.id.in_(chunk))
-        ):
-            name = f"{acronym}: {title}" if acronym else title
-            cards[p_id] = EntityCard(p_id, "project", name, org_name, p_region or region, p_id, status)
+    for rid, name, lab_id, org_id, half_life, added, removed, org_name, region in _rows(
+            session, _RESEARCHER_CARDS, by_kind.get("researcher", [])):
+        cards[rid] = EntityCard(rid, "researcher", name, org_name, region, lab_id or org_id or rid, None,
+                                half_life, _json_tuple(added), _json_tuple(removed))
+    for lab_id, name, org_name, region in _rows(session, _LAB_CARDS, by_kind.get("lab", [])):
+        cards[lab_id] = EntityCard(lab_id, "lab", name, org_name, region, lab_id)
+    for org_id, name, region in _rows(session, _ORGANIZATION_CARDS, by_kind.get("organization", [])):
+        cards[org_id] = EntityCard(org_id, "organization", name, None, region, org_id)
+    for eq_id, name, eq_org, eq_region, status, org_name, region in _rows(
+            session, _EQUIPMENT_CARDS, by_kind.get("equipment", [])):
+        cards[eq_id] = EntityCard(eq_id, "equipment", name, org_name, eq_region or region, eq_org or eq_id, status)
+    for p_id, acronym, title, p_region, status, org_name, region in _rows(
+            session, _PROJECT_CARDS, by_kind.get("project", [])):
+        name = f"{acronym}: {title}" if acronym else title
+        cards[p_id] = EntityCard(p_id, "project", name, org_name, p_region or region, p_id, status)
     return cards
+
+
+_DOCUMENT_TEXTS = select(Document.id, Document.kind, Document.title, Document.text, Document.year,
+                         Document.url).where(Document.id.in_(_ids()))
+_EQUIPMENT_TEXTS = select(Equipment.id, Equipment.name, Equipment.category, Equipment.description,
+                          Equipment.facility, Equipment.access_terms, Equipment.url).where(Equipment.id.in_(_ids()))
+_PROJECT_TEXTS = select(InstituteProject.id, InstituteProject.title, InstituteProject.description,
+                        InstituteProject.start_date).where(InstituteProject.id.in_(_ids()))
 
 
 def document_texts(session: Session, ids: Iterable[str]) -> dict[str, DocText]:
@@ -100,39 +118,32 @@ def document_texts(session: Session, ids: Iterable[str]) -> dict[str, DocText]:
     """
     wanted = list(set(ids))
     out: dict[str, DocText] = {}
-    run = session.connection().execute
-    for chunk in _chunks([i for i in wanted if entity_kind(i) == "document"]):
-        for doc_id, kind, title, text, year, url in run(
-            select(Document.id, Document.kind, Document.title, Document.text, Document.year, Document.url)
-            .where(Document.id.in_(chunk))
-        ):
-            out[doc_id] = DocText(doc_id, kind, title, text or "", year, url)
-    for chunk in _chunks([i for i in wanted if entity_kind(i) == "equipment"]):
-        for eq_id, name, category, description, facility, access_terms, url in run(
-            select(Equipment.id, Equipment.name, Equipment.category, Equipment.description, Equipment.facility,
-                   Equipment.access_terms, Equipment.url).where(Equipment.id.in_(chunk))
-        ):
-            text = " ".join(p for p in (category, description, facility, access_terms) if p)
-            out[eq_id] = DocText(eq_id, "equipment", name, text, None, url)
-    for chunk in _chunks([i for i in wanted if entity_kind(i) == "project"]):
-        for p_id, title, description, start_date in run(
-            select(InstituteProject.id, InstituteProject.title, InstituteProject.description,
-                   InstituteProject.start_date).where(InstituteProject.id.in_(chunk))
-        ):
-            out[p_id] = DocText(p_id, "project", title, description or "", start_date.year if start_date else None, None)
+    for doc_id, kind, title, text, year, url in _rows(
+            session, _DOCUMENT_TEXTS, [i for i in wanted if entity_kind(i) == "document"]):
+        out[doc_id] = DocText(doc_id, kind, title, text or "", year, url)
+    for eq_id, name, category, description, facility, access_terms, url in _rows(
+            session, _EQUIPMENT_TEXTS, [i for i in wanted if entity_kind(i) == "equipment"]):
+        text = " ".join(p for p in (category, description, facility, access_terms) if p)
+        out[eq_id] = DocText(eq_id, "equipment", name, text, None, url)
+    for p_id, title, description, start_date in _rows(
+            session, _PROJECT_TEXTS, [i for i in wanted if entity_kind(i) == "project"]):
+        out[p_id] = DocText(p_id, "project", title, description or "", start_date.year if start_date else None, None)
     return out
+
+
+_DOCUMENT_LINKS = (select(DocumentEntity.document_id, DocumentEntity.entity_id)
+                   .where(DocumentEntity.document_id.in_(_ids()), DocumentEntity.excluded.is_(False))
+                   .order_by(DocumentEntity.position))
+_HOLDER_CAPABILITIES = (select(CapabilityEvidence.entity_id, CapabilityEvidence.capability_id,
+                               CapabilityEvidence.weight)
+                        .where(CapabilityEvidence.entity_id.in_(_ids()), CapabilityEvidence.source != "keyphrase"))
 
 
 def document_links(session: Session, doc_ids: Sequence[str]) -> dict[str, list[str]]:
     """doc id -> linked entity ids that count (not excluded), in author order; equipment/projects link to themselves."""
     links: dict[str, list[str]] = defaultdict(list)
-    for chunk in _chunks([d for d in doc_ids if entity_kind(d) == "document"]):
-        for doc_id, entity_id in session.connection().execute(
-            select(DocumentEntity.document_id, DocumentEntity.entity_id)
-            .where(DocumentEntity.document_id.in_(chunk), DocumentEntity.excluded.is_(False))
-            .order_by(DocumentEntity.position)
-        ):
-            links[doc_id].append(entity_id)
+    for doc_id, entity_id in _rows(session, _DOCUMENT_LINKS, [d for d in doc_ids if entity_kind(d) == "document"]):
+        links[doc_id].append(entity_id)
     for d in doc_ids:
         if entity_kind(d) in ("equipment", "project"):
             links[d] = [d]
@@ -150,12 +161,9 @@ def document_years(session: Session, doc_ids: Sequence[str]) -> dict[str, int | 
 def capabilities_of(session: Session, holder_ids: Sequence[str]) -> dict[str, dict[str, float]]:
     """holder (document, equipment or project id) -> capability id -> weight, taxonomy capabilities only."""
     out: dict[str, dict[str, float]] = defaultdict(dict)
-    for chunk in _chunks(list(holder_ids)):
-        for holder, cap, weight in session.execute(
-            select(CapabilityEvidence.entity_id, CapabilityEvidence.capability_id, CapabilityEvidence.weight)
-            .where(CapabilityEvidence.entity_id.in_(chunk), CapabilityEvidence.source != "keyphrase")
-        ):
-            out[holder][cap] = max(weight, out[holder].get(cap, 0.0))
+    for holder, cap, weight in _rows(session, _HOLDER_CAPABILITIES, list(holder_ids)):
+        caps = out[holder]
+        caps[cap] = max(weight, caps.get(cap, 0.0))
     return out
 
 

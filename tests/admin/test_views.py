@@ -98,11 +98,11 @@ def test_add_partner_found_by_search(staff_client: Any, runtime: Any, world: Wor
 
     with runtime.db.session() as session:
         session.add(Researcher(id="researcher:c", name="Cora Coat", name_key="cora coat"))
-        session.add(Document(id="doc:c", kind="publication", title="Diamond-like carbon coatings against gear wear",
+        session.add(Document(id="document:c", kind="publication", title="Diamond-like carbon coatings against gear wear",
                              text="We study diamond-like carbon coatings that reduce wear of gearbox teeth under "
                                   "high load."))
         session.flush()
-        session.add(DocumentEntity(document_id="doc:c", entity_id="researcher:c", entity_kind="researcher"))
+        session.add(DocumentEntity(document_id="document:c", entity_id="researcher:c", entity_kind="researcher"))
     rebuild_index(runtime)
     html = staff_client.get(f"/admin/problems/{world.problem_id}?q=carbon+coatings+gear+wear").get_data(as_text=True)
     assert "Cora Coat" in html
@@ -158,10 +158,10 @@ def test_run_the_matcher_for_an_unmatched_problem(staff_client: Any, runtime: An
         session.add(Problem(id="problem:new", title="Coating wear", text="Gear coatings wear out too fast.",
                             status="new"))
         session.add(Researcher(id="researcher:c", name="Cora Coat", name_key="cora coat"))
-        session.add(Document(id="doc:c", kind="publication", title="Coatings against gear wear",
+        session.add(Document(id="document:c", kind="publication", title="Coatings against gear wear",
                              text="Hard coatings reduce the wear of gear teeth."))
         session.flush()
-        session.add(DocumentEntity(document_id="doc:c", entity_id="researcher:c", entity_kind="researcher"))
+        session.add(DocumentEntity(document_id="document:c", entity_id="researcher:c", entity_kind="researcher"))
     rebuild_index(runtime)
     response = staff_client.post("/admin/problems/problem:new/suggest", follow_redirects=True)
     assert "The matcher suggested" in response.get_data(as_text=True)

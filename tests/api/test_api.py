@@ -9,6 +9,7 @@ from openapi_spec_validator import validate
 
 from matcher.services import accounts
 from tests import factories
+from tests.factories import site as site_factories
 from web.security import hash_token
 
 TOKENS = {"sme": "ib_test_sme", "sme2": "ib_test_sme2", "researcher": "ib_test_researcher",
@@ -32,7 +33,8 @@ def test_search_answers_the_documented_shape(client, world) -> None:
     body = client.get("/api/v1/search?q=porosity+laser+welding+aluminium").json
     assert set(body) == {"results", "total"}
     first = body["results"][0]
-    assert set(first) == {"id", "kind", "name", "score", "capabilities", "evidence"}
+    assert set(first) == {"id", "kind", "name", "band", "score", "capabilities", "evidence"}
+    assert all(r["band"] in ("strong", "good", "weak") for r in body["results"])
     assert all(set(e) == {"text", "source"} for r in body["results"] for e in r["evidence"])
     assert any(r["id"] == world.researcher_id for r in body["results"])
     only_equipment = client.get("/api/v1/search?q=laser+welding&kind=equipment").json
@@ -99,7 +101,8 @@ def _schema_for(document: dict[str, Any], path: str, method: str, status: int, m
     return {**content[mimetype]["schema"], "components": document["components"]}
 
 
-def test_real_responses_of_every_documented_operation_match_their_schemas(client, world, tokens) -> None:
+def test_real_responses_of_every_documented_operation_match_their_schemas(client, runtime, world, tokens) -> None:
+    site_factories.add_team_capabilities(runtime, world)  # so the team=1 call below answers a team, not null
     document = client.get("/api/v1/openapi.json").json
     public, private = world.problems["public"], world.problems["private"]
     post_body = {"title": "Weld porosity", "text": "Porosity in laser welded aluminium housings.",
@@ -107,6 +110,9 @@ def test_real_responses_of_every_documented_operation_match_their_schemas(client
     calls: list[tuple[str, str, str, dict[str, str], Any]] = [
         ("/search", "get", "/api/v1/search?q=laser+welding+porosity", {}, None),
         ("/search", "get", "/api/v1/search?q=", {}, None),
+        ("/search", "get", "/api/v1/search?q=porosity+in+laser+welded+aluminium+battery+trays+of+composites&team=1",
+         {}, None),
+        ("/search", "get", "/api/v1/search?q=porosity&team=2", {}, None),
         ("/entities/{entity_id}", "get", f"/api/v1/entities/{world.researcher_id}", {}, None),
         ("/entities/{entity_id}", "get", f"/api/v1/entities/{world.equipment_id}", {}, None),
         ("/entities/{entity_id}", "get", "/api/v1/entities/lab:none", {}, None),
@@ -154,3 +160,23 @@ def test_requests_api_shows_only_the_callers_own_requests(client, runtime, world
     other = client.get("/api/v1/requests", headers=tokens["sme2"]).json
     assert other == {"results": [], "total": 0}
     assert client.get("/api/v1/requests").status_code == 401
+
+
+def test_search_suggests_a_team_covering_what_no_single_hit_does(client, runtime, world) -> None:
+    q = "porosity in laser welded aluminium battery trays of composites"
+    assert client.get("/api/v1/search", query_string={"q": q, "team": "1"}).json["team"] is None  # no one adds
+    site_factories.add_team_capabilities(runtime, world)
+    body = client.get("/api/v1/search", query_string={"q": q, "team": "1"}).json
+    team = body["team"]
+    assert team is not None
+    assert len(team["covered"]) > team["best_single"]
+    members = {m["role"]: m for m in team["members"]}
+    assert members["partner"]["id"] in (world.researcher_id, world.lab_id)  # equal scores and capabilities
+    assert members["project"]["id"] == world.project_id
+    assert {"id": "core:composites", "label": "Composites"} in members["project"]["adds"]
+    assert all(m["reason"] in ("covers", "relevant") for m in team["members"])
+    assert "team" not in client.get("/api/v1/search", query_string={"q": q}).json
+    one = client.get("/api/v1/search", query_string={"q": "porosity", "team": "1"}).json
+    assert one["team"] is None  # one capability: nothing to combine
+    assert client.get("/api/v1/search", query_string={"q": q, "team": "yes"}).status_code == 400
+

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from matcher.models import Equipment, InstituteProject, Organization
-from tests.web import seed
+from tests import factories
 
 pytestmark = pytest.mark.browser
 
@@ -19,20 +19,20 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def korean_world(runtime: Any) -> seed.World:
+def korean_world(runtime: Any) -> factories.World:
     """The English test world, placed in two Korean provinces: the university and its laser cell in
     Gyeongbuk (KR-47), the joining project in Seoul (KR-11)."""
-    world = seed.seed_entities(runtime)
+    world = factories.seed_entities(runtime)
     with runtime.db.session() as s:
         s.execute(update(Organization).where(Organization.id == world.organization_id).values(region="KR-47"))
         s.execute(update(Equipment).where(Equipment.id == world.equipment_id).values(region="KR-47"))
         s.execute(update(InstituteProject).where(InstituteProject.id == world.project_id).values(region="KR-11"))
-    seed.rebuild(runtime)
+    factories.rebuild(runtime)
     return world
 
 
 def test_a_korean_problem_finds_english_evidence_and_filters_by_korean_region(  # type: ignore[no-untyped-def]
-        live_server: str, page, korean_world: seed.World) -> None:
+        live_server: str, page, korean_world: factories.World) -> None:
     # The first Korean search of a process loads Kiwi and builds the glossary (~4 s CPU; a served worker
     # does it in its warm-up): on a loaded machine that can outlast the 15 s default.
     page.set_default_navigation_timeout(120_000)

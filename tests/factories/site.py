@@ -91,3 +91,14 @@ def seed_entities(runtime: Runtime, world: World | None = None) -> World:
             _sentence_evidence(world.project_id, None, proj_text, "joining", "core:joining", "Joining"),
         ])
     return world
+
+
+def add_team_capabilities(runtime: Runtime, world: World) -> None:
+    """The project's text names composites and battery trays: give it those capabilities, so that a problem
+    about porous laser welds in composite battery trays needs a team (Ada + the project), not one hit."""
+    text = "Lightweight joining of aluminium and composites for electric vehicle battery trays."
+    with runtime.db.session() as s:
+        s.add_all([_sentence_evidence(world.project_id, None, text, phrase, cap, label) for phrase, cap, label in (
+            ("composites", "core:composites", "Composites"), ("battery", "core:energy-storage", "Batteries"),
+            ("aluminium", "core:aluminium-alloys", "Aluminium alloys"))])
+

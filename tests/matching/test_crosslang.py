@@ -131,6 +131,9 @@ def test_an_english_problem_finds_a_korean_project(runtime, store) -> None:  # t
     assert [m.entity_id for m in result.matches][:1] == ["project:kr-weld"]
     evidence = result.matches[0].evidence[0].text
     assert "레이저 용접" in evidence and "porosity" not in evidence  # shown as written, in Korean
+    shown = result.matches[0].evidence[0]
+    marked = {shown.text[a:b] for a, b in shown.highlights}
+    assert marked & {"레이저", "용접", "기공", "알루미늄", "배터리", "레이저 용접"}, marked  # the Korean words meant
 
 
 def test_plain_short_problems_are_not_misread() -> None:

@@ -126,12 +126,35 @@ def test_semantic_path_uses_stored_vectors(app_config, store, runtime) -> None: 
 
 
 def test_a_problem_that_names_a_researcher_ranks_them_higher(runtime, store) -> None:  # type: ignore[no-untyped-def]
-    plain = match(runtime, PROBLEM, kinds=["researcher"], limit=50)
+    problem = f"{PROBLEM} and their coatings"  # Cora's work holds a word of it: she has evidence to show
+    plain = match(runtime, problem, kinds=["researcher"], limit=50)
     coater_rank = [m.entity_id for m in plain.matches].index(store.coater) if store.coater in \
         [m.entity_id for m in plain.matches] else len(plain.matches)
-    named = match(runtime, f"{PROBLEM}; we have worked with Cora Coater before", kinds=["researcher"], limit=50)
+    named = match(runtime, f"{problem}; we have worked with Cora Coater before", kinds=["researcher"], limit=50)
     ids = [m.entity_id for m in named.matches]
     assert store.coater in ids and ids.index(store.coater) < coater_rank
     coater = named.matches[ids.index(store.coater)]
-    assert coater.components["name"] == 1.0
+    assert coater.components["name"] == 1.0 and coater.evidence
     assert all(m.components["name"] == 0.0 for m in named.matches if m.entity_id != store.coater)
+
+
+def test_a_named_partner_without_evidence_is_neither_shown_nor_counted(runtime, store) -> None:  # type: ignore[no-untyped-def]
+    named = match(runtime, f"{PROBLEM}; we have worked with Cora Coater before", kinds=["researcher"], limit=50)
+    assert store.coater not in [m.entity_id for m in named.matches]  # nothing of her work holds the problem's words
+    assert named.total == len(named.matches) and all(m.evidence for m in named.matches)
+
+
+def test_overview_and_its_all_n_page_rank_and_count_the_same(runtime, store) -> None:  # type: ignore[no-untyped-def]
+    from matcher.services.matching import match_groups
+
+    groups = {"partners": ("researcher", "lab"), "researchers": ("researcher",)}
+    overview = match_groups(runtime, PROBLEM, groups, per_group=3)
+    for name, kinds in groups.items():
+        page = match(runtime, PROBLEM, kinds=kinds, limit=10)
+        shown = overview[name]
+        assert shown.total == page.total > 0, name  # "All N" opens N results
+        assert [(m.entity_id, m.score) for m in shown.matches] == [(m.entity_id, m.score) for m in page.matches][:3]
+    only_researchers = match(runtime, PROBLEM, kinds=["researcher"], limit=50)
+    partners = [m for m in match(runtime, PROBLEM, kinds=("researcher", "lab"), limit=50).matches
+                if m.entity_kind == "researcher"]
+    assert {m.entity_id: m.score for m in only_researchers.matches} == {m.entity_id: m.score for m in partners}

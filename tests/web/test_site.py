@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from matcher.models import IntroductionRequest, Match, Problem
 from tests import factories
+from tests.factories import site as site_factories
 from tests.factories import csrf_token, login
 from web.public.highlight import highlight
 
@@ -30,7 +31,8 @@ def test_search_groups_results_and_shows_evidence_with_marks(client, world) -> N
     assert response.status_code == 200
     assert 'id="group-partners"' in html and "Ada Welder" in html
     assert re.search(r"<mark>[^<]+</mark>", html), "matched terms are not highlighted"
-    assert 'class="score"' in html
+    assert re.search(r'class="band band-(strong|good|weak)"[^>]*>(Strong|Good|Weak) match<', html)
+    assert 'class="score"' not in html  # a raw fused score means nothing to a reader
     assert factories.RESEARCHER_EMAIL not in html
 
 
@@ -63,7 +65,10 @@ def test_search_filters_by_kind(client, world) -> None:
 
 def test_search_with_no_match_says_so(client, world) -> None:
     html = client.get("/search?q=zzzqqq+xxyyzz").get_data(as_text=True)
-    assert 'id="no-results"' in html
+    assert 'id="no-results"' in html and 'id="no-confident-match"' in html
+    assert 'id="result-count"' not in html
+    filtered = client.get("/search?q=laser+welding&region=Nowhere").get_data(as_text=True)
+    assert 'id="no-results"' in filtered and 'id="no-confident-match"' not in filtered  # the filter, not the words
 
 
 def test_search_escapes_the_query(client, world) -> None:
@@ -191,3 +196,17 @@ def test_imported_urls_are_linked_only_when_http(client, runtime, world) -> None
         session.execute(update(Equipment).where(Equipment.id == world.equipment_id)
                         .values(url="https://facility.example.org/laser-cell"))
     assert 'href="https://facility.example.org/laser-cell"' in client.get(f"/entities/{world.equipment_id}").get_data(as_text=True)
+
+
+def test_search_page_suggests_a_team_with_reasons(client, runtime, world) -> None:
+    q = "porosity+in+laser+welded+aluminium+battery+trays+of+composites"
+    assert 'id="team"' not in client.get(f"/search?q={q}").get_data(as_text=True)  # one partner covers as much
+    site_factories.add_team_capabilities(runtime, world)
+    html = client.get(f"/search?q={q}&region=").get_data(as_text=True)  # another URL: not the cached page
+    team = html[html.index('id="team"'):html.index("</section>", html.index('id="team"'))]
+    roles = re.findall(r'data-role="(\w+)"', team)
+    assert {"partner", "project"} <= set(roles) and roles == sorted(roles, key=["partner", "equipment", "project"].index)
+    assert "LIGHTJOIN" in team and re.search(r"brings [^<]*Composites", team)
+    assert re.search(r"Ada Welder|Joining Technologies Lab", team)
+    assert "No single research partner, piece of equipment or institute project" in team
+    assert 'id="team"' not in client.get(f"/search?q={q}&kind=partners").get_data(as_text=True)  # overview only

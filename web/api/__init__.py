@@ -20,7 +20,7 @@ from web.security import SessionUser, limiter, user_from_token
 
 from .openapi import openapi_document
 from .problem import problem_response
-from .serializers import match_json, problem_json, profile_json, request_json, search_item_json
+from .serializers import match_json, problem_json, profile_json, request_json, search_item_json, team_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -116,16 +116,24 @@ def search() -> Response:
     region = normalise_region(request.args.get("region"))
     limit = _int_arg("limit", 10, 1, MAX_LIMIT)
     page = _int_arg("page", 1, 1, 1000)
+    want_team = request.args.get("team", "0")
+    if want_team not in ("0", "1"):
+        raise ApiError(400, "'team' must be 0 or 1", "Bad Request")
     from matcher.search.base import BackendUnavailable
+    from matcher.services import team
     from matcher.services.matching import match
 
     try:
         result = match(runtime(), q, kinds=(kind,) if kind else None, regions=(region,) if region else None,
                        limit=limit, offset=(page - 1) * limit)
+        suggested = team.suggest(runtime(), q, regions=(region,) if region else None) if want_team == "1" else None
     except BackendUnavailable:
         raise ApiError(503, "the search index is missing or unreadable; an operator must run "
                        "`flask --app wsgi index rebuild`", "Service Unavailable") from None
-    return jsonify({"results": [search_item_json(m) for m in result.matches], "total": int(result.total)})
+    body: dict[str, Any] = {"results": [search_item_json(m) for m in result.matches], "total": int(result.total)}
+    if want_team == "1":
+        body["team"] = team_json(suggested)
+    return jsonify(body)
 
 
 @bp.get("/entities/<entity_id>")

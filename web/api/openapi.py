@@ -9,6 +9,11 @@ NO_NUL = "^[^\\x00]*$"
 SOME_TEXT = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
 TEN_CHARACTERS = "^\\s*[^\\s\\x00][^\\x00]{8,}[^\\s\\x00]\\s*$"
 PROBLEM_JSON = "application/problem+json"
+BAND = {"type": "string", "enum": ["strong", "good", "weak"],
+        "description": "how relevant the match is, calibrated on judged dev sets (the thresholds are versioned "
+                       "with the ranking weights); read this, not score"}
+RAW_SCORE = {"type": "number", "description": "the raw fused ranking score (secondary; comparable only within "
+                                              "one response)"}
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -48,11 +53,11 @@ SCHEMAS: dict[str, Any] = {
     },
     "SearchResult": {
         "type": "object", "additionalProperties": False,
-        "required": ["id", "kind", "name", "score", "capabilities", "evidence"],
+        "required": ["id", "kind", "name", "band", "score", "capabilities", "evidence"],
         "properties": {
             "id": {"type": "string"},
             "kind": {"type": "string", "enum": ["researcher", "lab", "equipment", "project", "organization"]},
-            "name": {"type": "string"}, "score": {"type": "number"},
+            "name": {"type": "string"}, "band": BAND, "score": RAW_SCORE,
             "capabilities": {"type": "array", "items": {"type": "string"}},
             "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}},
         },
@@ -60,7 +65,39 @@ SCHEMAS: dict[str, Any] = {
     "SearchResponse": {
         "type": "object", "additionalProperties": False, "required": ["results", "total"],
         "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}},
-                       "total": {"type": "integer", "minimum": 0}},
+                       "total": {"type": "integer", "minimum": 0},
+                       "team": {"oneOf": [{"$ref": "#/components/schemas/Team"}, {"type": "null"}],
+                                "description": "only with team=1; null when the problem names fewer than two "
+                                               "capabilities or one hit already covers as many as a team would"}},
+    },
+    "Capability": {
+        "type": "object", "additionalProperties": False, "required": ["id", "label"],
+        "properties": {"id": {"type": "string"}, "label": {"type": "string"}},
+    },
+    "Team": {
+        "type": "object", "additionalProperties": False,
+        "description": "A research partner, a piece of equipment and an institute project that together cover "
+                       "more of the problem's capabilities than any single hit (greedy cover, relevance breaks ties)",
+        "required": ["capabilities", "covered", "uncovered", "best_single", "members"],
+        "properties": {
+            "capabilities": {"type": "array", "items": {"$ref": "#/components/schemas/Capability"}},
+            "covered": {"type": "array", "items": {"type": "string"}, "description": "capability ids"},
+            "uncovered": {"type": "array", "items": {"type": "string"}, "description": "capability ids"},
+            "best_single": {"type": "integer", "minimum": 0,
+                            "description": "most of the problem's capabilities one hit covers"},
+            "members": {"type": "array", "items": {
+                "type": "object", "additionalProperties": False,
+                "required": ["role", "id", "kind", "name", "reason", "adds", "shares"],
+                "properties": {
+                    "role": {"type": "string", "enum": ["partner", "equipment", "project"]},
+                    "id": {"type": "string"}, "kind": {"type": "string"}, "name": {"type": "string"},
+                    "reason": {"type": "string", "enum": ["covers", "relevant"],
+                               "description": "covers: brings the capabilities in adds; relevant: adds none, "
+                                              "the most relevant of its role that shares some (in shares)"},
+                    "adds": {"type": "array", "items": {"$ref": "#/components/schemas/Capability"}},
+                    "shares": {"type": "array", "items": {"$ref": "#/components/schemas/Capability"}},
+                }}},
+        },
     },
     "Entity": {
         "type": "object", "additionalProperties": False,
@@ -113,11 +150,11 @@ SCHEMAS: dict[str, Any] = {
     },
     "MatchItem": {
         "type": "object", "additionalProperties": False,
-        "required": ["id", "entity_id", "kind", "name", "rank", "score", "stage", "components", "capabilities",
-                     "evidence"],
+        "required": ["id", "entity_id", "kind", "name", "rank", "band", "score", "stage", "components",
+                     "capabilities", "evidence"],
         "properties": {
             "id": {"type": "integer"}, "entity_id": {"type": "string"}, "kind": {"type": "string"},
-            "name": {"type": "string"}, "rank": {"type": ["integer", "null"]}, "score": {"type": "number"},
+            "name": {"type": "string"}, "rank": {"type": ["integer", "null"]}, "band": BAND, "score": RAW_SCORE,
             "stage": {"type": "string"},
             "components": {"type": "object", "additionalProperties": {"type": "number"}},
             "capabilities": {"type": "array", "items": {"type": "string"}},
@@ -174,6 +211,8 @@ def openapi_document() -> dict[str, Any]:
                                                                           "organization"]}, "only this kind"),
                     _param("region", "query", {"type": "string", "pattern": NO_NUL}, "only this region"),
                     SEARCH_PAGE, LIMIT,
+                    _param("team", "query", {"type": "string", "enum": ["0", "1"]},
+                           "1: also suggest a team (partner, equipment, project) covering the problem's capabilities"),
                 ],
                 "responses": {"200": _ok("ranked results", "SearchResponse"), "400": _error("bad parameters"),
                               "429": _error("rate limit exceeded"), "503": _error("search backend unavailable")},

@@ -4,6 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from matcher.capabilities.shown import shown_labels
+from matcher.ranking.bands import band_of
+from matcher.ranking.team import Team
 from matcher.services.entities import EntityProfile
 from matcher.services.problems import ProblemView, StoredMatch
 from matcher.services.requests import RequestStatus
@@ -16,9 +19,25 @@ def evidence_json(evidence: Evidence) -> dict[str, Any]:
 
 def search_item_json(match: Match) -> dict[str, Any]:
     return {
-        "id": match.entity_id, "kind": match.entity_kind, "name": match.name, "score": round(float(match.score), 6),
+        "id": match.entity_id, "kind": match.entity_kind, "name": match.name, "band": band_of(match.score),
+        "score": round(float(match.score), 6),
         "capabilities": list(match.capabilities), "evidence": [evidence_json(e) for e in match.evidence],
     }
+
+
+def team_json(team: Team | None) -> dict[str, Any] | None:
+    """The suggested team with each member's reason, capabilities as id and label."""
+    if team is None:
+        return None
+    labels = shown_labels(team.capabilities)
+
+    def caps(ids: tuple[str, ...]) -> list[dict[str, str]]:
+        return [{"id": c, "label": labels[c]} for c in ids]
+
+    return {"capabilities": caps(team.capabilities), "covered": list(team.covered), "uncovered": list(team.uncovered),
+            "best_single": team.best_single,
+            "members": [{"role": m.role, "id": m.match.entity_id, "kind": m.match.entity_kind, "name": m.match.name,
+                         "reason": m.reason, "adds": caps(m.adds), "shares": caps(m.shares)} for m in team.members]}
 
 
 def problem_json(problem: ProblemView) -> dict[str, Any]:
@@ -42,7 +61,7 @@ def utc_iso(value: datetime | None) -> str | None:
 def match_json(match: StoredMatch) -> dict[str, Any]:
     return {
         "id": match.id, "entity_id": match.entity_id, "kind": match.entity_kind, "name": match.name,
-        "rank": match.rank, "score": round(float(match.score), 6), "stage": match.stage,
+        "rank": match.rank, "band": band_of(match.score), "score": round(float(match.score), 6), "stage": match.stage,
         "components": {k: float(v) for k, v in match.components.items()},
         "capabilities": list(match.capabilities), "evidence": [evidence_json(e) for e in match.evidence],
     }

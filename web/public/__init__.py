@@ -10,8 +10,10 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from matcher.capabilities.shown import is_shown_capability, shown_capability_ids, shown_labels
 from matcher.regions import normalise_region
 from matcher.services import problems
+from matcher.services.team import team_from_results
 from web.extensions import runtime
 from web.labels import sentence
 from web.security import limiter, roles_required
@@ -35,6 +37,7 @@ GROUPS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
 
 
 GROUP_KINDS = {key: kinds for key, _, kinds in GROUPS}
+TEAM_GROUPS = {"partner": "partners", "equipment": "equipment", "project": "projects"}  # team role -> group
 OVERVIEW_SIZE = 4
 
 
@@ -70,7 +73,9 @@ def parse_search_args(args: Any) -> SearchParams:
     if kind not in SEARCH_KINDS and kind not in GROUP_KINDS:
         kind = None
     region = normalise_region(args.get("region"))
-    caps = tuple(dict.fromkeys(c.strip()[:128] for c in args.getlist("capability") if c.strip()))[:20]
+    # Only curated taxonomy capabilities filter; a raw phrase in the URL is dropped, not searched for.
+    caps = tuple(dict.fromkeys(c.strip()[:128] for c in args.getlist("capability")
+                               if c.strip() and is_shown_capability(c.strip())))[:20]
     try:
         page = min(MAX_PAGE, max(1, int(args.get("page", 1))))
     except ValueError:
@@ -133,6 +138,7 @@ def search() -> str | Response:
     if not params.q:
         return redirect(url_for("public.home"))
     groups = []
+    team = None
     if params.kind is None:
         # Overview: the best few of every group at once, each with a link to all of its results.
         by_group = run_overview(params)
@@ -141,6 +147,7 @@ def search() -> str | Response:
             if group_result.matches:
                 groups.append({"key": key, "label": label, "matches": group_result.matches,
                                "total": group_result.total})
+        team = team_from_results(params.q, {role: by_group[key] for role, key in TEAM_GROUPS.items()})
         result = results[0][2]
         total = sum(r.total for _, _, r in results)
         result = replace(result, matches=tuple(m for _, _, r in results for m in r.matches), total=total)
@@ -152,12 +159,10 @@ def search() -> str | Response:
             if items:
                 groups.append({"key": key, "label": label, "matches": items, "total": None})
         pages = max(1, -(-min(result.total, PER_PAGE * MAX_PAGE) // PER_PAGE))
-    query_caps = {m.capability_id: m.label for m in result.capabilities}
-    for cap in params.capabilities:
-        query_caps.setdefault(cap, cap)
+    query_caps = shown_labels([*shown_capability_ids(params.q), *params.capabilities])
     regions = sorted({m.region for m in result.matches if m.region} | ({params.region} if params.region else set()))
     return render_template("public/results.html", params=params, result=result, groups=groups, pages=pages,
-                           query_caps=query_caps, regions=regions, kinds=SEARCH_KINDS,
+                           query_caps=query_caps, regions=regions, kinds=SEARCH_KINDS, team=team,
                            group_labels={key: label for key, label, _ in GROUPS})
 
 
@@ -238,4 +243,5 @@ def init_app(app: Flask) -> None:
                                                    log_path=log)
     app.register_blueprint(bp)
     app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.filters["capability_label"] = lambda cid: shown_labels([cid]).get(cid, cid)
     errors.init_app(app)

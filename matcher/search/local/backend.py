@@ -34,24 +34,13 @@ from typing import Any
 import tantivy
 
 from ...types import Filter, Hit, SearchDocument
-from ..base import DEFAULT_FILTER, FILTER_FIELDS, BackendUnavailable, RebuildRequired, fill
+from ..base import DEFAULT_FILTER, BackendUnavailable, RebuildRequired, fill
 from . import ids as ids_in_index
 from .analysis import query_shingles, query_terms
-from .schema import SCHEMA_VERSION, SHINGLE_FIELD, TEXT_TOKENIZER, build_schema, to_tantivy_document
+from .queries import Snapshot, filter_clauses, rarest_terms, text_query, top_hits
+from .schema import SCHEMA_VERSION, TEXT_TOKENIZER, build_schema, to_tantivy_document
 
 VERSION_FILE = "innobridge-index.json"
-TITLE_BOOST = 1.0
-SHINGLE_BOOST = 1.0
-#: Tantivy pre-allocates its top-k heap; this keeps a silly top_k from exhausting memory.
-MAX_TOP_K = 10_000
-#: Extra hits fetched so that equal scores at the cut are decided by id, not by where a document sits
-#: in the index (which a rebuild changes): follow-on awards and repeated equipment lines tie exactly.
-#: sbir-firms nDCG@10 moved by up to 0.0004 between two builds of the same data before.
-TIE_MARGIN = 10
-#: Up to this many values an "any of" filter is a union of term queries, which the search skips through
-#: with the text query. A term set query first collects every matching document into a bit set: for the
-#: dense kind / entity_kinds / visibility filters that cost ~40% of a match's two searches.
-MAX_TERM_FILTER_VALUES = 16
 #: Writer memory for a full rebuild: a segment is written each time a thread's share fills up, and every
 #: query pays per segment (200k documents: 13 segments at 64 MB, 2 at 1 GB, searches ~30% faster, the
 #: rebuild itself faster too). Only a rebuild uses it; incremental writes keep ``writer_heap``.
@@ -59,27 +48,6 @@ REBUILD_WRITER_HEAP = 1_000_000_000
 
 #: Common terms are left out of a query (common_term_fraction) only when this many distinctive ones remain.
 MIN_DISTINCTIVE_TERMS = 5
-
-class _Snapshot:
-    """One searcher, and which filters every one of its live documents passes.
-
-    Such a filter (visibility "public" while nothing is private, all entity kinds wanted) changes no
-    result but costs its postings in every search: ~15% of a document search at 1M documents. Whether
-    it passes everything is counted once per searcher, and kept with that searcher, so a commit can
-    never make a dropped filter wrong.
-    """
-
-    def __init__(self, searcher: tantivy.Searcher) -> None:
-        self.searcher = searcher
-        self._passes_all: dict[tuple[str, tuple[str, ...]], bool] = {}
-
-    def passes_all(self, key: tuple[str, tuple[str, ...]], query: tantivy.Query) -> bool:
-        known = self._passes_all.get(key)
-        if known is None:
-            known = self.searcher.search(query, 1, count=True).count == self.searcher.num_docs
-            self._passes_all[key] = known
-        return known
-
 
 class LocalBackend:
     """SearchBackend over a tantivy index directory; safe to share between processes."""
@@ -104,7 +72,7 @@ class LocalBackend:
         self._index: tantivy.Index | None = None
         self._schema: tantivy.Schema | None = None
         self._meta_stamp: tuple[int, int, int] | None = None
-        self._snapshot: _Snapshot | None = None
+        self._snapshot: Snapshot | None = None
         self._open_lock = threading.Lock()
         self._write_lock = threading.Lock()
         # Once an index was opened here, one that vanishes is refused, not recreated empty (rebuild may).
@@ -186,14 +154,14 @@ class LocalBackend:
             self._snapshot = None
             self._meta_stamp = stamp
 
-    def _current(self) -> _Snapshot:
+    def _current(self) -> Snapshot:
         """The searcher of the latest commit, reused until the next one; an index that went missing or
         unreadable while serving is BackendUnavailable (a 503), not a crash."""
         try:
             self.reload()
             snapshot = self._snapshot
             if snapshot is None:
-                snapshot = self._snapshot = _Snapshot(self._open().searcher())
+                snapshot = self._snapshot = Snapshot(self._open().searcher())
         except (OSError, ValueError) as exc:
             self.close()
             raise BackendUnavailable(f"cannot read the search index in {self.index_dir}: {exc}") from exc
@@ -201,51 +169,6 @@ class LocalBackend:
 
     def _searcher(self) -> tantivy.Searcher:
         return self._current().searcher
-
-    def _text_query(self, terms: Sequence[str], pairs: Sequence[str] = ()) -> tantivy.Query:
-        """OR of each distinct term (title boosted, text) and each distinct bigram: a term counts once."""
-        schema = self.schema
-        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        for term in terms:
-            title = tantivy.Query.term_query(schema, "title", term, index_option="freq")
-            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(title, TITLE_BOOST)))
-            clauses.append((tantivy.Occur.Should, tantivy.Query.term_query(schema, "text", term, index_option="freq")))
-        for pair in pairs:
-            shingle = tantivy.Query.term_query(schema, SHINGLE_FIELD, pair, index_option="freq")
-            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(shingle, SHINGLE_BOOST)))
-        return tantivy.Query.boolean_query(clauses)
-
-    def _filter_clauses(self, filters: Filter,
-                        snapshot: _Snapshot | None = None) -> list[tuple[tantivy.Occur, tantivy.Query]]:
-        """Filter -> non-scoring Must / MustNot clauses (an empty tuple matches nothing).
-
-        With ``snapshot``, "any of" filters that all its documents pass are left out (same results).
-        """
-        schema = self.schema
-        musts: list[tantivy.Query] = []
-        for attr, field in FILTER_FIELDS:
-            values = getattr(filters, attr)
-            if values is not None:
-                query = self._any_of(field, values)
-                if snapshot is None or not snapshot.passes_all((field, tuple(values)), query):
-                    musts.append(query)
-        if filters.year_min is not None or filters.year_max is not None:
-            musts.append(
-                tantivy.Query.range_query(schema, "year", tantivy.FieldType.Integer, filters.year_min, filters.year_max)
-            )
-        clauses = [(tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0)) for q in musts]
-        if filters.exclude_ids:
-            excluded = tantivy.Query.term_set_query(schema, "id", list(filters.exclude_ids))
-            clauses.append((tantivy.Occur.MustNot, excluded))
-        return clauses
-
-    def _any_of(self, field: str, values: Sequence[str]) -> tantivy.Query:
-        """Documents with one of ``values`` in ``field``: term queries when few, else a term set (same matches)."""
-        distinct = list(dict.fromkeys(values))
-        if not distinct or len(distinct) > MAX_TERM_FILTER_VALUES:
-            return tantivy.Query.term_set_query(self.schema, field, distinct)
-        terms = [tantivy.Query.term_query(self.schema, field, v, index_option="basic") for v in distinct]
-        return terms[0] if len(terms) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms])
 
     def search(
         self,
@@ -262,11 +185,11 @@ class LocalBackend:
         if self.common_term_fraction is not None:
             terms = self._without_common_terms(snapshot.searcher, terms)
         if self.max_query_terms is not None and len(terms) > self.max_query_terms:
-            terms = self._rarest_terms(snapshot.searcher, terms, self.max_query_terms)
+            terms = rarest_terms(snapshot.searcher, terms, self.max_query_terms)
         pairs = query_shingles(query) if self.bigrams else []
-        clauses = [(tantivy.Occur.Must, self._text_query(terms, pairs))]
-        clauses.extend(self._filter_clauses(filters or DEFAULT_FILTER, snapshot))
-        return self._top(snapshot.searcher, tantivy.Query.boolean_query(clauses), top_k)
+        clauses = [(tantivy.Occur.Must, text_query(self.schema, terms, pairs))]
+        clauses.extend(filter_clauses(self.schema, filters or DEFAULT_FILTER, snapshot))
+        return top_hits(snapshot.searcher, tantivy.Query.boolean_query(clauses), top_k)
 
     def _without_common_terms(self, searcher: tantivy.Searcher, terms: list[str]) -> list[str]:
         """The terms of a problem text that are in at most common_term_fraction of the documents' texts,
@@ -281,40 +204,6 @@ class LocalBackend:
         distinctive = [t for t in terms if 0 < searcher.doc_freq("text", t) <= limit]
         return distinctive if len(distinctive) >= MIN_DISTINCTIVE_TERMS else terms
 
-    def _top(self, searcher: tantivy.Searcher, query: tantivy.Query, top_k: int) -> list[Hit]:
-        """The best ``top_k`` hits, equal scores ordered by id: a rebuilt index answers the same.
-
-        Fetches a few more than asked; while the last fetched still ties with the last one wanted, the
-        tie may go on, so it fetches four times as many. Ties are not rare (repeated award texts, and
-        tantivy's quantised field lengths): 29 of 150 searches at 1M needed the second fetch.
-        """
-        wanted = min(top_k, MAX_TOP_K)
-        fetch = min(wanted + max(TIE_MARGIN, wanted // 10), MAX_TOP_K)
-        while True:
-            pairs = searcher.search(query, fetch, count=False).hits
-            if len(pairs) < fetch or fetch == MAX_TOP_K or pairs[-1][0] < pairs[wanted - 1][0]:
-                break
-            fetch = min(fetch * 4, MAX_TOP_K)
-        # Stored fields are read only for hits that can make the cut: the extra fetch is for ties.
-        cut = pairs[wanted - 1][0] if len(pairs) >= wanted else float("-inf")
-        hits = [self._hit(searcher, score, address) for score, address in pairs if score >= cut]
-        hits.sort(key=lambda h: (-h.score, h.id))
-        return hits[:wanted]
-
-    @staticmethod
-    def _rarest_terms(searcher: tantivy.Searcher, terms: list[str], keep: int) -> list[str]:
-        """The ``keep`` terms held by the fewest documents (ties: first written), in the text's order."""
-        freq = {t: searcher.doc_freq("text", t) for t in terms}
-        ranked = sorted(range(len(terms)), key=lambda i: (freq[terms[i]] == 0, freq[terms[i]], i))
-        return [terms[i] for i in sorted(ranked[:keep])]
-
-    @staticmethod
-    def _hit(searcher: tantivy.Searcher, score: float, address: Any) -> Hit:
-        stored = searcher.doc(address)
-        return Hit(id=stored.get_first("id"), score=float(score), kind=stored.get_first("kind") or "",
-                   entity_ids=tuple(stored.get_all("entity_ids")), length=int(stored.get_first("length") or 0),
-                   year=stored.get_first("year"))
-
     def name_matches(self, phrases: Sequence[str], filters: Filter | None = None, top_k: int = 100) -> list[Hit]:
         """Documents whose names field holds one of the phrases; a term set, so no query parsing."""
         wanted = [p for p in dict.fromkeys(phrases) if p]
@@ -322,13 +211,13 @@ class LocalBackend:
             return []
         names = tantivy.Query.term_set_query(self.schema, "names", wanted)
         clauses = [(tantivy.Occur.Must, tantivy.Query.const_score_query(names, 1.0))]
-        clauses.extend(self._filter_clauses(filters or DEFAULT_FILTER))
-        return self._top(self._searcher(), tantivy.Query.boolean_query(clauses), top_k)
+        clauses.extend(filter_clauses(self.schema, filters or DEFAULT_FILTER))
+        return top_hits(self._searcher(), tantivy.Query.boolean_query(clauses), top_k)
 
     def count(self, filters: Filter | None = None) -> int:
         """Documents passing the filter; ``None`` means ``Filter()`` (public only)."""
         clauses = [(tantivy.Occur.Must, tantivy.Query.all_query())]
-        clauses.extend(self._filter_clauses(filters or DEFAULT_FILTER))
+        clauses.extend(filter_clauses(self.schema, filters or DEFAULT_FILTER))
         result = self._searcher().search(tantivy.Query.boolean_query(clauses), 1, count=True)
         return int(result.count or 0)
 

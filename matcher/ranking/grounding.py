@@ -1,0 +1,73 @@
+"""Evidence a reader can check: every shown match needs a sentence that contains a word of the problem
+or, for a document found by meaning alone, the sentence of it closest in meaning to the problem.
+
+Why: a match with a title as its only "evidence" (or none at all) cannot be judged by the reader and was
+often wrong (issue 12: a building-foam sentence shown for composite recycling). Matches with no such
+sentence are not shown and not counted (matcher.services.matching drops them).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol
+
+import numpy as np
+
+from matcher.ranking import crosslang
+from matcher.ranking import evidence as explain
+from matcher.ranking.relevance import Candidate
+
+#: Sentences of one document compared with the problem by meaning (the first ones: abstracts lead with the point).
+MAX_SEMANTIC_SENTENCES = 12
+
+
+class SentenceEncoder(Protocol):
+    def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray: ...
+
+
+#: (title, text) -> the best sentence by meaning, or None.
+SemanticPicker = Callable[[str, str], "str | None"]
+
+
+def semantic_picker(encoder: SentenceEncoder | None, query_vector: np.ndarray | None) -> SemanticPicker | None:
+    """A picker of the sentence closest in meaning to the problem; None when ranking was lexical."""
+    if encoder is None or query_vector is None:
+        return None
+    qv = np.asarray(query_vector, dtype=np.float32)
+
+    def pick(title: str, text: str) -> str | None:
+        candidates = [title, *explain.sentences(text)[:MAX_SEMANTIC_SENTENCES - 1]]
+        candidates = [c for c in candidates if c and c.strip()]
+        if not candidates:
+            return None
+        sims = encoder.encode(candidates) @ qv
+        return candidates[int(np.argmax(sims))]
+
+    return pick
+
+
+def grounded_snippet(title: str, text: str, stems: frozenset[str], extra_terms: Sequence[str],
+                     semantic: SemanticPicker | None) -> tuple[str, tuple[tuple[int, int], ...], str] | None:
+    """(sentence, highlights, how) with how "terms" or "meaning"; None when the document explains nothing."""
+    snippet, spans = explain.best_snippet(title, text, stems, extra_terms)
+    if spans:
+        return snippet, spans, "terms"
+    korean = crosslang.korean_evidence(title, text, stems)  # Korean words meaning the problem's English ones
+    if korean is not None:
+        return korean[0], korean[1], "terms"
+    if semantic is not None:
+        sentence = semantic(title, text)
+        if sentence:
+            if len(sentence) > explain.MAX_SNIPPET:
+                sentence = sentence[: explain.MAX_SNIPPET].rsplit(" ", 1)[0] + "…"
+            return sentence, (), "meaning"
+    return None
+
+
+def explainable(candidates: Mapping[str, Candidate], min_cosine: float) -> dict[str, Candidate]:
+    """Candidates a reader can be shown evidence for, decided for all of them so pages and counts agree:
+    a retrieved document holding a word of the problem (BM25 > 0), a body of work that does (a profile
+    hit: its documents are searched for the sentence), or a document close in meaning (cosine >= min_cosine).
+    A candidate only named by the text, or only faintly near in meaning, is neither shown nor counted."""
+    return {i: c for i, c in candidates.items()
+            if c.profile is not None
+            or any(lex > 0 or (cos is not None and cos >= min_cosine) for lex, cos in c.docs.values())}
