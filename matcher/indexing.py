@@ -14,7 +14,9 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from matcher.korean import has_hangul
+from matcher.embeddings.multilingual_store import attach_multilingual_vectors
 from matcher.models import Document, Lab, Organization, Researcher
+from matcher.ranking import crosslang
 from matcher.ranking.names import mention_key
 from matcher.ranking.vectors import VectorCache, text_hash
 from matcher.repositories import capabilities as capability_queries
@@ -81,7 +83,8 @@ def _search_documents(session: Session, doc_ids: Sequence[str] | None = None,
     for doc in _document_rows(session, doc_ids):
         entities = links.get(doc.id, [])
         region = next((regions.get(e) for e, _ in entities if regions.get(e)), None)
-        search_doc = SearchDocument(id=doc.id, kind=doc.kind, title=doc.title, text=doc.text or "",
+        search_doc = SearchDocument(id=doc.id, kind=doc.kind, title=doc.title,
+                                    text=crosslang.indexed_text(doc.title, doc.text or ""),
                                     entity_ids=tuple(e for e, _ in entities), entity_kinds=tuple(k for _, k in entities),
                                     capabilities=tuple(dict.fromkeys(caps.get(doc.id, []))), region=region,
                                     year=doc.year, visibility=_visibility(doc))
@@ -94,12 +97,14 @@ def _search_documents(session: Session, doc_ids: Sequence[str] | None = None,
         return
     for eq in document_queries.equipment_rows(session, entity_ids):
         text = " ".join(p for p in (eq.category, eq.description, eq.facility, eq.access_terms) if p)
+        text = crosslang.indexed_text(eq.name, text)
         region = eq.region or regions.get(eq.organization_id or "")
         yield SearchDocument(id=eq.id, kind="equipment", title=eq.name, text=text, entity_ids=(eq.id,),
                              entity_kinds=("equipment",), capabilities=tuple(dict.fromkeys(caps.get(eq.id, []))),
                              region=region, status=eq.status)
     for project in document_queries.project_rows(session, entity_ids):
         text = " ".join(p for p in (project.acronym, project.description, project.programme) if p)
+        text = crosslang.indexed_text(project.title, text)
         year = project.start_date.year if project.start_date else None
         yield SearchDocument(id=project.id, kind="project", title=project.title, text=text, entity_ids=(project.id,),
                              entity_kinds=("project",), capabilities=tuple(dict.fromkeys(caps.get(project.id, []))),
@@ -170,7 +175,7 @@ def _profile_documents(session: Session, entity_ids: Sequence[str]) -> tuple[lis
             continue
         pairs = [(e, k) for e, k in zip(doc.entity_ids, doc.entity_kinds) if e in keep]
         if pairs:
-            builder.add(SearchDocument(id=doc.id, kind=doc.kind, title=doc.title, text=doc.text,
+            builder.add(SearchDocument(id=doc.id, kind=doc.kind, title=doc.title, text=crosslang.indexed_text(doc.title, doc.text or ""),
                                        entity_ids=tuple(e for e, _ in pairs), entity_kinds=tuple(k for _, k in pairs),
                                        capabilities=doc.capabilities, year=doc.year, visibility=doc.visibility))
     profiles = list(builder.build())
@@ -230,6 +235,7 @@ def rebuild_index(runtime: Runtime, progress: Progress | None = None,
     if progress:
         progress(0, total)
     _attach_vectors(runtime, docs, progress=encode_progress, replace=True)
+    attach_multilingual_vectors(runtime, docs, progress=encode_progress, replace=True)
     count = runtime.search.rebuild(docs)
     if progress:
         progress(total, total)
@@ -258,6 +264,7 @@ def index_documents(runtime: Runtime, doc_ids: Sequence[str], entity_ids: Sequen
         touched = set(entity_ids) | {e for d in docs for e in d.entity_ids}
         profiles, stale = _profile_documents(session, sorted(touched))
     _attach_vectors(runtime, docs)
+    attach_multilingual_vectors(runtime, docs)
     for start in range(0, len(docs), BATCH):
         runtime.search.upsert(docs[start:start + BATCH])
     for start in range(0, len(profiles), BATCH):

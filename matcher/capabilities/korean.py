@@ -100,6 +100,10 @@ class KoreanCapabilityMatcher:
         if key and (key not in self._patterns or self._patterns[key][0] > rank):
             self._patterns[key] = (rank, cid)
 
+    def patterns(self) -> dict[str, str]:
+        """Joined content morphemes -> capability id, as matched (what cross-language search names in English)."""
+        return {key: cid for key, (_, cid) in self._patterns.items()}
+
     def extract(self, text: str) -> list[CapabilityMention]:
         """Mentions in a text with Hangul, in text order, offsets into ``text``; [] otherwise."""
         if not has_hangul(text):

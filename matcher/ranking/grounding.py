@@ -12,6 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
+from matcher.ranking import crosslang
 from matcher.ranking import evidence as explain
 from matcher.ranking.relevance import Candidate
 
@@ -50,6 +51,9 @@ def grounded_snippet(title: str, text: str, stems: frozenset[str], extra_terms: 
     snippet, spans = explain.best_snippet(title, text, stems, extra_terms)
     if spans:
         return snippet, spans, "terms"
+    korean = crosslang.korean_evidence(title, text, stems)  # Korean words meaning the problem's English ones
+    if korean is not None:
+        return korean[0], korean[1], "terms"
     if semantic is not None:
         sentence = semantic(title, text)
         if sentence:

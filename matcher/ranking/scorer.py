@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,9 @@ class ScorerConfig:
     #: A document found by meaning alone explains a match (matcher.ranking.grounding.explainable) from this cosine.
     min_evidence_cosine: float = 0.3
     expansion_max_words: int = 40  # problems up to this long get spelling/abbreviation variants (0: none)
+    #: Weights that replace these for a problem written in Korean (matcher.ranking.crosslang): its lexical
+    #: side is a translation and its semantic side another model, so they are weighed on their own.
+    crosslang_weights: dict[str, float] = field(default_factory=dict)
     #: Relevance bands (matcher.ranking.bands): a score at or above band_strong is "strong", at or above
     #: band_good "good", else "weak"; calibrated for `bands_version` of the weights (benchmarks/calibrate_bands.py).
     band_strong: float = float("inf")
@@ -50,10 +53,11 @@ class ScorerConfig:
 def parse_config(data: dict[str, Any]) -> ScorerConfig:
     """Validate and read a weights file; unknown features or a missing version are errors."""
     weights = {k: float(v) for k, v in data["weights"].items()}
+    crosslang = {k: float(v) for k, v in data.get("crosslang", {}).get("weights", {}).items()}
     bands = data.get("bands") or {}
     if bands and not float(bands["strong"]) >= float(bands["good"]):
         raise ValueError("weights.json: bands: 'strong' must be at least 'good'")
-    unknown = set(weights) - set(FEATURES)
+    unknown = (set(weights) | set(crosslang)) - set(FEATURES)
     if unknown:
         raise ValueError(f"weights.json: unknown features {sorted(unknown)}; known: {FEATURES}")
     return ScorerConfig(
@@ -68,6 +72,7 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
         min_evidence_cosine=float(data.get("confidence", {}).get(
             "min_evidence_cosine", data.get("confidence", {}).get("min_cosine_without_terms", 0.3))),
         expansion_max_words=int(data.get("expansion", {}).get("max_words", 40)),
+        crosslang_weights=crosslang,
         band_strong=float(bands.get("strong", float("inf"))),
         band_good=float(bands.get("good", float("inf"))),
         bands_version=int(bands["weights_version"]) if "weights_version" in bands else None,

