@@ -210,3 +210,6 @@ def test_search_page_suggests_a_team_with_reasons(client, runtime, world) -> Non
     assert re.search(r"Ada Welder|Joining Technologies Lab", team)
     assert "No single research partner, piece of equipment or institute project" in team
     assert 'id="team"' not in client.get(f"/search?q={q}&kind=partners").get_data(as_text=True)  # overview only
+    korean = client.get(f"/search?q={q}&region=", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    korean_team = korean[korean.index('id="team"'):korean.index("</section>", korean.index('id="team"'))]
+    assert "복합재료" in korean_team and "Composites" not in korean_team  # reasons name capabilities in Korean

@@ -15,7 +15,7 @@ from matcher.regions import normalise_region
 from matcher.services import problems
 from matcher.services.team import team_from_results
 from web.extensions import runtime
-from web.labels import sentence
+from web.labels import capability_name, sentence
 from web.security import limiter, roles_required
 
 from . import errors
@@ -243,5 +243,6 @@ def init_app(app: Flask) -> None:
                                                    log_path=log)
     app.register_blueprint(bp)
     app.jinja_env.filters["highlight"] = highlight
-    app.jinja_env.filters["capability_label"] = lambda cid: shown_labels([cid]).get(cid, cid)
+    # A capability id as the page's language names it (the team's reasons are sentences in that language).
+    app.jinja_env.filters["capability_label"] = lambda cid: capability_name(shown_labels([cid]).get(cid, cid), cid)
     errors.init_app(app)
