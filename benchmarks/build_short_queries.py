@@ -6,7 +6,7 @@ the winning firm's name from each query's text; its titles still write it now an
 LEADING U."), so the builder removes it there too: the firm's name without its legal form, and its first
 word when that word is rare in the corpus (a firm word, not "Plasma" or "Robotic"). Queries without a
 title are left out. Only queries, qrels and dataset.json are written; the entities and documents are the
-masked set's (`python -m matcher.evaluate benchmarks/eval/sbir-titles-masked --corpus .../sbir-firms-masked`).
+masked set's (`python -m evaluation benchmarks/eval/sbir-titles-masked --corpus .../sbir-firms-masked`).
 
 Usage: .venv/bin/python benchmarks/build_short_queries.py ../shared/data/eval/sbir-firms-masked
 """

@@ -30,7 +30,7 @@ WEIGHTS = Path(__file__).resolve().parent.parent / "matcher" / "ranking" / "weig
 def collect(sets: list[Path], work: Path) -> dict[str, list[tuple[float, bool]]]:
     """(score, judged relevant) of the first PAGE_DEPTH matches of every tune query, per set."""
     from matcher.evalsets import corpus_dir, query_text, read_qrels, read_queries
-    from matcher.evaluate import open_eval_store
+    from evaluation.harness import open_eval_store
     from matcher.services.matching import match
 
     corpus = corpus_dir(sets[0])

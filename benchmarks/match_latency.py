@@ -49,7 +49,7 @@ from matcher.services.matching import match  # noqa: E402
 from matcher.types import ENTITY_PROFILE_KIND, SearchDocument, profile_id  # noqa: E402
 
 DATA = Path(os.environ.get("SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data" / "eval" / "sbir-firms"))
-CACHE = cache_root() / f"eval-{DATA.name}.npz"  # the vectors matcher.evaluate keeps
+CACHE = cache_root() / f"eval-{DATA.name}.npz"  # the vectors the evaluation keeps
 KOREAN_QUERIES = Path(__file__).resolve().parent / "eval" / "sbir-firms-masked-ko" / "queries.jsonl"
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
@@ -72,7 +72,7 @@ def real_vectors(runtime: Runtime, sample: list[str]) -> np.ndarray:
     if CACHE.is_file():
         return np.load(CACHE)["vectors"].astype(np.float32)
     if runtime.encoder is None:
-        raise SystemExit("no encoder and no vector cache: run `python -m matcher.evaluate` once first")
+        raise SystemExit("no encoder and no vector cache: run `python -m evaluation` once first")
     return np.asarray(runtime.encoder.encode(sample[:256]), dtype=np.float32)
 
 

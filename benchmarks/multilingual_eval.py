@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from matcher.embeddings.multilingual import MultilingualEncoder, passage_text  # noqa: E402
-from matcher.evaluate import ndcg_at, read_qrels, reciprocal_rank, recall_at  # noqa: E402
+from evaluation.harness import ndcg_at, read_qrels, reciprocal_rank, recall_at  # noqa: E402
 
 DEFAULT_DATASET = ROOT.parent / "shared" / "data" / "eval" / "sbir-firms-masked"
 POOL = (1.0, 0.5, 1 / 3)

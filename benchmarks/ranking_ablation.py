@@ -1,6 +1,6 @@
 """Ablation of the ranking on an evaluation set: which component moves which metric.
 
-Loads the set once (through the real importer, like `python -m matcher.evaluate`), then scores every
+Loads the set once (through the real importer, like `python -m evaluation`), then scores every
 query under variants of matcher/ranking/weights.json with one component switched off or changed.
 Usage: .venv/bin/python benchmarks/ranking_ablation.py ../shared/data/eval/sbir-firms-masked [--split tune]
 [--limit-queries N]; the short-query set: benchmarks/eval/sbir-titles-masked --corpus ../shared/data/eval/sbir-firms-masked.
@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from matcher.evalsets import SPLITS, corpus_dir  # noqa: E402
-from matcher.evaluate import open_eval_store, score_queries  # noqa: E402
+from evaluation.harness import open_eval_store, score_queries  # noqa: E402
 from matcher.ranking.scorer import load_config  # noqa: E402
 
 

@@ -21,7 +21,7 @@ ranking_cli = AppGroup("ranking", help="Ranking weights.")
 @click.option("--split", type=click.Choice(SPLITS), default="tune", show_default=True,
               help="which fixed part of the set's queries to learn from (never the held-out one)")
 @click.option("--features", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="judged candidates written by `python -m matcher.evaluate --features-out` (repeatable)")
+              help="judged candidates written by `python -m evaluation --features-out` (repeatable)")
 @click.option("--labels", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="coordinators' decisions from `flask curation export` (JSONL)")
 @click.option("--weights", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_WEIGHTS,
@@ -32,7 +32,8 @@ ranking_cli = AppGroup("ranking", help="Ranking weights.")
 def learn(dataset: Path | None, corpus: Path | None, split: str, features: tuple[Path, ...], labels: Path | None,
           weights: Path, folds: int, lexical_only: bool, dry_run: bool) -> None:
     """Fit the fusion weights, report cross-validated nDCG@10 and MRR, write a new version only if better."""
-    from matcher.services.learning import judged_from_dataset, judged_from_files, learn_weights
+    from evaluation.harness import judged_from_dataset
+    from matcher.services.learning import judged_from_files, learn_weights
 
     if split == "heldout":
         raise click.UsageError("--split heldout: the held-out queries are never learned from")

@@ -1,14 +1,13 @@
 """Learning the ranking's fusion weights from judgements: what `flask ranking learn` runs.
 
-Judgements come from an evaluation set's qrels (its tune split by default: the held-out split is never
-fitted on), from files written by `python -m matcher.evaluate --features-out`, or from coordinators'
+Judgements come from an evaluation set's qrels (evaluation.harness.judged_from_dataset: its tune split by
+default, the held-out split is never fitted on), from files written by `python -m evaluation --features-out`, or from coordinators'
 decisions exported by `flask curation export`. A new weights.json version is written only when the
 learned weights beat the current ones on cross-validation folds of queries they were not fitted on.
 """
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,21 +20,6 @@ from matcher.ranking.scorer import DEFAULT_WEIGHTS, load_config
 class LearnOutcome:
     report: LearnReport
     written_version: int | None  # None: the current weights were kept
-
-
-def judged_from_dataset(dataset_dir: Path, corpus: Path | None = None, split: str = "tune",
-                        semantic: bool = True, weights: Path | None = None) -> list[JudgedQuery]:
-    """Load the set into a temporary store (like the evaluator) and collect its judged queries' candidates."""
-    from matcher.evalsets import corpus_dir
-    from matcher.evaluate import collect_judged, open_eval_store
-
-    with tempfile.TemporaryDirectory(prefix="innobridge-learn-") as tmp:
-        runtime, loaded = open_eval_store(corpus_dir(dataset_dir, corpus), Path(tmp), semantic)
-        try:
-            return collect_judged(runtime, loaded, dataset_dir, split,
-                                  config=load_config(str(weights)) if weights else None)
-        finally:
-            runtime.close()
 
 
 def judged_from_files(features: Sequence[Path] = (), labels: Path | None = None) -> list[JudgedQuery]:

@@ -1,4 +1,4 @@
-"""The one-way flow sources -> indexers -> matcher -> web, and the layers inside the core.
+"""The one-way flow sources -> indexers -> matcher -> web (and evaluation beside web), and the core's layers.
 
 The core never imports Flask, Werkzeug, the web layer or the importers; the ranking scores what it is
 given and never reads the store; importers fill the store and the index and drive no service.
@@ -40,11 +40,12 @@ def _offenders(folder: str, forbidden: set[str]) -> dict[str, list[str]]:
     return out
 
 
-def test_the_core_imports_neither_the_web_nor_the_importers() -> None:
-    offenders = _offenders("matcher", WEB | {"indexers"})
-    # The evaluator loads its data sets through the importers; it moves out of the core next.
-    offenders.pop("matcher/evaluate.py", None)
-    assert offenders == {}
+def test_the_core_imports_neither_the_web_nor_the_importers_nor_the_evaluation() -> None:
+    assert _offenders("matcher", WEB | {"indexers", "evaluation"}) == {}
+
+
+def test_importers_do_not_import_the_evaluation() -> None:
+    assert _offenders("indexers", {"evaluation"}) == {}
 
 
 def test_the_ranking_scores_what_it_is_given_without_the_store() -> None:

