@@ -16,6 +16,7 @@ from matcher.models import (
 from matcher.regions import normalise_region
 from matcher.repositories import problems as problem_queries
 from matcher.runtime import Runtime
+from matcher.text import trim
 from matcher.types import VISIBILITIES, Evidence, Match as MatchItem
 
 STAFF_ROLES: tuple[str, ...] = ("coordinator", "admin")
@@ -113,7 +114,7 @@ def _clean(value: str | None, limit: int, label: str) -> str | None:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ProblemError(f"the {label} contains a lone surrogate (not a valid character)") from None
-    return value.strip() or None
+    return trim(value) or None
 
 
 def validate(data: ProblemInput) -> ProblemInput:

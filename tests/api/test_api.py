@@ -46,7 +46,9 @@ def test_search_answers_the_documented_shape(client, world) -> None:
 
 
 @pytest.mark.parametrize("url", ["/api/v1/search", "/api/v1/search?q=x&kind=wizard", "/api/v1/search?q=x&limit=0",
-                                 "/api/v1/search?q=x&page=abc"])
+                                 "/api/v1/search?q=x&page=abc",
+                                 # over 1000 characters as sent, though stripping the separators would leave one
+                                 "/api/v1/search?q=x" + "%1E" * 1000])
 def test_bad_parameters_are_problem_documents(client, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
@@ -83,6 +85,9 @@ def test_creating_a_problem_needs_a_poster_token(client, world, tokens) -> None:
     assert client.post("/api/v1/problems", json=payload, headers=tokens["researcher"]).status_code == 403
     bad = client.post("/api/v1/problems", json={**payload, "trl": 12}, headers=tokens["sme"])
     assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+    # Valid by the schema's ECMA \s (U+001F is no white space there): ten characters with the separators.
+    edged = client.post("/api/v1/problems", json={**payload, "text": "\x1fcracks n\x1f"}, headers=tokens["sme"])
+    assert edged.status_code == 201, edged.json
     created = client.post("/api/v1/problems", json=payload, headers=tokens["sme"])
     assert created.status_code == 201
     problem_id = created.json["id"]

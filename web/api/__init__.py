@@ -15,6 +15,7 @@ from flask import Response
 
 from matcher.regions import normalise_region
 from matcher.services import problems, requests
+from matcher.text import trim
 from web.extensions import csrf, runtime
 from web.security import SessionUser, limiter, user_from_token
 
@@ -105,11 +106,12 @@ def _search_limit() -> str:
 @bp.get("/search")
 @limiter.limit(_search_limit)
 def search() -> Response:
-    q = (request.args.get("q") or "").strip()
+    raw_q = request.args.get("q") or ""
+    if len(raw_q) > 1000:  # the length as sent, as the OpenAPI file states it: not after stripping
+        raise ApiError(400, "'q' is limited to 1000 characters", "Bad Request")
+    q = trim(raw_q)
     if not q:
         raise ApiError(400, "the query parameter 'q' is required", "Bad Request")
-    if len(q) > 1000:
-        raise ApiError(400, "'q' is limited to 1000 characters", "Bad Request")
     kind = request.args.get("kind")
     if kind is not None and kind not in API_KINDS:
         raise ApiError(400, f"'kind' must be one of {', '.join(API_KINDS)}", "Bad Request")
