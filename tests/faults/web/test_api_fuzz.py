@@ -25,6 +25,10 @@ pytestmark = pytest.mark.slow
 
 # 20 keeps the suite's run near a minute (about 200 cases); `make fuzz-api` runs 200 per operation and mode.
 EXAMPLES = int(os.environ.get("FUZZ_API_EXAMPLES", "20"))
+#: The suite's run draws the same cases every time, so CI cannot fail on a case no one has seen before
+#: (two CI runs with random seeds found different texts: a `q` of 1,000+ separators, now fixed);
+#: `make fuzz-api` (FUZZ_API_EXAMPLES set) draws new ones each run, to find what is left.
+EXPLORE = "FUZZ_API_EXAMPLES" in os.environ
 TOKEN = "ib_fuzz_sme_token"
 
 
@@ -39,6 +43,7 @@ def test_the_api_answers_every_generated_request_as_documented(app: Any, runtime
             operation = result.ok()
 
             @settings(max_examples=EXAMPLES, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
+                      derandomize=not EXPLORE,
                       suppress_health_check=list(HealthCheck))
             @given(case=operation.as_strategy(generation_mode=mode))
             def run(case: Any) -> None:
