@@ -10,7 +10,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-import numpy as np
 from sqlalchemy.orm import Session
 
 from matcher.korean import has_hangul
@@ -18,7 +17,7 @@ from matcher.embeddings.multilingual_store import attach_multilingual_vectors
 from matcher.models import Document, Lab, Organization, Researcher
 from matcher.ranking import crosslang
 from matcher.ranking.names import mention_key
-from matcher.ranking.vectors import VectorCache, text_hash
+from matcher.ranking.vectors import VectorCache, fill_store
 from matcher.repositories import capabilities as capability_queries
 from matcher.repositories import documents as document_queries
 from matcher.repositories.cards import entity_cards
@@ -189,37 +188,13 @@ def _attach_vectors(runtime: Runtime, docs: list[SearchDocument], progress: Prog
     store, encoder = runtime.vectors, runtime.encoder
     if store is None or encoder is None:  # semantics off: no vectors to keep
         return
-    known = store.known()
     cache = VectorCache(runtime.settings.get("VECTOR_CACHE"), store.fingerprint)
-    entries: dict[str, tuple[str, np.ndarray]] = {}
-    to_encode: list[tuple[str, str, str]] = []
-    for doc in docs:
-        if doc.kind == ENTITY_PROFILE_KIND:
-            continue  # profiles are scored lexically; their documents carry the vectors
-        text = vector_text(doc.title, doc.text)
-        key = text_hash(text)
-        if known.get(doc.id) == key:
-            if replace:
-                vec = store.vector(doc.id)
-                if vec is not None:
-                    entries[doc.id] = (key, vec)
-            continue
-        cached = cache.get(key)
-        if cached is not None:
-            entries[doc.id] = (key, cached)
-        else:
-            to_encode.append((doc.id, key, text))
-    if to_encode:
-        log.info("encoding %d documents", len(to_encode))
-        for start in range(0, len(to_encode), 512):
-            chunk = to_encode[start:start + 512]
-            vectors = encoder.encode([t for _, _, t in chunk], batch_size=ENCODE_BATCH)
-            for (doc_id, key, _), vec in zip(chunk, vectors):
-                entries[doc_id] = (key, vec)
-            if progress:
-                progress(min(start + 512, len(to_encode)), len(to_encode))
-    if entries or replace:
-        store.write(entries, replace=replace)
+    # profiles are scored lexically; their documents carry the vectors
+    items = [(doc.id, vector_text(doc.title, doc.text)) for doc in docs if doc.kind != ENTITY_PROFILE_KIND]
+    encoded = fill_store(store, cache, items, lambda texts: encoder.encode(texts, batch_size=ENCODE_BATCH),
+                         chunk=512, replace=replace, progress=progress)
+    if encoded:
+        log.info("encoded %d documents", encoded)
 
 
 def rebuild_index(runtime: Runtime, progress: Progress | None = None,

@@ -16,10 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from matcher.embeddings.multilingual import MultilingualEncoder, load_multilingual, passage_text
-from matcher.ranking.vectors import VectorCache, VectorStore, text_hash
+from matcher.ranking.vectors import VectorCache, VectorStore, fill_store
 from matcher.types import ENTITY_PROFILE_KIND
 
 log = logging.getLogger(__name__)
@@ -75,35 +73,11 @@ def attach_multilingual_vectors(runtime: Any, docs: Sequence[Any], progress: Cal
     store = multilingual_store(runtime)
     if store is None:
         return 0
-    known = store.known()
     cache = VectorCache(runtime.settings.get("MULTILINGUAL_VECTOR_CACHE"), store.fingerprint)
-    entries: dict[str, tuple[str, np.ndarray]] = {}
-    to_encode: list[tuple[str, str, str]] = []
-    for doc in docs:
-        if doc.kind == ENTITY_PROFILE_KIND:
-            continue
-        text = passage(doc.title, doc.text)
-        key = text_hash(text)
-        if known.get(doc.id) == key:
-            vec = store.vector(doc.id) if replace else None
-            if vec is not None:
-                entries[doc.id] = (key, vec)
-            continue
-        cached = cache.get(key)
-        if cached is not None:
-            entries[doc.id] = (key, cached)
-        else:
-            to_encode.append((doc.id, key, text))
+    items = [(doc.id, passage(doc.title, doc.text)) for doc in docs if doc.kind != ENTITY_PROFILE_KIND]
     encoder = multilingual_encoder(runtime)
-    if to_encode and encoder is not None:
-        log.info("multilingual: encoding %d documents", len(to_encode))
-        for start in range(0, len(to_encode), 256):
-            chunk = to_encode[start:start + 256]
-            vectors = encoder.encode([t for _, _, t in chunk])
-            for (doc_id, key, _), vec in zip(chunk, vectors):
-                entries[doc_id] = (key, vec)
-            if progress:
-                progress(min(start + 256, len(to_encode)), len(to_encode))
-    if entries or replace:
-        store.write(entries, replace=replace)
-    return len(to_encode)
+    encoded = fill_store(store, cache, items, encoder.encode if encoder is not None else None, chunk=256,
+                         replace=replace, progress=progress)
+    if encoded and encoder is not None:
+        log.info("multilingual: encoded %d documents", encoded)
+    return encoded

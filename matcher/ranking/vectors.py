@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -135,3 +135,38 @@ def save_cache(path: str | os.PathLike[str], fingerprint: str, hashes: Sequence[
     """Write a vector cache as .npz (float16 keeps the demo small; cosine changes < 1e-3)."""
     np.savez_compressed(path, fingerprint=np.array(fingerprint), hashes=np.array(list(hashes)),
                         vectors=vectors.astype(np.float16))
+
+
+def fill_store(store: VectorStore, cache: VectorCache, items: Iterable[tuple[str, str]],
+               encode: Callable[[list[str]], np.ndarray] | None, *, chunk: int, replace: bool = False,
+               progress: Callable[[int, int], None] | None = None) -> int:
+    """Store a vector for every (id, text): reused by text hash (the store, then the shipped cache), the
+    rest encoded `chunk` texts at a time (none when `encode` is None); returns how many were encoded.
+
+    With `replace` the store keeps only these ids. The MiniLM and the multilingual stores both fill this way.
+    """
+    known = store.known()
+    entries: dict[str, tuple[str, np.ndarray]] = {}
+    to_encode: list[tuple[str, str, str]] = []
+    for doc_id, text in items:
+        key = text_hash(text)
+        if known.get(doc_id) == key:
+            vec = store.vector(doc_id) if replace else None
+            if vec is not None:
+                entries[doc_id] = (key, vec)
+            continue
+        cached = cache.get(key)
+        if cached is not None:
+            entries[doc_id] = (key, cached)
+        else:
+            to_encode.append((doc_id, key, text))
+    if encode is not None:
+        for start in range(0, len(to_encode), chunk):
+            part = to_encode[start:start + chunk]
+            for (doc_id, key, _), vec in zip(part, encode([t for _, _, t in part])):
+                entries[doc_id] = (key, vec)
+            if progress:
+                progress(min(start + chunk, len(to_encode)), len(to_encode))
+    if entries or replace:
+        store.write(entries, replace=replace)
+    return len(to_encode)
