@@ -39,14 +39,6 @@ _AMBIGUOUS, _WEAK, _STRONG = 0, 1, 2
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
-class _Rules(NamedTuple):
-    ambiguous: dict[str, frozenset[str]]  # capability id -> words that never show it alone
-    weak: dict[str, frozenset[str]]  # capability id -> words that show it only together (WEAK_SUPPORT)
-    incidental: dict[str, frozenset[str]]  # weak in texts over SHORT_TEXT_WORDS words, after the title
-    extra: _Phrases  # phrases that show a capability
-    not_in: _Phrases  # terms inside which a capability's words do not count
-
-
 class _Phrases(NamedTuple):
     """Phrases of several capabilities found in one regex pass, each mapped back to its capabilities."""
 
@@ -59,6 +51,14 @@ class _Phrases(NamedTuple):
             return ()
         return [(cid, m.start(), m.end()) for m in self.pattern.finditer(lowered)
                 for cid in self.capabilities[m.group()]]
+
+
+class _Rules(NamedTuple):
+    ambiguous: dict[str, frozenset[str]]  # capability id -> words that never show it alone
+    weak: dict[str, frozenset[str]]  # capability id -> words that show it only together (WEAK_SUPPORT)
+    incidental: dict[str, frozenset[str]]  # weak in texts over SHORT_TEXT_WORDS words, after the title
+    extra: _Phrases  # phrases that show a capability
+    not_in: _Phrases  # terms inside which a capability's words do not count
 
 
 class _Hit(NamedTuple):
