@@ -111,7 +111,7 @@ def test_only_curated_ids_are_filters() -> None:
 @pytest.mark.parametrize("sample, min_precision, min_recall", [
     ("labelled_sample.jsonl", 0.90, 0.82),  # tuning sample: measured 0.924 / 0.850
     ("tune_sample.jsonl", 0.89, 0.83),  # second tuning sample: measured 0.912 / 0.860
-    ("heldout_sample.jsonl", 0.76, 0.57),  # held out, never tuned on: measured 0.779 / 0.589
+    ("heldout_sample.jsonl", 0.80, 0.57),  # held out, never tuned on: measured 0.815 / 0.589 (deterministic)
 ])
 def test_shown_precision_recall(sample: str, min_precision: float, min_recall: float) -> None:
     q = quality.measure(quality.load_sample(HERE / sample))
