@@ -2,7 +2,8 @@
 
 Why: chips and filters must show only capabilities a text really has (issue 12 item 5); this prints the
 micro figures and the false positives / negatives per capability, so tuning can be done on one sample
-and reported on another. Usage: python -m benchmarks.capability_quality SAMPLE.jsonl [--errors]
+and reported on another (tuned on: tests/capabilities/labelled_sample.jsonl, tune_sample.jsonl; measured
+only: heldout_sample.jsonl). Usage: python -m benchmarks.capability_quality SAMPLE.jsonl... [--errors]
 """
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ class Quality(NamedTuple):
     fp: int
     fn: int
     texts: int
+
+    @property
+    def f1(self) -> float:
+        """Harmonic mean of precision and recall, for one figure per sample."""
+        total = self.precision + self.recall
+        return round(2 * self.precision * self.recall / total, 3) if total else 0.0
 
 
 def load_sample(path: Path) -> list[dict]:  # type: ignore[type-arg]
@@ -67,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.samples:
         errors: Counter = Counter()  # type: ignore[type-arg]
         q = measure(load_sample(path), errors)
-        print(f"{path}: {q.texts} texts, precision {q.precision:.3f}, recall {q.recall:.3f} "
+        print(f"{path}: {q.texts} texts, precision {q.precision:.3f}, recall {q.recall:.3f}, F1 {q.f1:.3f} "
               f"(tp={q.tp} fp={q.fp} fn={q.fn})")
         if args.errors:
             for key, n in errors.most_common():
