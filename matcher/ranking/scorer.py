@@ -9,12 +9,13 @@ from typing import Any
 
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.json")
 #: Features that are z-scores per query (calibrated over the candidates) rather than values in [0, 1].
-RELEVANCE_FEATURES = ("profile", "lexical", "semantic")
+#: "feedback": MiniLM cosines with the query moved towards its best documents (matcher.ranking.feedback).
+RELEVANCE_FEATURES = ("profile", "lexical", "semantic", "feedback")
 #: Each relevance feature times the query's brevity (matcher.ranking.features.brevity): with a weight
 #: of their own, a short problem can lean on meaning and a long one on distinctive terms, as learned.
 SHORT_FEATURES = tuple(f"{name}_short" for name in RELEVANCE_FEATURES)
 FEATURES = ("profile", "lexical", "semantic", "name", "capability", "region", "recency", "availability",
-            *SHORT_FEATURES)
+            "feedback", *SHORT_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class ScorerConfig:
     #: A document found by meaning alone explains a match (matcher.ranking.grounding.explainable) from this cosine.
     min_evidence_cosine: float = 0.3
     expansion_max_words: int = 40  # problems up to this long get spelling/abbreviation variants (0: none)
+    #: Pseudo-relevance feedback in meaning (matcher.ranking.feedback): the query vector plus feedback_beta x
+    #: the mean of its feedback_docs nearest candidate documents; 0 documents: the signal is not computed.
+    feedback_docs: int = 0
+    feedback_beta: float = 1.0
     #: Weights that replace these for a problem written in Korean (matcher.ranking.crosslang): its lexical
     #: side is a translation and its semantic side another model, so they are weighed on their own.
     crosslang_weights: dict[str, float] = field(default_factory=dict)
@@ -72,6 +77,8 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
         min_evidence_cosine=float(data.get("confidence", {}).get(
             "min_evidence_cosine", data.get("confidence", {}).get("min_cosine_without_terms", 0.3))),
         expansion_max_words=int(data.get("expansion", {}).get("max_words", 40)),
+        feedback_docs=int(data.get("feedback", {}).get("docs", 0)),
+        feedback_beta=float(data.get("feedback", {}).get("beta", 1.0)),
         crosslang_weights=crosslang,
         band_strong=float(bands.get("strong", float("inf"))),
         band_good=float(bands.get("good", float("inf"))),
