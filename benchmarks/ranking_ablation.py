@@ -26,9 +26,17 @@ from matcher.ranking.scorer import load_config  # noqa: E402
 def variants(base):  # type: ignore[no-untyped-def]
     """(name, config) pairs: the default, then one change each."""
     def with_weights(**changes: float):  # type: ignore[no-untyped-def]
-        return dataclasses.replace(base, weights={**base.weights, **changes})
+        """The change in the weights of every length (the short-text set too, where it sets that weight)."""
+        short = {**base.short_weights, **{k: v for k, v in changes.items() if k in base.short_weights}}
+        return dataclasses.replace(base, weights={**base.weights, **changes}, short_weights=short)
 
     yield "default", base
+    yield "one weight set for every length (v6: no 'short' set)", dataclasses.replace(base, short_weights={},
+                                                                                        short_max_words=0)
+    for weight in (0.5, 1.0):
+        yield f"+ feedback in meaning {weight} (5 documents, beta 1)", dataclasses.replace(
+            with_weights(feedback=weight), feedback_docs=5, feedback_beta=1.0,
+            short_weights={**base.short_weights, "feedback": weight} if base.short_weights else {})
     yield "no length terms (x brevity weights 0)", with_weights(profile_short=0.0, lexical_short=0.0,
                                                                 semantic_short=0.0)
     yield "no spelling / abbreviation expansion", dataclasses.replace(base, expansion_max_words=0)
@@ -38,7 +46,10 @@ def variants(base):  # type: ignore[no-untyped-def]
     yield "no profile BM25", with_weights(profile=0.0)
     yield "pooled document BM25 0.5", with_weights(lexical=0.5)
     yield "semantic only", with_weights(profile=0.0, lexical=0.0)
-    yield "semantic x2", with_weights(semantic=base.weights.get("semantic", 0.5) * 2)
+    yield "semantic x2", dataclasses.replace(
+        base, weights={**base.weights, "semantic": base.weights.get("semantic", 0.5) * 2},
+        short_weights={**base.short_weights, **({"semantic": base.short_weights["semantic"] * 2}
+                                                if "semantic" in base.short_weights else {})})
     yield "+ capability 0.3", with_weights(capability=0.3)
     yield "+ recency 0.3", with_weights(recency=0.3)
     yield "max pooling", dataclasses.replace(base, pooling_decay=(1.0,))

@@ -29,8 +29,11 @@ ranking_cli = AppGroup("ranking", help="Ranking weights.")
 @click.option("--folds", type=int, default=5, show_default=True)
 @click.option("--lexical-only", is_flag=True, help="collect the set's features without the sentence encoder")
 @click.option("--dry-run", is_flag=True, help="report only; never write weights")
+@click.option("--short-words", type=click.IntRange(min=1), default=None,
+              help="learn the weight set of problems up to this many words (weights.json 'short') from these "
+                   "queries, which must be short texts (e.g. benchmarks/eval/sbir-titles-masked)")
 def learn(dataset: Path | None, corpus: Path | None, split: str, features: tuple[Path, ...], labels: Path | None,
-          weights: Path, folds: int, lexical_only: bool, dry_run: bool) -> None:
+          weights: Path, folds: int, lexical_only: bool, dry_run: bool, short_words: int | None) -> None:
     """Fit the fusion weights, report cross-validated nDCG@10 and MRR, write a new version only if better."""
     from evaluation.harness import judged_from_dataset
     from matcher.services.learning import judged_from_files, learn_weights
@@ -42,7 +45,8 @@ def learn(dataset: Path | None, corpus: Path | None, split: str, features: tuple
         if dataset is not None:
             queries += judged_from_dataset(dataset, corpus, split, not lexical_only, weights)
         sources = [str(p) for p in (dataset, *features, labels) if p is not None]
-        outcome = learn_weights(queries, weights, folds, write=not dry_run, source=", ".join(sources))
+        outcome = learn_weights(queries, weights, folds, write=not dry_run, source=", ".join(sources),
+                                short_words=short_words)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     r = outcome.report

@@ -112,12 +112,13 @@ def fit(queries: Sequence[JudgedQuery], start: Mapping[str, float], c: float = 1
 class _Matrices:
     """Each query's candidates as arrays (ordered by id, so a stable sort breaks ties by id like match())."""
 
-    def __init__(self, queries: Sequence[JudgedQuery], start: Mapping[str, float]) -> None:
-        fixed = {k: v for k, v in start.items() if k not in LEARNED}
+    def __init__(self, queries: Sequence[JudgedQuery], start: Mapping[str, float],
+                 names: Sequence[str] = LEARNED) -> None:
+        fixed = {k: v for k, v in start.items() if k not in names}
         self.rows = []
         for q in queries:
             cands = sorted(q.candidates, key=lambda c: c[0])
-            x = np.array([[f.get(n, 0.0) for n in LEARNED] for _, f in cands], dtype=np.float64).reshape(-1, len(LEARNED))
+            x = np.array([[f.get(n, 0.0) for n in names] for _, f in cands], dtype=np.float64).reshape(-1, len(names))
             base = np.array([score(f, fixed) for _, f in cands], dtype=np.float64)
             gains = np.array([q.judged.get(e, 0.0) for e, _ in cands], dtype=np.float64)
             ideal = sorted(q.judged.values(), reverse=True)[:10]
@@ -140,19 +141,20 @@ MIN_GAIN = 0.001
 STEPS = (-2.0, -1.0, -0.5, -0.25, -0.1, 0.1, 0.25, 0.5, 1.0, 2.0)
 
 
-def fit_ascent(queries: Sequence[JudgedQuery], start: Mapping[str, float], rounds: int = 3) -> dict[str, float]:
+def fit_ascent(queries: Sequence[JudgedQuery], start: Mapping[str, float], rounds: int = 3,
+               names: Sequence[str] = LEARNED) -> dict[str, float]:
     """Coordinate ascent on nDCG@10 from the start weights (listwise: the metric itself is what is optimised).
 
-    Each round tries, for each learned weight in turn, steps of STEPS x the weights' scale and keeps the best
-    that improves the training queries' nDCG@10.
+    Each round tries, for each learned weight (`names`) in turn, steps of STEPS x the weights' scale and keeps
+    the best that improves the training queries' nDCG@10.
     """
-    data = _Matrices(queries, start)
-    w = np.array([start.get(n, 0.0) for n in LEARNED], dtype=np.float64)
+    data = _Matrices(queries, start, names)
+    w = np.array([start.get(n, 0.0) for n in names], dtype=np.float64)
     best = data.ndcg(w)
     scale = max(float(np.abs(w).sum()), 1.0) / 2
     for _ in range(rounds):
         improved = False
-        for i in range(len(LEARNED)):
+        for i in range(len(names)):
             for step in STEPS:
                 trial = w.copy()
                 trial[i] += step * scale
@@ -162,14 +164,14 @@ def fit_ascent(queries: Sequence[JudgedQuery], start: Mapping[str, float], round
         if not improved:
             break
         scale /= 2
-    return {**start, **{n: round(float(v), 4) for n, v in zip(LEARNED, w)}}
+    return {**start, **{n: round(float(v), 4) for n, v in zip(names, w)}}
 
 
 FITTERS = {"ascent": fit_ascent, "pairwise": fit}
 
 
 def learn(queries: Sequence[JudgedQuery], start: Mapping[str, float], folds: int = 5,
-          method: str = "ascent") -> LearnReport:
+          method: str = "ascent", names: Sequence[str] | None = None) -> LearnReport:
     """Fit on all but one fold and score on that fold, for every fold; then fit on every query.
 
     `ascent` (default) optimises nDCG@10 directly; `pairwise` is the logistic regression on pair differences,
@@ -177,6 +179,9 @@ def learn(queries: Sequence[JudgedQuery], start: Mapping[str, float], folds: int
     which separates the relevant firm from the many but not at the top).
     """
     fitter = FITTERS[method]
+    if names is not None:  # a subset of the weights, e.g. the short-text set's (coordinate ascent only)
+        def fitter(train: Sequence[JudgedQuery], begin: Mapping[str, float]) -> dict[str, float]:
+            return fit_ascent(train, begin, names=names)
     folds = max(2, min(folds, len(queries)))
     groups = np.arange(len(queries))
     current = {"ndcg@10": 0.0, "mrr": 0.0}
@@ -200,6 +205,20 @@ def write_version(path: Path, report: LearnReport, source: str) -> dict[str, Any
             f"regression) from {source}, {report.queries} queries; {report.folds}-fold cross-validated nDCG@10 "
             f"{report.current['ndcg@10']} -> {report.learned['ndcg@10']}, MRR {report.current['mrr']} -> "
             f"{report.learned['mrr']}. ")
+    data["description"] = note + data.get("description", "")
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return data
+
+
+def write_short_version(path: Path, report: LearnReport, source: str, max_words: int) -> dict[str, Any]:
+    """Write the learned short-text weight set ("short": problems of up to `max_words` words) as the next version."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["version"] = int(data["version"]) + 1
+    data["short"] = {"max_words": max_words, "weights": {k: report.weights[k] for k in RELEVANCE_FEATURES}}
+    note = (f"v{data['version']}: the weight set of problems up to {max_words} words ({', '.join(RELEVANCE_FEATURES)}) "
+            f"learned by `flask ranking learn --short-words` (coordinate ascent) from {source}, {report.queries} "
+            f"queries; {report.folds}-fold cross-validated nDCG@10 {report.current['ndcg@10']} -> "
+            f"{report.learned['ndcg@10']}, MRR {report.current['mrr']} -> {report.learned['mrr']}. ")
     data["description"] = note + data.get("description", "")
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return data

@@ -6,7 +6,7 @@ candidates before fusion (RANKING_NOTES: a plain sum of raw values measured wors
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -44,11 +44,17 @@ def profile_floor(hits: Sequence[Hit], top_k: int, power: float = 0.0) -> float:
 
 
 def relevance_features(candidates: dict[str, Candidate], cards: dict[str, EntityCard], cfg: ScorerConfig,
-                       doc_years: dict[str, int | None], semantic: bool,
-                       profile_floor: float) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
-    """Per entity the z-scored relevance signals, and its documents best first (for the evidence)."""
+                       doc_years: dict[str, int | None], semantic: bool, profile_floor: float,
+                       more_cosines: Mapping[str, Mapping[str, float]] | None = None,
+                       ) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
+    """Per entity the z-scored relevance signals, and its documents best first (for the evidence).
+
+    `more_cosines` (signal name -> doc id -> cosine, e.g. matcher.ranking.feedback's) are pooled and
+    z-scored like the semantic signal, each as a signal of its own.
+    """
     this_year = date.today().year
     decay = cfg.pooling_decay
+    more_cosines = more_cosines or {}
     raw: dict[str, dict[str, float]] = defaultdict(dict)
     doc_order: dict[str, list[str]] = {}
     for entity_id, card in cards.items():
@@ -60,6 +66,10 @@ def relevance_features(candidates: dict[str, Candidate], cards: dict[str, Entity
             lex.append(bm25 * w)
             if cosine is not None:
                 sem.append(cosine * w)
+        for name, values in more_cosines.items():
+            pooled = [values[d] * w for d, w in zip(c.docs, weights) if d in values]
+            if pooled:
+                raw[name][entity_id] = decayed_top_k(pooled, decay)
         raw["lexical"][entity_id] = decayed_top_k(lex, decay)
         if semantic and sem:
             raw["semantic"][entity_id] = decayed_top_k(sem, decay)
@@ -72,9 +82,9 @@ def relevance_features(candidates: dict[str, Candidate], cards: dict[str, Entity
     ids = list(cards)
     z = {name: z_scores(raw[name], cfg.z_top, missing=(profile_floor if name == "profile" else 0.0), ids=ids)
          for name in ("profile", "lexical")}
-    if semantic and raw["semantic"]:
-        low = min(raw["semantic"].values())
-        z["semantic"] = z_scores(raw["semantic"], cfg.z_top, missing=low, ids=ids)
+    for name in ("semantic", *more_cosines) if semantic else ():
+        if raw[name]:
+            z[name] = z_scores(raw[name], cfg.z_top, missing=min(raw[name].values()), ids=ids)
     features: dict[str, dict[str, float]] = {}
     for entity_id in ids:
         c = candidates[entity_id]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -13,8 +13,10 @@ RELEVANCE_FEATURES = ("profile", "lexical", "semantic")
 #: Each relevance feature times the query's brevity (matcher.ranking.features.brevity): with a weight
 #: of their own, a short problem can lean on meaning and a long one on distinctive terms, as learned.
 SHORT_FEATURES = tuple(f"{name}_short" for name in RELEVANCE_FEATURES)
+#: "feedback" (off unless weights.json has a "feedback" section): MiniLM cosines with the query moved towards its
+#: best documents (matcher.ranking.feedback); measured, not kept (README, ranking ablation).
 FEATURES = ("profile", "lexical", "semantic", "name", "capability", "region", "recency", "availability",
-            *SHORT_FEATURES)
+            "feedback", *SHORT_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,14 @@ class ScorerConfig:
     #: A document found by meaning alone explains a match (matcher.ranking.grounding.explainable) from this cosine.
     min_evidence_cosine: float = 0.3
     expansion_max_words: int = 40  # problems up to this long get spelling/abbreviation variants (0: none)
+    #: Pseudo-relevance feedback in meaning (matcher.ranking.feedback): the query vector plus feedback_beta x
+    #: the mean of its feedback_docs nearest candidate documents; 0 documents: the signal is not computed.
+    feedback_docs: int = 0
+    feedback_beta: float = 1.0
+    #: A problem of up to short_max_words words is ranked with short_weights in place of these (weights.json
+    #: "short"): few words lean on meaning, a specification on distinctive terms (issue 12). 0: one set for all.
+    short_max_words: int = 0
+    short_weights: dict[str, float] = field(default_factory=dict)
     #: Weights that replace these for a problem written in Korean (matcher.ranking.crosslang): its lexical
     #: side is a translation and its semantic side another model, so they are weighed on their own.
     crosslang_weights: dict[str, float] = field(default_factory=dict)
@@ -40,6 +50,16 @@ class ScorerConfig:
     band_strong: float = float("inf")
     band_good: float = float("inf")
     bands_version: int | None = None
+
+    def for_length(self, words: int) -> "ScorerConfig":
+        """This configuration, with the short-text weights in force for a text of `words` words."""
+        if not self.short_weights or not 0 < words <= self.short_max_words:
+            return self
+        return self._short
+
+    @cached_property
+    def _short(self) -> "ScorerConfig":
+        return replace(self, weights={**self.weights, **self.short_weights}, short_max_words=0, short_weights={})
 
     def score(self, features: dict[str, float]) -> float:
         """The weighted sum over FEATURES, in their order; a zero weight adds exactly 0.0, so it is skipped."""
@@ -54,10 +74,11 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
     """Validate and read a weights file; unknown features or a missing version are errors."""
     weights = {k: float(v) for k, v in data["weights"].items()}
     crosslang = {k: float(v) for k, v in data.get("crosslang", {}).get("weights", {}).items()}
+    short = {k: float(v) for k, v in data.get("short", {}).get("weights", {}).items()}
     bands = data.get("bands") or {}
     if bands and not float(bands["strong"]) >= float(bands["good"]):
         raise ValueError("weights.json: bands: 'strong' must be at least 'good'")
-    unknown = (set(weights) | set(crosslang)) - set(FEATURES)
+    unknown = (set(weights) | set(crosslang) | set(short)) - set(FEATURES)
     if unknown:
         raise ValueError(f"weights.json: unknown features {sorted(unknown)}; known: {FEATURES}")
     return ScorerConfig(
@@ -72,7 +93,11 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
         min_evidence_cosine=float(data.get("confidence", {}).get(
             "min_evidence_cosine", data.get("confidence", {}).get("min_cosine_without_terms", 0.3))),
         expansion_max_words=int(data.get("expansion", {}).get("max_words", 40)),
+        feedback_docs=int(data.get("feedback", {}).get("docs", 0)),
+        feedback_beta=float(data.get("feedback", {}).get("beta", 1.0)),
         crosslang_weights=crosslang,
+        short_max_words=int(data.get("short", {}).get("max_words", 0)),
+        short_weights=short,
         band_strong=float(bands.get("strong", float("inf"))),
         band_good=float(bands.get("good", float("inf"))),
         bands_version=int(bands["weights_version"]) if "weights_version" in bands else None,

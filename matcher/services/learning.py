@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from matcher.ranking.learn import JudgedQuery, LearnReport, from_curation_export, learn, read_judged, write_version
-from matcher.ranking.scorer import DEFAULT_WEIGHTS, load_config
+from matcher.ranking.learn import (JudgedQuery, LearnReport, from_curation_export, learn, read_judged,
+                                   write_short_version, write_version)
+from matcher.ranking.scorer import DEFAULT_WEIGHTS, RELEVANCE_FEATURES, load_config
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,22 @@ def judged_from_files(features: Sequence[Path] = (), labels: Path | None = None)
 
 
 def learn_weights(queries: Sequence[JudgedQuery], weights: Path = DEFAULT_WEIGHTS, folds: int = 5,
-                  write: bool = True, source: str = "judged pairs") -> LearnOutcome:
-    """Cross-validate, and write the next weights version only when it ranks better on held-out folds."""
+                  write: bool = True, source: str = "judged pairs", short_words: int | None = None) -> LearnOutcome:
+    """Cross-validate, and write the next weights version only when it ranks better on held-out folds.
+
+    With `short_words`, the queries are short texts and what is learned is the weight set of problems up to
+    that many words (weights.json "short"; the relevance weights only), starting from the one in force.
+    """
     if not queries:
         raise ValueError("no judged queries to learn from")
     current = load_config(str(weights))
-    report = learn(queries, current.weights, folds)
+    if short_words is None:
+        report = learn(queries, current.weights, folds)
+    else:
+        report = learn(queries, current.for_length(1).weights, folds, names=RELEVANCE_FEATURES)
     if not (write and report.better):
         return LearnOutcome(report, None)
-    data = write_version(weights, report, source)
+    data = write_version(weights, report, source) if short_words is None else \
+        write_short_version(weights, report, source, short_words)
     load_config.cache_clear()
     return LearnOutcome(report, int(data["version"]))

