@@ -109,13 +109,14 @@ def run_extract_only(n: int, seed: int) -> dict:
     t0 = time.perf_counter()
     extractor = get_extractor()
     build = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     mentions = 0
     for i in range(0, len(texts), 1000):  # ingest batches of 500 records -> 1000 texts
         mentions += sum(len(m) for m in extractor.extract_many(texts[i:i + 1000]))
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     return {"mode": "extract_only", "docs": n, "texts": len(texts), "mentions": mentions,
-            "seconds": round(seconds, 2), "docs_per_s": round(n / seconds, 1),
+            "seconds": round(seconds, 2), "docs_per_s": round(n / seconds, 1), "cpu_s": round(cpu, 2),
+            "docs_per_cpu_s": round(n / cpu, 1), "load_avg": os.getloadavg(),
             "extractor_build_s": round(build, 2), "peak_rss_mb": peak_rss_mb()}
 
 
