@@ -76,6 +76,13 @@ def shown_mentions(mentions: Sequence[CapabilityMention], text: str) -> list[Cap
 
 def shown_capability_ids(text: str) -> list[str]:
     """The distinct shown capabilities of a text, in order of first appearance."""
+    return list(_shown_capability_ids(text))
+
+
+@lru_cache(maxsize=256)
+def _shown_capability_ids(text: str) -> tuple[str, ...]:
+    """Cached: one search page asks it of the same problem text about six times (ranking, each result
+    group's labels, the team suggestion, the chips), and each asks the extractor again."""
     readable = text.replace("_", " ")  # instrument names such as "7T_FTICR_B" are words joined by underscores
     found = [(m.start, m.capability_id) for m in shown_mentions(get_extractor().extract(readable), readable)]
     lowered = readable.lower()
@@ -83,7 +90,7 @@ def shown_capability_ids(text: str) -> list[str]:
         hit = pattern.search(lowered)
         if hit:
             found.append((hit.start(), cid))
-    return list(dict.fromkeys(cid for _, cid in sorted(found)))
+    return tuple(dict.fromkeys(cid for _, cid in sorted(found)))
 
 
 def shown_labels(capability_ids: Iterable[str]) -> dict[str, str]:
