@@ -25,10 +25,10 @@ def find_keyphrases(a: _Analysis, content: np.ndarray, taken: bytearray, sentenc
     """Stopword-bounded 2-3 word runs outside taxonomy matches, ranked by frequency x length.
 
     Blank English has no parser for noun chunks; runs of content words between stopwords and
-    punctuation are a cheap stand-in that surfaces terms the taxonomy does not know yet. Plain Python
-    over lists: a text has a few hundred tokens, where numpy's per-call cost outweighed its speed.
+    punctuation are a cheap stand-in that surfaces terms the taxonomy does not know yet. Past the free
+    tokens, plain Python over lists: a text has a few hundred tokens, too few for numpy's per-call cost.
     """
-    free = [i for i, (word, took) in enumerate(zip(content.tolist(), taken)) if word and not took]
+    free = np.flatnonzero(content & (np.frombuffer(bytes(taken), dtype=np.uint8) == 0)).tolist()
     if len(free) < 2:
         return []
     grams = _grams(_content_runs(free, a.starts.tolist(), sentences.starts))
