@@ -11,7 +11,7 @@ extraction and SQL writes, not search indexing.
     .venv/bin/python benchmarks/ingest.py --extract-only --docs 20000  # extractor alone
 
 The last line printed is one JSON object: docs, seconds, docs_per_s, cpu_s (this process and the
-extraction workers), docs_per_cpu_s, load_avg, peak_rss_mb (the importing process; worker_peak_rss_mb
+extraction workers; cpu_importer_s and cpu_workers_s apart), docs_per_cpu_s, load_avg, peak_rss_mb (the importing process; worker_peak_rss_mb
 for the largest worker) and a few extras. On a shared machine docs_per_cpu_s is the comparable figure.
 The extractor (pipeline + ~15k patterns) is built before the clock starts; its build time is reported
 as extractor_build_s.
@@ -93,8 +93,13 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 
 def cpu_seconds() -> float:
     """User + system CPU of this process and its finished children (the extraction workers)."""
+    return sum(cpu_split())
+
+
+def cpu_split() -> tuple[float, float]:
+    """(this process, its finished children) user + system CPU seconds."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def run_extract_only(n: int, seed: int) -> dict:
@@ -109,13 +114,14 @@ def run_extract_only(n: int, seed: int) -> dict:
     t0 = time.perf_counter()
     extractor = get_extractor()
     build = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     mentions = 0
     for i in range(0, len(texts), 1000):  # ingest batches of 500 records -> 1000 texts
         mentions += sum(len(m) for m in extractor.extract_many(texts[i:i + 1000]))
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     return {"mode": "extract_only", "docs": n, "texts": len(texts), "mentions": mentions,
-            "seconds": round(seconds, 2), "docs_per_s": round(n / seconds, 1),
+            "seconds": round(seconds, 2), "docs_per_s": round(n / seconds, 1), "cpu_s": round(cpu, 2),
+            "docs_per_cpu_s": round(n / cpu, 1), "load_avg": os.getloadavg(),
             "extractor_build_s": round(build, 2), "peak_rss_mb": peak_rss_mb()}
 
 
@@ -138,9 +144,11 @@ def run_ingest(n: int, seed: int, workdir: Path, workers: int) -> dict:
     get_extractor()
     build = time.perf_counter() - t0
     try:
-        t0, cpu0 = time.perf_counter(), cpu_seconds()
+        t0, (own0, kids0) = time.perf_counter(), cpu_split()
         report = load(runtime, "publications", source, index=False, errors=sys.stderr)
-        seconds, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
+        seconds, (own, kids) = time.perf_counter() - t0, cpu_split()
+        own, kids = own - own0, kids - kids0
+        cpu = own + kids
         with runtime.db.session() as session:
             documents = session.scalar(select(func.count()).select_from(Document))
             evidence = session.scalar(select(func.count()).select_from(CapabilityEvidence))
@@ -151,7 +159,7 @@ def run_ingest(n: int, seed: int, workdir: Path, workers: int) -> dict:
         raise SystemExit(f"expected {n} rows loaded, got {report.summary()}")
     return {"mode": "ingest", "docs": n, "workers": workers, "seconds": round(seconds, 2),
             "docs_per_s": round(n / seconds, 1), "cpu_s": round(cpu, 2), "docs_per_cpu_s": round(n / cpu, 1),
-            "load_avg": os.getloadavg(), "peak_rss_mb": peak_rss_mb(),
+            "cpu_importer_s": round(own, 2), "cpu_workers_s": round(kids, 2), "load_avg": os.getloadavg(), "peak_rss_mb": peak_rss_mb(),
             "worker_peak_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN), "documents": documents, "evidence_rows": evidence,
             "researchers": researchers, "mean_chars": round(chars / n), "extractor_build_s": round(build, 2)}
 

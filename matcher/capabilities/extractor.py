@@ -1,10 +1,11 @@
 """Text -> capability mentions with evidence spans, shared by ingest (documents) and matching (problems).
 
-PhraseMatcher on LEMMA over spaCy's blank English vocabulary with the lookup lemma table of
-spacy-lookups-data: no trained pipeline, nothing downloaded. Texts are lowercased length-preserving (so
+Patterns matched on lemmas (spaCy's blank English vocabulary and the lookup lemma table of
+spacy-lookups-data: no trained pipeline, nothing downloaded). Texts are lowercased length-preserving (so
 offsets index the original string), cut into tokens by one rule and lemmatised by table look-up, both
-cached per distinct chunk; the matcher sees only tokens that can be part of a pattern; sentences for
-evidence are found by rule on the raw text. Thousands of 2,400-character abstracts per second.
+cached per distinct chunk; the patterns are a trie of lemma hashes walked from each token (the matches
+spaCy's PhraseMatcher on LEMMA finds, without building a Doc per text); sentences for evidence are found
+by rule on the raw text. Thousands of 2,400-character abstracts per second.
 
 This module builds the taxonomy patterns and picks the mentions; the parts it uses live beside it:
 text.py (lowercase, token and sentence rules), lexicon.py (cached lemmas, a text as token arrays),
@@ -17,13 +18,11 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import spacy
-from spacy.attrs import LEMMA
 from spacy.lookups import load_lookups
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
 
 from matcher.capabilities.aggregation import (
     DEFAULT_FIELD_WEIGHTS,
@@ -34,7 +33,7 @@ from matcher.capabilities.aggregation import (
 )
 from matcher.capabilities.korean import KoreanCapabilityMatcher, build_korean_matcher
 from matcher.capabilities.keyphrases import KEYPHRASE_PREFIX, KEYPHRASE_WEIGHT, find_keyphrases
-from matcher.capabilities.lexicon import _MIX, KEYPHRASE_STOP, LEMMA_OVERRIDES, _Analysis, _Lexicon
+from matcher.capabilities.lexicon import KEYPHRASE_STOP, LEMMA_OVERRIDES, _Analysis, _Lexicon
 from matcher.capabilities.taxonomy import DEFAULT_PATH, Taxonomy, get_taxonomy
 from matcher.capabilities.text import _TOKEN, _Sentences, lower_preserving_offsets
 from matcher.korean import has_hangul
@@ -55,16 +54,15 @@ CASE_CHECKED_ACRONYMS = frozenset(
     rf saxs sem tem tga tof uav uavs uplc xps xrd xrf lc gc ms ftms fticr qtof cmc""".split()
 )
 
-_SEPARATOR = "\x00"  # stands for a run of tokens that occur in no pattern
+_END = -1  # the trie entry that ends a pattern (lemma hashes are never negative)
 
 
 class CapabilityExtractor:
     """Finds taxonomy capabilities (longest match wins) and salient out-of-taxonomy keyphrases.
 
     Texts are tokenised by rule and lemmatised by table look-up, both cached per distinct chunk/token;
-    the PhraseMatcher (on LEMMA) sees only the tokens whose lemma occurs in some pattern, each run of
-    the others collapsed into one separator, so a 2,400-character abstract becomes a Doc of a few dozen
-    tokens. Sentences are found on the raw text, and only for texts that have a mention.
+    patterns are found by walking a trie of lemma hashes from each token. Sentences are found on the
+    raw text, and only for texts that have a mention.
     """
 
     def __init__(self, taxonomy: Taxonomy | None = None, keyphrases: bool = True, max_keyphrases: int = 5) -> None:
@@ -76,8 +74,7 @@ class CapabilityExtractor:
         table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
         self._lexicon = _Lexicon(self.vocab.strings, table, frozenset(self.nlp.Defaults.stop_words))
         self._lock = threading.RLock()
-        self._separator = self.vocab.strings.add(_SEPARATOR)
-        self.matcher = PhraseMatcher(self.vocab, attr="LEMMA")
+        self._trie: dict[int, Any] = {}  # lemma hash -> ... -> {_END: key of the capability}
         self._priority: dict[int, int] = {}
         self._cap_by_key: dict[int, tuple[str, str]] = {}
         self._acronym_keys: set[str] = set()
@@ -85,21 +82,12 @@ class CapabilityExtractor:
         self._korean: KoreanCapabilityMatcher | None = None
         self._add_patterns()
 
-    def _lemma_doc(self, hashes: Sequence[int]) -> Doc:
-        """A Doc whose tokens are the given lemmas (ORTH and LEMMA both), for the PhraseMatcher."""
-        doc = Doc(self.vocab, words=list(hashes))
-        doc.from_array([LEMMA], np.asarray(hashes, dtype=np.uint64).reshape(-1, 1))
-        return doc
-
     def _add_patterns(self) -> None:
         seen: set[tuple[str, ...]] = set()
-        relevant: set[int] = set()
-        single: set[int] = set()
-        firsts: list[int] = []
-        seconds: list[int] = []
         lex = self._lexicon
         for rank, cap in enumerate(self.taxonomy):
-            docs = []
+            added = False
+            key = self.vocab.strings.add(cap.id)
             for syn in cap.synonyms:
                 syn = lower_preserving_offsets(syn)
                 words = _TOKEN.findall(syn)
@@ -107,26 +95,18 @@ class CapabilityExtractor:
                 if not lemmas or lemmas in seen:  # same lemma form already owned by a higher-priority node
                     continue
                 seen.add(lemmas)
-                hashes = [self.vocab.strings.add(lm) for lm in lemmas]
-                relevant.update(hashes)
-                if len(hashes) == 1:
-                    single.add(hashes[0])
-                firsts.extend(hashes[:-1])
-                seconds.extend(hashes[1:])
-                docs.append(self._lemma_doc(hashes))
+                node = self._trie
+                for lemma in lemmas:
+                    node = node.setdefault(self.vocab.strings.add(lemma), {})
+                node[_END] = key
+                added = True
                 if len(words) == 1 and syn in CASE_CHECKED_ACRONYMS:
                     self._acronym_keys.add(lemmas[0])
-            if docs:
-                key = self.vocab.strings.add(cap.id)
-                self.matcher.add(cap.id, docs)
+            if added:
                 self._priority[key] = rank
                 self._cap_by_key[key] = (cap.id, cap.label)
                 if cap.scheme == CURATED_SCHEME:
                     self._curated_keys.add(key)
-        lex.mark_relevant(relevant, single)
-        # Keys of the adjacent lemma pairs of multi-token patterns: a token can only be inside a match
-        # if it is a one-token pattern or forms such a pair with a neighbour.
-        self._pairs = np.unique(np.array(firsts, dtype=np.uint64) * _MIX + np.array(seconds, dtype=np.uint64))
 
     def extract(self, text: str) -> list[CapabilityMention]:
         """Capabilities in one text, in text order; empty for empty text."""
@@ -143,32 +123,24 @@ class CapabilityExtractor:
 
     # -- per text ---------------------------------------------------------------------------------
     def _match(self, a: _Analysis) -> list[tuple[int, int, int]]:
-        """PhraseMatcher matches as (key, start token, end token) over the text's tokens."""
-        lex = self._lexicon
-        lemmas = a.lemmas
-        keep_mask = lex.single_mask[a.ids]
-        relevant = lex.relevant_mask[a.ids]
-        pair_at = np.flatnonzero(relevant[:-1] & relevant[1:])
-        if len(pair_at) and len(self._pairs):
-            keys = lemmas[pair_at] * _MIX + lemmas[pair_at + 1]
-            found = np.searchsorted(self._pairs, keys)
-            found[found == len(self._pairs)] = 0
-            pair_at = pair_at[self._pairs[found] == keys]
-            keep_mask[pair_at] = True
-            keep_mask[pair_at + 1] = True
-        keep = np.flatnonzero(keep_mask)
-        if not len(keep):
-            return []
-        gaps = np.diff(keep) > 1
-        positions = np.arange(len(keep))
-        positions[1:] += np.cumsum(gaps)
-        compressed = np.full(len(keep) + int(gaps.sum()), self._separator, dtype=np.uint64)
-        compressed[positions] = lemmas[keep]
-        original = np.full(len(compressed), -1, dtype=np.intp)
-        original[positions] = keep
-        doc = Doc(self.vocab, words=compressed.tolist())
-        doc.from_array([LEMMA], compressed.reshape(-1, 1))
-        return [(key, int(original[s]), int(original[e - 1]) + 1) for key, s, e in self.matcher(doc)]
+        """Every pattern occurrence as (key, start token, end token), overlapping ones included: a walk
+        down the lemma trie from each token (what spaCy's PhraseMatcher on LEMMA finds, without
+        building a Doc; most tokens start no pattern and cost one dict look-up)."""
+        lemmas = a.lemmas.tolist()
+        root, n = self._trie, len(lemmas)
+        found = []
+        for i, lemma in enumerate(lemmas):
+            node = root.get(lemma)
+            j = i + 1
+            while node is not None:
+                key = node.get(_END)
+                if key is not None:
+                    found.append((key, i, j))
+                if j == n:
+                    break
+                node = node.get(lemmas[j])
+                j += 1
+        return found
 
     def _extract_one(self, original: str) -> list[CapabilityMention]:
         if not original or original.isspace():

@@ -5,6 +5,8 @@ Kept apart from taxonomy matching because it is a separate, optional pass (Capab
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import numpy as np
 
 from matcher.capabilities.lexicon import _MIX, _Analysis
@@ -13,6 +15,9 @@ from matcher.types import CapabilityMention
 
 KEYPHRASE_PREFIX = "kp:"
 KEYPHRASE_WEIGHT = 0.5
+# Phrase keys wrap like the uint64 arithmetic they were first computed with, so phrases count as before.
+_MASK = (1 << 64) - 1
+_MIX_INT = int(_MIX)
 
 
 def find_keyphrases(a: _Analysis, content: np.ndarray, taken: bytearray, sentences: _Sentences,
@@ -20,32 +25,35 @@ def find_keyphrases(a: _Analysis, content: np.ndarray, taken: bytearray, sentenc
     """Stopword-bounded 2-3 word runs outside taxonomy matches, ranked by frequency x length.
 
     Blank English has no parser for noun chunks; runs of content words between stopwords and
-    punctuation are a cheap stand-in that surfaces terms the taxonomy does not know yet.
+    punctuation are a cheap stand-in that surfaces terms the taxonomy does not know yet. Past the free
+    tokens, plain Python over lists: a text has a few hundred tokens, too few for numpy's per-call cost.
     """
-    c = content & (np.frombuffer(bytes(taken), dtype=np.uint8) == 0)
-    if c.sum() < 2:
+    free = np.flatnonzero(content & (np.frombuffer(bytes(taken), dtype=np.uint8) == 0)).tolist()
+    if len(free) < 2:
         return []
-    g0, glen = _grams(*_content_runs(a, c, sentences))
-    if not len(g0):
+    grams = _grams(_content_runs(free, a.starts.tolist(), sentences.starts))
+    if not grams:
         return []
+    lemmas = a.lemmas.tolist()
     # A phrase is its lemma sequence; count them by a hash of the lemma hashes, without building strings.
-    keys = a.lemmas[g0] * _MIX + a.lemmas[g0 + 1]
-    three = np.flatnonzero(glen == 3)
-    keys[three] = keys[three] * _MIX + a.lemmas[g0[three] + 2]
-    _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
-    inverse = inverse.reshape(-1)
-    score = counts * (1 + 0.5 * (glen[first] - 1))
-    # strongest first; ties by the start of the phrase's first occurrence, then by first appearance
-    order = np.lexsort((first, g0[first], -score)).tolist()
+    by_key: dict[int, list[int]] = {}  # key -> indexes into grams, in gram order
+    for g, (start, length) in enumerate(grams):
+        key = (lemmas[start] * _MIX_INT + lemmas[start + 1]) & _MASK
+        if length == 3:
+            key = (key * _MIX_INT + lemmas[start + 2]) & _MASK
+        by_key.setdefault(key, []).append(g)
+    # strongest first (count x (1 + (length - 1) / 2)); ties by the start of the phrase's first
+    # occurrence, then by its first appearance among the grams
+    order = sorted(by_key.values(), key=lambda gs: (-(len(gs) * (1 + 0.5 * (grams[gs[0]][1] - 1))),
+                                                    grams[gs[0]][0], gs[0]))
     ids = a.ids
     out: list[CapabilityMention] = []
     used = bytearray(len(ids))
     n_phrases = 0
-    for u in order:
+    for members in order:
         if n_phrases >= max_keyphrases:
             break
-        spans = [(st, st + ln) for st, ln in zip(g0[inverse == u].tolist(), glen[inverse == u].tolist())
-                 if not any(used[st:st + ln])]
+        spans = [(st, st + ln) for st, ln in (grams[g] for g in members) if not any(used[st:st + ln])]
         if not spans:
             continue
         n_phrases += 1
@@ -60,34 +68,30 @@ def find_keyphrases(a: _Analysis, content: np.ndarray, taken: bytearray, sentenc
     return out
 
 
-def _content_runs(a: _Analysis, c: np.ndarray, sentences: _Sentences) -> tuple[list[int], list[int]]:
-    """Start and end token of each run of 2+ free content words, runs broken at sentence starts."""
-    n = len(c)
-    breaks = np.zeros(n + 1, dtype=bool)  # True at the first token of a sentence
-    breaks[np.searchsorted(a.starts, sentences.starts)] = True
-    before = np.empty(n, dtype=bool)
-    before[0] = False
-    before[1:] = c[:-1]
-    after = np.empty(n, dtype=bool)
-    after[-1] = False
-    after[:-1] = c[1:]
-    run_starts = np.flatnonzero(c & (~before | breaks[:n]))
-    run_ends = np.flatnonzero(c & (~after | breaks[1:])) + 1
-    long_runs = (run_ends - run_starts) >= 2
-    return run_starts[long_runs].tolist(), run_ends[long_runs].tolist()
+def _content_runs(free: list[int], starts: list[int], sentence_starts: list[int]) -> list[tuple[int, int]]:
+    """(start, end) token of each run of 2+ free content words (`free`: their token indexes, ascending),
+    runs broken at the first token of each sentence."""
+    breaks = {bisect_left(starts, s) for s in sentence_starts}
+    runs = []
+    r0 = prev = free[0]
+    for i in free[1:]:
+        if i != prev + 1 or i in breaks:
+            if prev + 1 - r0 >= 2:
+                runs.append((r0, prev + 1))
+            r0 = i
+        prev = i
+    if prev + 1 - r0 >= 2:
+        runs.append((r0, prev + 1))
+    return runs
 
 
-def _grams(r0s: list[int], r1s: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Start and length of the candidate phrases: a run of 2-3 words whole, a longer one's 3- and 2-grams."""
-    gram_start: list[int] = []
-    gram_len: list[int] = []
-    for r0, r1 in zip(r0s, r1s):
+def _grams(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(start, length) of the candidate phrases: a run of 2-3 words whole, a longer one's 3- and 2-grams."""
+    grams: list[tuple[int, int]] = []
+    for r0, r1 in runs:
         if r1 - r0 <= 3:
-            gram_start.append(r0)
-            gram_len.append(r1 - r0)
+            grams.append((r0, r1 - r0))
         else:  # all 3-grams, then all 2-grams of a long run
-            gram_start.extend(range(r0, r1 - 2))
-            gram_len.extend([3] * (r1 - r0 - 2))
-            gram_start.extend(range(r0, r1 - 1))
-            gram_len.extend([2] * (r1 - r0 - 1))
-    return np.array(gram_start, dtype=np.intp), np.array(gram_len, dtype=np.intp)
+            grams.extend((s, 3) for s in range(r0, r1 - 2))
+            grams.extend((s, 2) for s in range(r0, r1 - 1))
+    return grams

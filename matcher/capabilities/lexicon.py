@@ -2,12 +2,11 @@
 
 Kept apart from matching because it is the hot, cached part: lemmatisation by table look-up and
 tokenisation happen once per distinct chunk, and a text becomes numpy arrays (ids, offsets, lemma
-hashes) that the PhraseMatcher and the keyphrase finder both read.
+hashes) that the pattern trie and the keyphrase finder both read.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 
@@ -37,20 +36,18 @@ _MAX_LEXICON = 1_000_000  # distinct (token, followed-by-space) entries before t
 
 
 class _Lexicon:
-    """Per distinct lowercase token: lemma, whether it can be part of a keyphrase or of a pattern.
+    """Per distinct lowercase token: lemma, and whether it can be part of a keyphrase.
 
     Entries are keyed by (token, followed by one whitespace character): the second flag lets the offsets
     of all tokens of a whitespace-normalised text come out of one cumulative sum. `chunks` caches the
     tokenisation of whitespace-separated chunks ("welding," -> ids of "welding", ","), the way spaCy's
-    tokenizer caches them, so a text costs a str.split() and one dict look-up per chunk.
+    tokenizer caches them, so a text costs a str.split(), one dict look-up per chunk and one bytes.join.
     """
 
-    def __init__(self, strings, table, stop_words: frozenset[str], relevant: set[int] | None = None) -> None:
+    def __init__(self, strings, table, stop_words: frozenset[str]) -> None:
         self.strings = strings
         self.table = table
         self.stop_words = stop_words
-        self.relevant: set[int] = relevant if relevant is not None else set()
-        self.single: set[int] = set()
         self.reset()
 
     def reset(self) -> None:
@@ -59,8 +56,6 @@ class _Lexicon:
         self.size = 0
         self.lemma_hash = np.zeros(1024, dtype=np.uint64)
         self.content = np.zeros(1024, dtype=bool)
-        self.relevant_mask = np.zeros(1024, dtype=bool)
-        self.single_mask = np.zeros(1024, dtype=bool)
         self.length = np.zeros(1024, dtype=np.int64)
         self.advance = np.zeros(1024, dtype=np.int64)
         self.chunks = _ChunkCache(self)
@@ -81,7 +76,7 @@ class _Lexicon:
         i = self.size
         if i == len(self.lemma_hash):
             n = 2 * i
-            for name in ("lemma_hash", "content", "relevant_mask", "single_mask", "length", "advance"):
+            for name in ("lemma_hash", "content", "length", "advance"):
                 old = getattr(self, name)
                 new = np.zeros(n, dtype=old.dtype)
                 new[:i] = old
@@ -89,8 +84,6 @@ class _Lexicon:
         lemma = self.lemma(word)
         h = self.strings.add(lemma)
         self.lemma_hash[i] = h
-        self.relevant_mask[i] = h in self.relevant
-        self.single_mask[i] = h in self.single
         self.content[i] = (word.isalpha() and len(word) > 2 and word not in self.stop_words
                            and lemma not in KEYPHRASE_STOP)
         self.length[i] = len(word)
@@ -105,13 +98,6 @@ class _Lexicon:
         words = _TOKEN.findall(chunk)
         return tuple(self.entry(w, j == len(words) - 1) for j, w in enumerate(words))
 
-    def mark_relevant(self, hashes: set[int], single: set[int]) -> None:
-        """`hashes`: lemmas in some pattern; `single`: lemmas that are a whole pattern on their own."""
-        self.relevant, self.single = hashes, single
-        for i in range(self.size):
-            self.relevant_mask[i] = int(self.lemma_hash[i]) in hashes
-            self.single_mask[i] = int(self.lemma_hash[i]) in single
-
     def analyse(self, lowered: str) -> _Analysis | None:
         """Token ids and offsets. Whitespace-normalised text (single separators) takes the fast path."""
         if self.size > _MAX_LEXICON:
@@ -122,7 +108,7 @@ class _Lexicon:
         lead = len(lowered) - len(lowered.lstrip())
         core = len(lowered.rstrip()) - lead
         if core == sum(map(len, chunks)) + len(chunks) - 1:
-            ids = np.array(list(chain.from_iterable(map(self.chunks.__getitem__, chunks))), dtype=np.intp)
+            ids = np.frombuffer(b"".join(map(self.chunks.__getitem__, chunks)), dtype=np.intp)
             adv = self.advance[ids]
             starts = np.cumsum(adv) - adv + lead
         else:
@@ -135,14 +121,15 @@ class _Lexicon:
 
 
 class _ChunkCache(dict):
-    """chunk -> token ids; a miss tokenises the chunk (dict subclass, so map(cache.__getitem__) stays in C)."""
+    """chunk -> its token ids as the bytes of an intp array, so a text's ids are one bytes.join away;
+    a miss tokenises the chunk (dict subclass, so map(cache.__getitem__) stays in C)."""
 
     def __init__(self, lexicon: _Lexicon) -> None:
         super().__init__()
         self.lexicon = lexicon
 
-    def __missing__(self, chunk: str) -> tuple[int, ...]:
-        got = self[chunk] = self.lexicon.chunk(chunk)
+    def __missing__(self, chunk: str) -> bytes:
+        got = self[chunk] = np.asarray(self.lexicon.chunk(chunk), dtype=np.intp).tobytes()
         return got
 
 

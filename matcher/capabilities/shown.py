@@ -160,10 +160,17 @@ def shown_mentions(mentions: Sequence[CapabilityMention], text: str) -> list[Cap
 
 def shown_capability_ids(text: str) -> list[str]:
     """The distinct shown capabilities of a text, in order of first appearance."""
+    return list(_shown_capability_ids(text))
+
+
+@lru_cache(maxsize=256)
+def _shown_capability_ids(text: str) -> tuple[str, ...]:
+    """Cached: one search page asks it of the same problem text about six times (ranking, each result
+    group's labels, the team suggestion, the chips), and each asks the extractor again."""
     readable = text.replace("_", " ")  # instrument names such as "7T_FTICR_B" are words joined by underscores
     hits = _hits(get_extractor().extract(readable), readable, lower_preserving_offsets(readable), _rules())
     kept = _kept(hits)
-    return list(dict.fromkeys(h.capability_id for h in sorted(hits, key=lambda h: h.start) if h.capability_id in kept))
+    return tuple(dict.fromkeys(h.capability_id for h in sorted(hits, key=lambda h: h.start) if h.capability_id in kept))
 
 
 def shown_labels(capability_ids: Iterable[str]) -> dict[str, str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 
 
 def lower_preserving_offsets(text: str) -> str:
@@ -27,9 +28,12 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 # A sentence ends at . ! ? (or their Unicode kin), possibly followed by closing quotes or brackets,
 # when whitespace follows; a blank line or a "Label:" line (e.g. the "Keywords:" line ingest appends)
-# also starts a sentence.
-_SENTENCE_END = re.compile(r"[.!?\u2026\u203c\u203d\u2047-\u2049\u3002\uff01\uff1f\uff61]+[\"'\u201d\u2019)\]]*(?=\s)"
-                           r"|\n[ \t]*\n|\n(?=[ \t]*[^\W\d_][\w ]{0,30}:)")
+# also starts a sentence. Two scans, each pattern opening with a character class so the regex engine
+# skips ahead in C (one alternation of both cost 2.5x as much); their matches never overlap
+# (punctuation against line breaks), so together they are exactly the alternation's matches.
+_MARK = "[.!?\u2026\u203c\u203d\u2047-\u2049\u3002\uff01\uff1f\uff61]"
+_PUNCTUATION_END = re.compile(_MARK + _MARK + "*[\"'\u201d\u2019)\\]]*(?=\\s)")
+_LINE_END = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*[^\W\d_][\w ]{0,30}:)")
 _SPACE_RUN = re.compile(r"\s+")
 # "e.g. welding" and "J. Smith" do not end a sentence.
 _ABBREVIATIONS = frozenset("e.g i.e eg ie al vs cf fig figs approx ca dr prof mr mrs st inc corp ltd eq eqs ref refs "
@@ -39,7 +43,10 @@ _ABBREVIATIONS = frozenset("e.g i.e eg ie al vs cf fig figs approx ca dr prof mr
 def _sentence_starts(text: str) -> list[int]:
     """Character offsets where sentences start (the first is 0), by rule on the raw text."""
     starts = [0]
-    for m in _SENTENCE_END.finditer(text):
+    ends: Iterable[re.Match[str]] = _PUNCTUATION_END.finditer(text)
+    if "\n" in text:  # line breaks can end sentences too: both scans, in text order
+        ends = sorted([*ends, *_LINE_END.finditer(text)], key=lambda m: m.start())
+    for m in ends:
         end = m.start()
         if text[end] == ".":
             word_start = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end)) + 1

@@ -22,7 +22,7 @@ MAX_SEMANTIC_SENTENCES = 12
 
 
 class SentenceEncoder(Protocol):
-    def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray: ...
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 #: (title, text) -> the best sentence by meaning, or None.
@@ -37,23 +37,25 @@ def semantic_picker(encoder: SentenceEncoder | None, query_vector: np.ndarray | 
 
     def pick(title: str, text: str) -> str | None:
         candidates, vectors = _sentence_vectors(encoder, title, text)
-        if not candidates:
-            return None
+        if len(candidates) < 2:  # nothing to choose between: nothing to encode
+            return candidates[0] if candidates else None
         return candidates[int(np.argmax(vectors @ qv))]
 
     return pick
 
 
 @lru_cache(maxsize=1024)
-def _sentence_vectors(encoder: SentenceEncoder, title: str, text: str) -> tuple[tuple[str, ...], np.ndarray]:
-    """A document's first sentences and their vectors: they do not depend on the problem, and the same
-    documents come up for many problems (encoding them was about a third of a search's CPU on the demo).
-    1,024 documents of 12 sentences keep about 19 MB per worker."""
+def _sentence_vectors(encoder: SentenceEncoder, title: str, text: str) -> tuple[tuple[str, ...], np.ndarray | None]:
+    """A document's first sentences and, when there are several, their vectors: they do not depend on the
+    problem, and the same documents come up for many problems. They are encoded by the int8 query model
+    (a third of the float32 model's CPU; the same sentence is chosen in about 97% of cases, the others
+    being sentences about as close, benchmarks/README.md). 1,024 documents of 12 sentences keep about
+    19 MB per worker."""
     candidates = [title, *explain.sentences(text)[:MAX_SEMANTIC_SENTENCES - 1]]
     kept = tuple(c for c in candidates if c and c.strip())
-    if not kept:
-        return (), np.zeros((0, 0), dtype=np.float32)
-    vectors = encoder.encode(list(kept))
+    if len(kept) < 2:
+        return kept, None
+    vectors = encoder.encode_queries(list(kept))
     vectors.setflags(write=False)  # shared between requests
     return kept, vectors
 

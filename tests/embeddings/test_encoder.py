@@ -133,6 +133,18 @@ def test_int8_query_ranks_documents_like_float32(encoder: Encoder, reference: di
         assert (np.subtract.outer(quantised, quantised)[clear] > 0).all(), query
 
 
+def test_encode_queries_is_encode_query_per_text(encoder: Encoder) -> None:
+    """Evidence sentences go through the query model one at a time: the same vectors as one query each."""
+    texts = ["Laser welding of aluminium.", "", "A much longer sentence about the porosity of welded seams in "
+             "battery trays made of cast aluminium alloys."]
+    got = encoder.encode_queries(texts)
+    assert got.shape == (3, 384) and got.dtype == np.float32
+    np.testing.assert_array_equal(got, np.vstack([encoder.encode_query(t) for t in texts]))
+    assert encoder.encode_queries([]).shape == (0, 384)
+    with pytest.raises(TypeError):
+        encoder.encode_queries("not a list")  # type: ignore[arg-type]
+
+
 def test_fp32_query_precision_is_the_document_model(reference: dict) -> None:
     exact = load_encoder(query_precision="fp32")
     assert exact is not None and exact.query_precision == "fp32"

