@@ -180,7 +180,7 @@ def build_vocabulary() -> Vocabulary:
     keyed = {}
     for key, cid in patterns.items():
         if cid.startswith("ksic11:") and len(key) < MIN_KSIC_KEY_CHARS:
-            continue  # a KSIC stem cut to "제품" (product) would name every product a stone industry
+            continue  # a KSIC stem of two syllables ("장" soy sauce, "책") is an everyday word as often
         if len(key) < 2:
             continue  # a phrase cut to one syllable ("피" of 피막) is an everyday verb as often (피하다)
         english = curated.get(cid) or _ksic_english(labels.get(cid, ""))
