@@ -107,6 +107,18 @@ def _key(phrase: str) -> str:
     return "".join(m.form for m in _terms(phrase))
 
 
+#: Kiwi reads a phrase alone as the end of a sentence, where a last syllable can pass for a particle
+#: (마이크로 = 마이크 + 로, 회로 = 회 + 로, 빔 = 비 + ㅁ); before a noun it reads the phrase as in a text.
+_BEFORE_A_NOUN = " 기술"
+
+
+def _keys(phrase: str) -> list[str]:
+    """The phrase's key alone, and before a noun when that reading keeps at least as much of it."""
+    alone = _key(phrase)
+    before = "".join(m.form for m in _terms(phrase + _BEFORE_A_NOUN) if m.end <= len(phrase))
+    return [k for k in dict.fromkeys((alone, before)) if k and len(k) >= len(alone)]
+
+
 class Vocabulary:
     """Joined content morphemes -> English words; the earlier source wins a tie (curated, KSIC, glossary)."""
 
@@ -117,10 +129,10 @@ class Vocabulary:
         self._patterns: dict[str, str] = dict(keyed or {})
         glossary: set[str] = set()
         for korean, english in pairs:
-            key = _key(korean)
-            if key and key not in glossary:  # the first glossary line of a key wins
-                self._patterns[key] = english
-                glossary.add(key)
+            for key in _keys(korean):
+                if key not in glossary:  # the first glossary line of a key wins
+                    self._patterns[key] = english
+                    glossary.add(key)
         self._longest = max((len(k) for k in self._patterns), default=0)
 
     def __len__(self) -> int:

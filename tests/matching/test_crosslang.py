@@ -58,6 +58,13 @@ def test_prefixes_and_suffixes_keep_their_meaning() -> None:
     assert vocab.translate("고강도 합금").english == ("strength",)  # no 고강도 entry: the bare word still counts
 
 
+def test_a_phrase_is_keyed_as_kiwi_reads_it_inside_a_text() -> None:
+    """Alone, Kiwi reads 마이크로 as 마이크 (microphone) + 로 and 회로 as 회 + 로; inside a text, whole."""
+    vocab = Vocabulary([("마이크로", "micro"), ("회로", "circuit"), ("방전", "discharge")])
+    assert vocab.translate("마이크로 회로를 설계").english == ("micro", "circuit")
+    assert vocab.translate("방을 꾸미다").english == ()  # 방전's reading before a noun (방) is shorter: not a key
+
+
 def test_an_english_query_keeps_its_search_text_and_weights() -> None:
     from matcher.ranking.scorer import load_config
 
