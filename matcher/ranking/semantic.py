@@ -2,31 +2,43 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
-from matcher.ranking.vectors import VectorStore
+
+class DocumentVectors(Protocol):
+    """What the query is compared with: a VectorStore, or two read as one (matcher.ranking.fused_vectors)."""
+
+    @property
+    def ids(self) -> list[str]: ...
+
+    def __len__(self) -> int: ...
+
+    def similarities(self, qv: np.ndarray) -> np.ndarray: ...
+
+    def rows(self, doc_ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]: ...
 
 
-def close_in_meaning(store: VectorStore | None, qv: np.ndarray | None, min_cosine: float) -> bool:
+def close_in_meaning(store: DocumentVectors | None, qv: np.ndarray | None, min_cosine: float) -> bool:
     """Whether some document is near the query's vector although no query word occurs anywhere."""
     if qv is None or store is None or not len(store):
         return False
-    return float(np.max(np.asarray(store.matrix, dtype=np.float32) @ qv)) >= min_cosine
+    return float(np.max(store.similarities(qv))) >= min_cosine
 
 
-def nearest_documents(store: VectorStore | None, qv: np.ndarray, top_k: int, brute_force_max_docs: int,
+def nearest_documents(store: DocumentVectors | None, qv: np.ndarray, top_k: int, brute_force_max_docs: int,
                       excluded: set[str]) -> list[str]:
     """Nearest documents by brute force while the store is small; above that, lexical candidates only."""
     if store is None or not len(store) or len(store) > brute_force_max_docs:
         return []
-    sims = np.asarray(store.matrix, dtype=np.float32) @ qv
+    sims = store.similarities(qv)
     k = min(top_k + len(excluded), len(sims))
     top = np.argpartition(-sims, k - 1)[:k]
     return [store.ids[int(i)] for i in top if store.ids[int(i)] not in excluded]
 
 
-def cosines(store: VectorStore, qv: np.ndarray, doc_ids: Sequence[str]) -> dict[str, float]:
+def cosines(store: DocumentVectors, qv: np.ndarray, doc_ids: Sequence[str]) -> dict[str, float]:
     """doc id -> cosine with the query, for the documents that have a stored vector."""
     rows, found = store.rows(doc_ids)
     present = [d for d, ok in zip(doc_ids, found) if ok]

@@ -75,6 +75,10 @@ class VectorStore:
         index = [self._row[doc_id] for doc_id in ids if doc_id in self._row]
         return np.asarray(self.matrix[index], dtype=np.float32), found
 
+    def similarities(self, qv: np.ndarray) -> np.ndarray:
+        """Every stored vector's dot product with ``qv``, in ``ids`` order."""
+        return np.asarray(self.matrix, dtype=np.float32) @ qv
+
     def vector(self, doc_id: str) -> np.ndarray | None:
         row = self._row.get(doc_id)
         return None if row is None else np.asarray(self.matrix[row], dtype=np.float32)

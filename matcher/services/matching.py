@@ -243,7 +243,7 @@ def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabiliti
     profile_filter = Filter(kinds=(ENTITY_PROFILE_KIND,), entity_kinds=profile_kinds, capabilities=caps_filter) \
         if profile_kinds else None
     profile_searches = _SEARCHES.submit(_profile_searches, runtime, query, search_text, profile_filter, cfg)
-    space = crosslang.multilingual_space(runtime, query)
+    space = crosslang.multilingual_space(runtime, query, cfg.crosslang_english_share)
     store, (qv, used_semantic) = (space.store, (space.query_vector, True)) if space else \
         (runtime.vectors, _query_vector(runtime, query))
     vector = qv.tolist() if qv is not None and space is None and runtime.search.uses_query_vector \

@@ -45,6 +45,14 @@ def test_ksic_industries_are_vocabulary_with_english_labels() -> None:
     assert get_extractor().korean_label("core:laser-welding") == "레이저 용접"
 
 
+def test_a_ksic_name_whose_first_syllable_kiwi_drops_is_not_matched_as_another_industry() -> None:
+    """석제품 (stone products) is read 석 + 제품: it named every "제품" (product) a stone-cutting industry;
+    비철금속 (non-ferrous) is read 비- + 철금속."""
+    assert not {i for i in ids("제품 무게를 줄이고 싶어요") if i.startswith("ksic11:")}
+    assert "ksic11:2391" not in ids("석제품 가공") and "ksic11:2432" not in ids("철금속 주조")
+    assert "ksic11:29223" in ids("금속 절삭기계 제조")  # a name Kiwi reads whole still matches
+
+
 def test_mixed_text_keeps_english_matches_and_drops_hangul_keyphrases() -> None:
     found = get_extractor().extract("CNC machining 중 발생하는 잔류 응력 문제")
     assert {"core:machining", "core:residual-stress"} <= {m.capability_id for m in found}

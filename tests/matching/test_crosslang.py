@@ -47,6 +47,24 @@ def test_the_longest_korean_run_wins() -> None:
     assert "레이저용접의 품질"[start:end] == "레이저용접"
 
 
+def test_prefixes_and_suffixes_keep_their_meaning() -> None:
+    """Kiwi cuts 비파괴 into 비- + 파괴 and 반응기 into 반응 + -기: the affix decides the English word."""
+    vocab = Vocabulary([("파괴", "fracture"), ("비파괴", "nondestructive"), ("반응", "reaction"),
+                        ("반응기", "reactor"), ("강도", "strength")])
+    assert vocab.translate("비파괴 검사").english == ("nondestructive",)
+    assert vocab.translate("재료의 파괴").english == ("fracture",)
+    assert vocab.translate("연속 반응기를 설계").english == ("reactor",)
+    assert vocab.translate("화학 반응이 빠르다").english == ("reaction",)
+    assert vocab.translate("고강도 합금").english == ("strength",)  # no 고강도 entry: the bare word still counts
+
+
+def test_a_phrase_is_keyed_as_kiwi_reads_it_inside_a_text() -> None:
+    """Alone, Kiwi reads 마이크로 as 마이크 (microphone) + 로 and 회로 as 회 + 로; inside a text, whole."""
+    vocab = Vocabulary([("마이크로", "micro"), ("회로", "circuit"), ("방전", "discharge")])
+    assert vocab.translate("마이크로 회로를 설계").english == ("micro", "circuit")
+    assert vocab.translate("방을 꾸미다").english == ()  # 방전's reading before a noun (방) is shorter: not a key
+
+
 def test_an_english_query_keeps_its_search_text_and_weights() -> None:
     from matcher.ranking.scorer import load_config
 

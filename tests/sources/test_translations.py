@@ -101,3 +101,23 @@ def test_korean_demo_problems_parse_and_cite_their_source(data: Path) -> None:
         record = parsed.record
         assert isinstance(record, ProblemRecord)
         assert HANGUL.search(record.title) and HANGUL.search(record.text), row["topic_id"]
+
+
+def test_tune_sets_hold_tune_split_queries_only(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Korean route is tuned on these; the held-out Korean set (all held out) stays untouched."""
+    from matcher.evalsets import split_of
+
+    build = _builder(data, monkeypatch)
+    chosen = build.select_tune(_jsonl(data / "eval/sbir-firms-masked/queries.jsonl"))
+    english = _jsonl(EVAL / "sbir-firms-masked-en-tune/queries.jsonl")
+    korean = _jsonl(EVAL / "sbir-firms-masked-ko-tune/queries.jsonl")
+    assert len(chosen) == len(english) == len(korean) == build.N_TUNE
+    assert [q["id"] for q in chosen] == [q["id"] for q in english] == [q["id"] for q in korean]
+    assert {split_of(q["id"]) for q in korean} == {"tune"}
+    assert not {q["id"] for q in korean} & {q["id"] for q in _jsonl(EVAL / "sbir-firms-masked-ko/queries.jsonl")}
+    assert [build.cut(q["text"]) for q in chosen] == [q["text"] for q in english]
+    firms = {qid: [line.split("\t")[1] for line in lines] for qid, lines in _source_qrels(data).items()}
+    rows = _jsonl(EVAL / "translations_ko_tune.jsonl")
+    assert build.check_translations(rows, {q["id"]: q for q in english}, firms, build.PAIRS[1].translations) == []
+    for q in korean:
+        assert q["translated"] is True and HANGUL.search(q["title"]) and HANGUL.search(q["text"]), q["id"]
