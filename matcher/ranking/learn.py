@@ -9,7 +9,7 @@ they rank better on folds of queries they were not fitted on.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -198,27 +198,32 @@ def learn(queries: Sequence[JudgedQuery], start: Mapping[str, float], folds: int
 
 def write_version(path: Path, report: LearnReport, source: str) -> dict[str, Any]:
     """Write the learned weights as the next version of the weights file, saying what they were fitted on."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["version"] = int(data["version"]) + 1
-    data["weights"] = {**data["weights"], **{k: report.weights[k] for k in LEARNED}}
-    note = (f"v{data['version']}: {', '.join(LEARNED)} learned by `flask ranking learn` (pairwise logistic "
-            f"regression) from {source}, {report.queries} queries; {report.folds}-fold cross-validated nDCG@10 "
-            f"{report.current['ndcg@10']} -> {report.learned['ndcg@10']}, MRR {report.current['mrr']} -> "
-            f"{report.learned['mrr']}. ")
-    data["description"] = note + data.get("description", "")
-    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    return data
+    def update(data: dict[str, Any]) -> str:
+        data["weights"] = {**data["weights"], **{k: report.weights[k] for k in LEARNED}}
+        return (f"{', '.join(LEARNED)} learned by `flask ranking learn` (pairwise logistic regression) from "
+                f"{source}")
+
+    return _write_next_version(path, report, update)
 
 
 def write_short_version(path: Path, report: LearnReport, source: str, max_words: int) -> dict[str, Any]:
     """Write the learned short-text weight set ("short": problems of up to `max_words` words) as the next version."""
+    def update(data: dict[str, Any]) -> str:
+        data["short"] = {"max_words": max_words, "weights": {k: report.weights[k] for k in RELEVANCE_FEATURES}}
+        return (f"the weight set of problems up to {max_words} words ({', '.join(RELEVANCE_FEATURES)}) learned by "
+                f"`flask ranking learn --short-words` (coordinate ascent) from {source}")
+
+    return _write_next_version(path, report, update)
+
+
+def _write_next_version(path: Path, report: LearnReport, update: Callable[[dict[str, Any]], str]) -> dict[str, Any]:
+    """Bump the file's version, let `update` change it (it says what was learned) and prepend the note."""
     data = json.loads(path.read_text(encoding="utf-8"))
     data["version"] = int(data["version"]) + 1
-    data["short"] = {"max_words": max_words, "weights": {k: report.weights[k] for k in RELEVANCE_FEATURES}}
-    note = (f"v{data['version']}: the weight set of problems up to {max_words} words ({', '.join(RELEVANCE_FEATURES)}) "
-            f"learned by `flask ranking learn --short-words` (coordinate ascent) from {source}, {report.queries} "
-            f"queries; {report.folds}-fold cross-validated nDCG@10 {report.current['ndcg@10']} -> "
-            f"{report.learned['ndcg@10']}, MRR {report.current['mrr']} -> {report.learned['mrr']}. ")
+    what = update(data)
+    note = (f"v{data['version']}: {what}, {report.queries} queries; {report.folds}-fold cross-validated nDCG@10 "
+            f"{report.current['ndcg@10']} -> {report.learned['ndcg@10']}, MRR {report.current['mrr']} -> "
+            f"{report.learned['mrr']}. ")
     data["description"] = note + data.get("description", "")
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return data
