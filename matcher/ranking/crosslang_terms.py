@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from matcher.capabilities.korean import CURATED_KO_PATH, read_ksic
-from matcher.korean import Morpheme, has_hangul, is_content, morphemes
+from matcher.korean import Morpheme, has_hangul, is_content, longest_matches, morphemes
 
 GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary_ko_en.tsv"
 CURATED_EN_PATH = CURATED_KO_PATH.with_name("core_capabilities.tsv")
@@ -143,19 +143,9 @@ class Vocabulary:
         if not has_hangul(text):
             return Translation((), ())
         terms = _terms(text)
-        english: list[str] = []
-        spans = []
-        i = 0
-        while i < len(terms):
-            best = self._longest_at(terms, i)
-            if best is None:
-                i += 1
-                continue
-            length, words = best
-            spans.append((terms[i].start, terms[i + length - 1].end, words))
-            english.append(words)
-            i += length
-        return Translation(tuple(dict.fromkeys(english)), tuple(spans))
+        spans = tuple((terms[i].start, terms[i + length - 1].end, words)
+                      for i, length, words in longest_matches(len(terms), lambda at: self._longest_at(terms, at)))
+        return Translation(tuple(dict.fromkeys(words for _, _, words in spans)), spans)
 
     def _longest_at(self, terms: list[Morpheme], i: int) -> tuple[int, str] | None:
         """The longest pattern starting at ``terms[i]``: with its affixes first, else its content alone."""

