@@ -183,9 +183,11 @@ def fill(store: SentenceVectors, cache: SentenceCache, items: Iterable[tuple[str
     known = store.keys()
     entries: dict[str, Entry] = {}
     to_encode: list[tuple[str, Sequence[str]]] = []
+    seen: set[str] = set()
     for key, sentences in items:
-        if key in entries:
+        if key in seen:  # the same text in two documents
             continue
+        seen.add(key)
         if key in known:
             if replace:
                 entry = store.get(key)
