@@ -52,9 +52,9 @@ class SentenceVectors:
         self.directory = Path(directory)
         self.fingerprint = fingerprint
         self.dim = dim
-        self._where: dict[str, tuple[int, int]] = {}
-        self.matrix = np.zeros((0, dim), dtype=np.int8)
-        self.scales = np.zeros((0,), dtype=np.float32)
+        # (key -> (first row, rows), int8 matrix, scales), replaced as one so a reader never mixes two files
+        self._data: tuple[dict[str, tuple[int, int]], np.ndarray, np.ndarray] = (
+            {}, np.zeros((0, dim), dtype=np.int8), np.zeros((0,), dtype=np.float32))
         self._stamp: int | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -65,7 +65,7 @@ class SentenceVectors:
         return self.directory / "manifest.json"
 
     def __len__(self) -> int:
-        return len(self._where)
+        return len(self._data[0])
 
     def reload(self, force: bool = False) -> None:
         """Re-read the files if a rebuild replaced them (looked at every RELOAD_EVERY seconds at most)."""
@@ -82,19 +82,20 @@ class SentenceVectors:
         manifest = json.loads(self._manifest.read_text(encoding="utf-8"))
         self._stamp = stamp
         if manifest.get("version") != FORMAT_VERSION or manifest.get("fingerprint") != self.fingerprint:
-            self._where, self.matrix, self.scales = {}, np.zeros((0, self.dim), np.int8), np.zeros((0,), np.float32)
+            self._data = ({}, np.zeros((0, self.dim), np.int8), np.zeros((0,), np.float32))
             return
-        self.matrix = np.load(self.directory / manifest["matrix"], mmap_mode="r")
-        self.scales = np.load(self.directory / manifest["scales"], mmap_mode="r")
-        self._where = {key: (int(start), int(count))
-                       for key, start, count in zip(manifest["keys"], manifest["starts"], manifest["counts"])}
+        where = {key: (int(start), int(count))
+                 for key, start, count in zip(manifest["keys"], manifest["starts"], manifest["counts"])}
+        self._data = (where, np.load(self.directory / manifest["matrix"], mmap_mode="r"),
+                      np.load(self.directory / manifest["scales"], mmap_mode="r"))
 
     def get(self, key: str) -> Entry | None:
-        where = self._where.get(key)
-        if where is None:
+        where, matrix, scales = self._data
+        found = where.get(key)
+        if found is None:
             return None
-        start, count = where
-        return self.matrix[start:start + count], self.scales[start:start + count]
+        start, count = found
+        return matrix[start:start + count], scales[start:start + count]
 
     def closest(self, key: str, count: int, qv: np.ndarray) -> int | None:
         """Index of the sentence closest to `qv` among the `count` stored for `key`; None if not stored so."""
@@ -106,12 +107,12 @@ class SentenceVectors:
         return int(np.argmax((rows.astype(np.float32) @ qv) * scales))
 
     def keys(self) -> set[str]:
-        return set(self._where)
+        return set(self._data[0])
 
     def write(self, entries: Mapping[str, Entry], replace: bool = False) -> None:
         """Upsert `entries`; with replace=True the store becomes exactly `entries`."""
         with self._lock:
-            current: dict[str, Entry] = {} if replace else {key: self.get(key) for key in self._where}  # type: ignore[misc]
+            current: dict[str, Entry] = {} if replace else {key: self.get(key) for key in self.keys()}  # type: ignore[misc]
             current.update(entries)
             keys = list(current)
             counts = [len(current[k][0]) for k in keys]
