@@ -158,5 +158,9 @@ def test_shipped_sentence_vectors_match_the_query_model_and_the_texts() -> None:
         rows, scales = shipped
         assert len(rows) == len(sentences)
         restored = rows.astype(np.float32) * scales[:, None]
-        fresh = encoder.encode_queries(list(sentences))
-        assert float(np.min(np.sum(restored * fresh, axis=1))) > 0.99
+        # Against the float32 model, which gives the same vectors on every x86 CPU: the shipped ones come
+        # from the int8 model on the machine that built them, and int8 results differ between instruction
+        # sets (AVX2-only vs VNNI); realistic texts stay >= 0.98 of float32 (tests/embeddings), int8
+        # storage adds < 0.001.
+        fresh = encoder.encode(list(sentences))
+        assert float(np.min(np.sum(restored * fresh, axis=1))) >= 0.97
