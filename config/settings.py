@@ -63,6 +63,12 @@ class BaseConfig:
         self.INDEX_WRITER_TIMEOUT: float = _float("INDEX_WRITER_TIMEOUT", 30.0)
         # Shipped document vectors (.npz) a rebuild reuses when the model matches (the demo sets its own).
         self.VECTOR_CACHE: str | None = os.environ.get("VECTOR_CACHE") or None
+        # A rebuild of at most this many documents stores their evidence sentences' vectors (int8, ~4 KB and
+        # 12-110 ms of CPU a document, VNNI or AVX2 only), so no sentence is encoded while a visitor waits;
+        # above it (and 0), a page encodes the sentences of a document found by meaning when it shows it.
+        self.SENTENCE_VECTORS_MAX_DOCS: int = _int("SENTENCE_VECTORS_MAX_DOCS", 20_000)
+        # Shipped evidence sentence vectors (.npz) a rebuild reuses when the model matches (the demo sets its own).
+        self.SENTENCE_VECTOR_CACHE: str | None = os.environ.get("SENTENCE_VECTOR_CACHE") or None
         self.ELASTICSEARCH_URL: str | None = os.environ.get("ELASTICSEARCH_URL") or None
         self.ELASTICSEARCH_INDEX: str = os.environ.get("ELASTICSEARCH_INDEX", "innobridge")
         # Seconds per Elasticsearch request; dimensions of the stored vectors (the encoder's); replicas per index.

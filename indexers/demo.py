@@ -34,6 +34,7 @@ DEMO_FILES: tuple[tuple[str, str], ...] = (
 )
 VECTOR_CACHE = DEMO_DIR / "vectors.npz"
 MULTILINGUAL_VECTOR_CACHE = DEMO_DIR / "vectors_ml.npz"
+SENTENCE_VECTOR_CACHE = DEMO_DIR / "sentences.npz"
 
 
 def demo_is_loaded(runtime: Runtime) -> bool:
@@ -51,6 +52,8 @@ def load_demo(runtime: Runtime, progress: bool = False, demo_dir: Path = DEMO_DI
         runtime.settings["VECTOR_CACHE"] = str(demo_dir / "vectors.npz")
     if not runtime.settings.get("MULTILINGUAL_VECTOR_CACHE"):
         runtime.settings["MULTILINGUAL_VECTOR_CACHE"] = str(demo_dir / "vectors_ml.npz")
+    if not runtime.settings.get("SENTENCE_VECTOR_CACHE"):
+        runtime.settings["SENTENCE_VECTOR_CACHE"] = str(demo_dir / "sentences.npz")
     reports: list[ImportReport] = []
     workers = workers_setting(runtime)
     pool = ExtractionPool(workers) if workers else None  # one set of workers for every file

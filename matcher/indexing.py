@@ -16,11 +16,13 @@ from matcher.korean import has_hangul
 from matcher.embeddings.multilingual_store import attach_multilingual_vectors
 from matcher.models import Document, Lab, Organization, Researcher
 from matcher.ranking import crosslang
+from matcher.ranking.grounding import evidence_sentences
 from matcher.ranking.names import mention_key
+from matcher.ranking.sentence_vectors import SentenceCache, evidence_key, fill as fill_sentences
 from matcher.ranking.vectors import VectorCache, fill_store
 from matcher.repositories import capabilities as capability_queries
 from matcher.repositories import documents as document_queries
-from matcher.repositories.cards import entity_cards
+from matcher.repositories.cards import document_texts, entity_cards
 from matcher.repositories import network as network_queries
 from matcher.runtime import Runtime
 from matcher.types import ENTITY_PROFILE_KIND, PROFILED_ENTITY_KINDS, SearchDocument, profile_id
@@ -197,6 +199,28 @@ def _attach_vectors(runtime: Runtime, docs: list[SearchDocument], progress: Prog
         log.info("encoded %d documents", encoded)
 
 
+def _attach_sentence_vectors(runtime: Runtime, doc_ids: Sequence[str], progress: Progress | None = None) -> None:
+    """Store the vectors of every document's evidence sentences (matcher.ranking.sentence_vectors), so a
+    search page picks a sentence by meaning without encoding; only up to SENTENCE_VECTORS_MAX_DOCS documents
+    (12-110 ms of CPU each to encode; above it, sentences are encoded when a page needs them, as before)."""
+    store, encoder = runtime.sentence_vectors, runtime.encoder
+    if store is None or encoder is None:
+        return
+    limit = int(runtime.settings.get("SENTENCE_VECTORS_MAX_DOCS", 20_000) or 0)
+    items: list[tuple[str, tuple[str, ...]]] = []
+    if len(doc_ids) <= limit:
+        with runtime.db.session() as session:
+            for start in range(0, len(doc_ids), BATCH):
+                for doc in document_texts(session, doc_ids[start:start + BATCH]).values():
+                    sentences = evidence_sentences(doc.title, doc.text)
+                    if len(sentences) > 1:  # a single sentence is shown without comparing
+                        items.append((evidence_key(doc.title, doc.text), sentences))
+    cache = SentenceCache(runtime.settings.get("SENTENCE_VECTOR_CACHE"), store.fingerprint)
+    encoded = fill_sentences(store, cache, items, encoder.encode_queries, replace=True, progress=progress)
+    if encoded:
+        log.info("encoded the evidence sentences of %d documents", encoded)
+
+
 def rebuild_index(runtime: Runtime, progress: Progress | None = None,
                   encode_progress: Progress | None = None) -> int:
     """Recreate the search index and vectors from SQL alone; returns the number of documents indexed.
@@ -211,6 +235,7 @@ def rebuild_index(runtime: Runtime, progress: Progress | None = None,
         progress(0, total)
     _attach_vectors(runtime, docs, progress=encode_progress, replace=True)
     attach_multilingual_vectors(runtime, docs, progress=encode_progress, replace=True)
+    _attach_sentence_vectors(runtime, [d.id for d in docs if d.kind != ENTITY_PROFILE_KIND], encode_progress)
     count = runtime.search.rebuild(docs)
     if progress:
         progress(total, total)

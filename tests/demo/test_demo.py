@@ -136,3 +136,31 @@ def test_make_run_rebuilds_an_index_of_an_older_layout(runner, runtime, tmp_path
     assert runtime.search.count() == first["indexed"]
     again = runner.invoke(args=["demo", "load", "--if-empty"])
     assert again.exit_code == 0 and "demo data already loaded" in again.output and "rebuild" not in again.output
+
+
+def test_shipped_sentence_vectors_match_the_query_model_and_the_texts() -> None:
+    """Evidence sentences picked by meaning read these; without them the first `make run` would encode
+    ~48,000 sentences (several CPU minutes) or each page would encode them while its visitor waits."""
+    from matcher.embeddings import load_encoder
+    from matcher.ranking.grounding import evidence_sentences
+    from matcher.ranking.sentence_vectors import SentenceCache, evidence_key
+
+    encoder = load_encoder()
+    if encoder is None:
+        pytest.skip("sentence encoder not installed")
+    cache = SentenceCache(DEMO_DIR / "sentences.npz", f"{encoder.fingerprint}/{encoder.query_precision}")
+    with (DEMO_DIR / "nsf_awards.jsonl").open(encoding="utf-8") as f:
+        awards = [json.loads(line) for _, line in zip(range(3), f)]
+    for award in awards:
+        sentences = evidence_sentences(award["title"], award["abstract"])
+        shipped = cache.get(evidence_key(award["title"], award["abstract"]))
+        assert shipped is not None, f"no shipped sentence vectors for award {award['award_id']}"
+        rows, scales = shipped
+        assert len(rows) == len(sentences)
+        restored = rows.astype(np.float32) * scales[:, None]
+        # Against the float32 model, which gives the same vectors on every x86 CPU: the shipped ones come
+        # from the int8 model on the machine that built them, and int8 results differ between instruction
+        # sets (AVX2-only vs VNNI); realistic texts stay >= 0.98 of float32 (tests/embeddings), int8
+        # storage adds < 0.001.
+        fresh = encoder.encode(list(sentences))
+        assert float(np.min(np.sum(restored * fresh, axis=1))) >= 0.97

@@ -113,6 +113,8 @@ def test_semantic_path_uses_stored_vectors(app_config, store, runtime) -> None: 
         pytest.skip("sentence encoder not installed")
     try:
         rebuild_index(semantic)  # encodes the nine documents
+        # and their evidence sentences: 8 distinct texts (the lone welder's award repeats W0's)
+        assert semantic.sentence_vectors is not None and len(semantic.sentence_vectors) == 8
         result = match(semantic, "keyhole defects when joining light metal battery housings", kinds=["researcher"])
         assert result.semantic is True
         assert result.matches[0].entity_id in set(store.welders_lab) | {store.lone_welder}
@@ -121,6 +123,20 @@ def test_semantic_path_uses_stored_vectors(app_config, store, runtime) -> None: 
         assert nonsense.matches == () and nonsense.total == 0  # no confident match, not the nearest vectors
         meaning_only = match(semantic, "keyhole defects", kinds=["researcher"])
         assert meaning_only.matches  # a word of the text occurs: ranked as usual
+    finally:
+        semantic.close()
+
+
+def test_sentence_vectors_are_stored_only_up_to_their_limit(app_config, store) -> None:  # type: ignore[no-untyped-def]
+    from matcher.runtime import Runtime
+
+    semantic = Runtime({**app_config, "SEMANTIC_ENABLED": True, "SENTENCE_VECTORS_MAX_DOCS": 8})
+    if semantic.encoder is None:
+        pytest.skip("sentence encoder not installed")
+    try:
+        rebuild_index(semantic)  # nine documents: over the limit, so none stored (pages encode as before)
+        assert semantic.sentence_vectors is not None and len(semantic.sentence_vectors) == 0
+        assert match(semantic, "keyhole defects when joining light metal battery housings").matches
     finally:
         semantic.close()
 
