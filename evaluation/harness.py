@@ -51,6 +51,8 @@ def open_eval_store(dataset_dir: Path, base: Path, semantic: bool = True,
                 "ELASTICSEARCH_INDEX": f"innobridge-eval-{os.getpid()}",
                 "VECTOR_CACHE": str(cache_dir / f"eval-{dataset_dir.name}.npz"),
                 "MULTILINGUAL_VECTOR_CACHE": str(cache_dir / f"eval-{dataset_dir.name}-ml.npz"),
+                # rankings need no evidence sentences' vectors (a rebuild would encode ~6,000 documents' for them)
+                "SENTENCE_VECTORS_MAX_DOCS": 0,
                 "CROSSLANG_LEXICAL": os.environ.get("CROSSLANG_LEXICAL", "true"),
                 "CROSSLANG_SEMANTIC": os.environ.get("CROSSLANG_SEMANTIC", "true")}
     runtime = Runtime(settings)
