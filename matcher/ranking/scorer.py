@@ -53,6 +53,12 @@ class ScorerConfig:
     band_strong: float = float("inf")
     band_good: float = float("inf")
     bands_version: int | None = None
+    #: A route's fused scores live on a scale of their own (a few words, or a Korean problem, weigh other
+    #: signals); score = factor x weighted sum + offset maps them onto the scale the bands are set on, so
+    #: "strong" means as much for a title or a Korean problem as for a specification. (1, 0): unchanged.
+    scale: tuple[float, float] = (1.0, 0.0)
+    short_scale: tuple[float, float] = (1.0, 0.0)
+    crosslang_scale: tuple[float, float] = (1.0, 0.0)
 
     def for_length(self, words: int) -> "ScorerConfig":
         """This configuration, with the short-text weights in force for a text of `words` words."""
@@ -62,14 +68,26 @@ class ScorerConfig:
 
     @cached_property
     def _short(self) -> "ScorerConfig":
-        return replace(self, weights={**self.weights, **self.short_weights}, short_max_words=0, short_weights={})
+        return replace(self, weights={**self.weights, **self.short_weights}, short_max_words=0, short_weights={},
+                       scale=self.short_scale)
+
+    def for_crosslang(self) -> "ScorerConfig":
+        """This configuration for a problem written in Korean: its own weights (if any) and score scale."""
+        return replace(self, weights={**self.weights, **self.crosslang_weights}, short_max_words=0, short_weights={},
+                       scale=self.crosslang_scale)
+
+    def unscaled(self) -> "ScorerConfig":
+        """This configuration with every route's scores left as weighted sums (what bands are calibrated on)."""
+        return replace(self, scale=(1.0, 0.0), short_scale=(1.0, 0.0), crosslang_scale=(1.0, 0.0))
 
     def score(self, features: dict[str, float]) -> float:
-        """The weighted sum over FEATURES, in their order; a zero weight adds exactly 0.0, so it is skipped."""
+        """The weighted sum over FEATURES, in their order (a zero weight adds exactly 0.0, so it is skipped),
+        on the bands' scale."""
         total = 0.0  # added in the same order as sum() did: the same float
         for name, weight in self._terms:
             total += weight * features.get(name, 0.0)
-        return total
+        factor, offset = self.scale
+        return total if (factor, offset) == (1.0, 0.0) else factor * total + offset
 
     @cached_property
     def _terms(self) -> tuple[tuple[str, float], ...]:
@@ -108,7 +126,21 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
         band_strong=float(bands.get("strong", float("inf"))),
         band_good=float(bands.get("good", float("inf"))),
         bands_version=int(bands["weights_version"]) if "weights_version" in bands else None,
+        short_scale=_route_scale(bands, "short"),
+        crosslang_scale=_route_scale(bands, "crosslang"),
     )
+
+
+def _route_scale(bands: dict[str, Any], route: str) -> tuple[float, float]:
+    """(factor, offset) taking the route's own strong/good thresholds onto the main ones; (1, 0) if none."""
+    own = (bands.get("routes") or {}).get(route)
+    if not own:
+        return 1.0, 0.0
+    strong, good = float(own["strong"]), float(own["good"])
+    if not strong > good or not float(bands["strong"]) > float(bands["good"]):
+        raise ValueError(f"weights.json: bands.routes.{route}: 'strong' must be above 'good' (and the main ones too)")
+    factor = (float(bands["strong"]) - float(bands["good"])) / (strong - good)
+    return factor, float(bands["strong"]) - factor * strong
 
 
 def _share(value: Any) -> float:
