@@ -54,6 +54,9 @@ CASE_CHECKED_ACRONYMS = frozenset(
     rf saxs sem tem tga tof uav uavs uplc xps xrd xrf lc gc ms ftms fticr qtof cmc""".split()
 )
 
+#: A mention before its sentence is looked up: (start, end, capability id, label, weight, is keyphrase).
+Span = tuple[int, int, str, str, float, bool]
+
 _END = -1  # the trie entry that ends a pattern (lemma hashes are never negative)
 
 
@@ -170,18 +173,31 @@ class CapabilityExtractor:
         return self._korean_matcher().korean_labels.get(capability_id)
 
     def _extract_latin(self, original: str) -> list[CapabilityMention]:
+        spans, sentences = self.latin_spans(original)
+        return [CapabilityMention(capability_id=cid, label=label, start=start, end=end,
+                                  sentence=sentences.around(start, end), weight=weight, is_keyphrase=keyphrase)
+                for start, end, cid, label, weight, keyphrase in spans]
+
+    def latin_spans(self, original: str) -> tuple[list[Span], _Sentences]:
+        """What _extract_latin finds, as plain tuples in the same order and without the sentences (the
+        caller asks `sentences.around(start, end)` for the few it keeps): ingest stores a dozen of a
+        document's ~25 mentions, and building each one's sentence string and dataclass was a tenth of
+        its extraction time. For text without Hangul (extract() adds a Korean pass otherwise)."""
+        sentences = _Sentences(original)
+        if not original or original.isspace():
+            return [], sentences
         lowered = lower_preserving_offsets(original)
         with self._lock:
             a = self._lexicon.analyse(lowered)
             if a is None:
-                return []
+                return [], sentences
             candidates = self._match(a)
             lemma_str = self._lexicon.lemma_str
             content = self._lexicon.content[a.ids] if self.keyphrases else None
-            return self._mentions(a, original, candidates, lemma_str, content)
+            return self._mentions(a, original, candidates, lemma_str, content, sentences), sentences
 
     def _mentions(self, a: _Analysis, original: str, matches: list[tuple[int, int, int]], lemma_str: list[str],
-                  content: np.ndarray | None) -> list[CapabilityMention]:
+                  content: np.ndarray | None, sentences: _Sentences) -> list[Span]:
         n = len(a.ids)
         chosen: list[tuple[int, int, int]] = []
         taken = bytearray(n)
@@ -207,17 +223,21 @@ class CapabilityExtractor:
                     and not any(k in self._curated_keys and s < end and start < e for s, e, k in chosen)):
                 nested[start:end] = b"\x01" * (end - start)
                 chosen.append((start, end, key))
-        sentences = _Sentences(original)
-        out = []
+        starts, ends = a.starts, a.ends
+        out: list[Span] = []
         for start, end, key in sorted(chosen):
             cid, label = self._cap_by_key[key]
-            s_char, e_char = int(a.starts[start]), int(a.ends[end - 1])
-            out.append(CapabilityMention(capability_id=cid, label=label, start=s_char, end=e_char,
-                                         sentence=sentences.around(s_char, e_char)))
+            out.append((int(starts[start]), int(ends[end - 1]), cid, label, 1.0, False))
         if content is not None:
-            out.extend(find_keyphrases(a, content, taken, sentences, lemma_str, self.max_keyphrases))
-            out.sort(key=lambda m: (m.start, m.end))
+            phrases = find_keyphrases(a, content, taken, sentences, lemma_str, self.max_keyphrases)
+            if phrases:
+                out.extend(phrases)
+                out.sort(key=_span_order)
         return out
+
+
+def _span_order(span: Span) -> tuple[int, int]:
+    return span[0], span[1]
 
 
 @lru_cache(maxsize=1)
