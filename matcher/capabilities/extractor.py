@@ -84,6 +84,8 @@ class CapabilityExtractor:
         self._curated_keys: set[int] = set()
         self._korean: KoreanCapabilityMatcher | None = None
         self._add_patterns()
+        self._lexicon.heads = frozenset(self._trie)
+        self._lexicon.reset()  # entries made so far were flagged before the heads were known
 
     def _add_patterns(self) -> None:
         seen: set[tuple[str, ...]] = set()
@@ -127,13 +129,14 @@ class CapabilityExtractor:
     # -- per text ---------------------------------------------------------------------------------
     def _match(self, a: _Analysis) -> list[tuple[int, int, int]]:
         """Every pattern occurrence as (key, start token, end token), overlapping ones included: a walk
-        down the lemma trie from each token (what spaCy's PhraseMatcher on LEMMA finds, without
-        building a Doc; most tokens start no pattern and cost one dict look-up)."""
+        down the lemma trie from each token that starts a pattern (what spaCy's PhraseMatcher on LEMMA
+        finds, without building a Doc); the lexicon flags those tokens once per distinct token, so the
+        others cost nothing here."""
         lemmas = a.lemmas.tolist()
         root, n = self._trie, len(lemmas)
         found = []
-        for i, lemma in enumerate(lemmas):
-            node = root.get(lemma)
+        for i in np.flatnonzero(self._lexicon.head[a.ids]).tolist():
+            node = root.get(lemmas[i])
             j = i + 1
             while node is not None:
                 key = node.get(_END)
