@@ -21,18 +21,24 @@ TITLE_WEIGHT, TEXT_WEIGHT = DEFAULT_FIELD_WEIGHTS["title"], DEFAULT_FIELD_WEIGHT
 
 
 def evidence_values(fields: dict[str, Sequence[Any]]) -> list[EvidenceValues]:
-    """One row per capability (its strongest mention, weighted over fields), at most a dozen per document.
+    """One row per capability (its strongest mention, weighted over fields) among the document's dozen
+    strongest, keyphrases left out.
 
+    Keyphrases (out-of-taxonomy phrases) still compete for the dozen, so the taxonomy rows kept are the
+    ones kept when keyphrase rows were stored too; they are not stored because nothing reads them (every
+    evidence read filters them out) and they were 40% of an import's evidence rows.
     A title mention's offsets are stored negated and swapped (start=-end, end=-start) so one pair of
     columns tells the display which field the span is in.
     """
     rows = []
     for score in aggregate_mentions(fields)[:MAX_EVIDENCE_PER_DOCUMENT]:
+        if score.is_keyphrase:
+            continue
         field, mention = score.mentions[0]
         title = field == "title"
         rows.append((score.capability_id[:255], score.label[:300], -mention.end if title else mention.start,
                      -mention.start if title else mention.end, mention.sentence[:1000], score.weight,
-                     "keyphrase" if score.is_keyphrase else "extracted"))
+                     "extracted"))
     return rows
 
 
@@ -69,9 +75,11 @@ def _latin_pair_evidence(extractor: CapabilityExtractor, title: str, text: str) 
                     key=lambda r: (-r[0], r[1]))
     rows = []
     for weight, cid, (start, end, _, label, _, keyphrase), field in ranked[:MAX_EVIDENCE_PER_DOCUMENT]:
+        if keyphrase:
+            continue
         in_title = field == "title"
         rows.append((cid[:255], label[:300], -end if in_title else start, -start if in_title else end,
-                     sentences[field].around(start, end)[:1000], weight, "keyphrase" if keyphrase else "extracted"))
+                     sentences[field].around(start, end)[:1000], weight, "extracted"))
     return rows
 
 
