@@ -44,6 +44,19 @@ KOREA = frozenset({"KR", "KOR", "KOREA", "SOUTH KOREA", "REPUBLIC OF KOREA", "KO
 
 
 
+def _plain_rows(table: Any, keys: tuple[str, ...], rows: list[dict[str, Any]]) -> bool:
+    """Whether rows can be inserted as tuples: every row names the same columns of the table, and no
+    column left out has a default or onupdate to compute (an autoincrement key may be left out)."""
+    names = set(keys)
+    if not names <= set(table.c.keys()):
+        return False
+    for column in table.c:
+        if column.key not in names and (column.default is not None or column.server_default is not None
+                                        or column.onupdate is not None) and not column.primary_key:
+            return False
+    return all(len(row) == len(keys) and row.keys() == names for row in rows)
+
+
 def _foreign(country: str | None) -> bool:
     """Whether a source placed the organisation in a country other than Korea."""
     return bool(country) and country.strip().upper() not in KOREA  # type: ignore[union-attr]
@@ -299,8 +312,28 @@ class StoreWriter(RecordWriters):
             self._new_links.clear()
 
     def _insert(self, model: Any, rows: list[dict[str, Any]]) -> None:
-        """executemany on the session's connection: no ORM bookkeeping for rows nobody reads back here."""
-        self.session.connection().execute(model.__table__.insert(), rows)
+        """executemany on the session's connection: no ORM bookkeeping for rows nobody reads back here.
+
+        On SQLite, rows that all name the same columns and leave none with a default unset go through
+        the driver as tuples, each value passed through its column type's own bind processor (JSON,
+        dates, booleans): what Core's executemany sends, without its per-row parameter bookkeeping (a
+        third of the importer's time for documents, links and people)."""
+        connection = self.session.connection()
+        table = model.__table__
+        keys = tuple(rows[0])
+        if connection.dialect.name != "sqlite" or not _plain_rows(table, keys, rows):
+            connection.execute(table.insert(), rows)
+            return
+        dialect = connection.dialect
+        processors = [(k, table.c[k].type.dialect_impl(dialect).bind_processor(dialect)) for k in keys]
+        if all(process is None for _, process in processors):
+            values = [tuple(row.values()) for row in rows]
+        else:
+            values = [tuple(row[k] if process is None else process(row[k]) for k, process in processors)
+                      for row in rows]
+        columns = ", ".join(dialect.identifier_preparer.quote(k) for k in keys)
+        connection.exec_driver_sql(f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({columns}) "
+                                   f"VALUES ({', '.join('?' * len(keys))})", values)
 
     def flush_evidence(self) -> None:
         """Insert queued rows, then the evidence of this batch's documents: taken from the worker
