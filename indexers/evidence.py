@@ -53,12 +53,23 @@ def pair_evidence(extractor: CapabilityExtractor, title: str, text: str) -> list
 
 def _latin_pair_evidence(extractor: CapabilityExtractor, title: str, text: str) -> list[EvidenceValues]:
     """evidence_values() of a pair without Hangul, from the extractor's spans: the same rows (a test
-    compares the two on the demo sample), but only the kept rows' sentences are cut out, and no
-    CapabilityMention or CapabilityScore is built for the ~25 mentions of which a dozen are kept."""
-    per_cap: dict[str, list[Any]] = {}  # id -> [first span, its field, its sentences, weight, count in field]
+    compares the two on the demo sample), but only the kept rows' sentences are cut out, no
+    CapabilityMention or CapabilityScore is built for the ~25 mentions of which a dozen are kept, and
+    a third of the documents need no keyphrases from their text.
+
+    Ranking sorts by (weight, id), ids unique, so the order spans and capabilities arrive in only
+    decides each capability's first span: the taxonomy spans keep their text order."""
     sentences = {}
-    for field, field_weight, string in (("title", TITLE_WEIGHT, title), ("text", TEXT_WEIGHT, text)):
-        spans, sentences[field] = extractor.latin_spans(string)
+    title_spans, sentences["title"] = extractor.latin_spans(title)
+    text_spans, sentences["text"], text_keyphrases = extractor.taxonomy_spans(text)
+    # The text's keyphrases (at most max_keyphrases distinct ones) only matter when they could push a
+    # taxonomy capability out of the dozen; when every capability fits anyway, they are not looked for.
+    fitting = (len({span[2] for span in title_spans} | {span[2] for span in text_spans})
+               + extractor.max_keyphrases <= MAX_EVIDENCE_PER_DOCUMENT)
+    if not fitting:
+        text_spans = text_spans + text_keyphrases()  # own ids: no taxonomy capability's order changes
+    per_cap: dict[str, list[Any]] = {}  # id -> [first span, its field, weight]
+    for field, field_weight, spans in (("title", TITLE_WEIGHT, title_spans), ("text", TEXT_WEIGHT, text_spans)):
         by_cap: dict[str, list[float]] = {}
         for span in spans:
             weights = by_cap.get(span[2])

@@ -15,7 +15,7 @@ evidence rows). Their public names are re-exported here, so callers keep importi
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -186,21 +186,39 @@ class CapabilityExtractor:
         caller asks `sentences.around(start, end)` for the few it keeps): ingest stores a dozen of a
         document's ~25 mentions, and building each one's sentence string and dataclass was a tenth of
         its extraction time. For text without Hangul (extract() adds a Korean pass otherwise)."""
+        spans, sentences, keyphrases = self.taxonomy_spans(original)
+        phrases = keyphrases()
+        if phrases:
+            spans.extend(phrases)
+            spans.sort(key=_span_order)
+        return spans, sentences
+
+    def taxonomy_spans(self, original: str) -> tuple[list[Span], _Sentences, Callable[[], list[Span]]]:
+        """latin_spans() in two steps: the taxonomy spans in text order, and a function giving the
+        keyphrase spans (a third of the extraction), for a caller that may not need them."""
         sentences = _Sentences(original)
         if not original or original.isspace():
-            return [], sentences
+            return [], sentences, list
         lowered = lower_preserving_offsets(original)
         with self._lock:
             a = self._lexicon.analyse(lowered)
             if a is None:
-                return [], sentences
+                return [], sentences, list
             candidates = self._match(a)
-            lemma_str = self._lexicon.lemma_str
-            content = self._lexicon.content[a.ids] if self.keyphrases else None
-            return self._mentions(a, original, candidates, lemma_str, content, sentences), sentences
+            lemma_str = self._lexicon.lemma_str  # a lexicon reset makes a new list: this one stays valid
+            spans, taken = self._mentions(a, original, candidates, lemma_str)
+            if not self.keyphrases:
+                return spans, sentences, list
+            content = self._lexicon.content[a.ids]
 
-    def _mentions(self, a: _Analysis, original: str, matches: list[tuple[int, int, int]], lemma_str: list[str],
-                  content: np.ndarray | None, sentences: _Sentences) -> list[Span]:
+        def keyphrases() -> list[Span]:
+            return find_keyphrases(a, content, taken, sentences, lemma_str, self.max_keyphrases)
+
+        return spans, sentences, keyphrases
+
+    def _mentions(self, a: _Analysis, original: str, matches: list[tuple[int, int, int]],
+                  lemma_str: list[str]) -> tuple[list[Span], bytearray]:
+        """The chosen taxonomy spans in text order, and which tokens they took (keyphrases avoid those)."""
         n = len(a.ids)
         chosen: list[tuple[int, int, int]] = []
         taken = bytearray(n)
@@ -231,12 +249,7 @@ class CapabilityExtractor:
         for start, end, key in sorted(chosen):
             cid, label = self._cap_by_key[key]
             out.append((int(starts[start]), int(ends[end - 1]), cid, label, 1.0, False))
-        if content is not None:
-            phrases = find_keyphrases(a, content, taken, sentences, lemma_str, self.max_keyphrases)
-            if phrases:
-                out.extend(phrases)
-                out.sort(key=_span_order)
-        return out
+        return out, taken
 
 
 def _span_order(span: Span) -> tuple[int, int]:
