@@ -1,4 +1,5 @@
-"""Ingest throughput: N publications through parse + extract + store on a fresh SQLite database.
+"""Ingest throughput: N publications through parse + extract + store on a fresh SQLite database (or an
+empty one given by --database-url).
 
 The publications are made by recombining real texts: titles and abstracts of NSF engineering awards and
 SBIR manufacturing awards, authors drawn from real NSF investigator names and institutions. They are
