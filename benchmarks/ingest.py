@@ -1,4 +1,5 @@
-"""Ingest throughput: N publications through parse + extract + store on a fresh SQLite database.
+"""Ingest throughput: N publications through parse + extract + store on a fresh SQLite database (or an
+empty one given by --database-url).
 
 The publications are made by recombining real texts: titles and abstracts of NSF engineering awards and
 SBIR manufacturing awards, authors drawn from real NSF investigator names and institutions. They are
@@ -125,7 +126,8 @@ def run_extract_only(n: int, seed: int) -> dict:
             "extractor_build_s": round(build, 2), "peak_rss_mb": peak_rss_mb()}
 
 
-def run_ingest(n: int, seed: int, workdir: Path, workers: int) -> dict:
+def run_ingest(n: int, seed: int, workdir: Path, workers: int, database_url: str | None = None,
+               batch_size: int | None = None) -> dict:
     from sqlalchemy import func, select
 
     from indexers.ingest import load
@@ -136,7 +138,7 @@ def run_ingest(n: int, seed: int, workdir: Path, workers: int) -> dict:
 
     source = workdir / "publications.jsonl"
     chars = write_publications(source, n, seed)
-    url = f"sqlite:///{workdir / 'bench.db'}"
+    url = database_url or f"sqlite:///{workdir / 'bench.db'}"
     upgrade(url)
     runtime = Runtime({"DATABASE_URL": url, "SEMANTIC_ENABLED": False, "SEARCH_BACKEND": "local",
                        "INDEX_DIR": str(workdir / "index"), "INGEST_WORKERS": workers})
@@ -144,8 +146,12 @@ def run_ingest(n: int, seed: int, workdir: Path, workers: int) -> dict:
     get_extractor()
     build = time.perf_counter() - t0
     try:
+        with runtime.db.session() as session:
+            if session.scalar(select(func.count()).select_from(Document)):
+                raise SystemExit(f"{url}: the benchmark needs an empty database")
         t0, (own0, kids0) = time.perf_counter(), cpu_split()
-        report = load(runtime, "publications", source, index=False, errors=sys.stderr)
+        report = load(runtime, "publications", source, index=False, errors=sys.stderr,
+                      **({"batch_size": batch_size} if batch_size else {}))
         seconds, (own, kids) = time.perf_counter() - t0, cpu_split()
         own, kids = own - own0, kids - kids0
         cpu = own + kids
@@ -157,7 +163,7 @@ def run_ingest(n: int, seed: int, workdir: Path, workers: int) -> dict:
         runtime.close()
     if report.loaded != n or report.rejected:
         raise SystemExit(f"expected {n} rows loaded, got {report.summary()}")
-    return {"mode": "ingest", "docs": n, "workers": workers, "seconds": round(seconds, 2),
+    return {"mode": "ingest", "database": url.split(":", 1)[0], "docs": n, "workers": workers, "seconds": round(seconds, 2),
             "docs_per_s": round(n / seconds, 1), "cpu_s": round(cpu, 2), "docs_per_cpu_s": round(n / cpu, 1),
             "cpu_importer_s": round(own, 2), "cpu_workers_s": round(kids, 2), "load_avg": os.getloadavg(), "peak_rss_mb": peak_rss_mb(),
             "worker_peak_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN), "documents": documents, "evidence_rows": evidence,
@@ -173,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="INGEST_WORKERS for the run (default: the import's default; 0 = single process)")
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the timed part to FILE")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the JSONL and database")
+    parser.add_argument("--batch-size", type=int, help="rows per transaction (default: the import's BATCH_SIZE)")
+    parser.add_argument("--database-url", metavar="URL",
+                        help="load into this empty database (e.g. PostgreSQL) instead of a fresh SQLite file")
     args = parser.parse_args(argv)
 
     def go(workdir: Path) -> dict:
@@ -181,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         from indexers.ingest import DEFAULT_INGEST_WORKERS
 
         workers = DEFAULT_INGEST_WORKERS if args.workers is None else args.workers
-        return run_ingest(args.docs, args.seed, workdir, workers)
+        return run_ingest(args.docs, args.seed, workdir, workers, args.database_url, args.batch_size)
 
     def maybe_profiled(workdir: Path) -> dict:
         if not args.profile:

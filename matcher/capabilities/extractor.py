@@ -15,7 +15,7 @@ evidence rows). Their public names are re-exported here, so callers keep importi
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,9 @@ CASE_CHECKED_ACRONYMS = frozenset(
     rf saxs sem tem tga tof uav uavs uplc xps xrd xrf lc gc ms ftms fticr qtof cmc""".split()
 )
 
+#: A mention before its sentence is looked up: (start, end, capability id, label, weight, is keyphrase).
+Span = tuple[int, int, str, str, float, bool]
+
 _END = -1  # the trie entry that ends a pattern (lemma hashes are never negative)
 
 
@@ -81,6 +84,8 @@ class CapabilityExtractor:
         self._curated_keys: set[int] = set()
         self._korean: KoreanCapabilityMatcher | None = None
         self._add_patterns()
+        self._lexicon.heads = frozenset(self._trie)
+        self._lexicon.reset()  # entries made so far were flagged before the heads were known
 
     def _add_patterns(self) -> None:
         seen: set[tuple[str, ...]] = set()
@@ -124,13 +129,14 @@ class CapabilityExtractor:
     # -- per text ---------------------------------------------------------------------------------
     def _match(self, a: _Analysis) -> list[tuple[int, int, int]]:
         """Every pattern occurrence as (key, start token, end token), overlapping ones included: a walk
-        down the lemma trie from each token (what spaCy's PhraseMatcher on LEMMA finds, without
-        building a Doc; most tokens start no pattern and cost one dict look-up)."""
+        down the lemma trie from each token that starts a pattern (what spaCy's PhraseMatcher on LEMMA
+        finds, without building a Doc); the lexicon flags those tokens once per distinct token, so the
+        others cost nothing here."""
         lemmas = a.lemmas.tolist()
         root, n = self._trie, len(lemmas)
         found = []
-        for i, lemma in enumerate(lemmas):
-            node = root.get(lemma)
+        for i in np.flatnonzero(self._lexicon.head[a.ids]).tolist():
+            node = root.get(lemmas[i])
             j = i + 1
             while node is not None:
                 key = node.get(_END)
@@ -170,18 +176,49 @@ class CapabilityExtractor:
         return self._korean_matcher().korean_labels.get(capability_id)
 
     def _extract_latin(self, original: str) -> list[CapabilityMention]:
+        spans, sentences = self.latin_spans(original)
+        return [CapabilityMention(capability_id=cid, label=label, start=start, end=end,
+                                  sentence=sentences.around(start, end), weight=weight, is_keyphrase=keyphrase)
+                for start, end, cid, label, weight, keyphrase in spans]
+
+    def latin_spans(self, original: str) -> tuple[list[Span], _Sentences]:
+        """What _extract_latin finds, as plain tuples in the same order and without the sentences (the
+        caller asks `sentences.around(start, end)` for the few it keeps): ingest stores a dozen of a
+        document's ~25 mentions, and building each one's sentence string and dataclass was a tenth of
+        its extraction time. For text without Hangul (extract() adds a Korean pass otherwise)."""
+        spans, sentences, keyphrases = self.taxonomy_spans(original)
+        phrases = keyphrases()
+        if phrases:
+            spans.extend(phrases)
+            spans.sort(key=_span_order)
+        return spans, sentences
+
+    def taxonomy_spans(self, original: str) -> tuple[list[Span], _Sentences, Callable[[], list[Span]]]:
+        """latin_spans() in two steps: the taxonomy spans in text order, and a function giving the
+        keyphrase spans (a third of the extraction), for a caller that may not need them."""
+        sentences = _Sentences(original)
+        if not original or original.isspace():
+            return [], sentences, list
         lowered = lower_preserving_offsets(original)
         with self._lock:
             a = self._lexicon.analyse(lowered)
             if a is None:
-                return []
+                return [], sentences, list
             candidates = self._match(a)
-            lemma_str = self._lexicon.lemma_str
-            content = self._lexicon.content[a.ids] if self.keyphrases else None
-            return self._mentions(a, original, candidates, lemma_str, content)
+            lemma_str = self._lexicon.lemma_str  # a lexicon reset makes a new list: this one stays valid
+            spans, taken = self._mentions(a, original, candidates, lemma_str)
+            if not self.keyphrases:
+                return spans, sentences, list
+            content = self._lexicon.content[a.ids]
 
-    def _mentions(self, a: _Analysis, original: str, matches: list[tuple[int, int, int]], lemma_str: list[str],
-                  content: np.ndarray | None) -> list[CapabilityMention]:
+        def keyphrases() -> list[Span]:
+            return find_keyphrases(a, content, taken, sentences, lemma_str, self.max_keyphrases)
+
+        return spans, sentences, keyphrases
+
+    def _mentions(self, a: _Analysis, original: str, matches: list[tuple[int, int, int]],
+                  lemma_str: list[str]) -> tuple[list[Span], bytearray]:
+        """The chosen taxonomy spans in text order, and which tokens they took (keyphrases avoid those)."""
         n = len(a.ids)
         chosen: list[tuple[int, int, int]] = []
         taken = bytearray(n)
@@ -207,17 +244,16 @@ class CapabilityExtractor:
                     and not any(k in self._curated_keys and s < end and start < e for s, e, k in chosen)):
                 nested[start:end] = b"\x01" * (end - start)
                 chosen.append((start, end, key))
-        sentences = _Sentences(original)
-        out = []
+        starts, ends = a.starts, a.ends
+        out: list[Span] = []
         for start, end, key in sorted(chosen):
             cid, label = self._cap_by_key[key]
-            s_char, e_char = int(a.starts[start]), int(a.ends[end - 1])
-            out.append(CapabilityMention(capability_id=cid, label=label, start=s_char, end=e_char,
-                                         sentence=sentences.around(s_char, e_char)))
-        if content is not None:
-            out.extend(find_keyphrases(a, content, taken, sentences, lemma_str, self.max_keyphrases))
-            out.sort(key=lambda m: (m.start, m.end))
-        return out
+            out.append((int(starts[start]), int(ends[end - 1]), cid, label, 1.0, False))
+        return out, taken
+
+
+def _span_order(span: Span) -> tuple[int, int]:
+    return span[0], span[1]
 
 
 @lru_cache(maxsize=1)

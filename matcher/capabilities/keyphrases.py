@@ -11,7 +11,6 @@ import numpy as np
 
 from matcher.capabilities.lexicon import _MIX, _Analysis
 from matcher.capabilities.text import _Sentences
-from matcher.types import CapabilityMention
 
 KEYPHRASE_PREFIX = "kp:"
 KEYPHRASE_WEIGHT = 0.5
@@ -21,9 +20,10 @@ _MIX_INT = int(_MIX)
 
 
 def find_keyphrases(a: _Analysis, content: np.ndarray, taken: bytearray, sentences: _Sentences,
-                    lemma_str: list[str], max_keyphrases: int) -> list[CapabilityMention]:
+                    lemma_str: list[str], max_keyphrases: int) -> list[tuple[int, int, str, str, float, bool]]:
     """Stopword-bounded 2-3 word runs outside taxonomy matches, ranked by frequency x length.
 
+    Returned as the extractor's spans (start, end, id, label, weight, True), sentences left to the caller.
     Blank English has no parser for noun chunks; runs of content words between stopwords and
     punctuation are a cheap stand-in that surfaces terms the taxonomy does not know yet. Past the free
     tokens, plain Python over lists: a text has a few hundred tokens, too few for numpy's per-call cost.
@@ -47,7 +47,7 @@ def find_keyphrases(a: _Analysis, content: np.ndarray, taken: bytearray, sentenc
     order = sorted(by_key.values(), key=lambda gs: (-(len(gs) * (1 + 0.5 * (grams[gs[0]][1] - 1))),
                                                     grams[gs[0]][0], gs[0]))
     ids = a.ids
-    out: list[CapabilityMention] = []
+    out: list[tuple[int, int, str, str, float, bool]] = []
     used = bytearray(len(ids))
     n_phrases = 0
     for members in order:
@@ -59,12 +59,10 @@ def find_keyphrases(a: _Analysis, content: np.ndarray, taken: bytearray, sentenc
         n_phrases += 1
         s0, e0 = spans[0]
         phrase = " ".join([lemma_str[i] for i in ids[s0:e0].tolist()])
+        cid = KEYPHRASE_PREFIX + phrase
         for s, e in spans:
             used[s:e] = b"\x01" * (e - s)
-            s_char, e_char = int(a.starts[s]), int(a.ends[e - 1])
-            out.append(CapabilityMention(capability_id=KEYPHRASE_PREFIX + phrase, label=phrase,
-                                         start=s_char, end=e_char, sentence=sentences.around(s_char, e_char),
-                                         weight=KEYPHRASE_WEIGHT, is_keyphrase=True))
+            out.append((int(a.starts[s]), int(a.ends[e - 1]), cid, phrase, KEYPHRASE_WEIGHT, True))
     return out
 
 
