@@ -21,7 +21,7 @@ from matcher.repositories import demo as queries
 from matcher.runtime import Runtime
 from matcher.services import accounts, curation, profiles
 from matcher.services.curation_partners import suggest_matches
-from matcher.services.digests import ItemAnalyses, build_digest
+from matcher.services.digests import ItemAnalyses, has_digest
 from matcher.text import ascii_fold
 from matcher.timeutil import as_utc, aware
 
@@ -130,8 +130,8 @@ def seed_digest_demo(runtime: Runtime, *, count: int = DIGEST_SUBSCRIBERS,
         for researcher_id, _ in ranked:
             if researcher_id in chosen:
                 continue
-            digest = build_digest(runtime, researcher_id, last, until=now, analyses=analyses)
-            (fitting if digest is not None else others).append(researcher_id)
+            has = has_digest(runtime, researcher_id, last, until=now, analyses=analyses)
+            (fitting if has else others).append(researcher_id)
             if len(fitting) >= count - len(chosen):
                 break
         chosen.extend((fitting + others)[: count - len(chosen)])

@@ -13,7 +13,7 @@ Sending each digest exactly once is matcher.services.digest_sending.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -135,9 +135,32 @@ def build_digest(
     Returns None when nothing fits, so the caller sends nothing. Reads only. A run over many
     researchers passes one `analyses`, so each item is ranked once.
     """
-    analyses = analyses or ItemAnalyses(runtime)
     until = aware(until or datetime.now(timezone.utc))
     since = aware(since)
+    found = _fitting_items(runtime, researcher, since, until, analyses or ItemAnalyses(runtime))
+    if found is None:
+        return None
+    row, fitting_items = found
+    fitting = list(fitting_items)
+    if not fitting:
+        return None
+    fitting.sort(key=lambda i: (-i.score, i.created_at, i.id))
+    return Digest(row.id, row.name, row.email, row.digest_frequency, since, until, tuple(fitting[:max_items]))
+
+
+def has_digest(runtime: Runtime, researcher: Researcher | str, since: datetime, *, until: datetime | None = None,
+               analyses: ItemAnalyses | None = None) -> bool:
+    """Whether build_digest would return a digest: stops at the first fitting item, so it ranks far fewer
+    items (the demo's seeding asks this of researcher after researcher)."""
+    found = _fitting_items(runtime, researcher, aware(since), aware(until or datetime.now(timezone.utc)),
+                           analyses or ItemAnalyses(runtime))
+    return found is not None and next(found[1], None) is not None
+
+
+def _fitting_items(runtime: Runtime, researcher: Researcher | str, since: datetime, until: datetime,
+                   analyses: ItemAnalyses) -> tuple[Researcher, Iterator[DigestItem]] | None:
+    """The researcher's row and, lazily, the new items that fit them (each ranked only when reached);
+    None for an unknown researcher or one without expertise."""
     with runtime.db.session() as session:
         row = session.get(Researcher, researcher if isinstance(researcher, str) else researcher.id)
         if row is None:
@@ -148,16 +171,16 @@ def build_digest(
         regions = list(row.regions_of_interest or ())
         items = [item for item in _new_items(session, as_utc(since), as_utc(until))
                  if _in_regions(item[0].region, regions)]
-        fitting = []
+        session.expunge(row)
+
+    def fitting() -> Iterator[DigestItem]:
         for item, text in items:
             fit = _fits(analyses, item.id, text, row.id, expertise)
             if fit is not None:
-                fitting.append(DigestItem(item.kind, item.id, item.title, item.summary, item.organization,
-                                          item.region, item.created_at, item.path, fit[0], fit[1]))
-        if not fitting:
-            return None
-        fitting.sort(key=lambda i: (-i.score, i.created_at, i.id))
-        return Digest(row.id, row.name, row.email, row.digest_frequency, since, until, tuple(fitting[:max_items]))
+                yield DigestItem(item.kind, item.id, item.title, item.summary, item.organization,
+                                 item.region, item.created_at, item.path, fit[0], fit[1])
+
+    return row, fitting()
 
 
 def _new_items(session: Any, since: datetime, until: datetime) -> list[tuple[DigestItem, str]]:

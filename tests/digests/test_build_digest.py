@@ -102,3 +102,17 @@ def test_period_keys() -> None:
     assert period_key("weekly", at) == "weekly:2026-W48"
     assert period_key("monthly", at) == "monthly:2026-11"
     assert period_key("weekly", datetime(2027, 1, 1, tzinfo=timezone.utc)) == "weekly:2026-W53"
+
+
+def test_has_digest_answers_as_build_digest_does(runtime: Any) -> None:
+    """The demo seeding's early-stopping check must agree with the full digest for every kind of researcher."""
+    from matcher.services.digests import ItemAnalyses, has_digest
+
+    w = seed_world(runtime)
+    analyses = ItemAnalyses(runtime)
+    for researcher in (w.ada, w.grace, w.idle, w.offline, "researcher:nobody"):
+        for since in (LAST_DIGEST, NOW - timedelta(days=365), NOW):
+            full = build_digest(runtime, researcher, since, until=NOW, analyses=analyses)
+            assert has_digest(runtime, researcher, since, until=NOW, analyses=analyses) == (full is not None), \
+                (researcher, since)
+    assert has_digest(runtime, w.ada, LAST_DIGEST, until=NOW)  # the world has a digest to find
