@@ -131,11 +131,16 @@ def demo_load(if_empty: bool) -> None:
 def load_and_seed_demo(rt: Runtime, progress: bool = False, **load_options: Any) -> dict[str, Any]:
     """The demo's data (indexers: store and index), then its workflow state through the services."""
     from indexers.demo import load_demo
+    from matcher.progress import Progress
     from matcher.services.demo import seed_demo
 
     from .security import hash_password
 
-    return {**load_demo(rt, progress=progress, **load_options), **seed_demo(rt, hash_password)}
+    loaded = load_demo(rt, progress=progress, **load_options)
+    if not progress:
+        return {**loaded, **seed_demo(rt, hash_password)}
+    with Progress("demo: accounts, suggested matches, curation, digest subscribers", unit="steps") as bar:
+        return {**loaded, **seed_demo(rt, hash_password, progress=bar.update_to)}
 
 
 def init_app(app: Flask) -> None:

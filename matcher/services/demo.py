@@ -32,12 +32,21 @@ MATCHES_PER_PROBLEM = 10
 DIGEST_SUBSCRIBERS = 3
 
 
-def seed_demo(runtime: Runtime, hash_password: Callable[[str], str]) -> dict[str, Any]:
-    """Demo accounts, suggested matches with a little curation, and digest subscribers."""
+def seed_demo(runtime: Runtime, hash_password: Callable[[str], str],
+              progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Demo accounts, suggested matches with a little curation, and digest subscribers.
+
+    `progress(done, 4)` after each of the four steps: the matching steps take tens of seconds on two cores.
+    """
+    step = progress or (lambda done, total: None)
     credentials = demo_accounts(runtime, hash_password)
+    step(1, 4)
     suggested = suggest_demo_matches(runtime)
+    step(2, 4)
     _curation_history(runtime)
+    step(3, 4)
     subscribers = seed_digest_demo(runtime)
+    step(4, 4)
     return {"demo_accounts": credentials, "suggested_matches": suggested,
             "digest_subscribers": [email for _, email in subscribers]}
 
