@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from matcher.ranking.vectors import publish_manifest
+
 FORMAT_VERSION = 1
 STORE_DIR = "sentences"
 #: How often (seconds) a reader looks whether a rebuild replaced the files: a stat per search cost more
@@ -131,15 +133,9 @@ class SentenceVectors:
         manifest = {"version": FORMAT_VERSION, "fingerprint": self.fingerprint, "dim": self.dim,
                     "matrix": f"matrix-{generation}.npy", "scales": f"scales-{generation}.npy",
                     "keys": keys, "starts": starts, "counts": counts}
-        tmp = self.directory / f"manifest.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(manifest), encoding="utf-8")
-        os.replace(tmp, self._manifest)
-        for old in [*self.directory.glob("matrix-*.npy"), *self.directory.glob("scales-*.npy")]:
-            if generation not in old.name:
-                try:
-                    old.unlink()
-                except OSError:
-                    pass
+        publish_manifest(self._manifest, manifest,
+                         [p for pattern in ("matrix-*.npy", "scales-*.npy") for p in self.directory.glob(pattern)
+                          if generation not in p.name])
 
 
 class SentenceCache:

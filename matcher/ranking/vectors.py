@@ -12,6 +12,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -107,15 +108,21 @@ class VectorStore:
         np.save(self.directory / generation, matrix)
         manifest = {"version": FORMAT_VERSION, "fingerprint": self.fingerprint, "dim": self.dim,
                     "matrix": generation, "ids": ids, "hashes": hashes}
-        tmp = self.directory / f"manifest.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(manifest), encoding="utf-8")
-        os.replace(tmp, self._manifest)
-        for old in self.directory.glob("vectors-*.npy"):
-            if old.name != generation:
-                try:
-                    old.unlink()
-                except OSError:
-                    pass
+        publish_manifest(self._manifest, manifest, [p for p in self.directory.glob("vectors-*.npy")
+                                                    if p.name != generation])
+
+
+def publish_manifest(path: Path, manifest: dict[str, Any], stale: Iterable[Path]) -> None:
+    """Switch readers to a new generation of files at once (the manifest replaced atomically), then delete
+    the previous generation's files; one a reader still holds open stays readable until it lets go."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(manifest), encoding="utf-8")
+    os.replace(tmp, path)
+    for old in stale:
+        try:
+            old.unlink()
+        except OSError:
+            pass
 
 
 class VectorCache:
