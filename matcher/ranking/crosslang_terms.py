@@ -113,10 +113,26 @@ _BEFORE_A_NOUN = " 기술"
 
 
 def _keys(phrase: str) -> list[str]:
-    """The phrase's key alone, and before a noun when that reading keeps at least as much of it."""
+    """The phrase's key alone, and before a noun when that reading keeps at least as much of it; a word
+    neither reading takes for a noun is read as an object (열 alone is the number ten, 열을 is heat)."""
     alone = _key(phrase)
-    before = "".join(m.form for m in _terms(phrase + _BEFORE_A_NOUN) if m.end <= len(phrase))
-    return [k for k in dict.fromkeys((alone, before)) if k and len(k) >= len(alone)]
+    before = _key_before(phrase, _BEFORE_A_NOUN)
+    keys = [k for k in dict.fromkeys((alone, before)) if k and len(k) >= len(alone)]
+    if not keys and has_hangul(phrase):
+        keys = [k for k in (_key_before(phrase, _object_particle(phrase)),) if k]
+    return keys
+
+
+def _key_before(phrase: str, following: str) -> str:
+    """The phrase's key as Kiwi reads it with ``following`` after it."""
+    return "".join(m.form for m in _terms(phrase + following) if m.end <= len(phrase))
+
+
+def _object_particle(phrase: str) -> str:
+    """을 after a final consonant, 를 after a vowel."""
+    last = phrase[-1]
+    has_final = "가" <= last <= "힣" and (ord(last) - ord("가")) % 28 != 0
+    return "을" if has_final else "를"
 
 
 class Vocabulary:

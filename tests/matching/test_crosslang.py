@@ -65,6 +65,14 @@ def test_a_phrase_is_keyed_as_kiwi_reads_it_inside_a_text() -> None:
     assert vocab.translate("방을 꾸미다").english == ()  # 방전's reading before a noun (방) is shorter: not a key
 
 
+def test_a_word_read_as_a_number_alone_is_keyed_as_the_noun_it_is_in_a_text() -> None:
+    """Kiwi reads 열 alone, and before a noun, as the number ten; with a particle, as heat."""
+    vocab = Vocabulary([("열", "heat")])
+    assert vocab.translate("용접부의 열을 빠르게 제거").english == ("heat",)
+    assert vocab.translate("고온의 열").english == ("heat",)
+    assert vocab.translate("부품 열 개").english == ()  # the number stays untranslated
+
+
 def test_an_english_query_keeps_its_search_text_and_weights() -> None:
     from matcher.ranking.scorer import load_config
 
