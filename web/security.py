@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, abort, g, request
+from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import AnonymousUserMixin, current_user, login_required
@@ -16,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from matcher.services import accounts
 
 from .extensions import login_manager, runtime
+from .labels import N_
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -131,6 +133,9 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.anonymous_user = Anonymous
     login_manager.login_view = "auth.login"
+    # Flask-Login flashes its own English sentence unless given one to translate at request time.
+    login_manager.login_message = N_("Please log in to see this page.")
+    login_manager.localize_callback = gettext
     login_manager.session_protection = "strong"
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)

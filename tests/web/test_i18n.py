@@ -86,6 +86,14 @@ def test_error_pages_and_flash_messages_are_translated(client: Any) -> None:
     assert "등록되지 않은 이메일이거나 비밀번호가 틀렸습니다." in page.get_data(as_text=True)
 
 
+def test_the_log_in_request_of_a_members_page_is_translated(client: Any) -> None:
+    """Flask-Login flashes its own English sentence unless it is given one to translate."""
+    page = client.get("/problems/new", headers={"Accept-Language": "ko"}, follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert "이 페이지를 보려면 로그인해 주십시오." in html
+    assert "Please log in" not in html
+
+
 def test_the_switch_sets_a_cookie_that_beats_accept_language(client: Any) -> None:
     token = csrf_token(client, "/")
     response = client.post("/language", data={"locale": "ko", "next": "/about", "csrf_token": token})
