@@ -147,6 +147,16 @@ def test_dates_and_numbers_follow_the_locale(app: Any) -> None:
         assert render_template_string(template, day=date(2026, 11, 30)) == "November 30, 2026|12,345|0.50"
 
 
+def test_links_in_translated_sentences_are_links_and_their_values_are_escaped(app: Any, client: Any) -> None:
+    """A sentence with a link is marked up by our catalogue; the values put into it are the reader's data."""
+    for language, link in (("en", '<a href="/about">sources</a>'), ("ko", '<a href="/about">출처</a>')):
+        assert link in client.get("/about", headers={"Accept-Language": language}).get_data(as_text=True)
+    template = "{{ _('for <a href=\"%(url)s\">%(title)s</a>', url='/admin/problems/1', title=title) }}"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        html = render_template_string(template, title="<script>alert(1)</script>")
+    assert html == 'for <a href="/admin/problems/1">&lt;script&gt;alert(1)&lt;/script&gt;</a>'
+
+
 def test_form_validation_messages_are_korean(client: Any) -> None:
     token = csrf_token(client, "/auth/register")
     page = client.post("/auth/register", data={"email": "not-an-address", "password": "short", "confirm": "other",
