@@ -116,6 +116,23 @@ def test_posting_a_problem_stores_suggested_matches(client, runtime, world) -> N
     assert problem_id in client.get("/problems").get_data(as_text=True)
 
 
+def test_a_korean_region_is_shown_by_its_name_not_its_code(client, runtime, world) -> None:
+    """A firm types 경기; the problem stores KR-41 and every page names the province in the reader's language."""
+    login(client, "sme@firm.example.com")
+    token = csrf_token(client, "/problems/new")
+    response = client.post("/problems/new", data={
+        "title": "사출 성형 부품의 휨", "text": "얇은 폴리프로필렌 사출 성형 부품이 냉각 후 휘어집니다.",
+        "region": "경기", "visibility": "public", "csrf_token": token})
+    problem_id = response.headers["Location"].rsplit("/", 1)[1]
+    with runtime.db.session() as s:
+        assert s.get(Problem, problem_id).region == "KR-41"
+    for path in (f"/problems/{problem_id}", "/"):
+        korean = client.get(path, headers={"Accept-Language": "ko"}).get_data(as_text=True)
+        english = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert "경기도" in korean and "Gyeonggi" in english, path
+        assert "KR-41" not in korean and "KR-41" not in english, path
+
+
 def test_problem_validation_rejects_bad_trl(client, runtime, world) -> None:
     login(client, "sme@firm.example.com")
     token = csrf_token(client, "/problems/new")
