@@ -175,6 +175,15 @@ class CapabilityExtractor:
         """The Korean label of a curated capability or KSIC industry, for a Korean page."""
         return self._korean_matcher().korean_labels.get(capability_id)
 
+    def capabilities_named_in_korean(self, needle: str) -> list[str]:
+        """Ids of the curated capabilities and KSIC industries whose Korean name contains ``needle``
+        (spaces ignored: 레이저용접 finds 레이저 용접), curated first."""
+        wanted = "".join(needle.split())
+        matcher = self._korean_matcher()
+        names = {**{cid: (label,) for cid, label in matcher.korean_labels.items()}, **matcher.korean_names}
+        found = [cid for cid, forms in names.items() if any(wanted in "".join(f.split()) for f in forms)]
+        return sorted(found, key=lambda cid: (cid not in matcher.korean_names, len(matcher.korean_labels.get(cid, ""))))
+
     def _extract_latin(self, original: str) -> list[CapabilityMention]:
         spans, sentences = self.latin_spans(original)
         return [CapabilityMention(capability_id=cid, label=label, start=start, end=end,

@@ -83,6 +83,8 @@ class KoreanCapabilityMatcher:
     def __init__(self, curated: list[KoreanLabel], ksic: list[tuple[str, str, str]], labels: dict[str, str]) -> None:
         self.labels = dict(labels)
         self.korean_labels: dict[str, str] = {c.capability_id: c.label_ko for c in curated}
+        #: every Korean name of a curated capability (label and phrases), for a Korean person's search
+        self.korean_names: dict[str, tuple[str, ...]] = {c.capability_id: (c.label_ko, *c.phrases) for c in curated}
         self._patterns: dict[str, tuple[int, str]] = {}
         for rank, (cid, phrases) in enumerate([(c.capability_id, c.phrases) for c in curated]
                                               + [(i, (_ksic_stem(ko),)) for i, ko, _ in ksic

@@ -60,6 +60,12 @@ def capabilities_like(session: Session, pattern: str, limit: int) -> list[Capabi
         .order_by(func.length(Capability.label), Capability.label).limit(limit)).all())
 
 
+def capabilities_by_ids(session: Session, capability_ids: Sequence[str]) -> list[Capability]:
+    """Taxonomy nodes of these ids, in the order given (ids not in the taxonomy left out)."""
+    rows = {c.id: c for c in session.scalars(select(Capability).where(Capability.id.in_(list(capability_ids))))}
+    return [rows[i] for i in capability_ids if i in rows]
+
+
 def declared_evidence_id(session: Session, entity_id: str, capability_id: str) -> int | None:
     """The evidence row recording that the entity itself declared this capability (source "researcher")."""
     return session.scalar(select(CapabilityEvidence.id).where(

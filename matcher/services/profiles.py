@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from matcher.capabilities.extractor import get_extractor
 from matcher.indexing import index_entities
+from matcher.korean import has_hangul
 from matcher.models import (
     AuditLog,
     Capability,
@@ -156,13 +158,18 @@ def get_profile_view(runtime: Runtime, researcher_id: str) -> ProfileView | None
 
 
 def search_capabilities(runtime: Runtime, query: str, limit: int = 25) -> list[CapabilityOption]:
-    """Taxonomy capabilities whose label contains `query` (LIKE wildcards in the query are literal)."""
+    """Taxonomy capabilities whose label contains `query` (LIKE wildcards in the query are literal); a query
+    in Korean is looked up among the Korean names of the curated capabilities and KSIC industries."""
     needle = " ".join(query.split())[:100]
     if len(needle) < 2:
         return []
     escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     with runtime.db.session() as session:
-        rows = capability_queries.capabilities_like(session, f"%{escaped.lower()}%", limit)
+        if has_hangul(needle):
+            named = get_extractor().capabilities_named_in_korean(needle)
+            rows = capability_queries.capabilities_by_ids(session, named[: limit * 4])[:limit]
+        else:
+            rows = capability_queries.capabilities_like(session, f"%{escaped.lower()}%", limit)
         parent_labels = capability_queries.taxonomy_labels(session, {c.parent_id for c in rows if c.parent_id})
         return [CapabilityOption(c.id, c.label, parent_labels.get(c.parent_id or "")) for c in rows]
 

@@ -148,3 +148,23 @@ def test_unlinked_researcher_account_sees_how_to_claim(client: Any, auth: Any, r
     auth.login_as(add_user(runtime, "new@uni.example.org", "researcher"))
     assert b"No profile linked yet" in client.get("/me").data
     assert client.get("/me/data.json").status_code == 404
+
+
+def test_a_korean_researcher_finds_capabilities_by_their_korean_names(client: Any, auth: Any, runtime: Any) -> None:
+    """The taxonomy's labels are English; a Korean page searches and shows the capabilities' Korean names."""
+    w = seed_world(runtime)
+    auth.login_as(add_user(runtime, "idle@uni.example.org", "researcher", researcher_id=w.idle))
+    korean = {"Accept-Language": "ko"}
+    found = client.get("/me/capabilities?q=머신러닝", headers=korean).get_data(as_text=True)
+    assert "기계 학습 및 인공지능" in found and "레이저 용접" not in found
+    spaced = client.get("/me/capabilities?q=레이저용접", headers=korean).get_data(as_text=True)
+    assert "레이저 용접" in spaced
+    assert "기계 학습 및 인공지능" not in client.get("/me/capabilities?q=머신러닝").get_data(as_text=True)
+    assert "No capability matches" in client.get("/me/capabilities?q=없는말").get_data(as_text=True)
+
+
+def test_the_profile_page_names_capabilities_in_the_readers_language(client: Any, runtime: Any) -> None:
+    _ada(client, runtime)
+    korean = client.get("/me", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert '<span class="tag">레이저 용접</span>' in korean and 'aria-label="레이저 용접 삭제"' in korean
+    assert '<span class="tag">Laser welding</span>' in client.get("/me", headers={"Accept-Language": "en"}).get_data(as_text=True)
