@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from matcher.capabilities.extractor import CURATED_SCHEME, get_extractor
-from matcher.capabilities.korean import CURATED_KO_PATH, KSIC_PATH, read_curated_ko, read_ksic
+from matcher.capabilities.korean import CURATED_KO_PATH, KSIC_PATH, read_area_labels, read_curated_ko, read_ksic
 from matcher.capabilities.taxonomy import get_taxonomy
 
 
@@ -70,3 +70,12 @@ def test_a_malformed_label_file_names_its_line(tmp_path: Path) -> None:
     bad.write_text("# header\ncore:welding\t용접\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"ko.tsv:2: expected id<TAB>label<TAB>phrases"):
         read_curated_ko(bad)
+
+
+def test_every_top_level_area_of_the_taxonomy_has_a_korean_name() -> None:
+    """The control tower groups matches by these areas; a Korean coordinator reads them in Korean."""
+    nodes = list(get_taxonomy())
+    ids = {c.id for c in nodes}
+    roots = {c.id for c in nodes if not c.parent_id or c.parent_id not in ids}
+    names = read_area_labels()
+    assert roots <= set(names) and all(names.values())

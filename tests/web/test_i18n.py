@@ -206,3 +206,22 @@ def test_introduction_mails_go_out_in_each_readers_language(app: Any, client: An
     assert partner["Subject"].startswith("InnoBridge introduction: ")
     assert "is looking for a research partner" in partner.get_content()
     assert "sme@firm.example.com" in partner.get_content()
+
+
+def test_the_towers_capability_areas_and_empty_charts_speak_korean(app: Any) -> None:
+    """The core names areas by the taxonomy's English root labels; a Korean page names them in Korean."""
+    from matcher.services.control_tower import Table
+    from web.admin.charts import bar_chart
+    from web.admin.tower_text import localised
+
+    table = Table("capabilities", "Counts and outcomes by capability area (top 15)",
+                  ("Capability area", "Matches"), (("Materials", 3), ("Mathematics and Statistics", 2),
+                                                   ("(no capability)", 1), ("Unknown area", 1)))
+    with app.test_request_context("/", headers={"Accept-Language": "ko"}):
+        rows = localised(table).rows
+        empty = str(bar_chart([], [], "t"))
+    assert [r[0] for r in rows] == ["소재", "수학 및 통계", "(역량 없음)", "Unknown area"]
+    assert "아직 데이터가 없습니다" in empty
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert [r[0] for r in localised(table).rows] == ["Materials", "Mathematics and Statistics",
+                                                          "(no capability)", "Unknown area"]

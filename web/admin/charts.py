@@ -7,10 +7,14 @@ from typing import Any
 from flask_babel import format_decimal, gettext
 from markupsafe import Markup, escape
 
+from ..labels import N_
+
 WIDTH = 440
 LABEL_W = 140
 ROW = 26
 FONT = 12
+#: marked here: pybabel does not see a gettext() call inside an f-string
+NO_DATA = N_("no data yet")
 COLOURS = ("#0b5cad", "#2f77c4", "#5592d3", "#7aaddf", "#a0c6ea", "#c4dcf3")
 LIGHT = "#c4dcf3"
 
@@ -68,7 +72,7 @@ def bar_chart(labels: Sequence[object], values: Sequence[object], title: str,
             caption = f"{_fmt(inner[i])} / {_fmt(value)}"
         parts.append(f'<text x="{LABEL_W + width + 4:.1f}" y="{y + 17}">{caption}</text>')
     if not numbers:
-        parts.append(f'<text x="10" y="{top + 16}">{escape(gettext("no data yet"))}</text>')
+        parts.append(f'<text x="10" y="{top + 16}">{escape(gettext(NO_DATA))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

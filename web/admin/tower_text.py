@@ -12,7 +12,7 @@ from flask_babel import gettext
 
 from matcher.services.control_tower import Table
 
-from ..labels import N_, STAGE_NAMES, _STAGES_BY_LABEL
+from ..labels import N_, STAGE_NAMES, _STAGES_BY_LABEL, capability_name
 
 TEXTS = frozenset((
     N_("Funnel by stage"), N_("Stage"), N_("Matches"), N_("From previous stage"), N_("From suggested"),
@@ -22,6 +22,7 @@ TEXTS = frozenset((
     N_("All regions"), N_("(no region)"), N_("(no capability)"), N_("Where the firms' requests stand"),
     N_("Requests"), N_("Requested"), N_("Problem"), N_("Offers of help"), N_("Introduction requests"),
 ))
+CAPABILITY_TABLE = "capabilities"  # matcher.services.control_tower.capability_table's key
 TOP = re.compile(r"Counts and outcomes by capability area \(top (?P<top>\d+)\)")
 TOP_OFFERS = re.compile(r"Offers of help and requests per problem \(top (?P<top>\d+)\)")
 
@@ -45,8 +46,15 @@ def text(value: object) -> object:
     return value
 
 
+def _area_text(value: object) -> object:
+    translated = text(value)
+    return capability_name(translated) if isinstance(value, str) and translated == value else translated
+
+
 def localised(table: Table) -> Table:
-    """The table with its title, columns and first-column words in the page's language."""
-    rows = tuple((text(row[0]), *row[1:]) if row else row for row in table.rows)
+    """The table with its title, columns and first-column words in the page's language (capability areas by
+    their Korean names on a Korean page)."""
+    first = _area_text if table.key == CAPABILITY_TABLE else text
+    rows = tuple((first(row[0]), *row[1:]) if row else row for row in table.rows)
     return dataclasses.replace(table, title=str(text(table.title)), columns=tuple(str(text(c)) for c in table.columns),
                                rows=rows)
