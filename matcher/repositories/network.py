@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Row, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from matcher.models import Lab, Organization, Researcher
+from matcher.models import Lab, Organization, Researcher, User
 
 
 def duplicate_name_rows(session: Session, model: Any) -> list[Any]:
@@ -77,13 +77,32 @@ def holder_of(session: Session, model: Any, field: str, value: Any, *, other_tha
     return session.scalar(select(model.id).where(getattr(model, field) == value, model.id != other_than))
 
 
-def digest_subscribers(session: Session, frequencies: Collection[str]) -> list[Researcher]:
-    """Live researchers with an email who chose one of these digest frequencies, by id."""
-    return list(session.scalars(
-        select(Researcher)
-        .where(Researcher.digest_frequency.in_(frequencies), Researcher.email.is_not(None),
-               Researcher.email != "", Researcher.merged_into_id.is_(None))
-        .order_by(Researcher.id)).all())
+def digest_subscribers(session: Session, frequencies: Collection[str]) -> list[tuple[Researcher, str]]:
+    """Live researchers who chose one of these digest frequencies and have an address, by id, each with
+    the address (see digest_address)."""
+    address = func.coalesce(func.nullif(Researcher.email, ""), _account_email(Researcher.id,
+                                                                            Researcher.claimed_by_user_id))
+    rows = session.execute(
+        select(Researcher, address)
+        .where(Researcher.digest_frequency.in_(frequencies), address.is_not(None),
+               Researcher.merged_into_id.is_(None))
+        .order_by(Researcher.id)).all()
+    return [(row, email) for row, email in rows]
+
+
+def digest_address(session: Session, researcher: Researcher) -> str | None:
+    """Where the researcher's digests go: the profile's email, else the email of the account that holds the
+    profile (a profile from public data may carry none; its owner's account always has one)."""
+    if researcher.email:
+        return researcher.email
+    return session.scalar(select(_account_email(researcher.id, researcher.claimed_by_user_id)))
+
+
+def _account_email(researcher_id: Any, claimed_by_user_id: Any) -> Any:
+    """The email of the (first) account that holds the profile: linked to it, or the one that claimed it."""
+    return (select(User.email)
+            .where(or_(User.researcher_id == researcher_id, User.id == claimed_by_user_id))
+            .order_by(User.id).limit(1).scalar_subquery())
 
 
 def set_last_digest(session: Session, researcher_id: str, when: datetime) -> None:

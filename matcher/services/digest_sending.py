@@ -110,8 +110,8 @@ def _candidates(runtime: Runtime, frequency: str | None) -> list[_Candidate]:
     frequencies = (frequency,) if frequency else FREQUENCIES
     with runtime.db.session() as session:
         rows = network_queries.digest_subscribers(session, frequencies)
-        return [_Candidate(r.id, r.name, r.email or "", r.digest_frequency,
-                           aware(r.last_digest_at) if r.last_digest_at else None) for r in rows]
+        return [_Candidate(r.id, r.name, email, r.digest_frequency,
+                           aware(r.last_digest_at) if r.last_digest_at else None) for r, email in rows]
 
 
 def _message_id(log_id: int, key: str, domain: str) -> str:

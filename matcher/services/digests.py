@@ -21,6 +21,7 @@ from typing import Any
 from matcher.capabilities.extractor import get_extractor
 from matcher.models import Researcher
 from matcher.repositories import documents as document_queries
+from matcher.repositories import network as network_queries
 from matcher.repositories import problems as problem_queries
 from matcher.runtime import Runtime
 from matcher.services import matching
@@ -145,7 +146,9 @@ def build_digest(
     if not fitting:
         return None
     fitting.sort(key=lambda i: (-i.score, i.created_at, i.id))
-    return Digest(row.id, row.name, row.email, row.digest_frequency, since, until, tuple(fitting[:max_items]))
+    with runtime.db.session() as session:
+        address = network_queries.digest_address(session, row)
+    return Digest(row.id, row.name, address, row.digest_frequency, since, until, tuple(fitting[:max_items]))
 
 
 def has_digest(runtime: Runtime, researcher: Researcher | str, since: datetime, *, until: datetime | None = None,

@@ -35,6 +35,7 @@ from matcher.regions import normalise_region
 from matcher.repositories import accounts as account_queries
 from matcher.repositories import capabilities as capability_queries
 from matcher.repositories import documents as document_queries
+from matcher.repositories import network as network_queries
 from matcher.runtime import Runtime
 from matcher.types import DIGEST_FREQUENCIES
 
@@ -148,7 +149,7 @@ def get_profile_view(runtime: Runtime, researcher_id: str) -> ProfileView | None
         labels = capability_queries.labels_of(session, removed_ids)
         pubs = document_queries.publications_of(session, researcher_id)
         return ProfileView(
-            id=row.id, name=row.name, organization=org.name if org else None, email=row.email,
+            id=row.id, name=row.name, organization=org.name if org else None, email=network_queries.digest_address(session, row),
             digest_frequency=row.digest_frequency, last_digest_at=row.last_digest_at,
             recency_half_life=row.recency_half_life, regions_of_interest=tuple(row.regions_of_interest or ()),
             capabilities=caps, removed=tuple((cid, labels.get(cid, cid)) for cid in removed_ids),

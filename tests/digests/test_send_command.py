@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from matcher.models import DigestLog, Researcher
+from matcher.repositories import network as network_queries
+from tests.factories import add_user
 from tests.factories.digests import LAST_DIGEST, read_utc, seed_world, utc
 from tests.mail.smtpd import SmtpServer, free_port
 from web.mail import OutgoingMail, SmtpProvider
@@ -86,6 +88,34 @@ def test_real_run_sends_one_message_per_matching_researcher(runner: Any, runtime
     assert again.exit_code == 0, again.output
     assert "2 already sent this period" in again.output
     assert len(smtp_server.received) == 2
+
+
+def test_a_claimed_profile_without_an_email_gets_its_digest_at_the_accounts_address(
+        runner: Any, runtime: Any, smtp_server: SmtpServer) -> None:
+    """A profile from the public data may carry no email; once an account holds it, its digests go there."""
+    w = seed_world(runtime)
+    user_id = add_user(runtime, "ada@lab.example.org", "researcher", researcher_id=w.ada)
+    with runtime.db.session() as s:
+        s.get(Researcher, w.ada).email = None
+    result = _send(runner)
+    assert result.exit_code == 0, result.output
+    assert sorted(_recipients(smtp_server)) == ["ada@lab.example.org", "grace.hopper@example.org"]
+    assert user_id
+
+
+def test_a_profile_without_an_email_or_an_account_gets_no_digest(runtime: Any) -> None:
+    w = seed_world(runtime)
+    with runtime.db.session() as s:
+        s.get(Researcher, w.ada).email = None
+        s.get(Researcher, w.grace).email = ""
+    with runtime.db.session() as s:
+        subscribers = {r.id: email for r, email in network_queries.digest_subscribers(s, ("weekly", "monthly"))}
+        assert w.ada not in subscribers and w.grace not in subscribers
+        assert network_queries.digest_address(s, s.get(Researcher, w.ada)) is None
+    add_user(runtime, "grace@lab.example.org", "researcher", researcher_id=w.grace)
+    with runtime.db.session() as s:
+        subscribers = {r.id: email for r, email in network_queries.digest_subscribers(s, ("weekly", "monthly"))}
+        assert subscribers.get(w.grace) == "grace@lab.example.org"
 
 
 def test_frequency_option_selects_researchers(runner: Any, runtime: Any, smtp_server: SmtpServer) -> None:
