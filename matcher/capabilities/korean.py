@@ -26,8 +26,8 @@ from matcher.types import CapabilityMention
 DATA = Path(__file__).resolve().parent / "data"
 CURATED_KO_PATH = DATA / "core_capabilities_ko.tsv"
 KSIC_PATH = DATA / "ksic_manufacturing.csv"
-#: Korean names of the taxonomy's top-level areas (the control tower groups matches by them).
-AREAS_KO_PATH = DATA / "area_labels_ko.tsv"
+#: Korean names of taxonomy nodes without a curated Korean label (top-level areas and others), shown only.
+TAXONOMY_KO_PATH = DATA / "taxonomy_labels_ko.tsv"
 KSIC_PREFIX = "ksic11:"
 #: KSIC names end in "제조업" ("manufacture of"); the industry is named by what comes before it.
 _KSIC_SUFFIXES = ("제조업", "제조", "업")
@@ -83,8 +83,8 @@ class KoreanCapabilityMatcher:
     """
 
     def __init__(self, curated: list[KoreanLabel], ksic: list[tuple[str, str, str]], labels: dict[str, str],
-                 areas: dict[str, str] | None = None) -> None:
-        """``areas``: Korean names of the taxonomy's top-level areas, shown but never matched in text."""
+                 shown: dict[str, str] | None = None) -> None:
+        """``shown``: Korean names of other taxonomy nodes (top-level areas and others), never matched in text."""
         self.labels = dict(labels)
         self.korean_labels: dict[str, str] = {c.capability_id: c.label_ko for c in curated}
         #: every Korean name of a curated capability (label and phrases), for a Korean person's search
@@ -98,7 +98,7 @@ class KoreanCapabilityMatcher:
         for cid, name_ko, name_en in ksic:
             self.labels.setdefault(cid, name_en)
             self.korean_labels.setdefault(cid, name_ko)
-        for cid, name_ko in (areas or {}).items():
+        for cid, name_ko in (shown or {}).items():
             self.korean_labels.setdefault(cid, name_ko)
         self._longest = max((len(k) for k in self._patterns), default=0)  # in characters
 
@@ -167,10 +167,10 @@ def _loses_word_start(phrase: str) -> bool:
 def build_korean_matcher(labels: dict[str, str]) -> KoreanCapabilityMatcher:
     """The matcher over the bundled files; ``labels``: capability id -> English label (the taxonomy's)."""
     ksic = read_ksic() if KSIC_PATH.is_file() else []
-    return KoreanCapabilityMatcher(read_curated_ko(), ksic, labels, read_area_labels())
+    return KoreanCapabilityMatcher(read_curated_ko(), ksic, labels, read_taxonomy_labels())
 
 
-def read_area_labels(path: Path = AREAS_KO_PATH) -> dict[str, str]:
+def read_taxonomy_labels(path: Path = TAXONOMY_KO_PATH) -> dict[str, str]:
     """Area id -> Korean name; a malformed line is an error naming the file and line."""
     out = {}
     with path.open(encoding="utf-8") as fh:

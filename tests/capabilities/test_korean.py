@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from matcher.capabilities.extractor import CURATED_SCHEME, get_extractor
-from matcher.capabilities.korean import CURATED_KO_PATH, KSIC_PATH, read_area_labels, read_curated_ko, read_ksic
+from matcher.capabilities.korean import CURATED_KO_PATH, KSIC_PATH, read_taxonomy_labels, read_curated_ko, read_ksic
 from matcher.capabilities.taxonomy import get_taxonomy
 
 
@@ -77,5 +77,5 @@ def test_every_top_level_area_of_the_taxonomy_has_a_korean_name() -> None:
     nodes = list(get_taxonomy())
     ids = {c.id for c in nodes}
     roots = {c.id for c in nodes if not c.parent_id or c.parent_id not in ids}
-    names = read_area_labels()
+    names = read_taxonomy_labels()
     assert roots <= set(names) and all(names.values())
