@@ -176,8 +176,8 @@ class CapabilityExtractor:
         return self._korean_matcher().korean_labels.get(capability_id)
 
     def capabilities_named_in_korean(self, needle: str) -> list[str]:
-        """Ids of the curated capabilities and KSIC industries whose Korean name contains ``needle``
-        (spaces ignored: 레이저용접 finds 레이저 용접), curated first."""
+        """Ids of the capabilities, KSIC industries and other taxonomy nodes whose Korean name contains
+        ``needle`` (spaces ignored: 레이저용접 finds 레이저 용접), curated first, then shorter names."""
         wanted = "".join(needle.split())
         matcher = self._korean_matcher()
         names = {**{cid: (label,) for cid, label in matcher.korean_labels.items()}, **matcher.korean_names}

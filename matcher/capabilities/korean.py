@@ -171,7 +171,7 @@ def build_korean_matcher(labels: dict[str, str]) -> KoreanCapabilityMatcher:
 
 
 def read_taxonomy_labels(path: Path = TAXONOMY_KO_PATH) -> dict[str, str]:
-    """Area id -> Korean name; a malformed line is an error naming the file and line."""
+    """Taxonomy node id -> Korean name; a malformed line is an error naming the file and line."""
     out = {}
     with path.open(encoding="utf-8") as fh:
         for number, line in enumerate(fh, 1):

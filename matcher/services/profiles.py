@@ -149,7 +149,8 @@ def get_profile_view(runtime: Runtime, researcher_id: str) -> ProfileView | None
         labels = capability_queries.labels_of(session, removed_ids)
         pubs = document_queries.publications_of(session, researcher_id)
         return ProfileView(
-            id=row.id, name=row.name, organization=org.name if org else None, email=network_queries.digest_address(session, row),
+            id=row.id, name=row.name, organization=org.name if org else None,
+            email=network_queries.digest_address(session, row),
             digest_frequency=row.digest_frequency, last_digest_at=row.last_digest_at,
             recency_half_life=row.recency_half_life, regions_of_interest=tuple(row.regions_of_interest or ()),
             capabilities=caps, removed=tuple((cid, labels.get(cid, cid)) for cid in removed_ids),
@@ -160,7 +161,7 @@ def get_profile_view(runtime: Runtime, researcher_id: str) -> ProfileView | None
 
 def search_capabilities(runtime: Runtime, query: str, limit: int = 25) -> list[CapabilityOption]:
     """Taxonomy capabilities whose label contains `query` (LIKE wildcards in the query are literal); a query
-    in Korean is looked up among the Korean names of the curated capabilities and KSIC industries."""
+    in Korean is looked up among the Korean names of the capabilities and KSIC industries."""
     needle = " ".join(query.split())[:100]
     if len(needle) < 2:
         return []
