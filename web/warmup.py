@@ -21,6 +21,14 @@ WARM_UP_QUERIES = ("porosity in laser welding of aluminium parts", "알루미늄
 def warm_up(app: Flask) -> float:
     """Run the warm-up searches in-process and return their milliseconds; a failure is logged, not raised."""
     started = time.perf_counter()
+    try:
+        from matcher.services.matching import prepare
+        from web.extensions import runtime
+
+        with app.app_context():
+            prepare(runtime())
+    except Exception:  # noqa: BLE001 - searches then read what they need from SQL, as on a cold start
+        log.exception("reading the candidates' attributes failed")
     client = app.test_client()
     for query in WARM_UP_QUERIES:
         try:
