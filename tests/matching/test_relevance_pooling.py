@@ -81,3 +81,15 @@ def test_numpy_pooling_equals_pooling_one_entity_at_a_time() -> None:
         want = _one_at_a_time(candidates, cards, cfg, years, semantic, floor, more)
         assert got[1] == want[1]
         assert {i: list(f.items()) for i, f in got[0].items()} == {i: list(f.items()) for i, f in want[0].items()}
+
+
+def test_scores_of_many_rows_are_score_of_each() -> None:
+    from dataclasses import replace
+
+    from matcher.ranking.scorer import FEATURES
+
+    rng = random.Random(7)
+    base = load_config()
+    for cfg in (base, base.for_length(5), replace(base, scale=(1.37, -0.21))):
+        rows = [{name: rng.uniform(-3, 3) for name in FEATURES if rng.random() < 0.8} for _ in range(300)]
+        assert cfg.scores(rows) == [cfg.score(row) for row in rows]
