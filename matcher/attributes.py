@@ -21,6 +21,9 @@ from matcher.repositories import cards as queries
 from matcher.types import EntityCard, entity_kind
 
 STAMP_FILE = "data-generation"
+#: Ids kept at most (cards, links and years together; ~250 bytes each): a store of millions of documents
+#: starts over when a worker has seen this many, instead of growing without bound.
+MAX_KEPT = 600_000
 #: Kinds that are their own document: document_links links them to themselves without SQL.
 _SELF_LINKED = ("equipment", "project")
 
@@ -49,12 +52,16 @@ class _Generation:
         self.years: dict[str, int | None] = {}
         self.not_documents: set[str] = set()  # ids document_years found no row for
 
+    def size(self) -> int:
+        return len(self.cards) + len(self.links) + len(self.years) + len(self.not_documents)
+
 
 class CandidateAttributes:
     """Cards, links and years by id, from memory; what is not there yet is read from SQL and kept."""
 
-    def __init__(self, index_dir: str | os.PathLike[str]) -> None:
+    def __init__(self, index_dir: str | os.PathLike[str], max_kept: int = MAX_KEPT) -> None:
         self._stamp_path = stamp_path(index_dir)
+        self.max_kept = max_kept
         self._generation = _Generation(self._stamp())
         self._lock = threading.Lock()
 
@@ -68,9 +75,9 @@ class CandidateAttributes:
     def _current(self) -> _Generation:
         stamp = self._stamp()
         generation = self._generation
-        if stamp != generation.stamp:
+        if stamp != generation.stamp or generation.size() > self.max_kept:
             with self._lock:
-                if self._generation.stamp != stamp:
+                if self._generation.stamp != stamp or self._generation.size() > self.max_kept:
                     self._generation = _Generation(stamp)
                 generation = self._generation
         return generation
@@ -113,7 +120,7 @@ class CandidateAttributes:
             absent.update(d for d in missing if d not in found)
         return {d: known[d] for d in doc_ids if d in known}
 
-    def prefill(self, session: Session, max_documents: int = 300_000) -> None:
+    def prefill(self, session: Session, max_documents: int = 200_000) -> None:
         """Read every entity's card and (up to `max_documents`) every document's links and year at once, so
         the first searches after start find them in memory."""
         generation = self._current()

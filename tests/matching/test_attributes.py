@@ -54,3 +54,16 @@ def test_an_administrators_edit_ranks_at_once(runtime, store) -> None:  # type: 
     assert match(runtime, PROBLEM, kinds=["researcher"], regions=["TX"]).matches == ()
     assert [m.entity_id for m in match(runtime, PROBLEM, kinds=["researcher"], regions=["CA"]).matches] \
         == [store.lone_welder]
+
+
+def test_a_worker_keeps_a_bounded_number_of_ids(runtime, store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from matcher.attributes import CandidateAttributes
+
+    docs, entities = _ids(runtime)
+    attributes = CandidateAttributes(tmp_path, max_kept=len(docs) + 1)
+    with runtime.db.session() as session:
+        attributes.years(session, docs)
+        kept = attributes._current()
+        attributes.links(session, docs)  # now above the bound: the next look-up starts over
+        assert attributes._current() is not kept and attributes._current().size() == 0
+        assert attributes.links(session, docs) == document_links(session, docs)
