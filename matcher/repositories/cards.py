@@ -131,9 +131,11 @@ def document_texts(session: Session, ids: Iterable[str]) -> dict[str, DocText]:
     return out
 
 
+# Equal positions by document id: what SQLite returned anyway, and the same order on PostgreSQL (whose order
+# of ties is the plan's), so the attributes kept in memory (matcher.attributes) can reproduce it.
 _DOCUMENT_LINKS = (select(DocumentEntity.document_id, DocumentEntity.entity_id)
                    .where(DocumentEntity.document_id.in_(_ids()), DocumentEntity.excluded.is_(False))
-                   .order_by(DocumentEntity.position))
+                   .order_by(DocumentEntity.position, DocumentEntity.document_id))
 _HOLDER_CAPABILITIES = (select(CapabilityEvidence.entity_id, CapabilityEvidence.capability_id,
                                CapabilityEvidence.weight)
                         .where(CapabilityEvidence.entity_id.in_(_ids()), CapabilityEvidence.source != "keyphrase"))
@@ -152,7 +154,7 @@ def document_links(session: Session, doc_ids: Sequence[str]) -> dict[str, list[s
 
 _DOCUMENT_LINK_POSITIONS = (select(DocumentEntity.document_id, DocumentEntity.entity_id, DocumentEntity.position)
                             .where(DocumentEntity.document_id.in_(_ids()), DocumentEntity.excluded.is_(False))
-                            .order_by(DocumentEntity.position))
+                            .order_by(DocumentEntity.position, DocumentEntity.document_id))
 
 
 def document_links_with_positions(session: Session, doc_ids: Sequence[str]) -> dict[str, tuple[int, tuple[str, ...]]]:
