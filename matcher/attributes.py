@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -101,9 +101,8 @@ class CandidateAttributes:
         missing = [d for d in documents if d not in known]
         if missing:
             self._read_links(session, missing, known)
-        linked = sorted({d: known[d] for d in documents if known[d] is not None}.items(),
-                        key=lambda item: (item[1][0], item[0]))  # type: ignore[index]
-        out: dict[str, list[str]] = {d: list(entry[1]) for d, entry in linked}  # type: ignore[index]
+        found = {d: entry for d in documents if (entry := known[d]) is not None}
+        out = {d: list(entry[1]) for d, entry in sorted(found.items(), key=lambda item: (item[1][0], item[0]))}
         for d in doc_ids:
             if entity_kind(d) in _SELF_LINKED:
                 out[d] = [d]
