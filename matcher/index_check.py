@@ -74,6 +74,7 @@ def repair_index(runtime: Runtime, missing: Sequence[str], stale: Sequence[str] 
     index_documents(runtime, documents, entities)
     if stale:
         runtime.search.delete(list(stale))
+        runtime.data_changed()
 
 
 def index_missing(runtime: Runtime, doc_ids: Sequence[str]) -> int:

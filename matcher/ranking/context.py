@@ -55,9 +55,14 @@ def rarity(document_frequency: Mapping[str, int], total_holders: int) -> dict[st
 
 def score_entities(cards: Mapping[str, EntityCard], relevance: Mapping[str, dict[str, float]],
                    doc_order: Mapping[str, list[str]], cfg: ScorerConfig, ctx: QueryContext) -> list[ScoredEntity]:
-    """Every card scored: its relevance signals, the context features and the fused score, best first."""
+    """Every card scored: its relevance signals, the context features and the fused score, best first.
+
+    The fused scores are summed a feature at a time over all candidates (ScorerConfig.scores: the same
+    additions in the same order as ScorerConfig.score, so the same floats)."""
     with_caps = weighs_capabilities(cfg, ctx.query_caps)
-    scored = []
+    regions, years, this_year, brevity = ctx.regions, ctx.doc_years, ctx.this_year, ctx.brevity
+    available: dict[tuple[str, str | None], float] = {}  # (kind, status) -> availability: few distinct pairs
+    rows = []
     for entity_id, card in cards.items():
         docs = doc_order[entity_id]
         features = dict(relevance[entity_id])
@@ -66,12 +71,18 @@ def score_entities(cards: Mapping[str, EntityCard], relevance: Mapping[str, dict
             features["capability"], matched = _overlap(ctx, card, docs)
         else:  # the shown page gets its overlap in page_capabilities
             features["capability"] = 0.0
-        features["region"] = 1.0 if ctx.regions and (card.region or "").lower() in ctx.regions else 0.0
-        features["recency"] = recency_feature([ctx.doc_years.get(d) for d in docs[:CONTEXT_DOCUMENTS]], ctx.this_year)
-        features["availability"] = availability(card.kind, card.status)
+        features["region"] = 1.0 if regions and (card.region or "").lower() in regions else 0.0
+        features["recency"] = recency_feature([years.get(d) for d in docs[:CONTEXT_DOCUMENTS]], this_year)
+        kind_status = (card.kind, card.status)
+        if kind_status not in available:
+            available[kind_status] = availability(*kind_status)
+        features["availability"] = available[kind_status]
         for name, short in _SHORT_NAMES:
-            features[short] = features.get(name, 0.0) * ctx.brevity
-        scored.append(ScoredEntity(cfg.score(features), card, features, matched, tuple(docs)))
+            features[short] = features.get(name, 0.0) * brevity
+        rows.append((card, features, matched, tuple(docs)))
+    scores = cfg.scores([features for _, features, _, _ in rows])
+    scored = [ScoredEntity(score, card, features, matched, docs)
+              for score, (card, features, matched, docs) in zip(scores, rows)]
     scored.sort(key=lambda m: (-m.score, m.card.id))
     return scored
 

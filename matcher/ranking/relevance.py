@@ -5,13 +5,14 @@ candidates before fusion (RANKING_NOTES: a plain sum of raw values measured wors
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from matcher.ranking.features import z_scores
-from matcher.ranking.pooling import decayed_top_k, recency_weight
+import numpy as np
+
+from matcher.ranking.pooling import recency_weight
 from matcher.ranking.scorer import ScorerConfig
 from matcher.types import PROFILED_ENTITY_KINDS, EntityCard, Hit, entity_kind
 
@@ -50,53 +51,148 @@ def relevance_features(candidates: dict[str, Candidate], cards: dict[str, Entity
     """Per entity the z-scored relevance signals, and its documents best first (for the evidence).
 
     `more_cosines` (signal name -> doc id -> cosine, e.g. matcher.ranking.feedback's) are pooled and
-    z-scored like the semantic signal, each as a signal of its own.
+    z-scored like the semantic signal, each as a signal of its own. The pooling runs in numpy over every
+    candidate's documents at once, with the same floating-point operations in the same order as
+    matcher.ranking.pooling.decayed_top_k, so the values are the same to the last bit.
     """
     this_year = date.today().year
     decay = cfg.pooling_decay
     more_cosines = more_cosines or {}
-    raw: dict[str, dict[str, float]] = defaultdict(dict)
-    doc_order: dict[str, list[str]] = {}
-    for entity_id, card in cards.items():
-        c = candidates[entity_id]
-        half_life = card.recency_half_life
-        if half_life:
-            lex, sem, weights = [], [], []
-            for doc_id, (bm25, cosine) in c.docs.items():
-                w = recency_weight(doc_years.get(doc_id), this_year, half_life)
-                weights.append(w)
-                lex.append(bm25 * w)
-                if cosine is not None:
-                    sem.append(cosine * w)
-        else:  # no recency preference (nearly everyone): every weight is 1.0, x * 1.0 is x
-            weights = [1.0] * len(c.docs)
-            lex = [bm25 for bm25, _ in c.docs.values()]
-            sem = [cosine for _, cosine in c.docs.values() if cosine is not None]
-        for name, values in more_cosines.items():
-            pooled = [values[d] * w for d, w in zip(c.docs, weights) if d in values]
-            if pooled:
-                raw[name][entity_id] = decayed_top_k(pooled, decay)
-        raw["lexical"][entity_id] = decayed_top_k(lex, decay)
-        if semantic and sem:
-            raw["semantic"][entity_id] = decayed_top_k(sem, decay)
-        if card.kind in ("equipment", "project"):
-            raw["profile"][entity_id] = max(lex, default=0.0)  # their one document is their profile
-        elif c.profile is not None and not c.tainted:
-            raw["profile"][entity_id] = c.profile * (sum(weights) / len(weights) if weights else 1.0)
-        best = max((v[0] for v in c.docs.values()), default=0.0) or 1.0
-        doc_order[entity_id] = sorted(c.docs, key=lambda d: -(c.docs[d][0] / best + (c.docs[d][1] or 0.0)))
     ids = list(cards)
-    z = {name: z_scores(raw[name], cfg.z_top, missing=(profile_floor if name == "profile" else 0.0), ids=ids)
+    flat = _Flat(ids, candidates, cards, doc_years, this_year, more_cosines)
+    raw: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # name -> (values, has a value) in `ids` order
+    lexical = flat.pooled(flat.lex, np.ones(len(flat.lex), dtype=bool), decay)
+    raw["lexical"] = (lexical, np.ones(len(ids), dtype=bool))
+    if semantic:
+        raw["semantic"] = _pooled_present(flat, flat.sem, decay)
+    for name, values in flat.more.items():
+        raw[name] = _pooled_present(flat, values, decay)
+    best = flat.best_of_each(flat.lex)  # max(lex, default=0.0), their one document's score
+    own_document = np.array([cards[i].kind in ("equipment", "project") for i in ids], dtype=bool)
+    profile = np.where(own_document, best, flat.profile)
+    raw["profile"] = (profile, own_document | flat.has_profile)
+    doc_order = flat.document_order()
+    z = {name: _z_scores(*raw[name], cfg.z_top, missing=(profile_floor if name == "profile" else 0.0))
          for name in ("profile", "lexical")}
     for name in ("semantic", *more_cosines) if semantic else ():
-        if raw[name]:
-            z[name] = z_scores(raw[name], cfg.z_top, missing=min(raw[name].values()), ids=ids)
+        values, present = raw[name]
+        if present.any():
+            z[name] = _z_scores(values, present, cfg.z_top, missing=float(values[present].min()))
+    columns = {name: values.tolist() for name, values in z.items()}
+    names = tuple(columns)
     features: dict[str, dict[str, float]] = {}
-    for entity_id in ids:
+    for position, entity_id in enumerate(ids):
         c = candidates[entity_id]
-        f = {name: values[entity_id] for name, values in z.items()}
+        f = {name: columns[name][position] for name in names}
         if c.tainted and entity_kind(entity_id) in PROFILED_ENTITY_KINDS:
             f["profile"] = f["lexical"]  # the profile holds an excluded document: judge by the rest
         f["name"] = 1.0 if c.named else 0.0
         features[entity_id] = f
     return features, doc_order
+
+
+class _Flat:
+    """Every candidate's documents in one row each: owner position, pooled values, document order keys."""
+
+    def __init__(self, ids: Sequence[str], candidates: Mapping[str, Candidate], cards: Mapping[str, EntityCard],
+                 doc_years: Mapping[str, int | None], this_year: int,
+                 more_cosines: Mapping[str, Mapping[str, float]]) -> None:
+        pairs: list[tuple[float, float | None]] = []  # (BM25 or 0, cosine or None) of every document
+        doc_ids: list[str] = []
+        counts: list[int] = []
+        weighted: list[tuple[int, list[float]]] = []  # (first row, recency weights) of entities with a half-life
+        profile: list[float] = []
+        has_profile: list[bool] = []
+        for entity_id in ids:
+            c = candidates[entity_id]
+            docs = c.docs
+            half_life = cards[entity_id].recency_half_life
+            weights = None  # no recency preference (nearly everyone): every weight is 1.0, x * 1.0 is x
+            if half_life:
+                weights = [recency_weight(doc_years.get(d), this_year, half_life) for d in docs]
+                weighted.append((len(pairs), weights))
+            pairs.extend(docs.values())
+            doc_ids.extend(docs)
+            counts.append(len(docs))
+            if c.profile is not None and not c.tainted:
+                has_profile.append(True)
+                profile.append(c.profile * (sum(weights) / len(weights) if weights else 1.0))
+            else:
+                has_profile.append(False)
+                profile.append(0.0)
+        nan = math.nan
+        self.size = len(ids)
+        self.ids = ids
+        self.doc_ids = doc_ids
+        self.owner = np.repeat(np.arange(len(ids), dtype=np.intp), counts)
+        self.bm25 = np.array([bm25 for bm25, _ in pairs], dtype=np.float64)
+        cosine = np.array([nan if cos is None else cos for _, cos in pairs], dtype=np.float64)
+        self.cosine = np.where(np.isnan(cosine), 0.0, cosine)  # `cosine or 0.0` of the document order
+        self.lex, self.sem = self.bm25.copy(), cosine.copy()
+        for start, weights in weighted:  # the same products as pooling them one entity at a time
+            for row, w in enumerate(weights, start):
+                bm25, cos = pairs[row]
+                self.lex[row] = bm25 * w
+                self.sem[row] = nan if cos is None else cos * w
+        self.more: dict[str, np.ndarray] = {}
+        for name, values in more_cosines.items():
+            column = np.array([values.get(d, nan) for d in doc_ids], dtype=np.float64)
+            for start, weights in weighted:
+                for row, w in enumerate(weights, start):
+                    if doc_ids[row] in values:
+                        column[row] = values[doc_ids[row]] * w
+            self.more[name] = column
+        self.profile = np.array(profile, dtype=np.float64)
+        self.has_profile = np.array(has_profile, dtype=bool)
+
+    def pooled(self, values: np.ndarray, keep: np.ndarray, decay: Sequence[float]) -> np.ndarray:
+        """matcher.ranking.pooling.decayed_top_k of each owner's kept values (0.0 for an owner with none)."""
+        owner, values = self.owner[keep], values[keep]
+        order = np.lexsort((-values, owner))  # by owner, best first
+        owner, values = owner[order], values[order]
+        rank = np.arange(len(owner)) - np.searchsorted(owner, owner)  # place within its owner
+        total = np.zeros(self.size, dtype=np.float64)
+        for place, weight in enumerate(decay):  # sum() adds w*s best first, starting from 0
+            at = rank == place
+            total[owner[at]] += weight * values[at]
+        return total / sum(decay)
+
+    def best_of_each(self, values: np.ndarray) -> np.ndarray:
+        """Each owner's largest value, 0.0 for an owner without any."""
+        best = np.zeros(self.size, dtype=np.float64)
+        if len(values):
+            np.maximum.at(best, self.owner, values)  # values are >= 0 (BM25), so 0.0 is a neutral start
+        return best
+
+    def document_order(self) -> dict[str, list[str]]:
+        """Each owner's documents by BM25 relative to its best plus cosine, best first; ties keep their order."""
+        best = self.best_of_each(self.bm25)
+        best[best == 0.0] = 1.0  # `max(...) or 1.0`
+        key = -(self.bm25 / best[self.owner] + self.cosine)
+        order = np.lexsort((key, self.owner))  # stable: equal keys keep the candidate's document order
+        starts = np.searchsorted(self.owner[order], np.arange(self.size + 1))
+        doc_ids = self.doc_ids
+        ranked = [doc_ids[j] for j in order.tolist()]
+        bounds = starts.tolist()
+        return {entity_id: ranked[bounds[p]:bounds[p + 1]] for p, entity_id in enumerate(self.ids)}
+
+
+def _pooled_present(flat: _Flat, values: np.ndarray, decay: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Pooled values of the owners with at least one value (NaN: none for that document), and which those are."""
+    keep = ~np.isnan(values)
+    present = np.zeros(flat.size, dtype=bool)
+    present[flat.owner[keep]] = True
+    return flat.pooled(values, keep, decay), present
+
+
+def _z_scores(values: np.ndarray, present: np.ndarray, top: int, missing: float) -> np.ndarray:
+    """matcher.ranking.features.z_scores over arrays: owners without a value get `missing` (or 0.0)."""
+    raw = np.where(present, values, missing or 0.0)
+    if not len(raw):
+        return raw
+    best = np.sort(raw)[::-1][: max(top, 2)]
+    mu = float(best.mean())
+    sd = float(best.std())
+    if sd <= 1e-9:
+        return np.zeros(len(raw), dtype=np.float64)
+    return (raw - mu) / sd

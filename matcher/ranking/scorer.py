@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.json")
 #: Features that are z-scores per query (calibrated over the candidates) rather than values in [0, 1].
@@ -88,6 +91,17 @@ class ScorerConfig:
             total += weight * features.get(name, 0.0)
         factor, offset = self.scale
         return total if (factor, offset) == (1.0, 0.0) else factor * total + offset
+
+    def scores(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
+        """score() of each row, summed a feature at a time over all rows: the same additions in the same
+        order per row, so the same floats, for a few hundred candidates at numpy's speed."""
+        total = np.zeros(len(rows), dtype=np.float64)
+        for name, weight in self._terms:
+            total += weight * np.array([row.get(name, 0.0) for row in rows], dtype=np.float64)
+        factor, offset = self.scale
+        if (factor, offset) != (1.0, 0.0):
+            total = factor * total + offset
+        return total.tolist()
 
     @cached_property
     def _terms(self) -> tuple[tuple[str, float], ...]:

@@ -131,9 +131,11 @@ def document_texts(session: Session, ids: Iterable[str]) -> dict[str, DocText]:
     return out
 
 
+# Equal positions by document id: what SQLite returned anyway, and the same order on PostgreSQL (whose order
+# of ties is the plan's), so the attributes kept in memory (matcher.attributes) can reproduce it.
 _DOCUMENT_LINKS = (select(DocumentEntity.document_id, DocumentEntity.entity_id)
                    .where(DocumentEntity.document_id.in_(_ids()), DocumentEntity.excluded.is_(False))
-                   .order_by(DocumentEntity.position))
+                   .order_by(DocumentEntity.position, DocumentEntity.document_id))
 _HOLDER_CAPABILITIES = (select(CapabilityEvidence.entity_id, CapabilityEvidence.capability_id,
                                CapabilityEvidence.weight)
                         .where(CapabilityEvidence.entity_id.in_(_ids()), CapabilityEvidence.source != "keyphrase"))
@@ -148,6 +150,31 @@ def document_links(session: Session, doc_ids: Sequence[str]) -> dict[str, list[s
         if entity_kind(d) in ("equipment", "project"):
             links[d] = [d]
     return links
+
+
+_DOCUMENT_LINK_POSITIONS = (select(DocumentEntity.document_id, DocumentEntity.entity_id, DocumentEntity.position)
+                            .where(DocumentEntity.document_id.in_(_ids()), DocumentEntity.excluded.is_(False))
+                            .order_by(DocumentEntity.position, DocumentEntity.document_id))
+
+
+def document_links_with_positions(session: Session, doc_ids: Sequence[str]) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """doc id -> (author position of its first counted link, linked entity ids in author order): what
+    document_links reads, kept with the position its order follows (matcher.attributes keeps these)."""
+    links: dict[str, tuple[int, list[str]]] = {}
+    for doc_id, entity_id, position in _rows(session, _DOCUMENT_LINK_POSITIONS,
+                                             [d for d in doc_ids if entity_kind(d) == "document"]):
+        links.setdefault(doc_id, (position, []))[1].append(entity_id)
+    return {d: (first, tuple(ids)) for d, (first, ids) in links.items()}
+
+
+_ENTITY_TABLES = (Researcher, Lab, Organization, Equipment, InstituteProject)
+
+
+def entity_and_document_ids(session: Session, max_documents: int) -> tuple[list[str], list[str]]:
+    """Every researcher, lab, organization, equipment and project id, and up to `max_documents` document ids."""
+    entity_ids = [i for model in _ENTITY_TABLES for i in session.scalars(select(model.id))]
+    doc_ids = list(session.scalars(select(Document.id).limit(max_documents)))
+    return entity_ids, doc_ids
 
 
 def document_years(session: Session, doc_ids: Sequence[str]) -> dict[str, int | None]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -53,7 +53,6 @@ from matcher.repositories.cards import (
     capability_document_frequency,
     document_links,
     document_texts,
-    document_years,
     entity_cards,
 )
 from matcher.runtime import Runtime
@@ -126,6 +125,12 @@ def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]
     return _results(runtime, ranking, pages, True, cfg)
 
 
+def prepare(runtime: Runtime) -> None:
+    """Read the candidates' cards, links and years before the first search (a worker's warm-up)."""
+    with runtime.db.session() as session:
+        runtime.attributes.prefill(session)
+
+
 def _of_kinds(scored: list[ScoredEntity], kinds: Sequence[str] | None) -> list[ScoredEntity]:
     wanted = set(kinds or TARGET_KINDS)
     return [item for item in scored if item.card.kind in wanted]
@@ -185,7 +190,15 @@ def _query(text: str) -> str:
 
 def _explain(session: Session, runtime: Runtime, ranking: _Ranking, batches: Mapping[str, list[ScoredEntity]],
              explain_page: bool, cfg: ScorerConfig) -> dict[str, list[Match]]:
-    """Matched capabilities and evidence sentences of some pages; without evidence a match is left out."""
+    """Matched capabilities and evidence sentences of some pages; without evidence a match is left out.
+
+    The shown matches' cards are read again from SQL (a few rows): what a page says of an entity (name,
+    organisation, its capability edits) is never older than the store, whatever the ranking kept in memory.
+    """
+    shown = [item for batch in batches.values() for item in batch]
+    fresh = entity_cards(session, [item.id for item in shown])
+    batches = {name: [replace(item, card=fresh.get(item.id, item.card)) for item in batch]
+               for name, batch in batches.items()}
     shown = [item for batch in batches.values() for item in batch]
     if ranking.query_caps and not weighs_capabilities(cfg, ranking.query_caps):  # explanation only
         # the problem's chips too (display phrases such as "vision-based" that the extractor leaves out)
@@ -278,13 +291,14 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
     gathered.add_documents(found.hits)
     gathered.add_named(found.named_hits)
     store, qv = found.store, found.qv
+    attributes = runtime.attributes  # cards, links and years kept in memory: SQL only for what it has not seen
     with runtime.db.session() as session:
         if qv is not None:
-            gathered.add_nearest(document_links(session, nearest_documents(
+            gathered.add_nearest(attributes.links(session, nearest_documents(
                 store, qv, cfg.retrieval.get("semantic_top_k", 100),
                 cfg.retrieval.get("brute_force_max_docs", 200_000), excluded_docs)))
         candidates = gathered.candidates
-        doc_years = _years(session, pool.settle_documents(candidates, excluded_docs), found.hits)
+        doc_years = _years(attributes.years, session, pool.settle_documents(candidates, excluded_docs), found.hits)
         if caps_filter:
             pool.keep_documents_showing(candidates, capabilities_of(session, pool.documents_of(candidates)),
                                         caps_filter)
@@ -298,7 +312,7 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
                 more_cosines["feedback"] = feedback_cosines(store, qv, doc_cosines, cfg.feedback_docs,
                                                             cfg.feedback_beta)
         candidates = explainable(pool.with_evidence(candidates), cfg.min_evidence_cosine)
-        cards = entity_cards(session, candidates) if candidates else {}
+        cards = attributes.cards(session, candidates) if candidates else {}
         wanted_regions = frozenset(r.lower() for r in regions or ())
         if wanted_regions:
             cards = {i: c for i, c in cards.items() if (c.region or "").lower() in wanted_regions}
@@ -353,15 +367,16 @@ def _query_vector(runtime: Runtime, query: str) -> tuple[np.ndarray | None, bool
     return encoder.encode_query(query), True
 
 
-def _years(session: Session, doc_ids: set[str], hits: Sequence[Hit]) -> dict[str, int | None]:
-    """Years of the retrieved documents: search hits bring theirs, SQL is asked for the rest (7 ms a query at 1M).
+def _years(read: Callable[[Session, Sequence[str]], dict[str, int | None]], session: Session, doc_ids: set[str],
+           hits: Sequence[Hit]) -> dict[str, int | None]:
+    """Years of the retrieved documents: search hits bring theirs, `read` the rest (SQL took 7 ms a query at 1M).
 
     Only retrieved documents (lexical hits and nearest vectors) are pooled: rescoring every other
     document of every candidate measured +0.004 nDCG@10 for several SQL round trips per query.
     """
     known = {h.id: h.year for h in hits}
     years = {d: known[d] for d in doc_ids if d in known}
-    years.update(document_years(session, sorted(doc_ids - years.keys())))
+    years.update(read(session, sorted(doc_ids - years.keys())))
     return years
 
 

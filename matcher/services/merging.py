@@ -157,7 +157,9 @@ def edit(runtime: Runtime, kind: str, entity_id: str, user_id: int | None, chang
             row.name_key = " ".join(str(changed["name"]).lower().split())
         if changed:
             audit.record(session, user_id, f"{kind}.edit", kind, entity_id, {k: before[k] for k in changed}, changed)
-        return changed
+    if changed:
+        runtime.data_changed()  # a name, organisation or region shown and ranked without a re-index
+    return changed
 
 
 def _repoint_documents(session: Session, keep: str, merge: str) -> int:
@@ -242,7 +244,8 @@ def merge(runtime: Runtime, kind: str, keep_id: str, merge_id: str, user_id: int
         audit.record(session, user_id, f"{kind}.merge", kind, merge_id,
                      before={"id": merge_id, "name": merged.name},
                      after={"merged_into_id": keep_id, "kept_name": kept.name, "filled": sorted(filled), **counts})
-        return counts
+    runtime.data_changed()  # links moved to the kept record; its re-index job follows
+    return counts
 
 
 def _repoint_organization(session: Session, keep: str, merge: str) -> dict[str, int]:
