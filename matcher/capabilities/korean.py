@@ -171,14 +171,20 @@ def build_korean_matcher(labels: dict[str, str]) -> KoreanCapabilityMatcher:
 
 
 def read_taxonomy_labels(path: Path = TAXONOMY_KO_PATH) -> dict[str, str]:
-    """Taxonomy node id -> Korean name; a malformed line is an error naming the file and line."""
-    out = {}
+    """Taxonomy node id -> Korean name."""
+    return dict(read_pairs(path, "id<TAB>Korean label"))
+
+
+def read_pairs(path: Path, expected: str) -> list[tuple[str, str]]:
+    """The two tab-separated columns of a bundled file (# comments and blank lines skipped); a malformed line
+    is an error naming the file, the line and ``expected``."""
+    out = []
     with path.open(encoding="utf-8") as fh:
         for number, line in enumerate(fh, 1):
             if not line.strip() or line.startswith("#"):
                 continue
             parts = line.rstrip("\n").split("\t")
             if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-                raise ValueError(f"{path}:{number}: expected id<TAB>Korean label")
-            out[parts[0].strip()] = parts[1].strip()
+                raise ValueError(f"{path}:{number}: expected {expected}")
+            out.append((parts[0].strip(), parts[1].strip()))
     return out

@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from matcher.capabilities.korean import CURATED_KO_PATH, read_ksic
+from matcher.capabilities.korean import CURATED_KO_PATH, read_ksic, read_pairs
 from matcher.korean import Morpheme, has_hangul, is_content, longest_matches, morphemes
 
 GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary_ko_en.tsv"
@@ -54,16 +54,7 @@ class Translation:
 
 def read_glossary(path: Path = GLOSSARY_PATH) -> list[tuple[str, str]]:
     """(Korean, English) pairs; a malformed line is an error naming the file and line."""
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-                raise ValueError(f"{path}:{number}: expected korean<TAB>english")
-            out.append((parts[0].strip(), parts[1].strip()))
-    return out
+    return read_pairs(path, "korean<TAB>english")
 
 
 def _curated_english(path: Path = CURATED_EN_PATH) -> dict[str, str]:
