@@ -106,7 +106,7 @@ def score_queries(runtime: Runtime, loaded: Any, dataset_dir: Path, config: Any 
     latencies: list[float] = []
     out = scores_out.open("w", encoding="utf-8") if scores_out else None
     if out:
-        out.write("query_id\tentity_id\tscore\n")
+        out.write("query_id\tentity_id\tscore\trank\n")
     semantic = False
     for n, q in enumerate(queries, start=1):
         own_doc = loaded.document_ids.get(str(q["id"]))
@@ -119,8 +119,9 @@ def score_queries(runtime: Runtime, loaded: Any, dataset_dir: Path, config: Any 
         judged = qrels.get(str(q["id"]), {})
         if out:
             scores = {back[m.entity_id]: m.score for m in result.matches if m.entity_id in back}
-            for entity in judged:
-                out.write(f"{q['id']}\t{entity}\t{scores.get(entity, 0.0):.6f}\n")
+            ranks = {entity: n for n, entity in enumerate(ranked, start=1)}
+            for entity in judged:  # rank 0: not among the RANK_DEPTH matches
+                out.write(f"{q['id']}\t{entity}\t{scores.get(entity, 0.0):.6f}\t{ranks.get(entity, 0)}\n")
         if judged:
             totals.add(ranked, judged)
             if parts:
@@ -266,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--weights", type=Path, default=None, help="rank with this weights file instead")
     parser.add_argument("--features-out", type=Path, default=None,
                         help="write every judged query's candidates and features (for `flask ranking learn`) instead")
-    parser.add_argument("--scores-out", type=Path, default=None, help="write query_id, entity_id, score per judged pair")
+    parser.add_argument("--scores-out", type=Path, default=None, help="write query_id, entity_id, score, rank per judged pair")
     parser.add_argument("--lexical-only", action="store_true", help="disable the sentence encoder (ablation)")
     parser.add_argument("--limit-queries", type=int, default=None)
     parser.add_argument("--query-precision", choices=QUERY_PRECISIONS, default="int8",
