@@ -101,22 +101,51 @@ def _key(phrase: str) -> str:
 #: Kiwi reads a phrase alone as the end of a sentence, where a last syllable can pass for a particle
 #: (마이크로 = 마이크 + 로, 회로 = 회 + 로, 빔 = 비 + ㅁ); before a noun it reads the phrase as in a text.
 _BEFORE_A_NOUN = " 기술"
+#: Some words it reads whole only inside a noun phrase: 단결정 alone, before a noun or with a particle is
+#: the determiner 단 + 결정 (crystal, or decision), after a modifier the noun single crystal.
+_AFTER_A_MODIFIER = "새로운 "
 
 
 def _keys(phrase: str) -> list[str]:
-    """The phrase's key alone, and before a noun when that reading keeps at least as much of it; a word
-    neither reading takes for a noun is read as an object (열 alone is the number ten, 열을 is heat)."""
-    alone = _key(phrase)
-    before = _key_before(phrase, _BEFORE_A_NOUN)
-    keys = [k for k in dict.fromkeys((alone, before)) if k and len(k) >= len(alone)]
-    if not keys and has_hangul(phrase):
-        keys = [k for k in (_key_before(phrase, _object_particle(phrase)),) if k]
-    return keys
+    """The phrase's longest key among Kiwi's readings of it alone, before a noun, inside a noun phrase and
+    as an object (열 alone is the number ten, 열을 is heat): a shorter reading names only part of the
+    phrase (마이크 of 마이크로 is a microphone, 피 of 피막 is blood), so it is not a key."""
+    verb = _verb_key(phrase)
+    if verb:
+        return [verb]
+    readings = [_key(phrase), _key_within(phrase, "", _BEFORE_A_NOUN),
+                _key_within(phrase, _AFTER_A_MODIFIER, _BEFORE_A_NOUN)]
+    if has_hangul(phrase):
+        readings.append(_key_within(phrase, "", _object_particle(phrase)))
+    longest = max(len(_compact(k)) for k in readings)
+    keys = [k for k in dict.fromkeys(readings) if k and len(_compact(k)) == longest]
+    whole = [k for k in keys if _compact(k) == _compact(phrase)]
+    return whole or keys  # 빔, not 비 (as in 비 + ㅁ), when both are as long
 
 
-def _key_before(phrase: str, following: str) -> str:
-    """The phrase's key as Kiwi reads it with ``following`` after it."""
-    return "".join(m.form for m in _terms(phrase + following) if m.end <= len(phrase))
+def _compact(text: str) -> str:
+    """Without spaces: Kiwi may read a compound as one morpheme written with a space (질화 갈륨)."""
+    return text.replace(" ", "")
+
+
+def _verb_key(phrase: str) -> str:
+    """The stem of a verb or adjective written in its dictionary form (줄이다 -> 줄이, 높다 -> 높), else "".
+
+    Kiwi reads a dictionary form alone as a noun + the copula (줄 + 이다); with a connective ending in
+    place of 다 it reads the stem a text has (줄이고 -> 줄이 + 고).
+    """
+    if not phrase.endswith("다") or " " in phrase:
+        return ""
+    found = _terms(phrase[:-1] + "고")
+    if found and found[-1].tag.startswith(("VV", "VA")) and found[-1].end == len(phrase) - 1:
+        return "".join(m.form for m in found)
+    return ""
+
+
+def _key_within(phrase: str, before: str, after: str) -> str:
+    """The phrase's key as Kiwi reads it between ``before`` and ``after``."""
+    start, end = len(before), len(before) + len(phrase)
+    return "".join(m.form for m in _terms(before + phrase + after) if m.start >= start and m.end <= end)
 
 
 def _object_particle(phrase: str) -> str:

@@ -73,6 +73,24 @@ def test_a_word_read_as_a_number_alone_is_keyed_as_the_noun_it_is_in_a_text() ->
     assert vocab.translate("부품 열 개").english == ()  # the number stays untranslated
 
 
+def test_a_phrase_is_keyed_by_its_longest_reading_only() -> None:
+    """A shorter reading names part of the phrase: 이상치 (outliers) alone reads 이상 + 치, and 이상 is
+    "more than" in every other text; 단결정 alone is the determiner 단 + 결정, whole after a modifier."""
+    vocab = Vocabulary([("이상치", "outliers"), ("단결정", "single crystal"), ("피막", "film coating")])
+    assert vocab.translate("온도가 100도 이상 올라간다").english == ()
+    assert vocab.translate("측정값의 이상치를 제거").english == ("outliers",)
+    assert vocab.translate("긴 단결정 섬유를 성장").english == ("single crystal",)
+    assert vocab.translate("피가 나는 상처").english == ()  # 피 (blood) is not 피막
+
+
+def test_verbs_and_adjectives_are_keyed_by_their_stem() -> None:
+    """Alone, 줄이다 reads as 줄 (rope) + the copula; a text writes the stem 줄이 (줄이고, 줄여)."""
+    vocab = Vocabulary([("줄이다", "reduce"), ("두껍다", "thick")])
+    assert vocab.translate("무게를 줄이고 싶다").english == ("reduce",)
+    assert vocab.translate("두꺼운 판재").english == ("thick",)
+    assert vocab.translate("줄을 당긴다").english == ()
+
+
 def test_an_english_query_keeps_its_search_text_and_weights() -> None:
     from matcher.ranking.scorer import load_config
 
