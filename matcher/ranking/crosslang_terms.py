@@ -33,6 +33,8 @@ MAX_MORPHEMES = 8
 #: Kiwi's noun prefix (고-, 저-, 초-, 비-, 재-, 무-) and noun suffix (-성, -화, -기, -적, -형, -용) tags; the
 #: plural suffix 들 carries no meaning of its own.
 _PREFIX, _SUFFIX, _PLURAL = "XPN", "XSN", "들"
+#: Kiwi's tag of Latin letters.
+_LATIN = "SL"
 #: British spellings in the curated synonyms and the American ones most US evidence writes.
 _AMERICAN = ((r"aluminium", "aluminum"), (r"isation", "ization"), (r"fibre", "fiber"), (r"mould", "mold"),
              (r"colour", "color"), (r"sulph", "sulf"), (r"metre", "meter"))
@@ -80,7 +82,8 @@ def _curated_english(path: Path = CURATED_EN_PATH) -> dict[str, str]:
 
 
 def _terms(text: str) -> list[Morpheme]:
-    """Content morphemes with the prefixes before them and the noun suffixes after them, in text order."""
+    """Content morphemes with the prefixes (and Latin letters) before them and the noun suffixes after them,
+    in text order."""
     found = morphemes(text)
     out = []
     for n, m in enumerate(found):
@@ -88,6 +91,8 @@ def _terms(text: str) -> list[Morpheme]:
             out.append(m)
         elif m.tag == _PREFIX and n + 1 < len(found) and is_content(found[n + 1]):
             out.append(m)
+        elif m.tag == _LATIN and n + 1 < len(found) and is_content(found[n + 1]) and m.end == found[n + 1].start:
+            out.append(m)  # X선 (x-ray) is not 선 (line): Latin letters written onto a Korean word stay in its key
         elif m.tag == _SUFFIX and m.form != _PLURAL and out and n and out[-1] is found[n - 1]:
             out.append(m)
     return out

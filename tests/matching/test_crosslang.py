@@ -91,6 +91,13 @@ def test_verbs_and_adjectives_are_keyed_by_their_stem() -> None:
     assert vocab.translate("줄을 당긴다").english == ()
 
 
+def test_latin_letters_written_onto_a_korean_word_stay_in_its_key() -> None:
+    """X선 is an x-ray; 선 alone is a line, a wire or a ship."""
+    vocab = Vocabulary([("X선", "x-ray"), ("회절", "diffraction")])
+    assert vocab.translate("X선 회절 장비").english == ("x-ray", "diffraction")
+    assert vocab.translate("선을 따라 절단").english == ()
+
+
 def test_an_english_query_keeps_its_search_text_and_weights() -> None:
     from matcher.ranking.scorer import load_config
 
