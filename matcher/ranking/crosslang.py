@@ -48,8 +48,9 @@ def search_text(query: str, text: str, lexical: bool = True) -> str:
 
 
 def config_for(query: str, cfg: Any) -> Any:
-    """``cfg`` with its cross-language weights and score scale in force for a Korean query (unchanged otherwise)."""
-    return cfg.for_crosslang() if has_hangul(query) else cfg
+    """``cfg`` with its cross-language weights and score scale in force for a Korean query (unchanged otherwise);
+    a short one (words counted between spaces, as for English) takes the short-text weights."""
+    return cfg.for_crosslang(len(query.split())) if has_hangul(query) else cfg
 
 
 def indexed_text(title: str | None, text: str) -> str:

@@ -62,6 +62,7 @@ class ScorerConfig:
     scale: tuple[float, float] = (1.0, 0.0)
     short_scale: tuple[float, float] = (1.0, 0.0)
     crosslang_scale: tuple[float, float] = (1.0, 0.0)
+    crosslang_short_scale: tuple[float, float] = (1.0, 0.0)
 
     def for_length(self, words: int) -> "ScorerConfig":
         """This configuration, with the short-text weights in force for a text of `words` words."""
@@ -74,14 +75,20 @@ class ScorerConfig:
         return replace(self, weights={**self.weights, **self.short_weights}, short_max_words=0, short_weights={},
                        scale=self.short_scale)
 
-    def for_crosslang(self) -> "ScorerConfig":
-        """This configuration for a problem written in Korean: its own weights (if any) and score scale."""
+    def for_crosslang(self, words: int = 0) -> "ScorerConfig":
+        """This configuration for a problem written in Korean: its own weights (if any) and score scale; a
+        problem of up to short_max_words words takes the short-text weights, as in English (a Korean title
+        leans on meaning as an English one does), on a scale of its own."""
+        if self.short_weights and 0 < words <= self.short_max_words:
+            return replace(self, weights={**self.weights, **self.short_weights}, short_max_words=0, short_weights={},
+                           scale=self.crosslang_short_scale)
         return replace(self, weights={**self.weights, **self.crosslang_weights}, short_max_words=0, short_weights={},
                        scale=self.crosslang_scale)
 
     def unscaled(self) -> "ScorerConfig":
         """This configuration with every route's scores left as weighted sums (what bands are calibrated on)."""
-        return replace(self, scale=(1.0, 0.0), short_scale=(1.0, 0.0), crosslang_scale=(1.0, 0.0))
+        return replace(self, scale=(1.0, 0.0), short_scale=(1.0, 0.0), crosslang_scale=(1.0, 0.0),
+                       crosslang_short_scale=(1.0, 0.0))
 
     def score(self, features: dict[str, float]) -> float:
         """The weighted sum over FEATURES, in their order (a zero weight adds exactly 0.0, so it is skipped),
@@ -142,6 +149,7 @@ def parse_config(data: dict[str, Any]) -> ScorerConfig:
         bands_version=int(bands["weights_version"]) if "weights_version" in bands else None,
         short_scale=_route_scale(bands, "short"),
         crosslang_scale=_route_scale(bands, "crosslang"),
+        crosslang_short_scale=_route_scale(bands, "crosslang_short"),
     )
 
 
