@@ -26,8 +26,9 @@ TIE_MARGIN = 10
 #: with the text query. A term set query first collects every matching document into a bit set: for the
 #: dense kind / entity_kinds / visibility filters that cost ~40% of a match's two searches.
 MAX_TERM_FILTER_VALUES = 16
-#: Hits' stored fields kept per searcher (about 300 bytes each): reading them was ~135 `doc()` calls a search.
-MAX_KEPT_FIELDS = 100_000
+#: Hits' stored fields kept per searcher (~535 bytes each on the demo: at most ~16 MB per index, documents
+#: and profiles each): reading them was ~135 `doc()` calls a search. The demo's 6,758 documents all fit.
+MAX_KEPT_FIELDS = 30_000
 
 #: What a hit reads from its stored document: id, kind, entity ids, length, year.
 StoredFields = tuple[str, str, tuple[str, ...], int, Any]
