@@ -28,6 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from matcher.services import accounts
 
 from .extensions import runtime
+from .page_text import render_context
 
 #: The interface languages, each named in its own language (as a switch shows them).
 LOCALES: dict[str, str] = {"ko": "한국어", "en": "English"}
@@ -140,7 +141,7 @@ def _decimal(value: Any, format: str | None = None) -> str:  # noqa: A002 - Babe
 
 
 def _template_context() -> dict[str, Any]:
-    return {"LOCALES": LOCALES, "current_locale": current_locale()}
+    return {"LOCALES": LOCALES, "current_locale": current_locale(), **render_context()}
 
 
 def init_app(app: Flask) -> None:

@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 from flask import Flask
 from flask_babel import get_locale, gettext, lazy_gettext as _l
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from matcher.regions import region_label
 from matcher.services.outcomes import STAGE_LABELS
+
+from .page_text import PageLabels
 
 
 def N_(message: str) -> str:
@@ -157,14 +161,14 @@ def sentence(message: object) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
-def region_name(value: str | None) -> str:
+def region_name(value: str | None, locale: str | None = None) -> str:
     """A stored region as the page's language names it ("KR-47" -> 경상북도 / Gyeongbuk; "OH" stays)."""
-    return region_label(value, str(get_locale() or "en")) or ""
+    return region_label(value, locale or str(get_locale() or "en")) or ""
 
 
-def capability_name(label: str, capability_id: str | None = None) -> str:
+def capability_name(label: str, capability_id: str | None = None, locale: str | None = None) -> str:
     """A capability as the page's language names it: its Korean label on a Korean page, when it has one."""
-    if not str(get_locale() or "en").startswith("ko"):
+    if not (locale or str(get_locale() or "en")).startswith("ko"):
         return label
     from matcher.capabilities.extractor import get_extractor
     from matcher.capabilities.taxonomy import get_taxonomy
@@ -174,12 +178,35 @@ def capability_name(label: str, capability_id: str | None = None) -> str:
     return (get_extractor().korean_label(cid) if cid else None) or label
 
 
+@pass_context
+def _region_filter(context: Context, value: str | None) -> str:
+    return region_name(value, _page_locale(context))
+
+
+@pass_context
+def _capability_filter(context: Context, label: str, capability_id: str | None = None) -> str:
+    return capability_name(label, capability_id, _page_locale(context))
+
+
+def _page_locale(context: Context) -> str | None:
+    """The render's locale as the context processor read it (web.i18n), so filters need not ask Babel
+    per value; None (ask Babel) in a template rendered without it."""
+    locale = context.get("current_locale")
+    return locale if isinstance(locale, str) else None
+
+
+def _page_labels() -> dict[str, PageLabels]:
+    """The labels a result list prints per match, translated once per render (web.page_text)."""
+    return {"KIND_LABELS": PageLabels(KIND_LABELS), "BAND_NAMES": PageLabels(BAND_NAMES)}
+
+
 def init_app(app: Flask) -> None:
     from matcher.ranking.bands import band_of
 
     app.jinja_env.filters["core_text"] = core_message
-    app.jinja_env.filters["capability_name"] = capability_name
-    app.jinja_env.filters["region_name"] = region_name
+    app.jinja_env.filters["capability_name"] = _capability_filter
+    app.jinja_env.filters["region_name"] = _region_filter
+    app.context_processor(_page_labels)
     app.jinja_env.filters["band"] = band_of
     app.jinja_env.globals.update(
         KIND_LABELS=KIND_LABELS, VISIBILITY_NAMES=VISIBILITY_NAMES, STATUS_NAMES=STATUS_NAMES,

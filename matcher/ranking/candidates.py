@@ -25,37 +25,45 @@ class CandidatePool:
         self.excluded = excluded_entities
         self.candidates: dict[str, Candidate] = {}
 
-    def _get(self, entity_id: str) -> Candidate | None:
-        known = self.candidates.get(entity_id)
-        if known is not None:  # most links name an entity already in the running: no checks, no new object
-            return known
+    def _new(self, entity_id: str) -> Candidate | None:
+        """A candidate for an entity not yet in the running, or None when it is excluded or of an unwanted kind."""
         if entity_id in self.excluded or entity_kind(entity_id) not in self.wanted_kinds:
             return None
         known = self.candidates[entity_id] = Candidate(entity_id)
         return known
 
-    def _each(self, entity_ids: Iterable[str]) -> Iterable[Candidate]:
-        return (c for c in map(self._get, entity_ids) if c is not None)
+    def _linked(self, entity_ids: Iterable[str]) -> list[Candidate]:
+        """The candidates of these linked entities, entering new ones (one call per hit, not a generator
+        step and a method call per link: most links name an entity already in the running)."""
+        known = self.candidates.get
+        found = []
+        for entity_id in entity_ids:
+            c = known(entity_id)
+            if c is None:
+                c = self._new(entity_id)
+            if c is not None:
+                found.append(c)
+        return found
 
     def add_profiles(self, hits: Sequence[Hit], length_power: float) -> None:
         for h in hits:
-            for c in self._each(h.entity_ids):
+            for c in self._linked(h.entity_ids):
                 c.profile = length_discounted(h, length_power)
 
     def add_documents(self, hits: Sequence[Hit]) -> None:
         for h in hits:
-            for c in self._each(h.entity_ids):
+            for c in self._linked(h.entity_ids):
                 c.docs[h.id] = (h.score, None)
 
     def add_named(self, hits: Sequence[Hit]) -> None:
         for h in hits:
-            for c in self._each(h.entity_ids):
+            for c in self._linked(h.entity_ids):
                 c.named = True
 
     def add_nearest(self, links: Mapping[str, Sequence[str]]) -> None:
         """Documents found by their vector alone (no BM25): doc id -> linked entity ids."""
         for doc_id, entity_ids in links.items():
-            for c in self._each(entity_ids):
+            for c in self._linked(entity_ids):
                 c.docs.setdefault(doc_id, (0.0, None))
 
 
@@ -65,9 +73,13 @@ def settle_documents(candidates: Mapping[str, Candidate], excluded: Collection[s
         if entity_kind(entity_id) in SELF_DOCUMENT_KINDS:
             c.docs.setdefault(entity_id, (0.0, None))
             c.profile = None
-        for doc_id in [d for d in c.docs if d in excluded]:
-            del c.docs[doc_id]
-    return {d for c in candidates.values() for d in c.docs if entity_kind(d) == "document"}
+        if excluded:
+            for doc_id in [d for d in c.docs if d in excluded]:
+                del c.docs[doc_id]
+    kept: set[str] = set()
+    for c in candidates.values():
+        kept.update(c.docs)
+    return {d for d in kept if entity_kind(d) == "document"}
 
 
 def keep_documents_showing(candidates: Mapping[str, Candidate], doc_caps: Mapping[str, Mapping[str, float]],

@@ -62,6 +62,8 @@ def score_entities(cards: Mapping[str, EntityCard], relevance: Mapping[str, dict
     with_caps = weighs_capabilities(cfg, ctx.query_caps)
     regions, years, this_year, brevity = ctx.regions, ctx.doc_years, ctx.this_year, ctx.brevity
     available: dict[tuple[str, str | None], float] = {}  # (kind, status) -> availability: few distinct pairs
+    recency: dict[int | None, float] = {}  # latest known year -> recency: few distinct years
+    year_of = years.get
     rows = []
     for entity_id, card in cards.items():
         docs = doc_order[entity_id]
@@ -72,7 +74,14 @@ def score_entities(cards: Mapping[str, EntityCard], relevance: Mapping[str, dict
         else:  # the shown page gets its overlap in page_capabilities
             features["capability"] = 0.0
         features["region"] = 1.0 if regions and (card.region or "").lower() in regions else 0.0
-        features["recency"] = recency_feature([years.get(d) for d in docs[:CONTEXT_DOCUMENTS]], this_year)
+        latest = None  # recency_feature reads only the latest known year of the first documents
+        for doc_id in docs[:CONTEXT_DOCUMENTS]:
+            year = year_of(doc_id)
+            if year and (latest is None or year > latest):
+                latest = year
+        if latest not in recency:
+            recency[latest] = recency_feature([] if latest is None else [latest], this_year)
+        features["recency"] = recency[latest]
         kind_status = (card.kind, card.status)
         if kind_status not in available:
             available[kind_status] = availability(*kind_status)

@@ -81,9 +81,9 @@ def relevance_features(candidates: dict[str, Candidate], cards: dict[str, Entity
     columns = {name: values.tolist() for name, values in z.items()}
     names = tuple(columns)
     features: dict[str, dict[str, float]] = {}
-    for position, entity_id in enumerate(ids):
+    for entity_id, values in zip(ids, zip(*(columns[name] for name in names))):
         c = candidates[entity_id]
-        f = {name: columns[name][position] for name in names}
+        f = dict(zip(names, values))
         if c.tainted and entity_kind(entity_id) in PROFILED_ENTITY_KINDS:
             f["profile"] = f["lexical"]  # the profile holds an excluded document: judge by the rest
         f["name"] = 1.0 if c.named else 0.0

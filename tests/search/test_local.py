@@ -288,3 +288,24 @@ def test_documents_index_has_no_bigrams_profiles_do(tmp_path: Path) -> None:
     assert docs["near"] == pytest.approx(docs["apart"])
     found = backend.search("laser welding", Filter(kinds=(ENTITY_PROFILE_KIND,)))
     assert found[0].id == "profile:near" and found[0].score > found[1].score
+
+
+def test_hits_read_their_stored_fields_once_per_searcher_and_a_commit_reads_them_again(tmp_path: Path) -> None:
+    import tantivy
+
+    from matcher.search.local.queries import Snapshot
+
+    backend = LocalBackend(tmp_path)
+    backend.upsert([SearchDocument(id="d1", kind="award", title="Laser cladding", text="", entity_ids=("researcher:a",),
+                                   year=2020)])
+    first = backend.search("laser")
+    snapshot = backend._current()
+    assert first == backend.search("laser") and snapshot._fields  # kept, and the same hits from them
+    backend.upsert([SearchDocument(id="d1", kind="award", title="Laser cladding", text="",
+                                   entity_ids=("researcher:b",), year=2021)])
+    again = backend.search("laser")
+    assert backend._current() is not snapshot
+    assert [(h.id, h.entity_ids, h.year) for h in again] == [("d1", ("researcher:b",), 2021)]
+    capped = Snapshot(backend._current().searcher, max_kept_fields=0)
+    address = capped.searcher.search(tantivy.Query.all_query(), 1).hits[0][1]
+    assert capped.fields(address)[0] == "d1" and not capped._fields  # read, not kept past the cap

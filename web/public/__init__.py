@@ -16,6 +16,7 @@ from matcher.services import problems
 from matcher.services.team import team_from_results
 from web.extensions import runtime
 from web.labels import capability_name, sentence
+from web.page_text import PageLabels
 from web.security import limiter, roles_required
 
 from . import errors
@@ -139,10 +140,11 @@ def search() -> str | Response:
         return redirect(url_for("public.home"))
     groups = []
     team = None
+    group_labels = PageLabels({key: label for key, label, _ in GROUPS})  # each printed several times a page
     if params.kind is None:
         # Overview: the best few of every group at once, each with a link to all of its results.
         by_group = run_overview(params)
-        results = [(key, label, by_group[key]) for key, label, _ in GROUPS]
+        results = [(key, group_labels[key], by_group[key]) for key, _, _ in GROUPS]
         for key, label, group_result in results:
             if group_result.matches:
                 groups.append({"key": key, "label": label, "matches": group_result.matches,
@@ -154,16 +156,16 @@ def search() -> str | Response:
         pages = 1
     else:
         result = run_search(params, PER_PAGE, (params.page - 1) * PER_PAGE)
-        for key, label, kinds in GROUPS:
+        for key, _label, kinds in GROUPS:
             items = [m for m in result.matches if m.entity_kind in kinds]
             if items:
-                groups.append({"key": key, "label": label, "matches": items, "total": None})
+                groups.append({"key": key, "label": group_labels[key], "matches": items, "total": None})
         pages = max(1, -(-min(result.total, PER_PAGE * MAX_PAGE) // PER_PAGE))
     query_caps = shown_labels([*shown_capability_ids(params.q), *params.capabilities])
     regions = sorted({m.region for m in result.matches if m.region} | ({params.region} if params.region else set()))
     return render_template("public/results.html", params=params, result=result, groups=groups, pages=pages,
                            query_caps=query_caps, regions=regions, kinds=SEARCH_KINDS, team=team,
-                           group_labels={key: label for key, label, _ in GROUPS})
+                           group_labels=group_labels)
 
 
 @bp.get("/entities/<entity_id>")

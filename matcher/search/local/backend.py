@@ -189,7 +189,7 @@ class LocalBackend:
         pairs = query_shingles(query) if self.bigrams else []
         clauses = [(tantivy.Occur.Must, text_query(self.schema, terms, pairs))]
         clauses.extend(filter_clauses(self.schema, filters or DEFAULT_FILTER, snapshot))
-        return top_hits(snapshot.searcher, tantivy.Query.boolean_query(clauses), top_k)
+        return top_hits(snapshot, tantivy.Query.boolean_query(clauses), top_k)
 
     def _without_common_terms(self, searcher: tantivy.Searcher, terms: list[str]) -> list[str]:
         """The terms of a problem text that are in at most common_term_fraction of the documents' texts,
@@ -212,7 +212,7 @@ class LocalBackend:
         names = tantivy.Query.term_set_query(self.schema, "names", wanted)
         clauses = [(tantivy.Occur.Must, tantivy.Query.const_score_query(names, 1.0))]
         clauses.extend(filter_clauses(self.schema, filters or DEFAULT_FILTER))
-        return top_hits(self._searcher(), tantivy.Query.boolean_query(clauses), top_k)
+        return top_hits(self._current(), tantivy.Query.boolean_query(clauses), top_k)
 
     def count(self, filters: Filter | None = None) -> int:
         """Documents passing the filter; ``None`` means ``Filter()`` (public only)."""

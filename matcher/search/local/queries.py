@@ -26,6 +26,12 @@ TIE_MARGIN = 10
 #: with the text query. A term set query first collects every matching document into a bit set: for the
 #: dense kind / entity_kinds / visibility filters that cost ~40% of a match's two searches.
 MAX_TERM_FILTER_VALUES = 16
+#: Hits' stored fields kept per searcher (~535 bytes each on the demo: at most ~16 MB per index, documents
+#: and profiles each): reading them was ~135 `doc()` calls a search. The demo's 6,758 documents all fit.
+MAX_KEPT_FIELDS = 30_000
+
+#: What a hit reads from its stored document: id, kind, entity ids, length, year.
+StoredFields = tuple[str, str, tuple[str, ...], int, Any]
 
 
 class Snapshot:
@@ -37,9 +43,24 @@ class Snapshot:
     never make a dropped filter wrong.
     """
 
-    def __init__(self, searcher: tantivy.Searcher) -> None:
+    def __init__(self, searcher: tantivy.Searcher, max_kept_fields: int = MAX_KEPT_FIELDS) -> None:
         self.searcher = searcher
         self._passes_all: dict[tuple[str, tuple[str, ...]], bool] = {}
+        self._fields: dict[tuple[int, int], StoredFields] = {}
+        self._max_kept_fields = max_kept_fields
+
+    def fields(self, address: Any) -> StoredFields:
+        """A hit's stored fields, read once per searcher: its documents never change (a commit makes a new
+        searcher and a new Snapshot), and the same documents come back for many queries."""
+        key = (address.segment_ord, address.doc)
+        known = self._fields.get(key)
+        if known is None:
+            stored = self.searcher.doc(address)
+            known = (stored.get_first("id"), stored.get_first("kind") or "", tuple(stored.get_all("entity_ids")),
+                     int(stored.get_first("length") or 0), stored.get_first("year"))
+            if len(self._fields) < self._max_kept_fields:
+                self._fields[key] = known
+        return known
 
     def passes_all(self, key: tuple[str, tuple[str, ...]], query: tantivy.Query) -> bool:
         known = self._passes_all.get(key)
@@ -95,13 +116,14 @@ def any_of(schema: tantivy.Schema, field: str, values: Sequence[str]) -> tantivy
     return terms[0] if len(terms) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Should, t) for t in terms])
 
 
-def top_hits(searcher: tantivy.Searcher, query: tantivy.Query, top_k: int) -> list[Hit]:
+def top_hits(snapshot: Snapshot, query: tantivy.Query, top_k: int) -> list[Hit]:
     """The best ``top_k`` hits, equal scores ordered by id: a rebuilt index answers the same.
 
     Fetches a few more than asked; while the last fetched still ties with the last one wanted, the
     tie may go on, so it fetches four times as many. Ties are not rare (repeated award texts, and
     tantivy's quantised field lengths): 29 of 150 searches at 1M needed the second fetch.
     """
+    searcher = snapshot.searcher
     wanted = min(top_k, MAX_TOP_K)
     fetch = min(wanted + max(TIE_MARGIN, wanted // 10), MAX_TOP_K)
     while True:
@@ -111,7 +133,7 @@ def top_hits(searcher: tantivy.Searcher, query: tantivy.Query, top_k: int) -> li
         fetch = min(fetch * 4, MAX_TOP_K)
     # Stored fields are read only for hits that can make the cut: the extra fetch is for ties.
     cut = pairs[wanted - 1][0] if len(pairs) >= wanted else float("-inf")
-    hits = [_hit(searcher, score, address) for score, address in pairs if score >= cut]
+    hits = [_hit(snapshot.fields(address), score) for score, address in pairs if score >= cut]
     hits.sort(key=lambda h: (-h.score, h.id))
     return hits[:wanted]
 
@@ -123,8 +145,6 @@ def rarest_terms(searcher: tantivy.Searcher, terms: list[str], keep: int) -> lis
     return [terms[i] for i in sorted(ranked[:keep])]
 
 
-def _hit(searcher: tantivy.Searcher, score: float, address: Any) -> Hit:
-    stored = searcher.doc(address)
-    return Hit(id=stored.get_first("id"), score=float(score), kind=stored.get_first("kind") or "",
-               entity_ids=tuple(stored.get_all("entity_ids")), length=int(stored.get_first("length") or 0),
-               year=stored.get_first("year"))
+def _hit(fields: StoredFields, score: float) -> Hit:
+    doc_id, kind, entity_ids, length, year = fields
+    return Hit(id=doc_id, score=float(score), kind=kind, entity_ids=entity_ids, length=length, year=year)
