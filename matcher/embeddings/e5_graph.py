@@ -51,7 +51,8 @@ class E5Graph:
         """
         ids = self.tokenizer.content_ids([PREFIXES[is_query] + t for t in texts])
         owner, rows, weights = self._windows(ids)
-        session = self._session("documents" if (not is_query if float32 is None else float32) else "queries")
+        use_float32 = not is_query if float32 is None else float32
+        session = self._session("documents" if use_float32 else "queries")
         sums = np.zeros((len(texts), self.dim), dtype=np.float64)
         order = np.argsort([len(r) for r in rows], kind="stable")
         for start in range(0, len(rows), max(1, batch_size)):
