@@ -36,7 +36,7 @@ class E5Tokenizer:
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self._ids = {piece: i for i, piece in enumerate(vocabulary.pieces) if piece and i != vocabulary.unk}
-        self._scores = vocabulary.scores.tolist()
+        self._scores = array("f", vocabulary.scores.astype(np.float32).tobytes())  # 1 MB; a list of floats: 8
         self._unknown_score = float(np.float32(min(self._scores)) - np.float32(_UNKNOWN_PENALTY))
         # Longest piece (in characters) by its first character: how far a match can reach from a position.
         self._reach: dict[str, int] = {}
