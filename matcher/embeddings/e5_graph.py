@@ -15,7 +15,6 @@ What the engine does around the network, and this module repeats (``e5.c``, ``em
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import numpy as np
 
 from .e5_file import E5File
 from .e5_tokenizer import E5Tokenizer
+from .encoder import LazySessions
 from .graph import INPUTS, OUTPUT, WORD_TABLE
 
 PREFIXES = {True: "query: ", False: "passage: "}
@@ -37,10 +37,7 @@ class E5Graph:
         self.tokenizer = E5Tokenizer(self.file.vocabulary)
         self.dim = self.file.config.hidden
         self.window = self.file.config.positions - 2
-        self._files = {"documents": fp32, "queries": query_model}
-        self._threads = {"documents": max(1, document_threads), "queries": 1}
-        self._sessions: dict[str, Any] = {}
-        self._lock = threading.Lock()
+        self._sessions = LazySessions({"documents": (fp32, max(1, document_threads)), "queries": (query_model, 1)})
 
     def encode(self, texts: Sequence[str], is_query: bool, batch_size: int = 16,
                float32: bool | None = None) -> np.ndarray:
@@ -52,7 +49,7 @@ class E5Graph:
         ids = self.tokenizer.content_ids([PREFIXES[is_query] + t for t in texts])
         owner, rows, weights = self._windows(ids)
         use_float32 = not is_query if float32 is None else float32
-        session = self._session("documents" if use_float32 else "queries")
+        session = self._sessions["documents" if use_float32 else "queries"]
         sums = np.zeros((len(texts), self.dim), dtype=np.float64)
         order = np.argsort([len(r) for r in rows], kind="stable")
         for start in range(0, len(rows), max(1, batch_size)):
@@ -89,16 +86,3 @@ class E5Graph:
                 INPUTS[2]: mask, WORD_TABLE: self.file.word_rows(used)}
         hidden = session.run([OUTPUT], feed)[0].astype(np.float64)
         return np.einsum("bld,bl->bd", hidden, mask) / lengths[:, None]
-
-    def _session(self, role: str) -> Any:
-        """The onnxruntime session of a role, loaded on first use."""
-        session = self._sessions.get(role)
-        if session is None:
-            with self._lock:
-                session = self._sessions.get(role)
-                if session is None:
-                    from .encoder import open_session
-
-                    session = open_session(self._files[role], self._threads[role])
-                    self._sessions[role] = session
-        return session

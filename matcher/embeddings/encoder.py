@@ -70,6 +70,25 @@ def open_session(model: Path, threads: int) -> Any:
     return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
 
 
+class LazySessions:
+    """onnxruntime sessions by role ("documents", "queries"), each opened on first use and then shared by
+    threads: a worker that only ranks never loads the float32 graph."""
+
+    def __init__(self, files: dict[str, tuple[Path, int]]) -> None:
+        self._files = files  # role -> (graph file, intra-op threads)
+        self._sessions: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, role: str) -> Any:
+        session = self._sessions.get(role)
+        if session is None:
+            with self._lock:
+                session = self._sessions.get(role)
+                if session is None:
+                    session = self._sessions[role] = open_session(*self._files[role])
+        return session
+
+
 class Encoder:
     """Encodes texts into L2-normalised 384-d float32 vectors, matching sentence-transformers.
 
@@ -99,8 +118,8 @@ class Encoder:
         self.fingerprint = model_fingerprint(weights_path)
         self._fp32_file, self._int8_file = model_files(self.model_dir, self.fingerprint,
                                                        Path(cache_dir) if cache_dir is not None else None)
-        self._sessions: dict[str, Any] = {}
-        self._load_lock = threading.Lock()
+        query_file = self._int8_file if query_precision == "int8" else self._fp32_file
+        self._sessions = LazySessions({"documents": (self._fp32_file, DOCUMENT_THREADS), "queries": (query_file, 1)})
 
         self.tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
         # tokenizer.json ships with max_length 128 and fixed padding to 128; the sentence
@@ -110,17 +129,7 @@ class Encoder:
 
     def _model(self, role: str) -> Any:
         """The onnxruntime session for "documents" (float32, several threads) or "queries" (one thread)."""
-        session = self._sessions.get(role)
-        if session is None:
-            with self._load_lock:
-                session = self._sessions.get(role)
-                if session is None:
-                    if role == "documents":
-                        session = open_session(self._fp32_file, DOCUMENT_THREADS)
-                    else:
-                        session = open_session(self._int8_file if self.query_precision == "int8" else self._fp32_file, 1)
-                    self._sessions[role] = session
-        return session
+        return self._sessions[role]
 
     def _check_pooling(self) -> None:
         """Refuse models whose pooling is not plain mean pooling, which is all we implement."""
