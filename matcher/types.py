@@ -108,17 +108,19 @@ class Evidence:
     """A piece of text that made a candidate match: shown to the user as the reason."""
 
     text: str
-    source: str  # e.g. "publication: <title>" or "equipment"
+    source: str  # e.g. "publication: <title> (2021)": the English line kept for the API and stored matches
     document_id: str | None = None
     capability_ids: tuple[str, ...] = ()
     highlights: tuple[tuple[int, int], ...] = ()  # (start, end) offsets of matched terms in text
     year: int | None = None
+    document_kind: str = ""  # "publication", "award", ...: apart from source, so a page can translate it
+    document_title: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The form stored with a match (JSON column), so the explanation survives re-ranking."""
         return {"text": self.text, "source": self.source, "document_id": self.document_id,
                 "capability_ids": list(self.capability_ids), "highlights": [list(h) for h in self.highlights],
-                "year": self.year}
+                "year": self.year, "document_kind": self.document_kind, "document_title": self.document_title}
 
     @classmethod
     def from_json(cls, data: Any) -> Evidence:
@@ -127,7 +129,8 @@ class Evidence:
         return cls(text=str(data.get("text", "")), source=str(data.get("source", "")),
                    document_id=data.get("document_id"), capability_ids=tuple(data.get("capability_ids") or ()),
                    highlights=tuple((int(a), int(b)) for a, b in (data.get("highlights") or ())),
-                   year=data.get("year"))
+                   year=data.get("year"), document_kind=str(data.get("document_kind") or ""),
+                   document_title=str(data.get("document_title") or ""))
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,8 @@ def _page_locale(context: Context) -> str | None:
 
 def _page_labels() -> dict[str, PageLabels]:
     """The labels a result list prints per match, translated once per render (web.page_text)."""
-    return {"KIND_LABELS": PageLabels(KIND_LABELS), "BAND_NAMES": PageLabels(BAND_NAMES)}
+    return {"KIND_LABELS": PageLabels(KIND_LABELS), "BAND_NAMES": PageLabels(BAND_NAMES),
+            "DOCUMENT_KINDS": PageLabels(DOCUMENT_KINDS)}
 
 
 def init_app(app: Flask) -> None:

@@ -82,7 +82,7 @@ def _build_match(item: ScoredEntity, stems: frozenset[str], texts: Mapping[str, 
         snippet, spans, _how = grounded
         source = f"{doc.kind}: {doc.title}" + (f" ({doc.year})" if doc.year else "")
         evidence.append(Evidence(text=snippet, source=source, document_id=doc_id, capability_ids=matched,
-                                 highlights=spans, year=doc.year))
+                                 highlights=spans, year=doc.year, document_kind=doc.kind, document_title=doc.title))
     shown = tuple(label for cid, label in zip(matched, labels) if cid in shown_caps)
     return Match(entity_id=card.id, entity_kind=card.kind, name=card.name, score=round(score, 4),
                  components={k: round(v, 4) for k, v in components.items()}, capabilities=shown,

@@ -25,6 +25,7 @@ PARENT_MATCH_FACTOR = 0.5
 EVIDENCE_PER_CAPABILITY = 2
 MAX_REASONS = 3
 ADDED_BY_YOU = "added by you"
+ADDED_PLACEHOLDER = "Added by you"  # the line of a capability the researcher added without a sentence
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,17 @@ class EvidenceLine:
     sentence: str
     source: str  # e.g. "Laser welding of thin sheets (2021)" or "added by you"
     document_id: str | None = None
+
+    @property
+    def declared(self) -> bool:
+        """The researcher's own statement on their profile, not a sentence of their work: a digest says so
+        in the reader's language instead of quoting an English placeholder."""
+        return self.source == ADDED_BY_YOU
+
+    @property
+    def quote(self) -> str:
+        """The sentence worth quoting: empty for the placeholder of a capability added without one."""
+        return "" if self.sentence == ADDED_PLACEHOLDER else self.sentence
 
 
 @dataclass(frozen=True)
@@ -75,7 +87,7 @@ def researcher_expertise(session: Session, researcher: Researcher,
         entry = out.setdefault(ev.capability_id, Expertise(ev.capability_label))
         entry.weight += weight
         if ev.source == "researcher" or ev.document_id is None:
-            line = EvidenceLine(ev.sentence or "Added by you", ADDED_BY_YOU, None)
+            line = EvidenceLine(ev.sentence or ADDED_PLACEHOLDER, ADDED_BY_YOU, None)
         else:
             source = f"{title} ({year})" if title and year else (title or "publication")
             line = EvidenceLine(ev.sentence, source, ev.document_id)
@@ -88,7 +100,7 @@ def researcher_expertise(session: Session, researcher: Researcher,
             entry = out.setdefault(cid, Expertise(labels.get(cid, cid)))
             entry.weight = max(entry.weight, ADDED_CAPABILITY_WEIGHT)
             if not any(line.source == ADDED_BY_YOU for _, line in entry.evidence):
-                entry.evidence.append((ADDED_CAPABILITY_WEIGHT, EvidenceLine("Added by you", ADDED_BY_YOU)))
+                entry.evidence.append((ADDED_CAPABILITY_WEIGHT, EvidenceLine(ADDED_PLACEHOLDER, ADDED_BY_YOU)))
     return out
 
 

@@ -6,6 +6,9 @@ import re
 from email.header import decode_header, make_header
 from typing import Any
 
+from sqlalchemy import update
+
+from matcher.models import Researcher
 from matcher.services import accounts
 from tests.factories.digests import seed_world
 from tests.mail.smtpd import SmtpServer
@@ -44,9 +47,28 @@ def test_a_korean_digest_is_utf8_with_an_encoded_subject(runner: Any, runtime: A
         assert "익명의 제조기업" in body and "추천 이유" in body
         assert "Laser welding of battery housings" in body  # user text stays as written
         assert "Why you" not in body and "Hello" not in body
+        assert "부식" in body and "레이저 용접" in body  # the capabilities as the Korean site names them
+        assert "Corrosion\n" not in body and ">Corrosion<" not in body
     assert 'lang="ko"' in html_part.get_content()
     assert re.search(r"\d{4}년 \d{1,2}월 \d{1,2}일 이후", text_part.get_content())
 
     grace = by_recipient["grace.hopper@example.org"]
     assert grace.message["Subject"] == "InnoBridge: 1 new project matching your expertise"
     assert "Hello Grace Hopper," in grace.message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_a_capability_the_researcher_added_is_said_so_in_their_language(runner: Any, runtime: Any,
+                                                                        smtp_server: SmtpServer) -> None:
+    # The reason's evidence is the researcher's own statement: no English placeholder ("Added by you") in quotes.
+    w = seed_world(runtime)
+    with runtime.db.session() as s:
+        s.execute(update(Researcher).where(Researcher.id == w.idle).values(added_capabilities=["core:machine-learning"]))
+    account = accounts.create_user(runtime, "idle.login@example.org", "x", "researcher", researcher_id=w.idle)
+    accounts.set_locale(runtime, account.id, "ko")
+    assert runner.invoke(args=["digests", "send"]).exit_code == 0
+
+    idle = {r.rcpt_tos[0]: r for r in smtp_server.received}["idle.composites@example.org"]
+    for kind in ("plain", "html"):
+        body = idle.message.get_body(preferencelist=(kind,)).get_payload(decode=True).decode("utf-8")
+        assert "직접 추가" in body, body
+        assert "Added by you" not in body and "added by you" not in body

@@ -225,3 +225,13 @@ def test_the_towers_capability_areas_and_empty_charts_speak_korean(app: Any) -> 
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         assert [r[0] for r in localised(table).rows] == ["Materials", "Mathematics and Statistics",
                                                           "(no capability)", "Unknown area"]
+
+
+def test_evidence_names_its_document_kind_in_the_pages_language(client: Any, world: factories.World) -> None:
+    # The kind travels apart from the English "publication: <title> (year)" line, which the API keeps.
+    english = client.get("/search?q=porosity+laser+welding+aluminium").get_data(as_text=True)
+    assert "— publication: Porosity control in laser welding (2023)" in english
+    korean = client.get("/search?q=porosity+laser+welding+aluminium",
+                        headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert "— 논문: Porosity control in laser welding (2023)" in korean
+    assert "— publication:" not in korean
