@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -17,6 +18,8 @@ from typing import Any
 import numpy as np
 
 FORMAT_VERSION = 1
+
+log = logging.getLogger(__name__)
 
 
 def text_hash(text: str) -> str:
@@ -52,7 +55,12 @@ class VectorStore:
             return
         manifest = json.loads(self._manifest.read_text(encoding="utf-8"))
         if manifest.get("version") != FORMAT_VERSION or manifest.get("fingerprint") != self.fingerprint:
-            # Vectors of another model or format are useless: start empty, the next rebuild refills.
+            # Vectors of another model or format are useless: start empty, the next rebuild refills. Said
+            # once per process and store (at a worker's warm-up), not left to a vague warning per search.
+            log.warning("%s holds %d vectors of another model or format (%s, format %s; this release: %s, "
+                        "format %s): they are not used until `flask --app wsgi index rebuild`",
+                        self.directory, len(manifest.get("ids") or ()), manifest.get("fingerprint"),
+                        manifest.get("version"), self.fingerprint, FORMAT_VERSION)
             self.ids, self.hashes, self.matrix, self._row = [], [], np.zeros((0, self.dim), np.float32), {}
             self._stamp = stamp
             return
