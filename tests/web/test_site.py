@@ -230,3 +230,22 @@ def test_search_page_suggests_a_team_with_reasons(client, runtime, world) -> Non
     korean = client.get(f"/search?q={q}&region=", headers={"Accept-Language": "ko"}).get_data(as_text=True)
     korean_team = korean[korean.index('id="team"'):korean.index("</section>", korean.index('id="team"'))]
     assert "복합재료" in korean_team and "Composites" not in korean_team  # reasons name capabilities in Korean
+
+
+def test_evidence_that_is_the_documents_title_does_not_repeat_it(app) -> None:
+    from flask import render_template_string
+
+    from matcher.types import Evidence, Match
+
+    title = "Liquid Composite Molding"
+    by_title = Evidence(text=title, source=f"award: {title} (2009)", document_kind="award", document_title=title,
+                        year=2009)
+    by_sentence = Evidence(text="We mould liquid composites.", source=f"award: {title} (2009)",
+                           document_kind="award", document_title=title, year=2009)
+    stored = Evidence(text=title, source=f"award: {title} (2009)")  # a match stored before the kind was kept
+    match = Match(entity_id="researcher:x", entity_kind="researcher", name="X", score=1.0, components={},
+                  evidence=(by_title, by_sentence, stored))
+    with app.test_request_context("/search"):
+        html = render_template_string("{% with m = m %}{% include 'public/_match.html' %}{% endwith %}", m=match)
+    sources = re.findall(r'<span class="muted source">— ([^<]*)</span>', html)
+    assert sources == ["award (2009)", f"award: {title} (2009)", f"award: {title} (2009)"], sources
