@@ -36,6 +36,17 @@ def test_particles_and_spacing_do_not_matter(text: str, expected: set[str]) -> N
     assert expected <= ids(text)
 
 
+@pytest.mark.parametrize("korean, english", [
+    ("프레스 금형이 마모되어 버가 생깁니다", "The stamping dies wear and leave burrs"),
+    ("금형 냉각 시간을 줄이고 싶습니다", "We want to shorten the mould cooling time"),
+])
+def test_a_mould_or_die_alone_is_not_injection_moulding(korean: str, english: str) -> None:
+    # 금형 is any mould or die (press dies, die casting, forging): as in English, only 사출 (injection) says
+    # which process it is. A press die is metal forming, as "stamping" is in English.
+    assert "core:injection-moulding" not in ids(korean) | ids(english)
+    assert ("core:forming" in ids(korean)) == ("core:forming" in ids(english))
+
+
 def test_ksic_industries_are_vocabulary_with_english_labels() -> None:
     mentions = [m for m in get_extractor().extract("저희는 금속 절삭기계 제조업체입니다") if m.capability_id.startswith("ksic11:")]
     assert [(m.capability_id, m.label) for m in mentions] == [("ksic11:29223", "Manufacture of metal cutting machinery")]
