@@ -35,7 +35,13 @@ def test_search_answers_the_documented_shape(client, world) -> None:
     first = body["results"][0]
     assert set(first) == {"id", "kind", "name", "band", "score", "capabilities", "evidence"}
     assert all(r["band"] in ("strong", "good", "weak") for r in body["results"])
-    assert all(set(e) == {"text", "source"} for r in body["results"] for e in r["evidence"])
+    evidence = [e for r in body["results"] for e in r["evidence"]]
+    assert evidence and all(set(e) == {"text", "source", "document_id", "document_kind", "document_title", "year"}
+                            for e in evidence)
+    porosity = next(e for e in evidence if e["document_id"] == "document:porosity")
+    assert (porosity["document_kind"], porosity["document_title"], porosity["year"]) == (
+        "publication", "Porosity control in laser welding", 2023)
+    assert porosity["source"] == "publication: Porosity control in laser welding (2023)"
     assert any(r["id"] == world.researcher_id for r in body["results"])
     only_equipment = client.get("/api/v1/search?q=laser+welding&kind=equipment").json
     assert only_equipment["results"] and {r["kind"] for r in only_equipment["results"]} == {"equipment"}

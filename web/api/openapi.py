@@ -49,7 +49,13 @@ SCHEMAS: dict[str, Any] = {
     },
     "Evidence": {
         "type": "object", "additionalProperties": False, "required": ["text", "source"],
-        "properties": {"text": {"type": "string"}, "source": {"type": "string"}},
+        "properties": {"text": {"type": "string"},
+                       "source": {"type": "string", "description": "English line: kind: title (year)"},
+                       "document_id": NULLABLE_STR,
+                       "document_kind": {"type": ["string", "null"],
+                                         "description": "publication, award, project, equipment, ...; "
+                                                        "null on matches stored before it was kept"},
+                       "document_title": NULLABLE_STR, "year": {"type": ["integer", "null"]}},
     },
     "SearchResult": {
         "type": "object", "additionalProperties": False,

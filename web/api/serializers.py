@@ -14,7 +14,11 @@ from matcher.types import Evidence, Match
 
 
 def evidence_json(evidence: Evidence) -> dict[str, Any]:
-    return {"text": evidence.text, "source": evidence.source}
+    """The sentence, the English source line, and the document apart so a client can link and translate it
+    (null for matches stored before the kind was kept)."""
+    return {"text": evidence.text, "source": evidence.source, "document_id": evidence.document_id,
+            "document_kind": evidence.document_kind or None, "document_title": evidence.document_title or None,
+            "year": evidence.year}
 
 
 def search_item_json(match: Match) -> dict[str, Any]:
