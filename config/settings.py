@@ -67,6 +67,9 @@ class BaseConfig:
         # 12-110 ms of CPU a document, VNNI or AVX2 only), so no sentence is encoded while a visitor waits;
         # above it (and 0), a page encodes the sentences of a document found by meaning when it shows it.
         self.SENTENCE_VECTORS_MAX_DOCS: int = _int("SENTENCE_VECTORS_MAX_DOCS", 20_000)
+        # A rebuild of at most this many documents stores their sentences' word stems (~1 KB a document), so a
+        # page does not stem a text it shows for the first time (~0.2 ms each); above it (and 0) it does.
+        self.SENTENCE_STEMS_MAX_DOCS: int = _int("SENTENCE_STEMS_MAX_DOCS", 100_000)
         # Shipped evidence sentence vectors (.npz) a rebuild reuses when the model matches (the demo sets its own).
         self.SENTENCE_VECTOR_CACHE: str | None = os.environ.get("SENTENCE_VECTOR_CACHE") or None
         self.ELASTICSEARCH_URL: str | None = os.environ.get("ELASTICSEARCH_URL") or None

@@ -221,6 +221,19 @@ def _attach_sentence_vectors(runtime: Runtime, doc_ids: Sequence[str], progress:
         log.info("encoded the evidence sentences of %d documents", encoded)
 
 
+def _attach_sentence_stems(runtime: Runtime, doc_ids: Sequence[str]) -> None:
+    """Store the word stems of every evidence text's sentences (matcher.ranking.sentence_stems), so a search
+    page does not stem a text it shows for the first time; only up to SENTENCE_STEMS_MAX_DOCS documents
+    (above it, or 0, the store is emptied and pages stem as before)."""
+    limit = int(runtime.settings.get("SENTENCE_STEMS_MAX_DOCS", 100_000) or 0)
+    texts: list[str] = []
+    if len(doc_ids) <= limit:
+        with runtime.db.session() as session:
+            for start in range(0, len(doc_ids), BATCH):
+                texts.extend(doc.text for doc in document_texts(session, doc_ids[start:start + BATCH]).values())
+    runtime.sentence_stems.write(texts)
+
+
 def rebuild_index(runtime: Runtime, progress: Progress | None = None,
                   encode_progress: Progress | None = None) -> int:
     """Recreate the search index and vectors from SQL alone; returns the number of documents indexed.
@@ -236,6 +249,7 @@ def rebuild_index(runtime: Runtime, progress: Progress | None = None,
     _attach_vectors(runtime, docs, progress=encode_progress, replace=True)
     attach_multilingual_vectors(runtime, docs, progress=encode_progress, replace=True)
     _attach_sentence_vectors(runtime, [d.id for d in docs if d.kind != ENTITY_PROFILE_KIND], encode_progress)
+    _attach_sentence_stems(runtime, [d.id for d in docs if d.kind != ENTITY_PROFILE_KIND])
     count = runtime.search.rebuild(docs)
     runtime.data_changed()
     if progress:

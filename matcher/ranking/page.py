@@ -54,7 +54,8 @@ def evidence_documents(page: Sequence[ScoredEntity]) -> list[str]:
 
 
 def build_matches(page: Sequence[ScoredEntity], query: str, texts: Mapping[str, DocText],
-                  with_evidence: bool, semantic: SemanticPicker | None = None) -> tuple[Match, ...]:
+                  with_evidence: bool, semantic: SemanticPicker | None = None,
+                  stored_stems: explain.StoredStems | None = None) -> tuple[Match, ...]:
     """Each scored item as a Match with rounded components, the problem's shown capabilities it has, its evidence.
 
     With evidence, a document contributes a sentence only when it holds a word of the problem or (found
@@ -63,11 +64,12 @@ def build_matches(page: Sequence[ScoredEntity], query: str, texts: Mapping[str, 
     """
     stems = explain.query_stems(query) if with_evidence else frozenset()
     shown = frozenset(shown_capability_ids(query))  # the problem's chips: a match is labelled with those only
-    return tuple(_build_match(item, stems, texts, with_evidence, semantic, shown) for item in page)
+    return tuple(_build_match(item, stems, texts, with_evidence, semantic, shown, stored_stems) for item in page)
 
 
 def _build_match(item: ScoredEntity, stems: frozenset[str], texts: Mapping[str, DocText],
-                 with_evidence: bool, semantic: SemanticPicker | None, shown_caps: frozenset[str]) -> Match:
+                 with_evidence: bool, semantic: SemanticPicker | None, shown_caps: frozenset[str],
+                 stored_stems: explain.StoredStems | None = None) -> Match:
     score, card, components, matched, doc_ids = item.score, item.card, item.components, item.matched, item.documents
     taxonomy = get_taxonomy()
     labels = tuple(taxonomy[c].label if c in taxonomy else c for c in matched)
@@ -76,7 +78,7 @@ def _build_match(item: ScoredEntity, stems: frozenset[str], texts: Mapping[str, 
         doc = texts.get(doc_id)
         if doc is None:
             continue
-        grounded = grounded_snippet(doc.title, doc.text, stems, list(labels), semantic)
+        grounded = grounded_snippet(doc.title, doc.text, stems, list(labels), semantic, stored_stems)
         if grounded is None:
             continue
         snippet, spans, _how = grounded

