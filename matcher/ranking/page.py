@@ -74,14 +74,16 @@ def _build_match(item: ScoredEntity, stems: frozenset[str], texts: Mapping[str, 
     taxonomy = get_taxonomy()
     labels = tuple(taxonomy[c].label if c in taxonomy else c for c in matched)
     evidence: list[Evidence] = []
+    seen: set[str] = set()  # titles and sentences already shown for this match
     for doc_id in doc_ids[:EVIDENCE_PER_MATCH] if with_evidence else ():
         doc = texts.get(doc_id)
-        if doc is None:
-            continue
+        if doc is None or _key(doc.title) in seen:
+            continue  # a follow-on award or a re-filed record of the same work repeats its first sentence
         grounded = grounded_snippet(doc.title, doc.text, stems, list(labels), semantic, stored_stems)
-        if grounded is None:
+        if grounded is None or _key(grounded[0]) in seen:
             continue
         snippet, spans, _how = grounded
+        seen.update((_key(doc.title), _key(snippet)))
         source = f"{doc.kind}: {doc.title}" + (f" ({doc.year})" if doc.year else "")
         evidence.append(Evidence(text=snippet, source=source, document_id=doc_id, capability_ids=matched,
                                  highlights=spans, year=doc.year, document_kind=doc.kind, document_title=doc.title))
@@ -89,3 +91,8 @@ def _build_match(item: ScoredEntity, stems: frozenset[str], texts: Mapping[str, 
     return Match(entity_id=card.id, entity_kind=card.kind, name=card.name, score=round(score, 4),
                  components={k: round(v, 4) for k, v in components.items()}, capabilities=shown,
                  evidence=tuple(evidence), organization=card.organization, region=card.region)
+
+
+def _key(text: str) -> str:
+    """A title or sentence as compared for repeats: case and spacing aside."""
+    return " ".join(text.casefold().split())
