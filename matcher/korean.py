@@ -40,8 +40,13 @@ class Morpheme(NamedTuple):
 
 
 def has_hangul(text: str | None) -> bool:
-    """Whether ``text`` holds any Hangul, i.e. whether Korean analysis has anything to do."""
-    return bool(text) and _HANGUL.search(text) is not None  # type: ignore[arg-type]
+    """Whether ``text`` holds any Hangul, i.e. whether Korean analysis has anything to do.
+
+    An ASCII string (CPython knows it without a scan) has none: the regex search over a 2,400-character
+    abstract cost ~60 us (a tenth of its extraction), and most English texts are plain ASCII."""
+    if not text or text.isascii():
+        return False
+    return _HANGUL.search(text) is not None
 
 
 def _analyser() -> Any:

@@ -41,7 +41,8 @@ class DocumentEntity(Base):
     __table_args__ = (UniqueConstraint("document_id", "entity_id", name="uq_document_entities_pair"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    # No index of its own: uq_document_entities_pair starts with it and serves look-ups by document.
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     entity_id: Mapped[str] = mapped_column(String(64), index=True)
     entity_kind: Mapped[str] = mapped_column(String(32))
     position: Mapped[int] = mapped_column(Integer, default=0)

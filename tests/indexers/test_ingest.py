@@ -149,3 +149,29 @@ def test_openalex_works_import_with_orcids(runtime, shared_data: Path) -> None: 
         assert session.scalar(select(func.count()).select_from(Document)) == 25
         orcids = session.scalars(select(Researcher.orcid).where(Researcher.orcid.is_not(None))).all()
         assert len(orcids) == len(set(orcids)) > 0
+
+
+def test_import_uses_one_connection_with_a_larger_page_cache_then_restores_it(runtime, tmp_path: Path,
+                                                                                 monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from indexers import ingest
+    from indexers.writer import StoreWriter
+
+    if runtime.db.dialect != "sqlite":
+        pytest.skip("a SQLite setting")
+    seen: list[tuple[int, int]] = []
+    flush = StoreWriter.flush_evidence
+
+    def watching(self: StoreWriter) -> None:
+        connection = self.session.connection()
+        seen.append((id(connection.connection.driver_connection),
+                     connection.exec_driver_sql("PRAGMA cache_size").scalar()))
+        flush(self)
+
+    monkeypatch.setattr(StoreWriter, "flush_evidence", watching)
+    path = _first_lines(DEMO_DIR / "nsf_awards.jsonl", tmp_path / "awards.jsonl", 12)
+    report = load(runtime, "awards", path, errors=None, batch_size=5, index=False)
+    assert report.loaded == 12
+    assert len(seen) == 3 and len({driver for driver, _ in seen}) == 1
+    assert {size for _, size in seen} == {-ingest.IMPORT_CACHE_KIB}
+    with runtime.db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -2000  # SQLite's default again
