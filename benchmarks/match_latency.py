@@ -93,7 +93,7 @@ def time_stages(runtime: Runtime) -> dict[str, list[float]]:
         return wrapper
 
     for name in ("_query_vector", "nearest_documents", "_years", "cosines", "relevance_features",
-                 "score_entities", "_explain", "diversify", "document_links", "entity_cards"):
+                 "score_entities", "_explain", "diversify", "document_links"):
         setattr(matching, name, timed(name, getattr(matching, name)))
     runtime.search.search = timed("search (backend)", runtime.search.search)
     extractor = matching.get_extractor()
