@@ -34,7 +34,7 @@ from matcher.ranking.context import (
     context_documents,
     page_capabilities,
     rarity,
-    score_entities,
+    score_columns,
     weighs_capabilities,
 )
 from matcher.ranking import crosslang
@@ -44,7 +44,7 @@ from matcher.ranking.feedback import feedback_cosines
 from matcher.ranking.names import text_phrases
 from matcher.ranking.grounding import explainable, semantic_picker
 from matcher.ranking.page import EVIDENCE_PER_MATCH, build_matches, diversify, evidence_documents
-from matcher.ranking.relevance import profile_floor, relevance_features
+from matcher.ranking.relevance import profile_floor, relevance_columns
 from matcher.ranking.scored import ScoredEntity
 from matcher.ranking.scorer import ScorerConfig, load_config
 from matcher.ranking.semantic import close_in_meaning, cosines, nearest_documents
@@ -316,13 +316,13 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
         if not cards:
             return []
         floor = profile_floor(found.profile_hits, cfg.retrieval.get("profile_top_k", 200), cfg.profile_length_power)
-        relevance, doc_order = relevance_features(candidates, cards, cfg, doc_years, found.semantic, floor,
-                                                  more_cosines)
+        relevance = relevance_columns(candidates, cards, cfg, doc_years, found.semantic, floor, more_cosines)
         with_caps = weighs_capabilities(cfg, query_caps)
         ctx = QueryContext(query_caps, wanted_regions, brevity(len(query.split())), doc_years,
-                           capabilities_of(session, context_documents(doc_order.values())) if with_caps else {},
+                           capabilities_of(session, context_documents(relevance.doc_order.values()))
+                           if with_caps else {},
                            _rarity(session, runtime) if with_caps else {})
-    return score_entities(cards, relevance, doc_order, cfg, ctx)
+    return score_columns(cards, relevance, cfg, ctx)
 
 
 def _own_document_hits(runtime: Runtime, search_text: str, doc_filter: Filter, seen: set[str],
