@@ -125,7 +125,8 @@ def score_columns(cards: Mapping[str, EntityCard], relevance: RelevanceColumns, 
     scores = cfg.column_scores(columns, size)
     names, table = tuple(columns), tuple(columns.values())
     order = sorted(range(size), key=lambda row: (-scores[row], ids[row]))
-    return [ScoredEntity(scores[row], card_list[row], FeatureRow(names, table, row), matched_of[row], documents[row])
+    scored = ScoredEntity.of
+    return [scored(scores[row], card_list[row], FeatureRow(names, table, row), matched_of[row], documents[row])
             for row in order]
 
 

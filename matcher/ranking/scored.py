@@ -58,6 +58,15 @@ class ScoredEntity:
     matched: tuple[str, ...] = ()  # capability ids of the query the entity has shown
     documents: tuple[str, ...] = ()  # its retrieved documents, best first: evidence and capabilities read these
 
+    @classmethod
+    def of(cls, score: float, card: EntityCard, components: Mapping[str, float], matched: tuple[str, ...],
+           documents: tuple[str, ...]) -> ScoredEntity:
+        """ScoredEntity(score, card, components, matched, documents) without the frozen class's five
+        object.__setattr__ calls: scoring builds one per candidate (~300 a search, ~0.5 ms saved)."""
+        item = object.__new__(cls)
+        item.__dict__.update(score=score, card=card, components=components, matched=matched, documents=documents)
+        return item
+
     @property
     def id(self) -> str:
         return self.card.id

@@ -75,3 +75,16 @@ def test_a_feature_row_reads_like_a_dict() -> None:
                                 *SHORT_FEATURES]
     assert components == dict(components) and len(components) == len(dict(components))
     assert item.with_capabilities(0.25, ("c:a",)).components["capability"] == 0.25
+
+
+def test_scored_entity_of_is_the_constructor() -> None:
+    card = EntityCard("researcher:1", "researcher", "R", None, None, "researcher:1")
+    fast, built = ScoredEntity.of(1.5, card, {"x": 1.0}, ("c:a",), ("document:1",)), \
+        ScoredEntity(1.5, card, {"x": 1.0}, ("c:a",), ("document:1",))
+    assert fast == built and repr(fast) == repr(built) and replace(fast, score=2.0) == replace(built, score=2.0)
+    try:
+        fast.score = 3.0  # type: ignore[misc]
+    except AttributeError:  # dataclasses.FrozenInstanceError
+        pass
+    else:
+        raise AssertionError("ScoredEntity.of must stay frozen")
