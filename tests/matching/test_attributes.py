@@ -96,3 +96,16 @@ def test_a_shown_text_is_read_again_once_the_data_generation_moves(runtime, stor
     runtime.data_changed()
     with runtime.db.session() as session:
         assert runtime.attributes.texts(session, docs[:1])[docs[0]].title == "A corrected title"
+
+
+def test_warm_up_reads_every_text_when_they_all_fit(runtime, store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from matcher.attributes import CandidateAttributes
+
+    docs, _ = _ids(runtime)
+    with runtime.db.session() as session:
+        fits = CandidateAttributes(tmp_path, max_texts=len(docs) + 50)
+        fits.prefill(session)
+        assert set(docs) <= set(fits._current().texts) and fits._current().capabilities
+        too_many = CandidateAttributes(tmp_path, max_texts=len(docs) - 1)
+        too_many.prefill(session)
+        assert not too_many._current().texts and not too_many._current().capabilities
