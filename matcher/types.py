@@ -102,6 +102,14 @@ class Hit:
     length: int = 0  # words in title + text (document_length); 0 when the index does not know
     year: int | None = None  # the document's year, so ranking needs no SQL for it; None when unknown
 
+    @classmethod
+    def of(cls, id: str, score: float, kind: str, entity_ids: tuple[str, ...], length: int,
+           year: int | None) -> Hit:
+        """Hit(...) without the frozen class's six object.__setattr__ calls: a search builds a few hundred."""
+        hit = object.__new__(cls)
+        hit.__dict__.update(id=id, score=score, kind=kind, entity_ids=entity_ids, length=length, year=year)
+        return hit
+
 
 @dataclass(frozen=True)
 class Evidence:

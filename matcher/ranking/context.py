@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from matcher.ranking.features import (
     availability,
     capability_overlap,
@@ -17,7 +19,8 @@ from matcher.ranking.features import (
     rarity_weights,
     recency_feature,
 )
-from matcher.ranking.scored import ScoredEntity
+from matcher.ranking.relevance import RelevanceColumns
+from matcher.ranking.scored import FeatureRow, ScoredEntity
 from matcher.ranking.scorer import RELEVANCE_FEATURES, SHORT_FEATURES, ScorerConfig
 from matcher.types import EntityCard
 
@@ -57,23 +60,48 @@ def score_entities(cards: Mapping[str, EntityCard], relevance: Mapping[str, dict
                    doc_order: Mapping[str, list[str]], cfg: ScorerConfig, ctx: QueryContext) -> list[ScoredEntity]:
     """Every card scored: its relevance signals, the context features and the fused score, best first.
 
-    The fused scores are summed a feature at a time over all candidates (ScorerConfig.scores: the same
-    additions in the same order as ScorerConfig.score, so the same floats)."""
+    score_columns over relevance given as one dict per entity (every entity with the same signals)."""
+    ids = list(cards)
+    names = tuple(relevance[ids[0]]) if ids else ()
+    if any(tuple(relevance[i]) != names for i in ids):
+        raise ValueError("score_entities: every entity needs the same relevance signals, in the same order")
+    columns = tuple([relevance[i][name] for i in ids] for name in names)
+    return score_columns(cards, RelevanceColumns(ids, names, columns, dict(doc_order)), cfg, ctx)
+
+
+def score_columns(cards: Mapping[str, EntityCard], relevance: RelevanceColumns, cfg: ScorerConfig,
+                  ctx: QueryContext) -> list[ScoredEntity]:
+    """Every card scored: its relevance signals, the context features and the fused score, best first.
+
+    Each feature is a column over all candidates (relevance.ids, in the order of `cards`); the fused scores
+    are summed a feature at a time (ScorerConfig.column_scores: the same additions in the same order as
+    ScorerConfig.score, so the same floats), and an entity's features become a dict only when read
+    (scored.FeatureRow: the shown page's)."""
+    ids = relevance.ids
+    if list(cards) != ids:
+        raise ValueError("score_columns: the relevance columns must follow the order of the cards")
     with_caps = weighs_capabilities(cfg, ctx.query_caps)
     regions, years, this_year, brevity = ctx.regions, ctx.doc_years, ctx.this_year, ctx.brevity
     available: dict[tuple[str, str | None], float] = {}  # (kind, status) -> availability: few distinct pairs
     recency: dict[int | None, float] = {}  # latest known year -> recency: few distinct years
     year_of = years.get
-    rows = []
-    for entity_id, card in cards.items():
+    doc_order = relevance.doc_order
+    capability: list[float] = []
+    region: list[float] = []
+    recent: list[float] = []
+    availability_: list[float] = []
+    matched_of: list[tuple[str, ...]] = []
+    documents: list[tuple[str, ...]] = []
+    card_list = list(cards.values())
+    for entity_id, card in zip(ids, card_list):
         docs = doc_order[entity_id]
-        features = dict(relevance[entity_id])
-        matched: tuple[str, ...] = ()
         if with_caps:
-            features["capability"], matched = _overlap(ctx, card, docs)
+            overlap, matched = _overlap(ctx, card, docs)
         else:  # the shown page gets its overlap in page_capabilities
-            features["capability"] = 0.0
-        features["region"] = 1.0 if regions and (card.region or "").lower() in regions else 0.0
+            overlap, matched = 0.0, ()
+        capability.append(overlap)
+        matched_of.append(matched)
+        region.append(1.0 if regions and (card.region or "").lower() in regions else 0.0)
         latest = None  # recency_feature reads only the latest known year of the first documents
         for doc_id in docs[:CONTEXT_DOCUMENTS]:
             year = year_of(doc_id)
@@ -81,19 +109,25 @@ def score_entities(cards: Mapping[str, EntityCard], relevance: Mapping[str, dict
                 latest = year
         if latest not in recency:
             recency[latest] = recency_feature([] if latest is None else [latest], this_year)
-        features["recency"] = recency[latest]
+        recent.append(recency[latest])
         kind_status = (card.kind, card.status)
         if kind_status not in available:
             available[kind_status] = availability(*kind_status)
-        features["availability"] = available[kind_status]
-        for name, short in _SHORT_NAMES:
-            features[short] = features.get(name, 0.0) * brevity
-        rows.append((card, features, matched, tuple(docs)))
-    scores = cfg.scores([features for _, features, _, _ in rows])
-    scored = [ScoredEntity(score, card, features, matched, docs)
-              for score, (card, features, matched, docs) in zip(scores, rows)]
-    scored.sort(key=lambda m: (-m.score, m.card.id))
-    return scored
+        availability_.append(available[kind_status])
+        documents.append(tuple(docs))
+    columns = dict(zip(relevance.names, relevance.columns))
+    columns.update(capability=capability, region=region, recency=recent, availability=availability_)
+    size = len(ids)
+    for name, short in _SHORT_NAMES:  # features.get(name, 0.0) * brevity, for every row at once
+        values = columns.get(name)
+        columns[short] = (np.array(values, dtype=np.float64) * brevity).tolist() if values is not None \
+            else (np.zeros(size, dtype=np.float64) * brevity).tolist()
+    scores = cfg.column_scores(columns, size)
+    names, table = tuple(columns), tuple(columns.values())
+    order = sorted(range(size), key=lambda row: (-scores[row], ids[row]))
+    scored = ScoredEntity.of
+    return [scored(scores[row], card_list[row], FeatureRow(names, table, row), matched_of[row], documents[row])
+            for row in order]
 
 
 def page_capabilities(page: Sequence[ScoredEntity], query_caps: Mapping[str, float],

@@ -44,11 +44,38 @@ def profile_floor(hits: Sequence[Hit], top_k: int, power: float = 0.0) -> float:
     return min(length_discounted(h, power) for h in hits)
 
 
+@dataclass(frozen=True)
+class RelevanceColumns:
+    """The z-scored relevance signals of every candidate as columns (one Python list per signal, rows in
+    `ids` order): scoring reads them a signal at a time, and only the shown page's rows become dicts."""
+
+    ids: list[str]
+    names: tuple[str, ...]  # the signals in the order an entity's features list them; "name" last
+    columns: tuple[list[float], ...]  # one per name, aligned with ids
+    doc_order: dict[str, list[str]]  # each entity's documents best first (for the evidence)
+
+    def rows(self) -> dict[str, dict[str, float]]:
+        """entity id -> its signals as a dict (what relevance_features returns)."""
+        names = self.names
+        return {entity_id: dict(zip(names, values)) for entity_id, values in zip(self.ids, zip(*self.columns))}
+
+
 def relevance_features(candidates: dict[str, Candidate], cards: dict[str, EntityCard], cfg: ScorerConfig,
                        doc_years: dict[str, int | None], semantic: bool, profile_floor: float,
                        more_cosines: Mapping[str, Mapping[str, float]] | None = None,
                        ) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
     """Per entity the z-scored relevance signals, and its documents best first (for the evidence).
+
+    relevance_columns' values as one dict per entity.
+    """
+    columns = relevance_columns(candidates, cards, cfg, doc_years, semantic, profile_floor, more_cosines)
+    return columns.rows(), columns.doc_order
+
+
+def relevance_columns(candidates: dict[str, Candidate], cards: dict[str, EntityCard], cfg: ScorerConfig,
+                      doc_years: dict[str, int | None], semantic: bool, profile_floor: float,
+                      more_cosines: Mapping[str, Mapping[str, float]] | None = None) -> RelevanceColumns:
+    """The z-scored relevance signals of the entities of `cards`, in its order, as columns.
 
     `more_cosines` (signal name -> doc id -> cosine, e.g. matcher.ranking.feedback's) are pooled and
     z-scored like the semantic signal, each as a signal of its own. The pooling runs in numpy over every
@@ -79,16 +106,14 @@ def relevance_features(candidates: dict[str, Candidate], cards: dict[str, Entity
         if present.any():
             z[name] = _z_scores(values, present, cfg.z_top, missing=float(values[present].min()))
     columns = {name: values.tolist() for name, values in z.items()}
-    names = tuple(columns)
-    features: dict[str, dict[str, float]] = {}
-    for entity_id, values in zip(ids, zip(*(columns[name] for name in names))):
-        c = candidates[entity_id]
-        f = dict(zip(names, values))
-        if c.tainted and entity_kind(entity_id) in PROFILED_ENTITY_KINDS:
-            f["profile"] = f["lexical"]  # the profile holds an excluded document: judge by the rest
-        f["name"] = 1.0 if c.named else 0.0
-        features[entity_id] = f
-    return features, doc_order
+    tainted = [i for i, entity_id in enumerate(ids) if candidates[entity_id].tainted
+               and entity_kind(entity_id) in PROFILED_ENTITY_KINDS]
+    if tainted:  # the profile holds an excluded document: judge by the rest
+        profile_column, lexical_column = columns["profile"], columns["lexical"]
+        for i in tainted:
+            profile_column[i] = lexical_column[i]
+    columns["name"] = [1.0 if candidates[entity_id].named else 0.0 for entity_id in ids]
+    return RelevanceColumns(ids, tuple(columns), tuple(columns.values()), doc_order)
 
 
 class _Flat:

@@ -102,9 +102,16 @@ class ScorerConfig:
     def scores(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
         """score() of each row, summed a feature at a time over all rows: the same additions in the same
         order per row, so the same floats, for a few hundred candidates at numpy's speed."""
-        total = np.zeros(len(rows), dtype=np.float64)
+        names = {name for name, _ in self._terms}
+        return self.column_scores({name: [row.get(name, 0.0) for row in rows] for name in names}, len(rows))
+
+    def column_scores(self, columns: Mapping[str, Sequence[float]], size: int) -> list[float]:
+        """score() of each of `size` rows given as feature columns (a missing column is 0.0 in every row)."""
+        total = np.zeros(size, dtype=np.float64)
         for name, weight in self._terms:
-            total += weight * np.array([row.get(name, 0.0) for row in rows], dtype=np.float64)
+            values = columns.get(name)
+            total += weight * (np.array(values, dtype=np.float64) if values is not None
+                               else np.zeros(size, dtype=np.float64))
         factor, offset = self.scale
         if (factor, offset) != (1.0, 0.0):
             total = factor * total + offset

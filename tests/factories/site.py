@@ -101,4 +101,5 @@ def add_team_capabilities(runtime: Runtime, world: World) -> None:
         s.add_all([_sentence_evidence(world.project_id, None, text, phrase, cap, label) for phrase, cap, label in (
             ("composites", "core:composites", "Composites"), ("battery", "core:energy-storage", "Batteries"),
             ("aluminium", "core:aluminium-alloys", "Aluminium alloys"))])
+    runtime.data_changed()  # as an import does (its indexing moves the data generation the pages' rows are kept by)
 

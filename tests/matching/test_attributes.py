@@ -67,3 +67,45 @@ def test_a_worker_keeps_a_bounded_number_of_ids(runtime, store, tmp_path) -> Non
         attributes.links(session, docs)  # now above the bound: the next look-up starts over
         assert attributes._current() is not kept and attributes._current().size() == 0
         assert attributes.links(session, docs) == document_links(session, docs)
+
+
+def test_kept_texts_and_capabilities_are_what_sql_reads(runtime, store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from matcher.attributes import CandidateAttributes
+    from matcher.repositories.cards import capabilities_of, document_texts
+
+    docs, _ = _ids(runtime)
+    asked = [*reversed(docs), "document:missing", "equipment:missing"]
+    attributes = CandidateAttributes(tmp_path, max_texts=len(docs) + 1)
+    with runtime.db.session() as session:
+        for _ in range(2):  # read from SQL, then from memory
+            assert attributes.texts(session, asked) == document_texts(session, asked)
+            caps = capabilities_of(session, asked)
+            assert caps
+            assert attributes.capabilities(session, asked) == {h: c for h, c in caps.items() if c}
+        attributes.texts(session, ["document:another", "document:more"])  # above the bound: texts start over
+        assert len(attributes._current().texts) == 2
+
+
+def test_a_shown_text_is_read_again_once_the_data_generation_moves(runtime, store) -> None:  # type: ignore[no-untyped-def]
+    docs, _ = _ids(runtime)
+    with runtime.db.session() as session:
+        before = runtime.attributes.texts(session, docs[:1])[docs[0]]
+        session.execute(update(Document).where(Document.id == docs[0]).values(title="A corrected title"))
+    with runtime.db.session() as session:
+        assert runtime.attributes.texts(session, docs[:1])[docs[0]] == before  # kept until a writer says so
+    runtime.data_changed()
+    with runtime.db.session() as session:
+        assert runtime.attributes.texts(session, docs[:1])[docs[0]].title == "A corrected title"
+
+
+def test_warm_up_reads_every_text_when_they_all_fit(runtime, store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from matcher.attributes import CandidateAttributes
+
+    docs, _ = _ids(runtime)
+    with runtime.db.session() as session:
+        fits = CandidateAttributes(tmp_path, max_texts=len(docs) + 50)
+        fits.prefill(session)
+        assert set(docs) <= set(fits._current().texts) and fits._current().capabilities
+        too_many = CandidateAttributes(tmp_path, max_texts=len(docs) - 1)
+        too_many.prefill(session)
+        assert not too_many._current().texts and not too_many._current().capabilities

@@ -70,6 +70,7 @@ def test_removed_capability_is_not_claimed_for_the_researcher(runtime, store) ->
     with runtime.db.session() as session:
         session.execute(update(Researcher).where(Researcher.id == store.lone_welder)
                         .values(removed_capabilities=ids))
+    runtime.data_changed()  # as every writer of an edit does (profiles re-index): pages show the kept cards
     after = next(m for m in match(runtime, PROBLEM, kinds=["researcher"], limit=50).matches
                  if m.entity_id == store.lone_welder)
     assert not set(after.capabilities) & set(removed)

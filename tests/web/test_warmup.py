@@ -22,14 +22,21 @@ def _loaded_templates(app: Any) -> set[str]:
 
 
 def test_warm_up_opens_the_index_and_renders_a_search(app_config: dict[str, Any], world: Any) -> None:
+    import gc
+
+    from web.warmup import YOUNG_GENERATION_THRESHOLD
+
     worker = _fresh_app(app_config)
+    threshold = gc.get_threshold()
     try:
         runtime = worker.extensions["innobridge"]
         assert runtime._search is None and not _loaded_templates(worker)  # a new app loads nothing
         assert warm_up(worker) > 0
         assert runtime._search is not None
         assert "public/results.html" in _loaded_templates(worker)
+        assert gc.get_threshold() == (YOUNG_GENERATION_THRESHOLD, *threshold[1:])  # searches collect seldom
     finally:
+        gc.set_threshold(*threshold)
         worker.extensions["innobridge"].close()
 
 

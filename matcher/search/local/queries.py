@@ -147,4 +147,4 @@ def rarest_terms(searcher: tantivy.Searcher, terms: list[str], keep: int) -> lis
 
 def _hit(fields: StoredFields, score: float) -> Hit:
     doc_id, kind, entity_ids, length, year = fields
-    return Hit(id=doc_id, score=float(score), kind=kind, entity_ids=entity_ids, length=length, year=year)
+    return Hit.of(doc_id, float(score), kind, entity_ids, length, year)
