@@ -16,16 +16,14 @@ first stem id position, one past the end last) and ``ids-*.npy`` (the stem ids),
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import threading
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
-from matcher.ranking.vectors import publish_manifest
+from matcher.ranking.vectors import ManifestWatch, publish_manifest
 
 FORMAT_VERSION = 1
 STORE_DIR = "stems"
@@ -57,8 +55,7 @@ class SentenceStems:
         self.directory = Path(directory)
         self.fingerprint = fingerprint
         self._data: _Data = self._empty()
-        self._stamp: int | None = None
-        self._checked = 0.0
+        self._watch = ManifestWatch(self.directory, RELOAD_EVERY)
         self._lock = threading.Lock()
         self.reload(force=True)
 
@@ -68,25 +65,16 @@ class SentenceStems:
 
     @property
     def _manifest(self) -> Path:
-        return self.directory / "manifest.json"
+        return self._watch.path
 
     def __len__(self) -> int:
         return len(self._data[0])
 
     def reload(self, force: bool = False) -> None:
         """Re-read the files if a rebuild replaced them (looked at every RELOAD_EVERY seconds at most)."""
-        now = time.monotonic()
-        if not force and now - self._checked < RELOAD_EVERY:
+        manifest = self._watch.changed(force)
+        if manifest is None:
             return
-        self._checked = now
-        try:
-            stamp = self._manifest.stat().st_mtime_ns
-        except FileNotFoundError:
-            return
-        if stamp == self._stamp:
-            return
-        manifest = json.loads(self._manifest.read_text(encoding="utf-8"))
-        self._stamp = stamp
         if manifest.get("version") != FORMAT_VERSION or manifest.get("fingerprint") != self.fingerprint:
             self._data = self._empty()  # another stemmer's or layout's stems: stem at query time until a rebuild
             return

@@ -14,16 +14,14 @@ scales}; the matrix and scales are memory-mapped and shared by a server's worker
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from matcher.ranking.vectors import publish_manifest
+from matcher.ranking.vectors import ManifestWatch, publish_manifest
 
 FORMAT_VERSION = 1
 STORE_DIR = "sentences"
@@ -57,32 +55,22 @@ class SentenceVectors:
         # (key -> (first row, rows), int8 matrix, scales), replaced as one so a reader never mixes two files
         self._data: tuple[dict[str, tuple[int, int]], np.ndarray, np.ndarray] = (
             {}, np.zeros((0, dim), dtype=np.int8), np.zeros((0,), dtype=np.float32))
-        self._stamp: int | None = None
-        self._checked = 0.0
+        self._watch = ManifestWatch(self.directory, RELOAD_EVERY)
         self._lock = threading.Lock()
         self.reload(force=True)
 
     @property
     def _manifest(self) -> Path:
-        return self.directory / "manifest.json"
+        return self._watch.path
 
     def __len__(self) -> int:
         return len(self._data[0])
 
     def reload(self, force: bool = False) -> None:
         """Re-read the files if a rebuild replaced them (looked at every RELOAD_EVERY seconds at most)."""
-        now = time.monotonic()
-        if not force and now - self._checked < RELOAD_EVERY:
+        manifest = self._watch.changed(force)
+        if manifest is None:
             return
-        self._checked = now
-        try:
-            stamp = self._manifest.stat().st_mtime_ns
-        except FileNotFoundError:
-            return
-        if stamp == self._stamp:
-            return
-        manifest = json.loads(self._manifest.read_text(encoding="utf-8"))
-        self._stamp = stamp
         if manifest.get("version") != FORMAT_VERSION or manifest.get("fingerprint") != self.fingerprint:
             self._data = ({}, np.zeros((0, self.dim), np.int8), np.zeros((0,), np.float32))
             return

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,33 @@ def publish_manifest(path: Path, manifest: dict[str, Any], stale: Iterable[Path]
             old.unlink()
         except OSError:
             pass
+
+
+class ManifestWatch:
+    """Tells a reader when a rebuild has replaced a store's manifest.json (publish_manifest), looking at the
+    file at most every ``every`` seconds: a search asks on every request, a stat per request is not free."""
+
+    def __init__(self, directory: Path, every: float) -> None:
+        self.path = directory / "manifest.json"
+        self.every = every
+        self._stamp: int | None = None
+        self._checked = 0.0
+
+    def changed(self, force: bool = False) -> dict[str, Any] | None:
+        """The manifest when it changed since the last look (``force``: look now), else None."""
+        now = time.monotonic()
+        if not force and now - self._checked < self.every:
+            return None
+        self._checked = now
+        try:
+            stamp = self.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return None
+        if stamp == self._stamp:
+            return None
+        manifest: dict[str, Any] = json.loads(self.path.read_text(encoding="utf-8"))
+        self._stamp = stamp
+        return manifest
 
 
 class VectorCache:
