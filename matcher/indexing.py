@@ -25,7 +25,7 @@ from matcher.repositories import documents as document_queries
 from matcher.repositories.cards import document_texts, entity_cards
 from matcher.repositories import network as network_queries
 from matcher.runtime import Runtime
-from matcher.types import ENTITY_PROFILE_KIND, PROFILED_ENTITY_KINDS, SearchDocument, profile_id
+from matcher.types import ENTITY_PROFILE_KIND, PROFILED_ENTITY_KINDS, DocText, SearchDocument, profile_id
 
 log = logging.getLogger(__name__)
 
@@ -199,39 +199,43 @@ def _attach_vectors(runtime: Runtime, docs: list[SearchDocument], progress: Prog
         log.info("encoded %d documents", encoded)
 
 
-def _attach_sentence_vectors(runtime: Runtime, doc_ids: Sequence[str], progress: Progress | None = None) -> None:
+def _evidence_texts(runtime: Runtime, doc_ids: Sequence[str]) -> list[DocText]:
+    """The texts a page shows as evidence (document_texts), read once for both sentence stores."""
+    texts: list[DocText] = []
+    with runtime.db.session() as session:
+        for start in range(0, len(doc_ids), BATCH):
+            texts.extend(document_texts(session, doc_ids[start:start + BATCH]).values())
+    return texts
+
+
+def _attach_sentence_vectors(runtime: Runtime, texts: Sequence[DocText], progress: Progress | None = None) -> None:
     """Store the vectors of every document's evidence sentences (matcher.ranking.sentence_vectors), so a
-    search page picks a sentence by meaning without encoding; only up to SENTENCE_VECTORS_MAX_DOCS documents
-    (12-110 ms of CPU each to encode; above it, sentences are encoded when a page needs them, as before)."""
+    search page picks a sentence by meaning without encoding; `texts` is empty above SENTENCE_VECTORS_MAX_DOCS
+    documents (12-110 ms of CPU each to encode; sentences are then encoded when a page needs them, as before)."""
     store, encoder = runtime.sentence_vectors, runtime.encoder
     if store is None or encoder is None:
         return
-    limit = int(runtime.settings.get("SENTENCE_VECTORS_MAX_DOCS", 20_000) or 0)
     items: list[tuple[str, tuple[str, ...]]] = []
-    if len(doc_ids) <= limit:
-        with runtime.db.session() as session:
-            for start in range(0, len(doc_ids), BATCH):
-                for doc in document_texts(session, doc_ids[start:start + BATCH]).values():
-                    sentences = evidence_sentences(doc.title, doc.text)
-                    if len(sentences) > 1:  # a single sentence is shown without comparing
-                        items.append((evidence_key(doc.title, doc.text), sentences))
+    for doc in texts:
+        sentences = evidence_sentences(doc.title, doc.text)
+        if len(sentences) > 1:  # a single sentence is shown without comparing
+            items.append((evidence_key(doc.title, doc.text), sentences))
     cache = SentenceCache(runtime.settings.get("SENTENCE_VECTOR_CACHE"), store.fingerprint)
     encoded = fill_sentences(store, cache, items, encoder.encode_queries, replace=True, progress=progress)
     if encoded:
         log.info("encoded the evidence sentences of %d documents", encoded)
 
 
-def _attach_sentence_stems(runtime: Runtime, doc_ids: Sequence[str]) -> None:
+def _attach_sentence_stems(runtime: Runtime, texts: Sequence[DocText]) -> None:
     """Store the word stems of every evidence text's sentences (matcher.ranking.sentence_stems), so a search
-    page does not stem a text it shows for the first time; only up to SENTENCE_STEMS_MAX_DOCS documents
-    (above it, or 0, the store is emptied and pages stem as before)."""
-    limit = int(runtime.settings.get("SENTENCE_STEMS_MAX_DOCS", 100_000) or 0)
-    texts: list[str] = []
-    if len(doc_ids) <= limit:
-        with runtime.db.session() as session:
-            for start in range(0, len(doc_ids), BATCH):
-                texts.extend(doc.text for doc in document_texts(session, doc_ids[start:start + BATCH]).values())
-    runtime.sentence_stems.write(texts)
+    page does not stem a text it shows for the first time; `texts` is empty above SENTENCE_STEMS_MAX_DOCS
+    documents (the store is then emptied and pages stem as before)."""
+    runtime.sentence_stems.write([doc.text for doc in texts])
+
+
+def _within(runtime: Runtime, setting: str, default: int, count: int) -> bool:
+    """Whether `count` documents are few enough for a store limited by `setting` (0: off)."""
+    return count <= int(runtime.settings.get(setting, default) or 0)
 
 
 def rebuild_index(runtime: Runtime, progress: Progress | None = None,
@@ -248,8 +252,12 @@ def rebuild_index(runtime: Runtime, progress: Progress | None = None,
         progress(0, total)
     _attach_vectors(runtime, docs, progress=encode_progress, replace=True)
     attach_multilingual_vectors(runtime, docs, progress=encode_progress, replace=True)
-    _attach_sentence_vectors(runtime, [d.id for d in docs if d.kind != ENTITY_PROFILE_KIND], encode_progress)
-    _attach_sentence_stems(runtime, [d.id for d in docs if d.kind != ENTITY_PROFILE_KIND])
+    evidence_ids = [d.id for d in docs if d.kind != ENTITY_PROFILE_KIND]
+    with_vectors = _within(runtime, "SENTENCE_VECTORS_MAX_DOCS", 20_000, len(evidence_ids))
+    with_stems = _within(runtime, "SENTENCE_STEMS_MAX_DOCS", 100_000, len(evidence_ids))
+    texts = _evidence_texts(runtime, evidence_ids) if with_vectors or with_stems else []
+    _attach_sentence_vectors(runtime, texts if with_vectors else [], encode_progress)
+    _attach_sentence_stems(runtime, texts if with_stems else [])
     count = runtime.search.rebuild(docs)
     runtime.data_changed()
     if progress:
