@@ -11,7 +11,7 @@ profile searches, onnxruntime's pool), which the profile does not see. Wall time
 figure is comparable.
 
     DATABASE_URL=sqlite:///instance/innobridge.db INDEX_DIR=instance/index \\
-        .venv/bin/python benchmarks/search_cpu.py [--queries 100] [--kind partners] [--profile FILE]
+        .venv/bin/python benchmarks/search_cpu.py [--queries 100] [--kind partners] [--lang ko] [--profile FILE]
 
 The queries are the site-load queries and the titles of the bundled demo problems (the first
 --queries of them). The last line printed is one JSON object.
@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--kind", default=None, help="search one kind or group (default: the overview page)")
+    parser.add_argument("--lang", choices=("en", "ko"), default=None,
+                        help="ask for the pages in this language (the language switch's cookie); default: none sent")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the timed requests to this file")
     parser.add_argument("--dump", type=Path, help="write each page's SHA-1 (JSON lines): two runs' pages are the "
                         "same, ranking, evidence and markup, when the files are")
@@ -70,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     warm_up(app)
     warm = {"warm_up_wall_s": round(time.perf_counter() - t0, 2), "warm_up_cpu_s": round(time.process_time() - c0, 2)}
     client = app.test_client()
+    if args.lang:
+        client.set_cookie("innobridge_lang", args.lang)
     paths = []
     for q in queries(args.queries):
         params = {"q": q, **({"kind": args.kind} if args.kind else {})}
@@ -101,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         breakdown = report(str(args.profile), statistics.mean(main_ms))
     if args.dump:
         args.dump.write_text("".join(json.dumps(d) + "\n" for d in digests), encoding="utf-8")
-    print(json.dumps({"queries": len(paths), "kind": args.kind or "overview",
+    print(json.dumps({"queries": len(paths), "kind": args.kind or "overview", "lang": args.lang,
                       "cpu_ms_mean": round(statistics.mean(cpu_ms), 2), "cpu_ms_p50": round(percentile(cpu_ms, 0.5), 2),
                       "cpu_ms_p95": round(percentile(cpu_ms, 0.95), 2),
                       "other_threads_cpu_ms_mean": round(statistics.mean(cpu_ms) - statistics.mean(main_ms), 2),

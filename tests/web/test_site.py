@@ -18,6 +18,13 @@ def test_highlight_escapes_text_and_marks_spans() -> None:
     assert html == "a &lt;b&gt;<mark>laser</mark>&lt;/b&gt; &amp; <mark>welding</mark>"
 
 
+def test_highlight_keeps_control_characters_of_the_text_as_text() -> None:
+    """The marks are placed through two placeholder characters; a text holding them keeps them, unmarked."""
+    assert str(highlight("a\x00<b>\x01c", [(2, 5)])) == "a\x00<mark>&lt;b&gt;</mark>\x01c"
+    assert str(highlight("x\x01y & z", [(0, 1), (6, 7)])) == "<mark>x</mark>\x01y &amp; <mark>z</mark>"
+    assert str(highlight("plain & <i>", [])) == "plain &amp; &lt;i&gt;"
+
+
 def test_home_shows_a_search_box_and_public_example_problems(client, world) -> None:
     html = client.get("/").get_data(as_text=True)
     assert 'name="q"' in html

@@ -21,6 +21,7 @@ from web.security import limiter, roles_required
 
 from . import errors
 from .forms import IntroductionForm, ProblemForm
+from .cards import result_card
 from .highlight import highlight
 from .result_cache import ResultCache
 
@@ -245,6 +246,7 @@ def init_app(app: Flask) -> None:
                                                    log_path=log)
     app.register_blueprint(bp)
     app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.globals["result_card"] = result_card
     # A capability id as the page's language names it (the team's reasons are sentences in that language).
     app.jinja_env.filters["capability_label"] = lambda cid: capability_name(shown_labels([cid]).get(cid, cid), cid)
     errors.init_app(app)
