@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel import numbers as babel_numbers
 from flask import (
     Blueprint, Flask, abort, current_app, flash, has_request_context, redirect, render_template, request, url_for,
 )
@@ -133,7 +135,17 @@ def _date(value: date | datetime | None, format: str = "medium") -> str:  # noqa
 
 
 def _number(value: Any) -> str:
-    return "" if value is None else format_number(value)
+    if value is None:
+        return ""
+    if type(value) is int:  # counts and page numbers, several a page: Babel's formatting of each kept
+        return _int_in(value, get_locale())
+    return format_number(value)
+
+
+@lru_cache(maxsize=4096)
+def _int_in(value: int, locale: Any) -> str:
+    """Flask-Babel's format_number of an int, for one locale."""
+    return babel_numbers.format_decimal(value, locale=locale)
 
 
 def _decimal(value: Any, format: str | None = None) -> str:  # noqa: A002 - Babel's name

@@ -147,6 +147,18 @@ def test_dates_and_numbers_follow_the_locale(app: Any) -> None:
         assert render_template_string(template, day=date(2026, 11, 30)) == "November 30, 2026|12,345|0.50"
 
 
+def test_kept_number_formats_are_per_locale(app: Any) -> None:
+    """Formatted ints are kept per locale: one locale's grouping never shows on another's page."""
+    from flask_babel import force_locale
+
+    template = "{{ format_number(1234567) }}|{{ format_number(7) }}|{{ format_number(2.5) }}|{{ format_number(None) }}"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(template) == "1,234,567|7|2.5|"
+        with force_locale("de"):
+            assert render_template_string(template) == "1.234.567|7|2,5|"
+        assert render_template_string(template) == "1,234,567|7|2.5|"
+
+
 def test_links_in_translated_sentences_are_links_and_their_values_are_escaped(app: Any, client: Any) -> None:
     """A sentence with a link is marked up by our catalogue; the values put into it are the reader's data."""
     for language, link in (("en", '<a href="/about">sources</a>'), ("ko", '<a href="/about">출처</a>')):
