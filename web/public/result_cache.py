@@ -34,6 +34,8 @@ class ResultCache:
         self._lock = threading.Lock()
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        if self.ttl <= 0:  # the cache is off: nothing could be reused, so nothing is kept
+            return compute()
         self._sync()
         now = time.monotonic()
         with self._lock:
