@@ -55,3 +55,19 @@ def test_page_labels_translate_each_label_once_and_print_like_the_lazy_string(ap
         assert dict(PageLabels(BAND_NAMES)) == {k: str(v) for k, v in BAND_NAMES.items()}
         with pytest.raises(KeyError):
             labels["robot"]
+
+
+def test_translations_kept_between_renders_stay_in_their_language(app: Any) -> None:
+    """Messages and labels are kept per catalogue across renders: each request still gets its own language."""
+    source = "{{ _('Kind') }}|{{ KIND_LABELS['lab'] }}|{{ BAND_NAMES['strong'] }}"
+    seen = {}
+    for language in ("en", "ko", "en", "ko"):
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            ours = render_template_string(source)
+            babel = app.jinja_env.from_string(source).render()  # Flask-Babel's callables and lazy labels
+            assert ours == babel
+            assert seen.setdefault(language, ours) == ours
+            labels = PageLabels(KIND_LABELS)
+            assert labels["lab"] == str(KIND_LABELS["lab"])
+    assert seen["en"] != seen["ko"]
+    assert seen["en"].startswith("Kind|")
