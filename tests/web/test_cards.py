@@ -96,3 +96,16 @@ def test_the_kept_entity_part_follows_the_language_the_link_root_and_the_data(ap
     with app.test_request_context("/search?q=x", headers={"Accept-Language": "en"}):
         after = render_template_string(CARD, m=renamed)
     assert "Ada Renamed" in after and "Ada &lt;Welder&gt;" not in after and "North Gyeongsang" not in after
+
+
+def test_a_card_outside_a_request_is_built_like_the_template_and_not_kept(app: Any) -> None:
+    """A render in an app context only (a command, a mail) links through SERVER_NAME; nothing of it is kept."""
+    from web.public import cards
+
+    app.config["SERVER_NAME"] = "bridge.example.org"
+    ada = Match(**{**MATCHES[0].__dict__, "entity_id": "researcher:outside"})
+    with app.app_context():
+        ours = render_template_string(CARD, m=ada)
+        assert ours == render_template_string(REFERENCE, m=ada)
+    assert 'href="http://bridge.example.org/entities/researcher:outside"' in ours
+    assert not any("researcher:outside" in key for key in cards._entity_parts)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from flask import request, url_for
+from flask import has_request_context, request, url_for
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
@@ -60,7 +60,7 @@ def _render_entity_parts(context: Context, m: Any) -> tuple[str, str]:
 
 def _entity_parts_of(context: Context, m: Any) -> tuple[str, str]:
     locale = context.get("current_locale")
-    if not isinstance(locale, str):  # a render without the page's locale: nothing to key it by
+    if not isinstance(locale, str) or not has_request_context():  # no page's locale or link root to key it by
         return _render_entity_parts(context, m)
     key = (locale, request.script_root, m.entity_id, m.name, m.entity_kind, m.organization, m.region)
     try:
