@@ -194,7 +194,7 @@ def build_vocabulary() -> Vocabulary:
         if cid.startswith("ksic11:") and len(key) < MIN_KSIC_KEY_CHARS:
             continue  # a KSIC stem of two syllables ("장" soy sauce, "책") is an everyday word as often
         if len(key) < 2:
-            continue  # a phrase cut to one syllable ("피" of 피막) is an everyday verb as often (피하다)
+            continue  # a capability key of one syllable is an everyday word as often
         english = curated.get(cid) or _ksic_english(labels.get(cid, ""))
         if english:
             keyed[key] = english
