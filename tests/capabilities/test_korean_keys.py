@@ -105,6 +105,9 @@ def test_flow_alone_is_not_cfd_flow_analysis_is() -> None:
 
 def test_coming_loose_is_not_annealing() -> None:
     assert "core:heat-treatment" not in ids("볼트가 풀리는 문제") | ids("나사가 자꾸 풀려요") | ids("눈에 뜨이다")
+    # 풀림 alone is a loosened bolt as often as annealing: only 풀림 처리 / 풀림 열처리 are phrases
+    assert "core:heat-treatment" not in ids("볼트 풀림 방지 체결 구조") | ids("나사 풀림 방지용 고정제")
+    assert "core:heat-treatment" in ids("냉간 압연 후 풀림 열처리 조건")
     assert "core:heat-treatment" in ids("풀림 처리 후 경도가 낮아졌습니다")
     assert "core:heat-treatment" in ids("뜨임 처리 조건을 바꾸고 싶습니다")
 
@@ -119,3 +122,10 @@ def test_kiwi_reads_die_both_ways_in_those_sentences() -> None:
     readings = {tuple((m.form, m.tag) for m in morphemes(text) if m.form in ("금형", "금", "형"))
                 for text in ("프레스 금형이 마모되어 버가 생깁니다", "프레스 금형 기술을 개발합니다")}
     assert readings == {(("금형", "NNG"),), (("금", "NNG"), ("형", "XSN"))}
+
+
+def test_passing_on_news_is_not_electrochemistry() -> None:
+    """Kiwi reads 전해 as the verb 전하다 (to pass on) in every sentence, so 전해 alone is no phrase."""
+    assert "core:electrochemical-devices" not in ids("소식을 전해 드립니다") | ids("전하를 띤 입자")
+    assert "core:electrochemical-devices" in ids("수전해 전극의 전해질 열화")
+    assert "core:electrochemical-devices" in ids("스테인리스 부품 전해 연마 공정 개선")
