@@ -92,10 +92,11 @@ class CandidateAttributes:
         return generation
 
     def cards(self, session: Session, ids: Iterable[str]) -> dict[str, EntityCard]:
-        """Like matcher.repositories.cards.entity_cards: the cards of the ids that exist."""
+        """Like matcher.repositories.cards.entity_cards: the cards of the ids that exist, in the order of `ids`
+        (the ranking's candidates keep theirs)."""
         known = self._current().cards
-        wanted = set(ids)
-        missing = [i for i in wanted if i not in known]
+        wanted = ids if isinstance(ids, list) else list(ids)
+        missing = list(dict.fromkeys(i for i in wanted if i not in known))
         if missing:
             found = queries.entity_cards(session, missing)
             for entity_id in missing:

@@ -80,51 +80,52 @@ def score_columns(cards: Mapping[str, EntityCard], relevance: RelevanceColumns, 
     ids = relevance.ids
     if list(cards) != ids:
         raise ValueError("score_columns: the relevance columns must follow the order of the cards")
-    with_caps = weighs_capabilities(cfg, ctx.query_caps)
-    regions, years, this_year, brevity = ctx.regions, ctx.doc_years, ctx.this_year, ctx.brevity
-    available: dict[tuple[str, str | None], float] = {}  # (kind, status) -> availability: few distinct pairs
-    recency: dict[int | None, float] = {}  # latest known year -> recency: few distinct years
-    year_of = years.get
-    doc_order = relevance.doc_order
-    capability: list[float] = []
-    region: list[float] = []
-    recent: list[float] = []
-    availability_: list[float] = []
-    matched_of: list[tuple[str, ...]] = []
-    documents: list[tuple[str, ...]] = []
+    size = len(ids)
     card_list = list(cards.values())
-    for entity_id, card in zip(ids, card_list):
-        docs = doc_order[entity_id]
-        if with_caps:
-            overlap, matched = _overlap(ctx, card, docs)
-        else:  # the shown page gets its overlap in page_capabilities
-            overlap, matched = 0.0, ()
-        capability.append(overlap)
-        matched_of.append(matched)
-        region.append(1.0 if regions and (card.region or "").lower() in regions else 0.0)
-        latest = None  # recency_feature reads only the latest known year of the first documents
+    ordered_docs = list(map(relevance.doc_order.__getitem__, ids))
+    if weighs_capabilities(cfg, ctx.query_caps):
+        overlaps = [_overlap(ctx, card, docs) for card, docs in zip(card_list, ordered_docs)]
+        capability = [overlap for overlap, _ in overlaps]
+        matched_of = [matched for _, matched in overlaps]
+    else:  # the shown page gets its overlap in page_capabilities
+        capability = [0.0] * size
+        matched_of = [()] * size
+    regions = ctx.regions
+    region = [1.0 if (card.region or "").lower() in regions else 0.0 for card in card_list] if regions \
+        else [0.0] * size
+    # recency_feature reads only the latest known year of the first documents: few distinct years
+    year_of, this_year = ctx.doc_years.get, ctx.this_year
+    recency: dict[int | None, float] = {}
+    recent: list[float] = []
+    for docs in ordered_docs:
+        latest = None
         for doc_id in docs[:CONTEXT_DOCUMENTS]:
             year = year_of(doc_id)
             if year and (latest is None or year > latest):
                 latest = year
-        if latest not in recency:
-            recency[latest] = recency_feature([] if latest is None else [latest], this_year)
-        recent.append(recency[latest])
+        value = recency.get(latest)
+        if value is None:
+            value = recency[latest] = recency_feature([] if latest is None else [latest], this_year)
+        recent.append(value)
+    available: dict[tuple[str, str | None], float] = {}  # (kind, status) -> availability: few distinct pairs
+    availability_: list[float] = []
+    for card in card_list:
         kind_status = (card.kind, card.status)
-        if kind_status not in available:
-            available[kind_status] = availability(*kind_status)
-        availability_.append(available[kind_status])
-        documents.append(tuple(docs))
+        value = available.get(kind_status)
+        if value is None:
+            value = available[kind_status] = availability(*kind_status)
+        availability_.append(value)
+    documents = list(map(tuple, ordered_docs))
+    brevity = ctx.brevity
     columns = dict(zip(relevance.names, relevance.columns))
     columns.update(capability=capability, region=region, recency=recent, availability=availability_)
-    size = len(ids)
     for name, short in _SHORT_NAMES:  # features.get(name, 0.0) * brevity, for every row at once
         values = columns.get(name)
         columns[short] = (np.array(values, dtype=np.float64) * brevity).tolist() if values is not None \
             else (np.zeros(size, dtype=np.float64) * brevity).tolist()
     scores = cfg.column_scores(columns, size)
     names, table = tuple(columns), tuple(columns.values())
-    order = sorted(range(size), key=lambda row: (-scores[row], ids[row]))
+    order = sorted(range(size), key=list(zip([-score for score in scores], ids)).__getitem__)  # best first, then id
     scored = ScoredEntity.of
     return [scored(scores[row], card_list[row], FeatureRow(names, table, row), matched_of[row], documents[row])
             for row in order]

@@ -308,15 +308,14 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
                 more_cosines["feedback"] = feedback_cosines(store, qv, doc_cosines, cfg.feedback_docs,
                                                             cfg.feedback_beta)
         table = explainable(table, cfg.min_evidence_cosine)
-        found_cards = attributes.cards(session, table.ids) if table.ids else {}
+        cards = attributes.cards(session, table.ids) if table.ids else {}  # in the table's order
         wanted_regions = frozenset(r.lower() for r in regions or ())
         if wanted_regions:
-            found_cards = {i: c for i, c in found_cards.items() if (c.region or "").lower() in wanted_regions}
-        if not found_cards:
+            cards = {i: c for i, c in cards.items() if (c.region or "").lower() in wanted_regions}
+        if not cards:
             return []
-        if len(found_cards) < len(table.ids):
-            table = table.select(np.array([i in found_cards for i in table.ids], dtype=bool))
-        cards = {i: found_cards[i] for i in table.ids}  # the table's order (the scores do not depend on it)
+        if len(cards) < len(table.ids):
+            table = table.select(np.array([i in cards for i in table.ids], dtype=bool))
         floor = profile_floor(found.profile_hits, cfg.retrieval.get("profile_top_k", 200), cfg.profile_length_power)
         relevance = relevance_table(table, cards, cfg, doc_years, found.semantic, floor, more_cosines)
         with_caps = weighs_capabilities(cfg, query_caps)
