@@ -20,7 +20,7 @@ from matcher.ranking.features import (
     recency_feature,
 )
 from matcher.ranking.relevance import RelevanceColumns
-from matcher.ranking.scored import FeatureRow, ScoredEntity
+from matcher.ranking.scored import FeatureRow, ScoredEntity, ScoredList
 from matcher.ranking.scorer import RELEVANCE_FEATURES, SHORT_FEATURES, ScorerConfig
 from matcher.types import EntityCard
 
@@ -57,7 +57,7 @@ def rarity(document_frequency: Mapping[str, int], total_holders: int) -> dict[st
 
 
 def score_entities(cards: Mapping[str, EntityCard], relevance: Mapping[str, dict[str, float]],
-                   doc_order: Mapping[str, list[str]], cfg: ScorerConfig, ctx: QueryContext) -> list[ScoredEntity]:
+                   doc_order: Mapping[str, list[str]], cfg: ScorerConfig, ctx: QueryContext) -> ScoredList:
     """Every card scored: its relevance signals, the context features and the fused score, best first.
 
     score_columns over relevance given as one dict per entity (every entity with the same signals)."""
@@ -70,7 +70,7 @@ def score_entities(cards: Mapping[str, EntityCard], relevance: Mapping[str, dict
 
 
 def score_columns(cards: Mapping[str, EntityCard], relevance: RelevanceColumns, cfg: ScorerConfig,
-                  ctx: QueryContext) -> list[ScoredEntity]:
+                  ctx: QueryContext) -> ScoredList:
     """Every card scored: its relevance signals, the context features and the fused score, best first.
 
     Each feature is a column over all candidates (relevance.ids, in the order of `cards`); the fused scores
@@ -127,8 +127,11 @@ def score_columns(cards: Mapping[str, EntityCard], relevance: RelevanceColumns, 
     names, table = tuple(columns), tuple(columns.values())
     order = sorted(range(size), key=list(zip([-score for score in scores], ids)).__getitem__)  # best first, then id
     scored = ScoredEntity.of
-    return [scored(scores[row], card_list[row], FeatureRow(names, table, row), matched_of[row], documents[row])
-            for row in order]
+
+    def make(row: int) -> ScoredEntity:
+        return scored(scores[row], card_list[row], FeatureRow(names, table, row), matched_of[row], documents[row])
+
+    return ScoredList(order, [card.kind for card in card_list], make)
 
 
 def page_capabilities(page: Sequence[ScoredEntity], query_caps: Mapping[str, float],

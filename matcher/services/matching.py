@@ -45,7 +45,7 @@ from matcher.ranking.names import text_phrases
 from matcher.ranking.grounding import explainable, semantic_picker
 from matcher.ranking.page import EVIDENCE_PER_MATCH, build_matches, diversify, evidence_documents
 from matcher.ranking.relevance import profile_floor, relevance_table
-from matcher.ranking.scored import ScoredEntity
+from matcher.ranking.scored import ScoredEntity, of_kinds
 from matcher.ranking.scorer import ScorerConfig, load_config
 from matcher.ranking.semantic import close_in_meaning, cosines, nearest_documents
 from matcher.repositories.cards import (
@@ -84,7 +84,7 @@ class _Ranking:
     mentions: tuple[CapabilityMention, ...]
     query_caps: dict[str, float]
     semantic: bool
-    scored: list[ScoredEntity]  # best first, every target kind: each page and each count filters this one list
+    scored: Sequence[ScoredEntity]  # best first, every target kind: each page and each count filters this one list
     started: float
     qv: np.ndarray | None = None  # the query's vector (None: lexical), to find the sentence closest in meaning
 
@@ -129,9 +129,8 @@ def prepare(runtime: Runtime) -> None:
         runtime.attributes.prefill(session)
 
 
-def _of_kinds(scored: list[ScoredEntity], kinds: Sequence[str] | None) -> list[ScoredEntity]:
-    wanted = set(kinds or TARGET_KINDS)
-    return [item for item in scored if item.card.kind in wanted]
+def _of_kinds(scored: Sequence[ScoredEntity], kinds: Sequence[str] | None) -> Sequence[ScoredEntity]:
+    return of_kinds(scored, set(kinds or TARGET_KINDS))
 
 
 def candidate_features(runtime: Runtime, text: str, *, exclude_document_ids: Sequence[str] = (),
@@ -145,7 +144,7 @@ def candidate_features(runtime: Runtime, text: str, *, exclude_document_ids: Seq
 class _Page:
     """What one result list shows: ordered[offset:offset+limit], out of `total` counted matches."""
 
-    ordered: list[ScoredEntity]
+    ordered: Sequence[ScoredEntity]
     offset: int
     limit: int
     total: int
@@ -281,7 +280,7 @@ class _Retrieved:
 
 def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, query_caps: dict[str, float],
            wanted_kinds: Sequence[str], regions: Sequence[str] | None, caps_filter: Sequence[str] | None,
-           excluded_entities: set[str], excluded_docs: set[str]) -> list[ScoredEntity]:
+           excluded_entities: set[str], excluded_docs: set[str]) -> Sequence[ScoredEntity]:
     """The retrieved entities as candidates, read from the store, scored by matcher.ranking, best first."""
     gathered = pool.CandidatePool(wanted_kinds, excluded_entities)
     gathered.add_profiles(found.profile_hits, cfg.profile_length_power)
