@@ -32,6 +32,7 @@ class CandidatePool:
         self.excluded = excluded_entities
         self._position: dict[str, int] = {}  # entity id -> its position in ids; -1: never a candidate
         self.ids: list[str] = []
+        self.kinds: list[str] = []  # each candidate's entity kind
         self.profile: list[float] = []  # NaN: no profile hit
         self.named: list[bool] = []
         self._row: dict[tuple[int, str], int] = {}  # (position, doc id) -> row
@@ -41,9 +42,11 @@ class CandidatePool:
 
     def _enter(self, entity_id: str) -> int:
         """The position of an entity entering the running, or -1 when it is excluded or of an unwanted kind."""
-        if entity_id in self.excluded or entity_kind(entity_id) not in self.wanted_kinds:
+        kind = entity_kind(entity_id)
+        if entity_id in self.excluded or kind not in self.wanted_kinds:
             return -1
         self.ids.append(entity_id)
+        self.kinds.append(kind)
         self.profile.append(math.nan)
         self.named.append(False)
         return len(self.ids) - 1
@@ -73,16 +76,35 @@ class CandidatePool:
             self.bm25[row] = bm25
 
     def add_profiles(self, hits: Sequence[Hit], length_power: float) -> None:
-        profile = self.profile
+        profile, known = self.profile, self._position
         for h in hits:
-            for position in self._linked(h.entity_ids):
-                profile[position] = length_discounted(h, length_power)
+            for entity_id in h.entity_ids:
+                position = known.get(entity_id)
+                if position is None:
+                    position = known[entity_id] = self._enter(entity_id)
+                if position >= 0:
+                    profile[position] = length_discounted(h, length_power)
 
     def add_documents(self, hits: Sequence[Hit]) -> None:
+        """Rows of the documents found by their words (one loop, no call per link: ~300 links a search)."""
+        known, rows, owner, doc_ids, bm25 = self._position, self._row, self.owner, self.doc_ids, self.bm25
         for h in hits:
             doc_id, score = h.id, h.score
-            for position in self._linked(h.entity_ids):
-                self._document(position, doc_id, score)
+            for entity_id in h.entity_ids:
+                position = known.get(entity_id)
+                if position is None:
+                    position = known[entity_id] = self._enter(entity_id)
+                if position < 0:
+                    continue
+                key = (position, doc_id)
+                row = rows.get(key)
+                if row is None:
+                    rows[key] = len(owner)
+                    owner.append(position)
+                    doc_ids.append(doc_id)
+                    bm25.append(score)
+                else:
+                    bm25[row] = score
 
     def add_named(self, hits: Sequence[Hit]) -> None:
         named = self.named
@@ -92,16 +114,24 @@ class CandidatePool:
 
     def add_nearest(self, links: Mapping[str, Sequence[str]]) -> None:
         """Documents found by their vector alone (no BM25): doc id -> linked entity ids."""
+        known, rows, owner, doc_ids, bm25 = self._position, self._row, self.owner, self.doc_ids, self.bm25
         for doc_id, entity_ids in links.items():
-            for position in self._linked(entity_ids):
-                self._document(position, doc_id, None)
+            for entity_id in entity_ids:
+                position = known.get(entity_id)
+                if position is None:
+                    position = known[entity_id] = self._enter(entity_id)
+                if position >= 0 and (position, doc_id) not in rows:
+                    rows[position, doc_id] = len(owner)
+                    owner.append(position)
+                    doc_ids.append(doc_id)
+                    bm25.append(0.0)
 
     def settled(self, excluded: Collection[str]) -> CandidateTable:
         """The candidates as a table: equipment and projects pool their own document only (no profile);
         excluded documents go."""
         profile = self.profile
-        for position, entity_id in enumerate(self.ids):
-            if entity_kind(entity_id) in SELF_DOCUMENT_KINDS:
+        for position, (entity_id, kind) in enumerate(zip(self.ids, self.kinds)):
+            if kind in SELF_DOCUMENT_KINDS:
                 self._document(position, entity_id, None)
                 profile[position] = math.nan
         table = CandidateTable(self.ids, np.array(profile, dtype=np.float64), np.array(self.named, dtype=bool),
