@@ -82,13 +82,19 @@ def _build_match(item: ScoredEntity, stems: frozenset[str], texts: Mapping[str, 
     seen: set[str] = set()  # titles and sentences already shown for this match
     for doc_id in doc_ids[:EVIDENCE_PER_MATCH] if with_evidence else ():
         doc = texts.get(doc_id)
-        if doc is None or _key(doc.title) in seen:
+        if doc is None:
+            continue
+        title_key = _key(doc.title)
+        if title_key in seen:
             continue  # a follow-on award or a re-filed record of the same work repeats its first sentence
         grounded = grounded_snippet(doc.title, doc.text, stems, list(labels), semantic, stored_stems)
-        if grounded is None or _key(grounded[0]) in seen:
+        if grounded is None:
             continue
         snippet, spans, _how = grounded
-        seen.update((_key(doc.title), _key(snippet)))
+        snippet_key = _key(snippet)
+        if snippet_key in seen:
+            continue
+        seen.update((title_key, snippet_key))
         source = f"{doc.kind}: {doc.title}" + (f" ({doc.year})" if doc.year else "")
         evidence.append(Evidence(text=snippet, source=source, document_id=doc_id, capability_ids=matched,
                                  highlights=spans, year=doc.year, document_kind=doc.kind, document_title=doc.title))

@@ -165,8 +165,8 @@ def relevance_table(table: CandidateTable, cards: Mapping[str, EntityCard], cfg:
     decay = cfg.pooling_decay
     more_cosines = more_cosines or {}
     ids = table.ids
-    kinds = [cards[i].kind for i in ids]
-    flat = _Flat(table, [cards[i].recency_half_life for i in ids], doc_years, this_year, more_cosines)
+    card_list = list(map(cards.__getitem__, ids))
+    flat = _Flat(table, [card.recency_half_life for card in card_list], doc_years, this_year, more_cosines)
     raw: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # name -> (values, has a value) in `ids` order
     lexical = flat.pooled(flat.lex, np.ones(len(flat.lex), dtype=bool), decay)
     raw["lexical"] = (lexical, np.ones(len(ids), dtype=bool))
@@ -175,7 +175,7 @@ def relevance_table(table: CandidateTable, cards: Mapping[str, EntityCard], cfg:
     for name, values in flat.more.items():
         raw[name] = _pooled_present(flat, values, decay)
     best = flat.best_of_each(flat.lex)  # max(lex, default=0.0), their one document's score
-    own_document = np.array([kind in ("equipment", "project") for kind in kinds], dtype=bool)
+    own_document = np.array([card.kind in ("equipment", "project") for card in card_list], dtype=bool)
     profile = np.where(own_document, best, flat.profile)
     raw["profile"] = (profile, own_document | flat.has_profile)
     doc_order = flat.document_order()
