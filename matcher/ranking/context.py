@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 from datetime import date
 
 import numpy as np
@@ -93,20 +94,9 @@ def score_columns(cards: Mapping[str, EntityCard], relevance: RelevanceColumns, 
     regions = ctx.regions
     region = [1.0 if (card.region or "").lower() in regions else 0.0 for card in card_list] if regions \
         else [0.0] * size
-    # recency_feature reads only the latest known year of the first documents: few distinct years
-    year_of, this_year = ctx.doc_years.get, ctx.this_year
-    recency: dict[int | None, float] = {}
-    recent: list[float] = []
-    for docs in ordered_docs:
-        latest = None
-        for doc_id in docs[:CONTEXT_DOCUMENTS]:
-            year = year_of(doc_id)
-            if year and (latest is None or year > latest):
-                latest = year
-        value = recency.get(latest)
-        if value is None:
-            value = recency[latest] = recency_feature([] if latest is None else [latest], this_year)
-        recent.append(value)
+    recent: Sequence[float] = _RecencyColumn(ordered_docs, ctx.doc_years, ctx.this_year)
+    if cfg.weights.get("recency", 0.0) != 0.0:  # it weighs: every row now (else only the rows read: the page's)
+        recent = list(recent)
     available: dict[tuple[str, str | None], float] = {}  # (kind, status) -> availability: few distinct pairs
     availability_: list[float] = []
     for card in card_list:
@@ -115,9 +105,8 @@ def score_columns(cards: Mapping[str, EntityCard], relevance: RelevanceColumns, 
         if value is None:
             value = available[kind_status] = availability(*kind_status)
         availability_.append(value)
-    documents = list(map(tuple, ordered_docs))
     brevity = ctx.brevity
-    columns = dict(zip(relevance.names, relevance.columns))
+    columns: dict[str, Sequence[float]] = dict(zip(relevance.names, relevance.columns))
     columns.update(capability=capability, region=region, recency=recent, availability=availability_)
     for name, short in _SHORT_NAMES:  # features.get(name, 0.0) * brevity, for every row at once
         values = columns.get(name)
@@ -129,9 +118,45 @@ def score_columns(cards: Mapping[str, EntityCard], relevance: RelevanceColumns, 
     scored = ScoredEntity.of
 
     def make(row: int) -> ScoredEntity:
-        return scored(scores[row], card_list[row], FeatureRow(names, table, row), matched_of[row], documents[row])
+        return scored(scores[row], card_list[row], FeatureRow(names, table, row), matched_of[row],
+                      tuple(ordered_docs[row]))
 
     return ScoredList(order, [card.kind for card in card_list], make)
+
+
+class _RecencyColumn(Sequence[float]):
+    """The recency feature of each candidate, computed when its row is read: it weighs nothing in the score
+    (weights.json), so only the shown page's rows are ever read. recency_feature reads only the latest known
+    year of an entity's first documents."""
+
+    def __init__(self, ordered_docs: Sequence[Sequence[str]], years: Mapping[str, int | None], this_year: int) -> None:
+        self._docs = ordered_docs
+        self._years = years
+        self._this_year = this_year
+        self._known: dict[int | None, float] = {}  # latest year -> recency: few distinct years
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    @overload
+    def __getitem__(self, row: int) -> float: ...
+
+    @overload
+    def __getitem__(self, row: slice) -> list[float]: ...
+
+    def __getitem__(self, row: int | slice) -> float | list[float]:
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(len(self)))]
+        year_of = self._years.get
+        latest = None
+        for doc_id in self._docs[row][:CONTEXT_DOCUMENTS]:
+            year = year_of(doc_id)
+            if year and (latest is None or year > latest):
+                latest = year
+        value = self._known.get(latest)
+        if value is None:
+            value = self._known[latest] = recency_feature([] if latest is None else [latest], self._this_year)
+        return value
 
 
 def page_capabilities(page: Sequence[ScoredEntity], query_caps: Mapping[str, float],
