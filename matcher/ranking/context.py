@@ -83,9 +83,9 @@ def score_columns(cards: Mapping[str, EntityCard], relevance: RelevanceColumns, 
         raise ValueError("score_columns: the relevance columns must follow the order of the cards")
     size = len(ids)
     card_list = list(cards.values())
-    ordered_docs = list(map(relevance.doc_order.__getitem__, ids))
+    doc_order = relevance.doc_order  # read per entity: every one only when capabilities weigh
     if weighs_capabilities(cfg, ctx.query_caps):
-        overlaps = [_overlap(ctx, card, docs) for card, docs in zip(card_list, ordered_docs)]
+        overlaps = [_overlap(ctx, card, doc_order[entity_id]) for entity_id, card in zip(ids, card_list)]
         capability = [overlap for overlap, _ in overlaps]
         matched_of = [matched for _, matched in overlaps]
     else:  # the shown page gets its overlap in page_capabilities
@@ -94,7 +94,7 @@ def score_columns(cards: Mapping[str, EntityCard], relevance: RelevanceColumns, 
     regions = ctx.regions
     region = [1.0 if (card.region or "").lower() in regions else 0.0 for card in card_list] if regions \
         else [0.0] * size
-    recent: Sequence[float] = _RecencyColumn(ordered_docs, ctx.doc_years, ctx.this_year)
+    recent: Sequence[float] = _RecencyColumn(ids, doc_order, ctx.doc_years, ctx.this_year)
     if cfg.weights.get("recency", 0.0) != 0.0:  # it weighs: every row now (else only the rows read: the page's)
         recent = list(recent)
     available: dict[tuple[str, str | None], float] = {}  # (kind, status) -> availability: few distinct pairs
@@ -119,7 +119,7 @@ def score_columns(cards: Mapping[str, EntityCard], relevance: RelevanceColumns, 
 
     def make(row: int) -> ScoredEntity:
         return scored(scores[row], card_list[row], FeatureRow(names, table, row), matched_of[row],
-                      tuple(ordered_docs[row]))
+                      tuple(doc_order[ids[row]]))
 
     return ScoredList(order, [card.kind for card in card_list], make)
 
@@ -129,14 +129,16 @@ class _RecencyColumn(Sequence[float]):
     (weights.json), so only the shown page's rows are ever read. recency_feature reads only the latest known
     year of an entity's first documents."""
 
-    def __init__(self, ordered_docs: Sequence[Sequence[str]], years: Mapping[str, int | None], this_year: int) -> None:
-        self._docs = ordered_docs
+    def __init__(self, ids: Sequence[str], doc_order: Mapping[str, Sequence[str]], years: Mapping[str, int | None],
+                 this_year: int) -> None:
+        self._ids = ids
+        self._doc_order = doc_order
         self._years = years
         self._this_year = this_year
         self._known: dict[int | None, float] = {}  # latest year -> recency: few distinct years
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return len(self._ids)
 
     @overload
     def __getitem__(self, row: int) -> float: ...
@@ -149,7 +151,7 @@ class _RecencyColumn(Sequence[float]):
             return [self[i] for i in range(*row.indices(len(self)))]
         year_of = self._years.get
         latest = None
-        for doc_id in self._docs[row][:CONTEXT_DOCUMENTS]:
+        for doc_id in self._doc_order[self._ids[row]][:CONTEXT_DOCUMENTS]:
             year = year_of(doc_id)
             if year and (latest is None or year > latest):
                 latest = year

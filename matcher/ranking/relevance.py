@@ -6,7 +6,7 @@ candidates before fusion (RANKING_NOTES: a plain sum of raw values measured wors
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -122,7 +122,7 @@ class RelevanceColumns:
     ids: list[str]
     names: tuple[str, ...]  # the signals in the order an entity's features list them; "name" last
     columns: tuple[list[float], ...]  # one per name, aligned with ids
-    doc_order: dict[str, list[str]]  # each entity's documents best first (for the evidence)
+    doc_order: Mapping[str, list[str]]  # each entity's documents best first (for the evidence)
 
     def rows(self) -> dict[str, dict[str, float]]:
         """entity id -> its signals as a dict (what relevance_features returns)."""
@@ -257,17 +257,42 @@ class _Flat:
             np.maximum.at(best, self.owner, values)  # values are >= 0 (BM25), so 0.0 is a neutral start
         return best
 
-    def document_order(self) -> dict[str, list[str]]:
+    def document_order(self) -> DocumentOrder:
         """Each owner's documents by BM25 relative to its best plus cosine, best first; ties keep their order."""
         best = self.best_of_each(self.bm25)
         best[best == 0.0] = 1.0  # `max(...) or 1.0`
         key = -(self.bm25 / best[self.owner] + self.cosine)
         order = np.lexsort((key, self.owner))  # stable: equal keys keep the candidate's document order
         starts = np.searchsorted(self.owner[order], np.arange(self.size + 1))
-        doc_ids = self.doc_ids
-        ranked = [doc_ids[j] for j in order.tolist()]
-        bounds = starts.tolist()
-        return {entity_id: ranked[bounds[p]:bounds[p + 1]] for p, entity_id in enumerate(self.ids)}
+        return DocumentOrder(self.ids, self.doc_ids, order.tolist(), starts.tolist())
+
+
+class DocumentOrder(Mapping[str, list[str]]):
+    """Each entity's documents best first, cut from one ranked list of rows when asked for: scoring reads
+    them for the page it shows (its evidence), not for the few hundred other candidates."""
+
+    __slots__ = ("_ids", "_doc_ids", "_order", "_bounds", "_position")
+
+    def __init__(self, ids: Sequence[str], doc_ids: Sequence[str], order: list[int], bounds: list[int]) -> None:
+        self._ids = ids
+        self._doc_ids = doc_ids
+        self._order = order  # rows by entity, each entity's best first
+        self._bounds = bounds  # entity at position p: order[bounds[p]:bounds[p + 1]]
+        self._position: dict[str, int] | None = None
+
+    def __getitem__(self, entity_id: str) -> list[str]:
+        position = self._position
+        if position is None:
+            position = self._position = {entity_id: p for p, entity_id in enumerate(self._ids)}
+        p = position[entity_id]
+        doc_ids = self._doc_ids
+        return [doc_ids[row] for row in self._order[self._bounds[p]:self._bounds[p + 1]]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 def _pooled_present(flat: _Flat, values: np.ndarray, decay: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
