@@ -83,7 +83,7 @@ class CapabilityExtractor:
         self._lock = threading.RLock()
         self._patterns: list[str] = []  # each pattern's lemmas as a string of their codes
         self._pattern_keys: list[int] = []  # the key of each pattern's capability
-        self._priority: dict[int, int] = {}
+        self._pattern_ranks: list[int] = []  # its capability's place in the taxonomy (earlier wins a tie)
         self._cap_by_key: dict[int, tuple[str, str]] = {}
         self._acronym_keys: set[str] = set()
         self._curated_keys: set[int] = set()
@@ -117,11 +117,11 @@ class CapabilityExtractor:
                     pattern.append(chr(code))
                 self._patterns.append("".join(pattern))
                 self._pattern_keys.append(key)
+                self._pattern_ranks.append(rank)
                 added = True
                 if len(words) == 1 and syn in CASE_CHECKED_ACRONYMS:
                     self._acronym_keys.add(lemmas[0])
             if added:
-                self._priority[key] = rank
                 self._cap_by_key[key] = (cap.id, cap.label)
                 if cap.scheme == CURATED_SCHEME:
                     self._curated_keys.add(key)
@@ -140,13 +140,17 @@ class CapabilityExtractor:
             yield self._extract_one(text or "")
 
     # -- per text ---------------------------------------------------------------------------------
-    def _match(self, a: _Analysis) -> list[tuple[int, int, int]]:
-        """Every pattern occurrence as (key, start token, end token), overlapping ones included (what
-        spaCy's PhraseMatcher on LEMMA finds, without building a Doc): the text's lemma codes as one
-        string (a lemma in no pattern is NUL, which no pattern holds), searched by the automaton in C."""
+    def _match(self, a: _Analysis) -> list[tuple[int, int, int, int, int]]:
+        """Every pattern occurrence, overlapping ones included (what spaCy's PhraseMatcher on LEMMA finds,
+        without building a Doc): the text's lemma codes as one string (a lemma in no pattern is NUL,
+        which no pattern holds), searched by the automaton in compiled code. Each occurrence is
+        (start - end, rank of its capability, start token, key, end token), so that sorting the tuples
+        puts them in the order _mentions prefers them (longest, then earlier in the taxonomy, then
+        earlier in the text; no two occurrences tie on those three)."""
         codes = self._lexicon.code[a.ids].tobytes().decode("utf-32-le")
-        keys, found = self._pattern_keys, self._automaton.find_matches_as_indexes(codes, overlapping=True)
-        return [(keys[i], start, end) for i, start, end in found]
+        found = self._automaton.find_matches_as_indexes(codes, overlapping=True)
+        keys, ranks = self._pattern_keys, self._pattern_ranks
+        return [(start - end, ranks[i], start, keys[i], end) for i, start, end in found]
 
     def _extract_one(self, original: str) -> list[CapabilityMention]:
         if not original or original.isspace():
@@ -225,14 +229,14 @@ class CapabilityExtractor:
 
         return spans, sentences, keyphrases
 
-    def _mentions(self, a: _Analysis, original: str, matches: list[tuple[int, int, int]],
+    def _mentions(self, a: _Analysis, original: str, matches: list[tuple[int, int, int, int, int]],
                   lemma_str: list[str]) -> tuple[list[Span], bytearray]:
         """The chosen taxonomy spans in text order, and which tokens they took (keyphrases avoid those)."""
         n = len(a.ids)
         chosen: list[tuple[int, int, int]] = []
         taken = bytearray(n)
-        candidates = sorted(matches, key=lambda m: (m[1] - m[2], self._priority[m[0]], m[1]))
-        for key, start, end in candidates:
+        candidates = sorted(matches)
+        for _, _, start, key, end in candidates:
             if any(taken[start:end]):
                 continue
             if end - start == 1 and lemma_str[a.ids[start]] in self._acronym_keys:
@@ -245,7 +249,7 @@ class CapabilityExtractor:
         # "composite structures") is kept too: the two are different granularities, not rivals.
         nested = bytearray(n)
         first_pass = set(chosen)
-        for key, start, end in candidates:
+        for _, _, start, key, end in candidates:
             if (key in self._curated_keys and taken[start] and (start, end, key) not in first_pass
                     and not any(nested[start:end])
                     and any(s <= start and end <= e and k not in self._curated_keys and (s, e) != (start, end)
