@@ -6,6 +6,11 @@ The import reads a batch or two ahead and sends those documents' text pairs here
 each pair's evidence rows by its text and extracts inline whatever it does not find, so a missed or
 wrong guess costs time, never a different result. Workers start by `spawn` (no inherited database
 connections or threads) and each builds its own extractor once.
+
+The importing process takes a share of each chunk itself when it has had to wait for the workers: it
+holds back that share of the pairs, which the writer then extracts inline. The share grows while the
+writer waits for the workers' results and shrinks while they are ready before it asks, so that with one
+worker on two cores both processes stay busy; with workers enough to keep ahead it stays at 0.
 """
 from __future__ import annotations
 
@@ -26,6 +31,9 @@ Pair = tuple[str, str]
 _PARENT_POLL_SECONDS = 0.5
 #: Resolved chunks kept for look-up; older ones are dropped (their documents were unchanged or skipped).
 _KEEP_CHUNKS = 4
+#: How much the importing process's own share of a chunk moves per chunk it waited or did not wait for,
+#: the most it takes, and the smallest chunk it is taken from and measured on (a few rows say nothing).
+_SHARE_STEP, _MAX_SHARE, _MIN_SHARED_CHUNK = 0.025, 0.5, 100
 
 
 def _init_worker(parent: int) -> None:
@@ -65,14 +73,21 @@ class ExtractionPool:
         self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=_init_worker, initargs=(os.getpid(),))
         self._pending: deque[list[tuple[list[Pair], Future[list[list[EvidenceValues]]]]]] = deque()
+        self._pending_pairs: dict[Pair, int] = {}  # pair -> how many pending chunks hold it
         self._resolved: deque[dict[Pair, list[EvidenceValues]]] = deque(maxlen=_KEEP_CHUNKS)
         self.served = 0  # pairs answered from the workers (the rest were extracted by the caller)
+        self.share = 0.0  # the fraction of each chunk held back for the caller to extract
 
     def submit(self, pairs: Iterable[Pair]) -> None:
         """Queue one chunk of pairs, split across the workers; duplicates are extracted once."""
         unique = list(dict.fromkeys(pairs))
+        held = int(len(unique) * self.share) if len(unique) >= _MIN_SHARED_CHUNK else 0
+        if held:
+            unique = unique[:len(unique) - held]  # the caller extracts the rest when it writes them
         if not unique:
             return
+        for pair in unique:
+            self._pending_pairs[pair] = self._pending_pairs.get(pair, 0) + 1
         step = -(-len(unique) // self.workers)
         parts = [unique[i:i + step] for i in range(0, len(unique), step)]
         self._pending.append([(part, self._executor.submit(_extract_pairs, part)) for part in parts])
@@ -86,21 +101,32 @@ class ExtractionPool:
                 for pair in [p for p in wanted if p in chunk]:
                     found[pair] = chunk[pair]
                     wanted.discard(pair)
-            if not wanted or not self._pending:
+            if not wanted or not any(pair in self._pending_pairs for pair in wanted):
                 self.served += len(found)
                 return found
             self._resolve_next()
 
     def _resolve_next(self) -> None:
+        """Wait for the oldest pending chunk (the caller needs it), and move the caller's share: up when
+        its results were not ready yet, down when they were."""
+        parts = self._pending.popleft()
+        if sum(len(part) for part, _ in parts) >= _MIN_SHARED_CHUNK:
+            waited = not all(future.done() for _, future in parts)
+            self.share = min(_MAX_SHARE, self.share + _SHARE_STEP) if waited else max(0.0, self.share - _SHARE_STEP)
         chunk: dict[Pair, list[EvidenceValues]] = {}
-        for part, future in self._pending.popleft():
+        for part, future in parts:
             chunk.update(zip(part, future.result()))
+            for pair in part:
+                left = self._pending_pairs.pop(pair) - 1
+                if left:
+                    self._pending_pairs[pair] = left
         self._resolved.append(chunk)
 
     def close(self) -> None:
         """Stop the workers; queued work that nobody will take is cancelled."""
         self._executor.shutdown(wait=True, cancel_futures=True)
         self._pending.clear()
+        self._pending_pairs.clear()
         self._resolved.clear()
 
 

@@ -41,17 +41,23 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 def _has_nul(value: Any) -> bool:
     """Whether any string inside the record holds a NUL: the common no-problem case, without paths.
-    Plain loops and fields cached per type: it runs on every row (~30 values a publication)."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, (tuple, list)):
-        for item in value:
-            if _has_nul(item):
+    One loop over a stack and fields cached per type: it runs on every row (~30 values a publication)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if "\x00" in item:
                 return True
-        return False
-    for name in _field_names(type(value)):
-        if _has_nul(getattr(value, name)):
-            return True
+        elif kind is tuple or kind is list:
+            stack.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, (tuple, list)):
+            stack.extend(item)
+        else:
+            stack.extend([getattr(item, name) for name in _field_names(kind)])
     return False
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -55,6 +56,14 @@ def _plain_rows(table: Any, keys: tuple[str, ...], rows: list[dict[str, Any]]) -
                                         or column.onupdate is not None) and not column.primary_key:
             return False
     return all(len(row) == len(keys) and row.keys() == names for row in rows)
+
+
+def _processed(values: tuple[Any, ...], converted: list[tuple[int, Any]]) -> tuple[Any, ...]:
+    """One row's values with those of the columns that have a bind processor passed through it."""
+    out = list(values)
+    for i, process in converted:
+        out[i] = process(out[i])
+    return tuple(out)
 
 
 def _foreign(country: str | None) -> bool:
@@ -326,12 +335,12 @@ class StoreWriter(RecordWriters):
             connection.execute(table.insert(), rows)
             return
         dialect = connection.dialect
-        processors = [(k, table.c[k].type.dialect_impl(dialect).bind_processor(dialect)) for k in keys]
-        if all(process is None for _, process in processors):
-            values = [tuple(row.values()) for row in rows]
-        else:
-            values = [tuple(row[k] if process is None else process(row[k]) for k, process in processors)
-                      for row in rows]
+        converted = [(i, process) for i, k in enumerate(keys)
+                     if (process := table.c[k].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
+        pick = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
+        values: list[Any] = [pick(row) for row in rows]
+        if converted:
+            values = [_processed(row_values, converted) for row_values in values]
         columns = ", ".join(dialect.identifier_preparer.quote(k) for k in keys)
         connection.exec_driver_sql(f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({columns}) "
                                    f"VALUES ({', '.join('?' * len(keys))})", values)

@@ -92,10 +92,11 @@ class CandidateAttributes:
         return generation
 
     def cards(self, session: Session, ids: Iterable[str]) -> dict[str, EntityCard]:
-        """Like matcher.repositories.cards.entity_cards: the cards of the ids that exist."""
+        """Like matcher.repositories.cards.entity_cards: the cards of the ids that exist, in the order of `ids`
+        (the ranking's candidates keep theirs)."""
         known = self._current().cards
-        wanted = set(ids)
-        missing = [i for i in wanted if i not in known]
+        wanted = ids if isinstance(ids, list) else list(ids)
+        missing = list(dict.fromkeys(i for i in wanted if i not in known))
         if missing:
             found = queries.entity_cards(session, missing)
             for entity_id in missing:
@@ -106,14 +107,16 @@ class CandidateAttributes:
         """Like matcher.repositories.cards.document_links, in the same order: documents by their first link's
         author position (then id, as SQLite returns equal positions), then equipment and projects as given."""
         known = self._current().links
-        documents = [d for d in doc_ids if entity_kind(d) == "document"]
+        kinds = list(map(entity_kind, doc_ids))
+        documents = [d for d, kind in zip(doc_ids, kinds) if kind == "document"]
         missing = [d for d in documents if d not in known]
         if missing:
             self._read_links(session, missing, known)
-        found = {d: entry for d in documents if (entry := known[d]) is not None}
-        out = {d: list(entry[1]) for d, entry in sorted(found.items(), key=lambda item: (item[1][0], item[0]))}
-        for d in doc_ids:
-            if entity_kind(d) in _SELF_LINKED:
+        # (position, id) never tie (ids are distinct), so sorting the tuples orders as the key (position, id) did
+        found = sorted((entry[0], d, entry[1]) for d in documents if (entry := known[d]) is not None)
+        out = {d: list(linked) for _, d, linked in found}
+        for d, kind in zip(doc_ids, kinds):
+            if kind in _SELF_LINKED:
                 out[d] = [d]
         return out
 

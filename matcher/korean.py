@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
@@ -102,6 +103,82 @@ def term_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, term) of each content morpheme, offsets into ``text``: what evidence highlighting needs
     to mark "용접부에서" for a query term "용접" (the word's span runs from its first morpheme)."""
     return [(m.start, m.end, m.form) for m in morphemes(text) if is_content(m)]
+
+
+#: Kiwi's tags of a noun prefix (고-, 저-, 초-, 비-, 재-), a noun suffix (-성, -화, -기, -형, -층), the ending that
+#: makes a verb a noun (풀리 + ㅁ: 풀림, annealing, is not 풀리다, to come loose), Latin letters and numbers.
+PREFIX, SUFFIX, NOMINALISER, LATIN, NUMBER = "XPN", "XSN", "ETN", "SL", "SN"
+#: The plural suffix carries no meaning of its own.
+PLURAL = "들"
+
+
+def affixed_terms(found: list[Morpheme], foreign: bool = False, nominalised: bool = False) -> list[Morpheme]:
+    """Content morphemes with what is written onto them and changes their meaning, in text order: prefixes and
+    Latin letters before them (비파괴 is not 파괴, X선 is not 선), noun suffixes after them (반응기 is not
+    반응). With ``nominalised``, the ending that makes a verb a noun too (풀림, annealing, is not 풀리다, to
+    come loose; join the forms with ``join_forms``); with ``foreign``, Latin words and numbers standing alone
+    (the capability phrases name "3D 프린팅", the glossary leaves them to the English analysis).
+
+    Keeping the affixes makes a word read two ways by Kiwi join to the same key (금형 as one noun or as
+    금 + 형, 고분자 as one noun or as 고 + 분자)."""
+    out: list[Morpheme] = []
+    for n, m in enumerate(found):
+        following = found[n + 1] if n + 1 < len(found) else None
+        after_kept = bool(out) and n > 0 and out[-1] is found[n - 1]
+        if is_content(m):
+            out.append(m)
+        elif m.tag == PREFIX and following is not None and is_content(following):
+            out.append(m)
+        elif m.tag == LATIN and following is not None and is_content(following) and m.end == following.start:
+            out.append(m)
+        elif m.tag == SUFFIX and m.form != PLURAL and after_kept:
+            out.append(m)
+        elif nominalised and m.tag == NOMINALISER and after_kept and found[n - 1].tag.startswith(("VV", "VA")):
+            out.append(m)
+        elif foreign and m.tag in (LATIN, NUMBER):
+            out.append(m)
+    return out
+
+
+#: Kiwi writes the nominalising ㅁ as a final-consonant Jamo (풀리 + ᆷ); composed onto the syllable before it,
+#: the key is the noun as Kiwi reads it elsewhere (풀림 as one noun).
+_FINAL_JAMO = ("\u11a8", "\u11c2")
+
+
+def join_forms(joined: str, form: str) -> str:
+    """``joined`` + ``form``, a final-consonant Jamo composed onto the syllable before it where it can be."""
+    if form and _FINAL_JAMO[0] <= form[0] <= _FINAL_JAMO[1]:
+        return unicodedata.normalize("NFC", joined + form)
+    return joined + form
+
+
+def is_affix(morpheme: Morpheme) -> bool:
+    """A suffix or ending kept by ``affixed_terms``: the end of the word before it, never the start of a term."""
+    return morpheme.tag in (SUFFIX, NOMINALISER)
+
+
+#: Kiwi reads a phrase alone as the end of a sentence, where a last syllable can pass for a particle or
+#: an ending (마이크로 = 마이크 + 로, 피막 = 피 + 막, 유동 해석 = 유동 + 하 + 어서); before a noun it reads the
+#: phrase as in a text.
+BEFORE_A_NOUN = " 기술"
+#: Some words it reads whole only inside a noun phrase: 단결정 alone, before a noun or with a particle is
+#: the determiner 단 + 결정 (crystal, or decision), after a modifier the noun single crystal.
+AFTER_A_MODIFIER = "새로운 "
+
+
+def object_particle(phrase: str) -> str:
+    """을 after a final consonant, 를 after a vowel."""
+    last = phrase[-1]
+    has_final = "가" <= last <= "힣" and (ord(last) - ord("가")) % 28 != 0
+    return "을" if has_final else "를"
+
+
+def terms_within(phrase: str, before: str, after: str, foreign: bool = False,
+                 nominalised: bool = False) -> list[Morpheme]:
+    """``affixed_terms`` of ``phrase`` as Kiwi reads it between ``before`` and ``after``, offsets into ``phrase``."""
+    start, end = len(before), len(before) + len(phrase)
+    found = affixed_terms(morphemes(before + phrase + after), foreign, nominalised)
+    return [m._replace(start=m.start - start, end=m.end - start) for m in found if m.start >= start and m.end <= end]
 
 
 def segment(text: str) -> str:

@@ -15,6 +15,7 @@ from flask_login import AnonymousUserMixin, current_user, login_required
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from matcher.services import accounts
+from matcher.services.problems import POSTER_ROLES
 
 from .extensions import login_manager, runtime
 from .labels import N_
@@ -54,6 +55,11 @@ class SessionUser:
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 
+    @property
+    def can_post_problems(self) -> bool:
+        """Whether pages may offer "post your problem" (a researcher's account may not post)."""
+        return self.role in POSTER_ROLES
+
 
 class Anonymous(AnonymousUserMixin):
     role = None
@@ -68,6 +74,11 @@ class Anonymous(AnonymousUserMixin):
     @property
     def is_staff(self) -> bool:
         return False
+
+    @property
+    def can_post_problems(self) -> bool:
+        """A visitor is offered posting: the form asks them to log in or register first."""
+        return True
 
 
 def hash_password(password: str) -> str:

@@ -142,6 +142,20 @@ def xlsx_rows(path: Path, convert: Converter) -> Iterator[ParsedRow]:
 # --- field coercion ------------------------------------------------------------------------
 
 
+#: The ASCII characters other than " " that str.split() splits on.
+_ASCII_SPACES = tuple(c for c in map(chr, range(128)) if c.isspace() and c != " ")
+
+
+def collapse_spaces(value: str) -> str:
+    """" ".join(value.split()): whitespace runs as one space, none at the ends. An ASCII text that is
+    already so (most abstracts) is returned as it is, after a few substring scans instead of a split
+    into words and a join (~3 against ~19 us for a 2,000-character abstract)."""
+    if (value.isascii() and "  " not in value and value[:1] != " " and value[-1:] != " "
+            and not any(c in value for c in _ASCII_SPACES)):
+        return value
+    return " ".join(value.split())
+
+
 def text(row: Row, *names: str) -> str | None:
     """First non-empty value among alias column names, whitespace-trimmed."""
     for name in names:
@@ -152,7 +166,7 @@ def text(row: Row, *names: str) -> str | None:
             raise FieldError(name, f"expected text, got a JSON {'object' if isinstance(value, dict) else 'array'}")
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        value = " ".join(str(value).split())
+        value = collapse_spaces(str(value))
         if "\x00" in value:
             raise FieldError(name, "contains a NUL character (\\x00)")
         if value:

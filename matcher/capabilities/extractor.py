@@ -3,9 +3,10 @@
 Patterns matched on lemmas (spaCy's blank English vocabulary and the lookup lemma table of
 spacy-lookups-data: no trained pipeline, nothing downloaded). Texts are lowercased length-preserving (so
 offsets index the original string), cut into tokens by one rule and lemmatised by table look-up, both
-cached per distinct chunk; the patterns are a trie of lemma hashes walked from each token (the matches
-spaCy's PhraseMatcher on LEMMA finds, without building a Doc per text); sentences for evidence are found
-by rule on the raw text. Thousands of 2,400-character abstracts per second.
+cached per distinct chunk; the patterns are found by one Aho-Corasick pass (ahocorasick-rs, compiled)
+over the text's lemmas written as one character each (the matches spaCy's PhraseMatcher on LEMMA finds, without
+building a Doc per text); sentences for evidence are found by rule on the raw text. Thousands of
+2,400-character abstracts per second.
 
 This module builds the taxonomy patterns and picks the mentions; the parts it uses live beside it:
 text.py (lowercase, token and sentence rules), lexicon.py (cached lemmas, a text as token arrays),
@@ -18,8 +19,8 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
+import ahocorasick_rs
 import numpy as np
 import spacy
 from spacy.lookups import load_lookups
@@ -57,15 +58,18 @@ CASE_CHECKED_ACRONYMS = frozenset(
 #: A mention before its sentence is looked up: (start, end, capability id, label, weight, is keyphrase).
 Span = tuple[int, int, str, str, float, bool]
 
-_END = -1  # the trie entry that ends a pattern (lemma hashes are never negative)
+#: Lemma codes skip the UTF-16 surrogates, which a str cannot hold when decoded from UTF-32.
+_SURROGATES, _SURROGATE_COUNT = 0xD800, 0x800
 
 
 class CapabilityExtractor:
     """Finds taxonomy capabilities (longest match wins) and salient out-of-taxonomy keyphrases.
 
     Texts are tokenised by rule and lemmatised by table look-up, both cached per distinct chunk/token;
-    patterns are found by walking a trie of lemma hashes from each token. Sentences are found on the
-    raw text, and only for texts that have a mention.
+    each lemma that occurs in a pattern has a code (1, 2, ...; every other lemma is 0), a text's lemmas
+    become a string of those codes, and an Aho-Corasick automaton of the patterns' code strings finds
+    every occurrence of every pattern in it. Sentences are found on the raw text, and only for texts
+    that have a mention.
     """
 
     def __init__(self, taxonomy: Taxonomy | None = None, keyphrases: bool = True, max_keyphrases: int = 5) -> None:
@@ -77,19 +81,23 @@ class CapabilityExtractor:
         table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
         self._lexicon = _Lexicon(self.vocab.strings, table, frozenset(self.nlp.Defaults.stop_words))
         self._lock = threading.RLock()
-        self._trie: dict[int, Any] = {}  # lemma hash -> ... -> {_END: key of the capability}
-        self._priority: dict[int, int] = {}
+        self._patterns: list[str] = []  # each pattern's lemmas as a string of their codes
+        self._pattern_keys: list[int] = []  # the key of each pattern's capability
+        self._pattern_ranks: list[int] = []  # its capability's place in the taxonomy (earlier wins a tie)
         self._cap_by_key: dict[int, tuple[str, str]] = {}
         self._acronym_keys: set[str] = set()
         self._curated_keys: set[int] = set()
         self._korean: KoreanCapabilityMatcher | None = None
         self._add_patterns()
-        self._lexicon.heads = frozenset(self._trie)
-        self._lexicon.reset()  # entries made so far were flagged before the heads were known
+        # A contiguous NFA: ~12 MB per process; a DFA took ~60 MB and was not measurably faster here.
+        self._automaton = ahocorasick_rs.AhoCorasick(self._patterns,
+                                                     implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+        self._lexicon.reset()  # entries made so far were coded before the patterns were known
 
     def _add_patterns(self) -> None:
         seen: set[tuple[str, ...]] = set()
         lex = self._lexicon
+        codes = lex.codes
         for rank, cap in enumerate(self.taxonomy):
             added = False
             key = self.vocab.strings.add(cap.id)
@@ -100,15 +108,20 @@ class CapabilityExtractor:
                 if not lemmas or lemmas in seen:  # same lemma form already owned by a higher-priority node
                     continue
                 seen.add(lemmas)
-                node = self._trie
+                pattern = []
                 for lemma in lemmas:
-                    node = node.setdefault(self.vocab.strings.add(lemma), {})
-                node[_END] = key
+                    h = self.vocab.strings.add(lemma)
+                    code = codes.get(h)
+                    if code is None:
+                        code = codes[h] = len(codes) + 1 + (_SURROGATE_COUNT if len(codes) + 1 >= _SURROGATES else 0)
+                    pattern.append(chr(code))
+                self._patterns.append("".join(pattern))
+                self._pattern_keys.append(key)
+                self._pattern_ranks.append(rank)
                 added = True
                 if len(words) == 1 and syn in CASE_CHECKED_ACRONYMS:
                     self._acronym_keys.add(lemmas[0])
             if added:
-                self._priority[key] = rank
                 self._cap_by_key[key] = (cap.id, cap.label)
                 if cap.scheme == CURATED_SCHEME:
                     self._curated_keys.add(key)
@@ -127,26 +140,17 @@ class CapabilityExtractor:
             yield self._extract_one(text or "")
 
     # -- per text ---------------------------------------------------------------------------------
-    def _match(self, a: _Analysis) -> list[tuple[int, int, int]]:
-        """Every pattern occurrence as (key, start token, end token), overlapping ones included: a walk
-        down the lemma trie from each token that starts a pattern (what spaCy's PhraseMatcher on LEMMA
-        finds, without building a Doc); the lexicon flags those tokens once per distinct token, so the
-        others cost nothing here."""
-        lemmas = a.lemmas.tolist()
-        root, n = self._trie, len(lemmas)
-        found = []
-        for i in np.flatnonzero(self._lexicon.head[a.ids]).tolist():
-            node = root.get(lemmas[i])
-            j = i + 1
-            while node is not None:
-                key = node.get(_END)
-                if key is not None:
-                    found.append((key, i, j))
-                if j == n:
-                    break
-                node = node.get(lemmas[j])
-                j += 1
-        return found
+    def _match(self, a: _Analysis) -> list[tuple[int, int, int, int, int]]:
+        """Every pattern occurrence, overlapping ones included (what spaCy's PhraseMatcher on LEMMA finds,
+        without building a Doc): the text's lemma codes as one string (a lemma in no pattern is NUL,
+        which no pattern holds), searched by the automaton in compiled code. Each occurrence is
+        (start - end, rank of its capability, start token, key, end token), so that sorting the tuples
+        puts them in the order _mentions prefers them (longest, then earlier in the taxonomy, then
+        earlier in the text; no two occurrences tie on those three)."""
+        codes = self._lexicon.code[a.ids].tobytes().decode("utf-32-le")
+        found = self._automaton.find_matches_as_indexes(codes, overlapping=True)
+        keys, ranks = self._pattern_keys, self._pattern_ranks
+        return [(start - end, ranks[i], start, keys[i], end) for i, start, end in found]
 
     def _extract_one(self, original: str) -> list[CapabilityMention]:
         if not original or original.isspace():
@@ -225,14 +229,14 @@ class CapabilityExtractor:
 
         return spans, sentences, keyphrases
 
-    def _mentions(self, a: _Analysis, original: str, matches: list[tuple[int, int, int]],
+    def _mentions(self, a: _Analysis, original: str, matches: list[tuple[int, int, int, int, int]],
                   lemma_str: list[str]) -> tuple[list[Span], bytearray]:
         """The chosen taxonomy spans in text order, and which tokens they took (keyphrases avoid those)."""
         n = len(a.ids)
         chosen: list[tuple[int, int, int]] = []
         taken = bytearray(n)
-        candidates = sorted(matches, key=lambda m: (m[1] - m[2], self._priority[m[0]], m[1]))
-        for key, start, end in candidates:
+        candidates = sorted(matches)
+        for _, _, start, key, end in candidates:
             if any(taken[start:end]):
                 continue
             if end - start == 1 and lemma_str[a.ids[start]] in self._acronym_keys:
@@ -245,7 +249,7 @@ class CapabilityExtractor:
         # "composite structures") is kept too: the two are different granularities, not rivals.
         nested = bytearray(n)
         first_pass = set(chosen)
-        for key, start, end in candidates:
+        for _, _, start, key, end in candidates:
             if (key in self._curated_keys and taken[start] and (start, end, key) not in first_pass
                     and not any(nested[start:end])
                     and any(s <= start and end <= e and k not in self._curated_keys and (s, e) != (start, end)

@@ -3,8 +3,10 @@
 Capability ids are the interlingua between Korean problems and English evidence: "레이저 용접부의 기공"
 yields core:laser-welding and core:porosity, exactly what "porosity in laser welds" yields, so capability
 overlap, filters and the control tower's areas work across the two languages. Phrases are compared as
-sequences of content morphemes (matcher.korean), so particles and endings do not matter
-("용접하는", "용접을", "용접"). Patterns come from data files:
+sequences of content morphemes with the affixes written onto them (matcher.korean.affixed_terms), so
+particles and endings do not matter ("용접하는", "용접을", "용접") while prefixes and suffixes do (반응기 is a
+reactor, not 반응, any reaction); a phrase is keyed by each way Kiwi reads it inside a sentence
+(``phrase_keys``). Patterns come from data files:
 
 * ``data/core_capabilities_ko.tsv``: a Korean label and phrases for every curated capability;
 * ``data/ksic_manufacturing.csv``: the Korean Standard Industrial Classification (11th revision, Statistics
@@ -15,12 +17,13 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from matcher.capabilities.text import _Sentences
-from matcher.korean import Morpheme, has_hangul, is_content, is_korean, longest_matches, morphemes
+from matcher.korean import (AFTER_A_MODIFIER, BEFORE_A_NOUN, Morpheme, affixed_terms, has_hangul, is_affix, is_content,
+                            is_korean, join_forms, longest_matches, morphemes, object_particle, terms_within)
 from matcher.types import CapabilityMention
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -61,17 +64,74 @@ def read_ksic(path: Path = KSIC_PATH) -> list[tuple[str, str, str]]:
         return [(KSIC_PREFIX + row["code"], row["name_ko"], row["name_en"]) for row in csv.DictReader(fh)]
 
 
-def _terms(found: Iterable[Morpheme]) -> Iterator[tuple[str, Morpheme]]:
-    """The morphemes that take part in matching: Korean content morphemes and foreign words/numbers."""
-    for m in found:
-        if is_content(m):
-            yield m.form, m
-        elif m.tag in ("SL", "SN"):
-            yield m.form.lower(), m
+def _terms(found: list[Morpheme]) -> list[tuple[str, Morpheme]]:
+    """The morphemes that take part in matching, with their forms as compared: Korean content morphemes with
+    their prefixes, suffixes and nominalising ending, and foreign words and numbers (lower case)."""
+    return _compared(affixed_terms(found, foreign=True, nominalised=True))
 
 
-#: A pattern spans at most this many morphemes of a text.
-MAX_PATTERN_MORPHEMES = 8
+def _compared(terms: list[Morpheme]) -> list[tuple[str, Morpheme]]:
+    """(form as compared, morpheme): Latin letters in lower case, as the phrases' keys have them."""
+    return [(m.form.lower(), m) for m in terms]
+
+
+def _joined(terms: Iterable[tuple[str, Morpheme]]) -> str:
+    """The forms written together, as a key (a final-consonant Jamo composed onto its syllable)."""
+    joined = ""
+    for form, _ in terms:
+        joined = join_forms(joined, form)
+    return joined
+
+
+#: Words of a phrase that name nothing (the enumerations of KSIC and of the capabilities' labels).
+_LINKING_WORDS = frozenset({"및", "그", "외"})
+
+
+def _carriers(phrase: str) -> tuple[tuple[str, str], ...]:
+    """(before, after): where a phrase is read to key it, before a noun, inside a noun phrase and as an object
+    (as a subject too added no key to the 1,100 phrases). Not alone: Kiwi reads a phrase alone as the end of
+    a sentence (피막 = 피 + 막, blood + "just"; 유동 해석 = 유동 + 하 + 어서; 풀림 = the verb 풀리 + an ending)."""
+    return ("", BEFORE_A_NOUN), (AFTER_A_MODIFIER, BEFORE_A_NOUN), ("", object_particle(phrase))
+
+
+def phrase_keys(phrase: str) -> list[str]:
+    """Every distinct way Kiwi reads ``phrase`` inside a sentence, joined: a text reads it one of those ways
+    (금형 as one noun or as 금 + 형). A reading that drops an ending (풀리 of 풀림) or leaves part of the
+    phrase out (황동 as 황 + the determiner 동) names something else: readings spelt as the phrase are the
+    keys; if there is none, the readings that span the phrase (else the longest one) and the phrase's own
+    spelling, which a text that Kiwi reads whole has (절삭 가공 is 절 + 삭 + 가공 in the carriers, 절삭 +
+    가공 in other sentences)."""
+    readings = [_compared(terms_within(phrase, before, after, foreign=True, nominalised=True))
+                for before, after in _carriers(phrase)]
+    spelt = _compact(phrase).lower()
+    keys = [_joined(r) for r in readings if _compact(_joined(r)) == spelt]
+    if not keys:
+        keys = [_joined(r) for r in readings if r and _covers(r, phrase)] or [
+            _joined(max(readings, key=lambda r: sum(m.end - m.start for _, m in r)))]
+        words = phrase.split()
+        if spelt.isalnum() and not _LINKING_WORDS.intersection(words) and min(map(len, words)) > 1:
+            keys.append(spelt)  # not for a word of one syllable: 모 방적 (wool spinning) is not 모방적 (imitative)
+    return [k for k in dict.fromkeys(keys) if k]
+
+
+def _compact(text: str) -> str:
+    return text.replace(" ", "")
+
+
+def _covers(terms: list[tuple[str, Morpheme]], phrase: str) -> bool:
+    """Whether the morphemes span every letter of ``phrase`` (spaces, punctuation and 및 aside)."""
+    covered = set()
+    for _, m in terms:
+        covered.update(range(m.start, m.end))
+    exempt = set()
+    for word in re.finditer(r"\S+", phrase):
+        if word.group() in _LINKING_WORDS:
+            exempt.update(range(word.start(), word.end()))
+    return all(i in covered or i in exempt for i, ch in enumerate(phrase) if ch.isalnum())
+
+
+#: A pattern spans at most this many morphemes of a text (affixes counted).
+MAX_PATTERN_MORPHEMES = 10
 
 
 class KoreanCapabilityMatcher:
@@ -105,9 +165,9 @@ class KoreanCapabilityMatcher:
     def _add(self, phrase: str, cid: str, rank: int) -> None:
         if not has_hangul(phrase):
             return  # the English extractor finds Latin-script phrases ("CAD") in any text
-        key = "".join(form for form, _ in _terms(morphemes(phrase)))
-        if key and (key not in self._patterns or self._patterns[key][0] > rank):
-            self._patterns[key] = (rank, cid)
+        for key in phrase_keys(phrase):
+            if key not in self._patterns or self._patterns[key][0] > rank:
+                self._patterns[key] = (rank, cid)
 
     def patterns(self) -> dict[str, str]:
         """Joined content morphemes -> capability id, as matched (what cross-language search names in English)."""
@@ -117,7 +177,7 @@ class KoreanCapabilityMatcher:
         """Mentions in a text with Hangul, in text order, offsets into ``text``; [] otherwise."""
         if not has_hangul(text):
             return []
-        terms = list(_terms(morphemes(text)))
+        terms = _terms(morphemes(text))
         sentences = _Sentences(text)
         out = []
         for i, length, cid in longest_matches(len(terms), lambda at: self._longest_at(terms, at)):
@@ -127,11 +187,14 @@ class KoreanCapabilityMatcher:
         return out
 
     def _longest_at(self, terms: list[tuple[str, Morpheme]], i: int) -> tuple[int, str] | None:
-        """(morphemes covered, capability id) of the longest pattern starting at ``terms[i]``."""
+        """(morphemes covered, capability id) of the longest pattern starting at ``terms[i]``; none starts at a
+        suffix (the end of the word before it)."""
+        if is_affix(terms[i][1]):
+            return None
         best = None
         joined = ""
         for length in range(1, min(MAX_PATTERN_MORPHEMES, len(terms) - i) + 1):
-            joined += terms[i + length - 1][0]
+            joined = join_forms(joined, terms[i + length - 1][0])
             if len(joined) > self._longest:
                 break
             found = self._patterns.get(joined)

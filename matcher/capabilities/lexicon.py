@@ -48,7 +48,8 @@ class _Lexicon:
         self.strings = strings
         self.table = table
         self.stop_words = stop_words
-        self.heads: frozenset[int] = frozenset()  # lemma hashes that start a pattern (set by the extractor)
+        #: lemma hash -> its code in the extractor's patterns (set by the extractor); other lemmas are 0
+        self.codes: dict[int, int] = {}
         self.reset()
 
     def reset(self) -> None:
@@ -57,7 +58,7 @@ class _Lexicon:
         self.size = 0
         self.lemma_hash = np.zeros(1024, dtype=np.uint64)
         self.content = np.zeros(1024, dtype=bool)
-        self.head = np.zeros(1024, dtype=bool)
+        self.code = np.zeros(1024, dtype=np.dtype("<u4"))  # little-endian: read as UTF-32-LE
         self.length = np.zeros(1024, dtype=np.int64)
         self.advance = np.zeros(1024, dtype=np.int64)
         self.chunks = _ChunkCache(self)
@@ -78,7 +79,7 @@ class _Lexicon:
         i = self.size
         if i == len(self.lemma_hash):
             n = 2 * i
-            for name in ("lemma_hash", "content", "head", "length", "advance"):
+            for name in ("lemma_hash", "content", "code", "length", "advance"):
                 old = getattr(self, name)
                 new = np.zeros(n, dtype=old.dtype)
                 new[:i] = old
@@ -86,7 +87,7 @@ class _Lexicon:
         lemma = self.lemma(word)
         h = self.strings.add(lemma)
         self.lemma_hash[i] = h
-        self.head[i] = h in self.heads
+        self.code[i] = self.codes.get(h, 0)
         self.content[i] = (word.isalpha() and len(word) > 2 and word not in self.stop_words
                            and lemma not in KEYPHRASE_STOP)
         self.length[i] = len(word)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 from datetime import date
 
 import numpy as np
@@ -20,7 +21,7 @@ from matcher.ranking.features import (
     recency_feature,
 )
 from matcher.ranking.relevance import RelevanceColumns
-from matcher.ranking.scored import FeatureRow, ScoredEntity
+from matcher.ranking.scored import FeatureRow, ScoredEntity, ScoredList
 from matcher.ranking.scorer import RELEVANCE_FEATURES, SHORT_FEATURES, ScorerConfig
 from matcher.types import EntityCard
 
@@ -57,7 +58,7 @@ def rarity(document_frequency: Mapping[str, int], total_holders: int) -> dict[st
 
 
 def score_entities(cards: Mapping[str, EntityCard], relevance: Mapping[str, dict[str, float]],
-                   doc_order: Mapping[str, list[str]], cfg: ScorerConfig, ctx: QueryContext) -> list[ScoredEntity]:
+                   doc_order: Mapping[str, list[str]], cfg: ScorerConfig, ctx: QueryContext) -> ScoredList:
     """Every card scored: its relevance signals, the context features and the fused score, best first.
 
     score_columns over relevance given as one dict per entity (every entity with the same signals)."""
@@ -70,7 +71,7 @@ def score_entities(cards: Mapping[str, EntityCard], relevance: Mapping[str, dict
 
 
 def score_columns(cards: Mapping[str, EntityCard], relevance: RelevanceColumns, cfg: ScorerConfig,
-                  ctx: QueryContext) -> list[ScoredEntity]:
+                  ctx: QueryContext) -> ScoredList:
     """Every card scored: its relevance signals, the context features and the fused score, best first.
 
     Each feature is a column over all candidates (relevance.ids, in the order of `cards`); the fused scores
@@ -80,54 +81,84 @@ def score_columns(cards: Mapping[str, EntityCard], relevance: RelevanceColumns, 
     ids = relevance.ids
     if list(cards) != ids:
         raise ValueError("score_columns: the relevance columns must follow the order of the cards")
-    with_caps = weighs_capabilities(cfg, ctx.query_caps)
-    regions, years, this_year, brevity = ctx.regions, ctx.doc_years, ctx.this_year, ctx.brevity
-    available: dict[tuple[str, str | None], float] = {}  # (kind, status) -> availability: few distinct pairs
-    recency: dict[int | None, float] = {}  # latest known year -> recency: few distinct years
-    year_of = years.get
-    doc_order = relevance.doc_order
-    capability: list[float] = []
-    region: list[float] = []
-    recent: list[float] = []
-    availability_: list[float] = []
-    matched_of: list[tuple[str, ...]] = []
-    documents: list[tuple[str, ...]] = []
-    card_list = list(cards.values())
-    for entity_id, card in zip(ids, card_list):
-        docs = doc_order[entity_id]
-        if with_caps:
-            overlap, matched = _overlap(ctx, card, docs)
-        else:  # the shown page gets its overlap in page_capabilities
-            overlap, matched = 0.0, ()
-        capability.append(overlap)
-        matched_of.append(matched)
-        region.append(1.0 if regions and (card.region or "").lower() in regions else 0.0)
-        latest = None  # recency_feature reads only the latest known year of the first documents
-        for doc_id in docs[:CONTEXT_DOCUMENTS]:
-            year = year_of(doc_id)
-            if year and (latest is None or year > latest):
-                latest = year
-        if latest not in recency:
-            recency[latest] = recency_feature([] if latest is None else [latest], this_year)
-        recent.append(recency[latest])
-        kind_status = (card.kind, card.status)
-        if kind_status not in available:
-            available[kind_status] = availability(*kind_status)
-        availability_.append(available[kind_status])
-        documents.append(tuple(docs))
-    columns = dict(zip(relevance.names, relevance.columns))
-    columns.update(capability=capability, region=region, recency=recent, availability=availability_)
     size = len(ids)
+    card_list = list(cards.values())
+    doc_order = relevance.doc_order  # read per entity: every one only when capabilities weigh
+    if weighs_capabilities(cfg, ctx.query_caps):
+        overlaps = [_overlap(ctx, card, doc_order[entity_id]) for entity_id, card in zip(ids, card_list)]
+        capability = [overlap for overlap, _ in overlaps]
+        matched_of = [matched for _, matched in overlaps]
+    else:  # the shown page gets its overlap in page_capabilities
+        capability = [0.0] * size
+        matched_of = [()] * size
+    regions = ctx.regions
+    region = [1.0 if (card.region or "").lower() in regions else 0.0 for card in card_list] if regions \
+        else [0.0] * size
+    recent: Sequence[float] = _RecencyColumn(ids, doc_order, ctx.doc_years, ctx.this_year)
+    if cfg.weights.get("recency", 0.0) != 0.0:  # it weighs: every row now (else only the rows read: the page's)
+        recent = list(recent)
+    available: dict[tuple[str, str | None], float] = {}  # (kind, status) -> availability: few distinct pairs
+    availability_: list[float] = []
+    for card in card_list:
+        kind_status = (card.kind, card.status)
+        value = available.get(kind_status)
+        if value is None:
+            value = available[kind_status] = availability(*kind_status)
+        availability_.append(value)
+    brevity = ctx.brevity
+    columns: dict[str, Sequence[float]] = dict(zip(relevance.names, relevance.columns))
+    columns.update(capability=capability, region=region, recency=recent, availability=availability_)
     for name, short in _SHORT_NAMES:  # features.get(name, 0.0) * brevity, for every row at once
         values = columns.get(name)
         columns[short] = (np.array(values, dtype=np.float64) * brevity).tolist() if values is not None \
             else (np.zeros(size, dtype=np.float64) * brevity).tolist()
     scores = cfg.column_scores(columns, size)
     names, table = tuple(columns), tuple(columns.values())
-    order = sorted(range(size), key=lambda row: (-scores[row], ids[row]))
+    order = sorted(range(size), key=list(zip([-score for score in scores], ids)).__getitem__)  # best first, then id
     scored = ScoredEntity.of
-    return [scored(scores[row], card_list[row], FeatureRow(names, table, row), matched_of[row], documents[row])
-            for row in order]
+
+    def make(row: int) -> ScoredEntity:
+        return scored(scores[row], card_list[row], FeatureRow(names, table, row), matched_of[row],
+                      tuple(doc_order[ids[row]]))
+
+    return ScoredList(order, [card.kind for card in card_list], make)
+
+
+class _RecencyColumn(Sequence[float]):
+    """The recency feature of each candidate, computed when its row is read: it weighs nothing in the score
+    (weights.json), so only the shown page's rows are ever read. recency_feature reads only the latest known
+    year of an entity's first documents."""
+
+    def __init__(self, ids: Sequence[str], doc_order: Mapping[str, Sequence[str]], years: Mapping[str, int | None],
+                 this_year: int) -> None:
+        self._ids = ids
+        self._doc_order = doc_order
+        self._years = years
+        self._this_year = this_year
+        self._known: dict[int | None, float] = {}  # latest year -> recency: few distinct years
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, row: int) -> float: ...
+
+    @overload
+    def __getitem__(self, row: slice) -> list[float]: ...
+
+    def __getitem__(self, row: int | slice) -> float | list[float]:
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(len(self)))]
+        year_of = self._years.get
+        latest = None
+        for doc_id in self._doc_order[self._ids[row]][:CONTEXT_DOCUMENTS]:
+            year = year_of(doc_id)
+            if year and (latest is None or year > latest):
+                latest = year
+        value = self._known.get(latest)
+        if value is None:
+            value = self._known[latest] = recency_feature([] if latest is None else [latest], self._this_year)
+        return value
 
 
 def page_capabilities(page: Sequence[ScoredEntity], query_caps: Mapping[str, float],

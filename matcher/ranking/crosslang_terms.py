@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from matcher.capabilities.korean import CURATED_KO_PATH, read_ksic, read_pairs
-from matcher.korean import Morpheme, has_hangul, is_content, longest_matches, morphemes
+from matcher.korean import (AFTER_A_MODIFIER, BEFORE_A_NOUN, Morpheme, affixed_terms, has_hangul, is_affix, is_content,
+                            longest_matches, morphemes, object_particle, terms_within)
 
 GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary_ko_en.tsv"
 CURATED_EN_PATH = CURATED_KO_PATH.with_name("core_capabilities.tsv")
@@ -30,11 +31,6 @@ CURATED_EN_PATH = CURATED_KO_PATH.with_name("core_capabilities.tsv")
 MIN_KSIC_KEY_CHARS = 3
 #: A pattern spans at most this many morphemes (affixes counted).
 MAX_MORPHEMES = 8
-#: Kiwi's noun prefix (고-, 저-, 초-, 비-, 재-, 무-) and noun suffix (-성, -화, -기, -적, -형, -용) tags; the
-#: plural suffix 들 carries no meaning of its own.
-_PREFIX, _SUFFIX, _PLURAL = "XPN", "XSN", "들"
-#: Kiwi's tag of Latin letters.
-_LATIN = "SL"
 #: British spellings in the curated synonyms and the American ones most US evidence writes.
 _AMERICAN = ((r"aluminium", "aluminum"), (r"isation", "ization"), (r"fibre", "fiber"), (r"mould", "mold"),
              (r"colour", "color"), (r"sulph", "sulf"), (r"metre", "meter"))
@@ -84,31 +80,12 @@ def _curated_english(path: Path = CURATED_EN_PATH) -> dict[str, str]:
 def _terms(text: str) -> list[Morpheme]:
     """Content morphemes with the prefixes (and Latin letters) before them and the noun suffixes after them,
     in text order."""
-    found = morphemes(text)
-    out = []
-    for n, m in enumerate(found):
-        if is_content(m):
-            out.append(m)
-        elif m.tag == _PREFIX and n + 1 < len(found) and is_content(found[n + 1]):
-            out.append(m)
-        elif m.tag == _LATIN and n + 1 < len(found) and is_content(found[n + 1]) and m.end == found[n + 1].start:
-            out.append(m)  # X선 (x-ray) is not 선 (line): Latin letters written onto a Korean word stay in its key
-        elif m.tag == _SUFFIX and m.form != _PLURAL and out and n and out[-1] is found[n - 1]:
-            out.append(m)
-    return out
+    return affixed_terms(morphemes(text))
 
 
 def _key(phrase: str) -> str:
     """A glossary phrase as matched: its content morphemes and their affixes, joined."""
     return "".join(m.form for m in _terms(phrase))
-
-
-#: Kiwi reads a phrase alone as the end of a sentence, where a last syllable can pass for a particle
-#: (마이크로 = 마이크 + 로, 회로 = 회 + 로, 빔 = 비 + ㅁ); before a noun it reads the phrase as in a text.
-_BEFORE_A_NOUN = " 기술"
-#: Some words it reads whole only inside a noun phrase: 단결정 alone, before a noun or with a particle is
-#: the determiner 단 + 결정 (crystal, or decision), after a modifier the noun single crystal.
-_AFTER_A_MODIFIER = "새로운 "
 
 
 def _keys(phrase: str) -> list[str]:
@@ -118,10 +95,10 @@ def _keys(phrase: str) -> list[str]:
     verb = _verb_key(phrase)
     if verb:
         return [verb]
-    readings = [_key(phrase), _key_within(phrase, "", _BEFORE_A_NOUN),
-                _key_within(phrase, _AFTER_A_MODIFIER, _BEFORE_A_NOUN)]
+    readings = [_key(phrase), _key_within(phrase, "", BEFORE_A_NOUN),
+                _key_within(phrase, AFTER_A_MODIFIER, BEFORE_A_NOUN)]
     if has_hangul(phrase):
-        readings.append(_key_within(phrase, "", _object_particle(phrase)))
+        readings.append(_key_within(phrase, "", object_particle(phrase)))
     longest = max(len(_compact(k)) for k in readings)
     keys = [k for k in dict.fromkeys(readings) if k and len(_compact(k)) == longest]
     whole = [k for k in keys if _compact(k) == _compact(phrase)]
@@ -149,15 +126,7 @@ def _verb_key(phrase: str) -> str:
 
 def _key_within(phrase: str, before: str, after: str) -> str:
     """The phrase's key as Kiwi reads it between ``before`` and ``after``."""
-    start, end = len(before), len(before) + len(phrase)
-    return "".join(m.form for m in _terms(before + phrase + after) if m.start >= start and m.end <= end)
-
-
-def _object_particle(phrase: str) -> str:
-    """을 after a final consonant, 를 after a vowel."""
-    last = phrase[-1]
-    has_final = "가" <= last <= "힣" and (ord(last) - ord("가")) % 28 != 0
-    return "을" if has_final else "를"
+    return "".join(m.form for m in terms_within(phrase, before, after))
 
 
 class Vocabulary:
@@ -190,7 +159,7 @@ class Vocabulary:
 
     def _longest_at(self, terms: list[Morpheme], i: int) -> tuple[int, str] | None:
         """The longest pattern starting at ``terms[i]``: with its affixes first, else its content alone."""
-        if terms[i].tag == _SUFFIX:
+        if is_affix(terms[i]):
             return None  # the end of the previous word, not the start of a term
         best, full, bare = None, "", ""
         for length in range(1, min(MAX_MORPHEMES, len(terms) - i) + 1):
@@ -225,7 +194,7 @@ def build_vocabulary() -> Vocabulary:
         if cid.startswith("ksic11:") and len(key) < MIN_KSIC_KEY_CHARS:
             continue  # a KSIC stem of two syllables ("장" soy sauce, "책") is an everyday word as often
         if len(key) < 2:
-            continue  # a phrase cut to one syllable ("피" of 피막) is an everyday verb as often (피하다)
+            continue  # a capability key of one syllable is an everyday word as often
         english = curated.get(cid) or _ksic_english(labels.get(cid, ""))
         if english:
             keyed[key] = english

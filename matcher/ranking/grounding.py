@@ -7,7 +7,7 @@ sentence are not shown and not counted (matcher.services.matching drops them).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Protocol
 
@@ -15,7 +15,7 @@ import numpy as np
 
 from matcher.ranking import crosslang
 from matcher.ranking import evidence as explain
-from matcher.ranking.relevance import Candidate
+from matcher.ranking.relevance import CandidateTable
 from matcher.ranking.sentence_vectors import evidence_key
 
 #: Sentences of one document compared with the problem by meaning (the first ones: abstracts lead with the point).
@@ -103,11 +103,11 @@ def grounded_snippet(title: str, text: str, stems: frozenset[str], extra_terms: 
     return None
 
 
-def explainable(candidates: Mapping[str, Candidate], min_cosine: float) -> dict[str, Candidate]:
+def explainable(table: CandidateTable, min_cosine: float) -> CandidateTable:
     """Candidates a reader can be shown evidence for, decided for all of them so pages and counts agree:
     a retrieved document holding a word of the problem (BM25 > 0), a body of work that does (a profile
     hit: its documents are searched for the sentence), or a document close in meaning (cosine >= min_cosine).
     A candidate only named by the text, or only faintly near in meaning, is neither shown nor counted."""
-    return {i: c for i, c in candidates.items()
-            if c.profile is not None
-            or any(lex > 0 or (cos is not None and cos >= min_cosine) for lex, cos in c.docs.values())}
+    keep = ~np.isnan(table.profile)
+    keep[table.owner[(table.bm25 > 0) | (table.cosine >= min_cosine)]] = True  # NaN (no cosine) is not >=
+    return table if keep.all() else table.select(keep)

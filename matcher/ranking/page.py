@@ -12,7 +12,7 @@ from matcher.capabilities.taxonomy import get_taxonomy
 from matcher.capabilities.shown import shown_capability_ids
 from matcher.ranking import evidence as explain
 from matcher.ranking.grounding import SemanticPicker, grounded_snippet
-from matcher.ranking.scored import ScoredEntity
+from matcher.ranking.scored import ScoredEntity, ScoredList
 from matcher.types import DocText, Evidence, Match
 
 #: Sentences shown per match, from its best documents.
@@ -20,32 +20,37 @@ EVIDENCE_PER_MATCH = 3
 
 
 def diversify(scored: Sequence[ScoredEntity], max_per_group: int, page_size: int,
-              needed: int) -> list[ScoredEntity]:
+              needed: int) -> Sequence[ScoredEntity]:
     """Within each page, at most `max_per_group` results from one lab or organisation; the rest move down.
 
-    Only the first `needed` positions are arranged (what will be shown); the tail keeps score order.
+    Only the first `needed` positions are arranged (what will be shown); the tail keeps score order. Works on
+    positions, reading only the entities it arranges: a ScoredList comes back as a view of itself.
     """
-    remaining = list(scored)
-    ordered: list[ScoredEntity] = []
+    remaining = list(range(len(scored)))
+    ordered: list[int] = []
     while remaining and len(ordered) < needed:
         counts: dict[str, int] = defaultdict(int)
-        page: list[ScoredEntity] = []
-        deferred: list[ScoredEntity] = []
-        for position, item in enumerate(remaining):
+        page: list[int] = []
+        deferred: list[int] = []
+        for position, at in enumerate(remaining):
             if len(page) >= page_size:
                 deferred.extend(remaining[position:])
                 break
-            group = f"{item.card.kind}:{item.card.group}"
+            card = scored[at].card
+            group = f"{card.kind}:{card.group}"
             if counts[group] < max_per_group:
                 counts[group] += 1
-                page.append(item)
+                page.append(at)
             else:
-                deferred.append(item)
+                deferred.append(at)
         if not page:  # every remaining item is from one saturated group
             page, deferred = deferred[:page_size], deferred[page_size:]
         ordered.extend(page)
         remaining = deferred
-    return ordered + remaining
+    positions = ordered + remaining
+    if isinstance(scored, ScoredList):
+        return scored.take(positions)
+    return [scored[at] for at in positions]
 
 
 def evidence_documents(page: Sequence[ScoredEntity]) -> list[str]:
@@ -77,13 +82,19 @@ def _build_match(item: ScoredEntity, stems: frozenset[str], texts: Mapping[str, 
     seen: set[str] = set()  # titles and sentences already shown for this match
     for doc_id in doc_ids[:EVIDENCE_PER_MATCH] if with_evidence else ():
         doc = texts.get(doc_id)
-        if doc is None or _key(doc.title) in seen:
+        if doc is None:
+            continue
+        title_key = _key(doc.title)
+        if title_key in seen:
             continue  # a follow-on award or a re-filed record of the same work repeats its first sentence
         grounded = grounded_snippet(doc.title, doc.text, stems, list(labels), semantic, stored_stems)
-        if grounded is None or _key(grounded[0]) in seen:
+        if grounded is None:
             continue
         snippet, spans, _how = grounded
-        seen.update((_key(doc.title), _key(snippet)))
+        snippet_key = _key(snippet)
+        if snippet_key in seen:
+            continue
+        seen.update((title_key, snippet_key))
         source = f"{doc.kind}: {doc.title}" + (f" ({doc.year})" if doc.year else "")
         evidence.append(Evidence(text=snippet, source=source, document_id=doc_id, capability_ids=matched,
                                  highlights=spans, year=doc.year, document_kind=doc.kind, document_title=doc.title))

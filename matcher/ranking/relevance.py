@@ -6,7 +6,7 @@ candidates before fusion (RANKING_NOTES: a plain sum of raw values measured wors
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,6 +26,76 @@ class Candidate:
     tainted: bool = False  # its profile contains an excluded document: use the pooled documents instead
     named: bool = False  # the problem text writes its name
     docs: dict[str, tuple[float, float | None]] = field(default_factory=dict)  # doc id -> (BM25 or 0, cosine)
+
+
+@dataclass
+class CandidateTable:
+    """Every candidate of a query as columns: one entry per entity and one row per (entity, document) pair,
+    an entity's rows in the order it met its documents (what ties in its document order keep).
+
+    The same facts as a dict of Candidate, without a Python object and a dict per candidate: a search
+    gathers ~300 candidates and ~280 document rows, and walking them one by one in several passes cost
+    more than the numpy work on the columns.
+    """
+
+    ids: list[str]
+    profile: np.ndarray  # raw profile BM25 (float64), NaN: not retrieved
+    named: np.ndarray  # bool: the problem text writes its name
+    tainted: np.ndarray  # bool: its profile holds an excluded document
+    owner: np.ndarray  # intp, per row: the entity's position in ids
+    doc_ids: list[str]  # per row
+    bm25: np.ndarray  # float64 per row: BM25, 0.0 for a document found by meaning or an entity's own
+    cosine: np.ndarray  # float64 per row: cosine with the query, NaN: none
+
+    @classmethod
+    def of(cls, candidates: Mapping[str, Candidate], ids: Sequence[str] | None = None) -> CandidateTable:
+        """The candidates of `ids` (default: all, in their order) as a table."""
+        ids = list(candidates if ids is None else ids)
+        owner: list[int] = []
+        doc_ids: list[str] = []
+        bm25: list[float] = []
+        cosine: list[float] = []
+        nan = math.nan
+        for position, entity_id in enumerate(ids):
+            docs = candidates[entity_id].docs
+            owner.extend([position] * len(docs))
+            doc_ids.extend(docs)
+            for lex, cos in docs.values():
+                bm25.append(lex)
+                cosine.append(nan if cos is None else cos)
+        chosen = [candidates[i] for i in ids]
+        return cls(ids, np.array([nan if c.profile is None else c.profile for c in chosen], dtype=np.float64),
+                   np.array([c.named for c in chosen], dtype=bool), np.array([c.tainted for c in chosen], dtype=bool),
+                   np.array(owner, dtype=np.intp), doc_ids, np.array(bm25, dtype=np.float64),
+                   np.array(cosine, dtype=np.float64))
+
+    def documents(self) -> list[str]:
+        """Every candidate document, sorted (one SQL or vector look-up for them all)."""
+        return sorted(set(self.doc_ids))
+
+    def keep_rows(self, keep: np.ndarray) -> CandidateTable:
+        """The same entities with only the rows of `keep` (a boolean mask)."""
+        rows = np.flatnonzero(keep).tolist()
+        doc_ids = self.doc_ids
+        return CandidateTable(self.ids, self.profile, self.named, self.tainted, self.owner[keep],
+                              [doc_ids[r] for r in rows], self.bm25[keep], self.cosine[keep])
+
+    def with_cosines(self, cosines: Mapping[str, float]) -> CandidateTable:
+        """Each row's cosine from doc id -> cosine (NaN for a document without one)."""
+        get, nan = cosines.get, math.nan
+        return CandidateTable(self.ids, self.profile, self.named, self.tainted, self.owner, self.doc_ids, self.bm25,
+                              np.array([get(d, nan) for d in self.doc_ids], dtype=np.float64))
+
+    def select(self, keep: np.ndarray) -> CandidateTable:
+        """The entities of `keep` (a boolean mask over ids), in their order, with their rows."""
+        position = np.cumsum(keep) - 1  # new position of each kept entity
+        rows = keep[self.owner]
+        kept_rows = np.flatnonzero(rows).tolist()
+        doc_ids = self.doc_ids
+        ids = self.ids
+        return CandidateTable([ids[p] for p in np.flatnonzero(keep).tolist()], self.profile[keep], self.named[keep],
+                              self.tainted[keep], position[self.owner[rows]].astype(np.intp),
+                              [doc_ids[r] for r in kept_rows], self.bm25[rows], self.cosine[rows])
 
 
 def length_discounted(hit: Hit, power: float) -> float:
@@ -52,7 +122,7 @@ class RelevanceColumns:
     ids: list[str]
     names: tuple[str, ...]  # the signals in the order an entity's features list them; "name" last
     columns: tuple[list[float], ...]  # one per name, aligned with ids
-    doc_order: dict[str, list[str]]  # each entity's documents best first (for the evidence)
+    doc_order: Mapping[str, list[str]]  # each entity's documents best first (for the evidence)
 
     def rows(self) -> dict[str, dict[str, float]]:
         """entity id -> its signals as a dict (what relevance_features returns)."""
@@ -75,7 +145,16 @@ def relevance_features(candidates: dict[str, Candidate], cards: dict[str, Entity
 def relevance_columns(candidates: dict[str, Candidate], cards: dict[str, EntityCard], cfg: ScorerConfig,
                       doc_years: dict[str, int | None], semantic: bool, profile_floor: float,
                       more_cosines: Mapping[str, Mapping[str, float]] | None = None) -> RelevanceColumns:
-    """The z-scored relevance signals of the entities of `cards`, in its order, as columns.
+    """The z-scored relevance signals of the entities of `cards`, in its order, as columns (relevance_table
+    of those candidates)."""
+    return relevance_table(CandidateTable.of(candidates, list(cards)), cards, cfg, doc_years, semantic,
+                           profile_floor, more_cosines)
+
+
+def relevance_table(table: CandidateTable, cards: Mapping[str, EntityCard], cfg: ScorerConfig,
+                    doc_years: Mapping[str, int | None], semantic: bool, profile_floor: float,
+                    more_cosines: Mapping[str, Mapping[str, float]] | None = None) -> RelevanceColumns:
+    """The z-scored relevance signals of the table's entities, in its order (cards: at least theirs), as columns.
 
     `more_cosines` (signal name -> doc id -> cosine, e.g. matcher.ranking.feedback's) are pooled and
     z-scored like the semantic signal, each as a signal of its own. The pooling runs in numpy over every
@@ -85,8 +164,9 @@ def relevance_columns(candidates: dict[str, Candidate], cards: dict[str, EntityC
     this_year = date.today().year
     decay = cfg.pooling_decay
     more_cosines = more_cosines or {}
-    ids = list(cards)
-    flat = _Flat(ids, candidates, cards, doc_years, this_year, more_cosines)
+    ids = table.ids
+    card_list = list(map(cards.__getitem__, ids))
+    flat = _Flat(table, [card.recency_half_life for card in card_list], doc_years, this_year, more_cosines)
     raw: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # name -> (values, has a value) in `ids` order
     lexical = flat.pooled(flat.lex, np.ones(len(flat.lex), dtype=bool), decay)
     raw["lexical"] = (lexical, np.ones(len(ids), dtype=bool))
@@ -95,7 +175,7 @@ def relevance_columns(candidates: dict[str, Candidate], cards: dict[str, EntityC
     for name, values in flat.more.items():
         raw[name] = _pooled_present(flat, values, decay)
     best = flat.best_of_each(flat.lex)  # max(lex, default=0.0), their one document's score
-    own_document = np.array([cards[i].kind in ("equipment", "project") for i in ids], dtype=bool)
+    own_document = np.array([card.kind in ("equipment", "project") for card in card_list], dtype=bool)
     profile = np.where(own_document, best, flat.profile)
     raw["profile"] = (profile, own_document | flat.has_profile)
     doc_order = flat.document_order()
@@ -106,69 +186,57 @@ def relevance_columns(candidates: dict[str, Candidate], cards: dict[str, EntityC
         if present.any():
             z[name] = _z_scores(values, present, cfg.z_top, missing=float(values[present].min()))
     columns = {name: values.tolist() for name, values in z.items()}
-    tainted = [i for i, entity_id in enumerate(ids) if candidates[entity_id].tainted
-               and entity_kind(entity_id) in PROFILED_ENTITY_KINDS]
-    if tainted:  # the profile holds an excluded document: judge by the rest
+    if table.tainted.any():  # the profile holds an excluded document: judge by the rest
         profile_column, lexical_column = columns["profile"], columns["lexical"]
-        for i in tainted:
-            profile_column[i] = lexical_column[i]
-    columns["name"] = [1.0 if candidates[entity_id].named else 0.0 for entity_id in ids]
+        for i in np.flatnonzero(table.tainted).tolist():
+            if entity_kind(ids[i]) in PROFILED_ENTITY_KINDS:
+                profile_column[i] = lexical_column[i]
+    columns["name"] = np.where(table.named, 1.0, 0.0).tolist()
     return RelevanceColumns(ids, tuple(columns), tuple(columns.values()), doc_order)
 
 
 class _Flat:
     """Every candidate's documents in one row each: owner position, pooled values, document order keys."""
 
-    def __init__(self, ids: Sequence[str], candidates: Mapping[str, Candidate], cards: Mapping[str, EntityCard],
+    def __init__(self, table: CandidateTable, half_lives: Sequence[float | None],
                  doc_years: Mapping[str, int | None], this_year: int,
                  more_cosines: Mapping[str, Mapping[str, float]]) -> None:
-        pairs: list[tuple[float, float | None]] = []  # (BM25 or 0, cosine or None) of every document
-        doc_ids: list[str] = []
-        counts: list[int] = []
-        weighted: list[tuple[int, list[float]]] = []  # (first row, recency weights) of entities with a half-life
-        profile: list[float] = []
-        has_profile: list[bool] = []
-        for entity_id in ids:
-            c = candidates[entity_id]
-            docs = c.docs
-            half_life = cards[entity_id].recency_half_life
-            weights = None  # no recency preference (nearly everyone): every weight is 1.0, x * 1.0 is x
-            if half_life:
-                weights = [recency_weight(doc_years.get(d), this_year, half_life) for d in docs]
-                weighted.append((len(pairs), weights))
-            pairs.extend(docs.values())
-            doc_ids.extend(docs)
-            counts.append(len(docs))
-            if c.profile is not None and not c.tainted:
-                has_profile.append(True)
-                profile.append(c.profile * (sum(weights) / len(weights) if weights else 1.0))
-            else:
-                has_profile.append(False)
-                profile.append(0.0)
         nan = math.nan
+        ids = table.ids
         self.size = len(ids)
         self.ids = ids
-        self.doc_ids = doc_ids
-        self.owner = np.repeat(np.arange(len(ids), dtype=np.intp), counts)
-        self.bm25 = np.array([bm25 for bm25, _ in pairs], dtype=np.float64)
-        cosine = np.array([nan if cos is None else cos for _, cos in pairs], dtype=np.float64)
+        self.doc_ids = doc_ids = table.doc_ids
+        self.owner = table.owner
+        self.bm25 = table.bm25
+        cosine = table.cosine
         self.cosine = np.where(np.isnan(cosine), 0.0, cosine)  # `cosine or 0.0` of the document order
         self.lex, self.sem = self.bm25.copy(), cosine.copy()
-        for start, weights in weighted:  # the same products as pooling them one entity at a time
-            for row, w in enumerate(weights, start):
-                bm25, cos = pairs[row]
-                self.lex[row] = bm25 * w
-                self.sem[row] = nan if cos is None else cos * w
+        self.has_profile = ~np.isnan(table.profile) & ~table.tainted
+        self.profile = np.where(self.has_profile, table.profile, 0.0)
+        weighted: list[tuple[list[int], list[float]]] = []  # (rows, recency weights) of entities with a half-life
+        if any(half_lives):  # else no recency preference (nearly everyone): every weight is 1.0, x * 1.0 is x
+            rows_of: dict[int, list[int]] = {}
+            for row, position in enumerate(self.owner.tolist()):
+                rows_of.setdefault(position, []).append(row)
+            for position, half_life in enumerate(half_lives):
+                if not half_life:
+                    continue
+                rows = rows_of.get(position, [])
+                weights = [recency_weight(doc_years.get(doc_ids[r]), this_year, half_life) for r in rows]
+                weighted.append((rows, weights))
+                if self.has_profile[position] and weights:
+                    self.profile[position] = float(table.profile[position]) * (sum(weights) / len(weights))
+                for row, w in zip(rows, weights):  # the same products as pooling them one entity at a time
+                    self.lex[row] = float(self.bm25[row]) * w
+                    self.sem[row] = cosine[row] * w
         self.more: dict[str, np.ndarray] = {}
         for name, values in more_cosines.items():
             column = np.array([values.get(d, nan) for d in doc_ids], dtype=np.float64)
-            for start, weights in weighted:
-                for row, w in enumerate(weights, start):
+            for rows, weights in weighted:
+                for row, w in zip(rows, weights):
                     if doc_ids[row] in values:
                         column[row] = values[doc_ids[row]] * w
             self.more[name] = column
-        self.profile = np.array(profile, dtype=np.float64)
-        self.has_profile = np.array(has_profile, dtype=bool)
 
     def pooled(self, values: np.ndarray, keep: np.ndarray, decay: Sequence[float]) -> np.ndarray:
         """matcher.ranking.pooling.decayed_top_k of each owner's kept values (0.0 for an owner with none)."""
@@ -189,17 +257,42 @@ class _Flat:
             np.maximum.at(best, self.owner, values)  # values are >= 0 (BM25), so 0.0 is a neutral start
         return best
 
-    def document_order(self) -> dict[str, list[str]]:
+    def document_order(self) -> DocumentOrder:
         """Each owner's documents by BM25 relative to its best plus cosine, best first; ties keep their order."""
         best = self.best_of_each(self.bm25)
         best[best == 0.0] = 1.0  # `max(...) or 1.0`
         key = -(self.bm25 / best[self.owner] + self.cosine)
         order = np.lexsort((key, self.owner))  # stable: equal keys keep the candidate's document order
         starts = np.searchsorted(self.owner[order], np.arange(self.size + 1))
-        doc_ids = self.doc_ids
-        ranked = [doc_ids[j] for j in order.tolist()]
-        bounds = starts.tolist()
-        return {entity_id: ranked[bounds[p]:bounds[p + 1]] for p, entity_id in enumerate(self.ids)}
+        return DocumentOrder(self.ids, self.doc_ids, order.tolist(), starts.tolist())
+
+
+class DocumentOrder(Mapping[str, list[str]]):
+    """Each entity's documents best first, cut from one ranked list of rows when asked for: scoring reads
+    them for the page it shows (its evidence), not for the few hundred other candidates."""
+
+    __slots__ = ("_ids", "_doc_ids", "_order", "_bounds", "_position")
+
+    def __init__(self, ids: Sequence[str], doc_ids: Sequence[str], order: list[int], bounds: list[int]) -> None:
+        self._ids = ids
+        self._doc_ids = doc_ids
+        self._order = order  # rows by entity, each entity's best first
+        self._bounds = bounds  # entity at position p: order[bounds[p]:bounds[p + 1]]
+        self._position: dict[str, int] | None = None
+
+    def __getitem__(self, entity_id: str) -> list[str]:
+        position = self._position
+        if position is None:
+            position = self._position = {entity_id: p for p, entity_id in enumerate(self._ids)}
+        p = position[entity_id]
+        doc_ids = self._doc_ids
+        return [doc_ids[row] for row in self._order[self._bounds[p]:self._bounds[p + 1]]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 def _pooled_present(flat: _Flat, values: np.ndarray, decay: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:

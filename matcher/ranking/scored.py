@@ -1,8 +1,9 @@
 """A candidate entity once scored: what the page builder, the digests and learning read of a ranking."""
 from __future__ import annotations
 
-from collections.abc import ItemsView, Iterator, KeysView, Mapping, Sequence, ValuesView
+from collections.abc import Callable, Collection, ItemsView, Iterator, KeysView, Mapping, Sequence, ValuesView
 from dataclasses import dataclass, field, replace
+from typing import overload
 
 from matcher.types import EntityCard
 
@@ -74,3 +75,60 @@ class ScoredEntity:
     def with_capabilities(self, overlap: float, matched: tuple[str, ...]) -> ScoredEntity:
         """The same entity with its capability overlap filled in (the score is left as it was)."""
         return replace(self, components={**self.components, "capability": overlap}, matched=matched)
+
+
+class ScoredList(Sequence[ScoredEntity]):
+    """Scored candidates best first, each ScoredEntity built when first read: a search scores a few hundred
+    and its pages read a few dozen (each kind's first places), so most are never built.
+
+    `rows` are positions in the scoring's columns, `kinds` each position's entity kind; views of one list
+    (of_kinds, take) share its built entities."""
+
+    __slots__ = ("_rows", "_kinds", "_make", "_built")
+
+    def __init__(self, rows: list[int], kinds: Sequence[str], make: Callable[[int], ScoredEntity],
+                 built: dict[int, ScoredEntity] | None = None) -> None:
+        self._rows = rows
+        self._kinds = kinds
+        self._make = make
+        self._built = {} if built is None else built
+
+    def _entity(self, row: int) -> ScoredEntity:
+        item = self._built.get(row)
+        if item is None:
+            item = self._built[row] = self._make(row)
+        return item
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> ScoredEntity: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ScoredEntity]: ...
+
+    def __getitem__(self, index: int | slice) -> ScoredEntity | list[ScoredEntity]:
+        if isinstance(index, slice):
+            return [self._entity(row) for row in self._rows[index]]
+        return self._entity(self._rows[index])
+
+    def __iter__(self) -> Iterator[ScoredEntity]:
+        return map(self._entity, self._rows)
+
+    def of_kinds(self, wanted: Collection[str]) -> ScoredList:
+        """The entities of these kinds, in this list's order (none built by asking)."""
+        kinds = self._kinds
+        return ScoredList([row for row in self._rows if kinds[row] in wanted], kinds, self._make, self._built)
+
+    def take(self, positions: Sequence[int]) -> ScoredList:
+        """This list's entities at `positions`, in that order."""
+        rows = self._rows
+        return ScoredList([rows[p] for p in positions], self._kinds, self._make, self._built)
+
+
+def of_kinds(scored: Sequence[ScoredEntity], wanted: Collection[str]) -> Sequence[ScoredEntity]:
+    """The entities of these kinds, best first: a ScoredList's view, or the matching items of a plain list."""
+    if isinstance(scored, ScoredList):
+        return scored.of_kinds(wanted)
+    return [item for item in scored if item.card.kind in wanted]

@@ -35,7 +35,9 @@ def nearest_documents(store: DocumentVectors | None, qv: np.ndarray, top_k: int,
     sims = store.similarities(qv)
     k = min(top_k + len(excluded), len(sims))
     top = np.argpartition(-sims, k - 1)[:k]
-    return [store.ids[int(i)] for i in top if store.ids[int(i)] not in excluded]
+    ids = store.ids
+    found = [ids[i] for i in top.tolist()]
+    return [d for d in found if d not in excluded] if excluded else found
 
 
 def cosines(store: DocumentVectors, qv: np.ndarray, doc_ids: Sequence[str]) -> dict[str, float]:

@@ -81,9 +81,10 @@ class VectorStore:
 
     def rows(self, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(matrix of the found ids, boolean mask of which ids were found)."""
-        found = np.array([doc_id in self._row for doc_id in ids], dtype=bool)
-        index = [self._row[doc_id] for doc_id in ids if doc_id in self._row]
-        return np.asarray(self.matrix[index], dtype=np.float32), found
+        get = self._row.get
+        rows = np.array([get(doc_id, -1) for doc_id in ids], dtype=np.intp)
+        found = rows >= 0
+        return np.asarray(self.matrix[rows[found]], dtype=np.float32), found
 
     def similarities(self, qv: np.ndarray) -> np.ndarray:
         """Every stored vector's dot product with ``qv``, in ``ids`` order."""

@@ -44,8 +44,8 @@ from matcher.ranking.feedback import feedback_cosines
 from matcher.ranking.names import text_phrases
 from matcher.ranking.grounding import explainable, semantic_picker
 from matcher.ranking.page import EVIDENCE_PER_MATCH, build_matches, diversify, evidence_documents
-from matcher.ranking.relevance import profile_floor, relevance_columns
-from matcher.ranking.scored import ScoredEntity
+from matcher.ranking.relevance import profile_floor, relevance_table
+from matcher.ranking.scored import ScoredEntity, of_kinds
 from matcher.ranking.scorer import ScorerConfig, load_config
 from matcher.ranking.semantic import close_in_meaning, cosines, nearest_documents
 from matcher.repositories.cards import (
@@ -84,7 +84,7 @@ class _Ranking:
     mentions: tuple[CapabilityMention, ...]
     query_caps: dict[str, float]
     semantic: bool
-    scored: list[ScoredEntity]  # best first, every target kind: each page and each count filters this one list
+    scored: Sequence[ScoredEntity]  # best first, every target kind: each page and each count filters this one list
     started: float
     qv: np.ndarray | None = None  # the query's vector (None: lexical), to find the sentence closest in meaning
 
@@ -129,9 +129,8 @@ def prepare(runtime: Runtime) -> None:
         runtime.attributes.prefill(session)
 
 
-def _of_kinds(scored: list[ScoredEntity], kinds: Sequence[str] | None) -> list[ScoredEntity]:
-    wanted = set(kinds or TARGET_KINDS)
-    return [item for item in scored if item.card.kind in wanted]
+def _of_kinds(scored: Sequence[ScoredEntity], kinds: Sequence[str] | None) -> Sequence[ScoredEntity]:
+    return of_kinds(scored, set(kinds or TARGET_KINDS))
 
 
 def candidate_features(runtime: Runtime, text: str, *, exclude_document_ids: Sequence[str] = (),
@@ -145,7 +144,7 @@ def candidate_features(runtime: Runtime, text: str, *, exclude_document_ids: Seq
 class _Page:
     """What one result list shows: ordered[offset:offset+limit], out of `total` counted matches."""
 
-    ordered: list[ScoredEntity]
+    ordered: Sequence[ScoredEntity]
     offset: int
     limit: int
     total: int
@@ -281,7 +280,7 @@ class _Retrieved:
 
 def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, query_caps: dict[str, float],
            wanted_kinds: Sequence[str], regions: Sequence[str] | None, caps_filter: Sequence[str] | None,
-           excluded_entities: set[str], excluded_docs: set[str]) -> list[ScoredEntity]:
+           excluded_entities: set[str], excluded_docs: set[str]) -> Sequence[ScoredEntity]:
     """The retrieved entities as candidates, read from the store, scored by matcher.ranking, best first."""
     gathered = pool.CandidatePool(wanted_kinds, excluded_entities)
     gathered.add_profiles(found.profile_hits, cfg.profile_length_power)
@@ -294,29 +293,30 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
             gathered.add_nearest(attributes.links(session, nearest_documents(
                 store, qv, cfg.retrieval.get("semantic_top_k", 100),
                 cfg.retrieval.get("brute_force_max_docs", 200_000), excluded_docs)))
-        candidates = gathered.candidates
-        doc_years = _years(attributes.years, session, pool.settle_documents(candidates, excluded_docs), found.hits)
+        table = gathered.settled(excluded_docs)
+        doc_years = _years(attributes.years, session, pool.counted_documents(table), found.hits)
         if caps_filter:
-            pool.keep_documents_showing(candidates, capabilities_of(session, pool.documents_of(candidates)),
-                                        caps_filter)
+            table = pool.keep_documents_showing(table, capabilities_of(session, table.documents()), caps_filter)
         if excluded_docs:
-            pool.mark_tainted(candidates, document_links(session, sorted(excluded_docs)))
+            pool.mark_tainted(table, document_links(session, sorted(excluded_docs)))
         more_cosines = {}
         if qv is not None and store is not None:
-            doc_cosines = cosines(store, qv, pool.documents_of(candidates))
-            pool.attach_cosines(candidates, doc_cosines)
+            doc_cosines = cosines(store, qv, table.documents())
+            table = table.with_cosines(doc_cosines)
             if cfg.feedback_docs:
                 more_cosines["feedback"] = feedback_cosines(store, qv, doc_cosines, cfg.feedback_docs,
                                                             cfg.feedback_beta)
-        candidates = explainable(pool.with_evidence(candidates), cfg.min_evidence_cosine)
-        cards = attributes.cards(session, candidates) if candidates else {}
+        table = explainable(table, cfg.min_evidence_cosine)
+        cards = attributes.cards(session, table.ids) if table.ids else {}  # in the table's order
         wanted_regions = frozenset(r.lower() for r in regions or ())
         if wanted_regions:
             cards = {i: c for i, c in cards.items() if (c.region or "").lower() in wanted_regions}
         if not cards:
             return []
+        if len(cards) < len(table.ids):
+            table = table.select(np.array([i in cards for i in table.ids], dtype=bool))
         floor = profile_floor(found.profile_hits, cfg.retrieval.get("profile_top_k", 200), cfg.profile_length_power)
-        relevance = relevance_columns(candidates, cards, cfg, doc_years, found.semantic, floor, more_cosines)
+        relevance = relevance_table(table, cards, cfg, doc_years, found.semantic, floor, more_cosines)
         with_caps = weighs_capabilities(cfg, query_caps)
         ctx = QueryContext(query_caps, wanted_regions, brevity(len(query.split())), doc_years,
                            capabilities_of(session, context_documents(relevance.doc_order.values()))

@@ -108,6 +108,26 @@ def test_a_file_of_several_batches_starts_its_own_workers(runtime, tmp_path: Pat
     assert started[0].served == 25
 
 
+def test_the_importers_share_is_held_back_and_not_waited_for() -> None:
+    """Pairs held back for the importing process are not sent to the workers, and asking for them does
+    not wait for chunks submitted later (the writer extracts them inline)."""
+    first = [(f"Laser welding {i}", f"Porosity in aluminium welds, sample {i}.") for i in range(200)]
+    second = [(f"Friction stir welding {i}", f"Tool wear in sample {i}.") for i in range(200)]
+    pool = ExtractionPool(1)
+    try:
+        pool.share = 0.25
+        pool.submit(first)
+        pool.share = 0.0
+        pool.submit(second)
+        assert pool.take(first[150:]) == {}  # the held-back quarter
+        assert len(pool._pending) == 2  # nothing was waited for
+        got = pool.take(first)
+        assert sorted(got) == sorted(first[:150]) and all(got.values())
+        assert len(pool._pending) == 1 and pool.served == 150
+    finally:
+        pool.close()
+
+
 @pytest.mark.parametrize("value", ["-1", "two"])
 def test_a_bad_worker_count_is_named(runtime, tmp_path: Path, value: str) -> None:  # type: ignore[no-untyped-def]
     runtime.settings["INGEST_WORKERS"] = value

@@ -256,3 +256,21 @@ def test_evidence_that_is_the_documents_title_does_not_repeat_it(app) -> None:
         html = render_template_string("{% with m = m %}{% include 'public/_match.html' %}{% endwith %}", m=match)
     sources = re.findall(r'<span class="muted source">— ([^<]*)</span>', html)
     assert sources == ["award (2009)", f"award: {title} (2009)", f"award: {title} (2009)"], sources
+
+
+def test_post_a_problem_is_offered_only_to_who_may_post(client, runtime, world) -> None:
+    """A researcher's account may not post a problem: its home and empty results pages must not send it to
+    /problems/new, which answers 403 (a dead end found by crawling the demo as each role). A visitor and an
+    SME are offered it."""
+    nothing = "/search?q=xyzzyqwv+plumbus"
+    for page in ("/", nothing):
+        assert 'href="/problems/new"' in client.get(page).get_data(as_text=True), page
+    researcher = factories.add_user(runtime, "reader@uni.example.edu", "researcher")
+    factories.login_as(client, researcher)
+    assert client.get("/problems/new").status_code == 403
+    for page in ("/", nothing):
+        html = client.get(page).get_data(as_text=True)
+        assert client.get(page).status_code == 200 and "/problems/new" not in html, page
+    factories.login_as(client, factories.add_user(runtime, "buyer@firm.example.com", "sme"))
+    assert 'href="/problems/new"' in client.get(nothing).get_data(as_text=True)
+    assert client.get("/problems/new").status_code == 200
