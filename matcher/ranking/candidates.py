@@ -76,14 +76,10 @@ class CandidatePool:
             self.bm25[row] = bm25
 
     def add_profiles(self, hits: Sequence[Hit], length_power: float) -> None:
-        profile, known = self.profile, self._position
+        profile = self.profile
         for h in hits:
-            for entity_id in h.entity_ids:
-                position = known.get(entity_id)
-                if position is None:
-                    position = known[entity_id] = self._enter(entity_id)
-                if position >= 0:
-                    profile[position] = length_discounted(h, length_power)
+            for position in self._linked(h.entity_ids):
+                profile[position] = length_discounted(h, length_power)
 
     def add_documents(self, hits: Sequence[Hit]) -> None:
         """Rows of the documents found by their words (one loop, no call per link: ~300 links a search)."""
@@ -114,17 +110,9 @@ class CandidatePool:
 
     def add_nearest(self, links: Mapping[str, Sequence[str]]) -> None:
         """Documents found by their vector alone (no BM25): doc id -> linked entity ids."""
-        known, rows, owner, doc_ids, bm25 = self._position, self._row, self.owner, self.doc_ids, self.bm25
         for doc_id, entity_ids in links.items():
-            for entity_id in entity_ids:
-                position = known.get(entity_id)
-                if position is None:
-                    position = known[entity_id] = self._enter(entity_id)
-                if position >= 0 and (position, doc_id) not in rows:
-                    rows[position, doc_id] = len(owner)
-                    owner.append(position)
-                    doc_ids.append(doc_id)
-                    bm25.append(0.0)
+            for position in self._linked(entity_ids):
+                self._document(position, doc_id, None)
 
     def settled(self, excluded: Collection[str]) -> CandidateTable:
         """The candidates as a table: equipment and projects pool their own document only (no profile);

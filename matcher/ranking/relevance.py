@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -18,24 +18,13 @@ from matcher.types import PROFILED_ENTITY_KINDS, EntityCard, Hit, entity_kind
 
 
 @dataclass
-class Candidate:
-    """One entity in the running: its raw profile score and its retrieved documents."""
-
-    entity_id: str
-    profile: float | None = None  # raw profile BM25; None when not retrieved
-    tainted: bool = False  # its profile contains an excluded document: use the pooled documents instead
-    named: bool = False  # the problem text writes its name
-    docs: dict[str, tuple[float, float | None]] = field(default_factory=dict)  # doc id -> (BM25 or 0, cosine)
-
-
-@dataclass
 class CandidateTable:
     """Every candidate of a query as columns: one entry per entity and one row per (entity, document) pair,
     an entity's rows in the order it met its documents (what ties in its document order keep).
 
-    The same facts as a dict of Candidate, without a Python object and a dict per candidate: a search
-    gathers ~300 candidates and ~280 document rows, and walking them one by one in several passes cost
-    more than the numpy work on the columns.
+    The same facts as one object and dict per candidate (the tests' reference form,
+    tests/matching/candidate_dicts.py) without them: a search gathers ~300 candidates and ~280 document
+    rows, and walking them one by one in several passes cost more than the numpy work on the columns.
     """
 
     ids: list[str]
@@ -46,28 +35,6 @@ class CandidateTable:
     doc_ids: list[str]  # per row
     bm25: np.ndarray  # float64 per row: BM25, 0.0 for a document found by meaning or an entity's own
     cosine: np.ndarray  # float64 per row: cosine with the query, NaN: none
-
-    @classmethod
-    def of(cls, candidates: Mapping[str, Candidate], ids: Sequence[str] | None = None) -> CandidateTable:
-        """The candidates of `ids` (default: all, in their order) as a table."""
-        ids = list(candidates if ids is None else ids)
-        owner: list[int] = []
-        doc_ids: list[str] = []
-        bm25: list[float] = []
-        cosine: list[float] = []
-        nan = math.nan
-        for position, entity_id in enumerate(ids):
-            docs = candidates[entity_id].docs
-            owner.extend([position] * len(docs))
-            doc_ids.extend(docs)
-            for lex, cos in docs.values():
-                bm25.append(lex)
-                cosine.append(nan if cos is None else cos)
-        chosen = [candidates[i] for i in ids]
-        return cls(ids, np.array([nan if c.profile is None else c.profile for c in chosen], dtype=np.float64),
-                   np.array([c.named for c in chosen], dtype=bool), np.array([c.tainted for c in chosen], dtype=bool),
-                   np.array(owner, dtype=np.intp), doc_ids, np.array(bm25, dtype=np.float64),
-                   np.array(cosine, dtype=np.float64))
 
     def documents(self) -> list[str]:
         """Every candidate document, sorted (one SQL or vector look-up for them all)."""
@@ -125,30 +92,9 @@ class RelevanceColumns:
     doc_order: Mapping[str, list[str]]  # each entity's documents best first (for the evidence)
 
     def rows(self) -> dict[str, dict[str, float]]:
-        """entity id -> its signals as a dict (what relevance_features returns)."""
+        """entity id -> its signals as a dict."""
         names = self.names
         return {entity_id: dict(zip(names, values)) for entity_id, values in zip(self.ids, zip(*self.columns))}
-
-
-def relevance_features(candidates: dict[str, Candidate], cards: dict[str, EntityCard], cfg: ScorerConfig,
-                       doc_years: dict[str, int | None], semantic: bool, profile_floor: float,
-                       more_cosines: Mapping[str, Mapping[str, float]] | None = None,
-                       ) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
-    """Per entity the z-scored relevance signals, and its documents best first (for the evidence).
-
-    relevance_columns' values as one dict per entity.
-    """
-    columns = relevance_columns(candidates, cards, cfg, doc_years, semantic, profile_floor, more_cosines)
-    return columns.rows(), columns.doc_order
-
-
-def relevance_columns(candidates: dict[str, Candidate], cards: dict[str, EntityCard], cfg: ScorerConfig,
-                      doc_years: dict[str, int | None], semantic: bool, profile_floor: float,
-                      more_cosines: Mapping[str, Mapping[str, float]] | None = None) -> RelevanceColumns:
-    """The z-scored relevance signals of the entities of `cards`, in its order, as columns (relevance_table
-    of those candidates)."""
-    return relevance_table(CandidateTable.of(candidates, list(cards)), cards, cfg, doc_years, semantic,
-                           profile_floor, more_cosines)
 
 
 def relevance_table(table: CandidateTable, cards: Mapping[str, EntityCard], cfg: ScorerConfig,

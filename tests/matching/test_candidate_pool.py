@@ -7,7 +7,8 @@ import random
 
 from matcher.ranking.candidates import CandidatePool, counted_documents, keep_documents_showing, mark_tainted
 from matcher.ranking.grounding import explainable
-from matcher.ranking.relevance import Candidate, CandidateTable, length_discounted
+from matcher.ranking.relevance import CandidateTable, length_discounted
+from tests.matching.candidate_dicts import Candidate
 from matcher.types import Hit, entity_kind
 
 KINDS = ("researcher", "lab", "organization", "equipment", "project")

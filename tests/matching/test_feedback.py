@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from matcher.ranking.feedback import by_cosine, feedback_cosines, feedback_vector
-from matcher.ranking.relevance import Candidate, relevance_features
+from tests.matching.candidate_dicts import Candidate, relevance_features
 from matcher.ranking.scorer import load_config
 from matcher.ranking.vectors import VectorStore
 from matcher.types import EntityCard

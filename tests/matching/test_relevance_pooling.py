@@ -6,7 +6,7 @@ from datetime import date
 
 from matcher.ranking.features import z_scores
 from matcher.ranking.pooling import decayed_top_k, recency_weight
-from matcher.ranking.relevance import Candidate, relevance_features
+from tests.matching.candidate_dicts import Candidate, relevance_features
 from matcher.ranking.scorer import load_config
 from matcher.types import PROFILED_ENTITY_KINDS, EntityCard, entity_kind
 

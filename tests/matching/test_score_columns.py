@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from matcher.ranking.context import CONTEXT_DOCUMENTS, QueryContext, _overlap, score_columns, score_entities
 from matcher.ranking.features import availability, recency_feature
-from matcher.ranking.relevance import relevance_columns, relevance_features
+from tests.matching.candidate_dicts import relevance_columns, relevance_features
 from matcher.ranking.scored import ScoredEntity
 from matcher.ranking.scorer import RELEVANCE_FEATURES, SHORT_FEATURES, load_config
 from matcher.types import EntityCard
