@@ -7,6 +7,7 @@ sentence are not shown and not counted (matcher.services.matching drops them).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Protocol
@@ -29,11 +30,27 @@ class SentenceEncoder(Protocol):
 class StoredSentences(Protocol):
     """Sentence vectors computed at index time (matcher.ranking.sentence_vectors.SentenceVectors)."""
 
-    def closest(self, key: str, count: int, qv: np.ndarray) -> int | None: ...
+    def similarities(self, key: str, count: int, qv: np.ndarray) -> np.ndarray | None: ...
 
 
 #: (title, text) -> the best sentence by meaning, or None.
 SemanticPicker = Callable[[str, str], "str | None"]
+
+#: Funders' administrative sentences, repeated word for word across awards (the demo's most frequent
+#: sentences: the Recovery Act notice opens 66 of its 4,766 documents). They say nothing about the work,
+#: yet one can be a document's sentence closest in meaning to a short problem.
+_ADMINISTRATIVE = re.compile(
+    r"recovery and reinvestment act|statutory mission|program solicitation|section 1604 of division"
+    r"|cognizant program officer|intellectual merit and broader impacts review|\(PI: ", re.IGNORECASE)
+
+#: Fewer words than this is a fragment of the sentence splitter ("2.", "Technical.", "Brown, Jr."), not evidence.
+_MIN_WORDS = 4
+
+
+def says_something(sentence: str, is_title: bool = False) -> bool:
+    """Whether a sentence can stand as evidence by meaning: not a funder's boilerplate, not a fragment
+    (a title may be short)."""
+    return (is_title or len(sentence.split()) >= _MIN_WORDS) and _ADMINISTRATIVE.search(sentence) is None
 
 
 def evidence_sentences(title: str, text: str) -> tuple[str, ...]:
@@ -57,15 +74,27 @@ def semantic_picker(encoder: SentenceEncoder | None, query_vector: np.ndarray | 
     def pick(title: str, text: str) -> str | None:
         candidates = evidence_sentences(title, text)
         if len(candidates) < 2:  # nothing to choose between: nothing to encode
-            return candidates[0] if candidates else None
-        if stored is not None:
-            best = stored.closest(evidence_key(title, text), len(candidates), qv)
-            if best is not None:
-                return candidates[best]
-        _, vectors = _sentence_vectors(encoder, title, text)
-        return candidates[int(np.argmax(vectors @ qv))]
+            return candidates[0] if candidates and says_something(candidates[0], is_title=bool(title)) else None
+        scores = stored.similarities(evidence_key(title, text), len(candidates), qv) if stored is not None else None
+        if scores is None:
+            _, vectors = _sentence_vectors(encoder, title, text)
+            scores = vectors @ qv
+        return _best_meaningful(candidates, scores, has_title=bool(title and title.strip()))
 
     return pick
+
+
+def _best_meaningful(candidates: Sequence[str], scores: np.ndarray, has_title: bool) -> str | None:
+    """The highest-scoring candidate that says something (the first is the title when `has_title`);
+    the others are looked at only when boilerplate or a fragment wins."""
+    def fits(at: int) -> bool:
+        return says_something(candidates[at], is_title=has_title and at == 0)
+
+    best = int(np.argmax(scores))
+    if fits(best):
+        return candidates[best]
+    ranked = sorted(range(len(candidates)), key=lambda at: -float(scores[at]))
+    return next((candidates[at] for at in ranked if fits(at)), None)
 
 
 @lru_cache(maxsize=1024)

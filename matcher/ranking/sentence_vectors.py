@@ -87,14 +87,15 @@ class SentenceVectors:
         start, count = found
         return matrix[start:start + count], scales[start:start + count]
 
-    def closest(self, key: str, count: int, qv: np.ndarray) -> int | None:
-        """Index of the sentence closest to `qv` among the `count` stored for `key`; None if not stored so."""
+    def similarities(self, key: str, count: int, qv: np.ndarray) -> np.ndarray | None:
+        """Each of the `count` sentences stored for `key` compared with `qv` (dot products, in their order);
+        None if not stored so."""
         self.reload()
         entry = self.get(key)
         if entry is None or len(entry[0]) != count:
             return None
         rows, scales = entry
-        return int(np.argmax((rows.astype(np.float32) @ qv) * scales))
+        return (rows.astype(np.float32) @ qv) * scales
 
     def keys(self) -> set[str]:
         return set(self._data[0])

