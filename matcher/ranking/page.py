@@ -5,6 +5,7 @@ pure functions over the scored entities and the document texts the caller read f
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -17,11 +18,14 @@ from matcher.types import DocText, Evidence, Match
 
 #: Sentences shown per match, from its best documents.
 EVIDENCE_PER_MATCH = 3
+_WORDS = re.compile(r"\w+")
 
 
 def diversify(scored: Sequence[ScoredEntity], max_per_group: int, page_size: int,
               needed: int) -> Sequence[ScoredEntity]:
-    """Within each page, at most `max_per_group` results from one lab or organisation; the rest move down.
+    """Within each page, at most `max_per_group` results from one lab or organisation, and one result per
+    best document (the co-investigators of one award, or a lab and its member, would otherwise fill a page
+    with the same evidence); the rest move down.
 
     Only the first `needed` positions are arranged (what will be shown); the tail keeps score order. Works on
     positions, reading only the entities it arranges: a ScoredList comes back as a view of itself.
@@ -30,16 +34,21 @@ def diversify(scored: Sequence[ScoredEntity], max_per_group: int, page_size: int
     ordered: list[int] = []
     while remaining and len(ordered) < needed:
         counts: dict[str, int] = defaultdict(int)
+        leads: set[str] = set()  # the best document of each result on this page
         page: list[int] = []
         deferred: list[int] = []
         for position, at in enumerate(remaining):
             if len(page) >= page_size:
                 deferred.extend(remaining[position:])
                 break
-            card = scored[at].card
+            item = scored[at]
+            card = item.card
             group = f"{card.kind}:{card.group}"
-            if counts[group] < max_per_group:
+            lead = item.documents[0] if item.documents else None
+            if counts[group] < max_per_group and lead not in leads:
                 counts[group] += 1
+                if lead is not None:
+                    leads.add(lead)
                 page.append(at)
             else:
                 deferred.append(at)
@@ -80,6 +89,7 @@ def _build_match(item: ScoredEntity, stems: frozenset[str], texts: Mapping[str, 
     labels = tuple(taxonomy[c].label if c in taxonomy else c for c in matched)
     evidence: list[Evidence] = []
     seen: set[str] = set()  # titles and sentences already shown for this match
+    shown_words: list[frozenset[str]] = []  # and their words, to leave out a near-repeat of one
     for doc_id in doc_ids[:EVIDENCE_PER_MATCH] if with_evidence else ():
         doc = texts.get(doc_id)
         if doc is None:
@@ -92,9 +102,11 @@ def _build_match(item: ScoredEntity, stems: frozenset[str], texts: Mapping[str, 
             continue
         snippet, spans, _how = grounded
         snippet_key = _key(snippet)
-        if snippet_key in seen:
+        words = _words(snippet)
+        if snippet_key in seen or any(_alike(words, other) for other in shown_words):
             continue
         seen.update((title_key, snippet_key))
+        shown_words.append(words)
         source = f"{doc.kind}: {doc.title}" + (f" ({doc.year})" if doc.year else "")
         evidence.append(Evidence(text=snippet, source=source, document_id=doc_id, capability_ids=matched,
                                  highlights=spans, year=doc.year, document_kind=doc.kind, document_title=doc.title))
@@ -107,3 +119,17 @@ def _build_match(item: ScoredEntity, stems: frozenset[str], texts: Mapping[str, 
 def _key(text: str) -> str:
     """A title or sentence as compared for repeats: case and spacing aside."""
     return " ".join(text.casefold().split())
+
+
+#: Two sentences sharing this fraction of their words (Jaccard) say the same thing: one award's abstract
+#: re-used by the next ("Plasmodium falciparum (Pf)" / "P. falciparum"), a title re-filed with a typo.
+NEAR_REPEAT = 0.6
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORDS.findall(text.casefold()))
+
+
+def _alike(words: frozenset[str], other: frozenset[str]) -> bool:
+    union = len(words | other)
+    return union > 0 and len(words & other) / union >= NEAR_REPEAT
