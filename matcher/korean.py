@@ -129,6 +129,8 @@ def affixed_terms(found: list[Morpheme], foreign: bool = False, nominalised: boo
             out.append(m)
         elif m.tag == PREFIX and following is not None and is_content(following):
             out.append(m)
+        elif m.tag == PREFIX and after_kept and m.start == found[n - 1].end:
+            out.append(m)  # written onto the word before: Kiwi reads 복합재 재활용 as 복합 + 재 + 재 + 활용
         elif m.tag == LATIN and following is not None and is_content(following) and m.end == following.start:
             out.append(m)
         elif m.tag == SUFFIX and m.form != PLURAL and after_kept:

