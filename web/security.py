@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, g, request, session
 from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -154,3 +154,15 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _remember_request_start() -> None:
         g.request_path = request.path
+
+    @app.before_request
+    def _identify_visitor_session() -> None:
+        """Flask-Login's strong protection compares a session's ``_id`` (the visitor's address and browser)
+        with the request's. A visitor's session holds a CSRF token and no ``_id``, so every page "failed"
+        the check: the session was rewritten and a remember-cookie deletion sent with each response. A
+        session without a logged-in user has nothing to protect, so it is given the current ``_id``; a
+        logged-in one is left to the check."""
+        if session and "_user_id" not in session:
+            ident = login_manager._session_identifier_generator()  # what the check compares with
+            if session.get("_id") != ident:
+                session["_id"] = ident

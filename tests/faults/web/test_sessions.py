@@ -72,3 +72,19 @@ def test_logging_in_again_after_logout_works(app, client, runtime) -> None:
     client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
     assert login(client, "sme@firm.example.com").status_code == 302
     assert client.get("/problems").status_code == 200
+
+
+def test_a_visitor_session_is_not_rewritten_on_every_page(app, client, runtime) -> None:
+    """A visitor's session (a CSRF token) failed Flask-Login's strong check on every request: each page
+    re-sent the session cookie and a remember-cookie deletion. After the first pages, nothing is sent."""
+    csrf_token(client, "/")  # the visitor now holds a session with a CSRF token
+    client.get("/")
+    for _ in range(2):
+        response = client.get("/about")
+        assert response.status_code == 200
+        assert response.headers.getlist("Set-Cookie") == []
+    # a logged-in session is still checked: a copy used from another browser is refused
+    factories.add_user(runtime, "visitor@firm.example.com", "sme", password_hash=password_hash())
+    thief = _logged_in_copy(app, client, "visitor@firm.example.com")
+    response = thief.get("/problems", headers={"User-Agent": "another browser"})
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
