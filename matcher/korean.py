@@ -50,16 +50,6 @@ def has_hangul(text: str | None) -> bool:
     return _HANGUL.search(text) is not None
 
 
-#: Technical nouns Kiwi's dictionary lacks and reads as everyday words: the prefix 내- (resistant to) as
-#: 나 + 의 "my" (내화물, refractory, became 나의 화물 "my cargo"; 내식성 "my appetite"), 단- and 다- of
-#: single and poly crystals as a determiner and an adverb, 난- (hard to) as 나 + ㄴ. Taught to Kiwi as nouns,
-#: a suffix such as -성 (-ness) then follows them as usual (내식 + 성).
-USER_NOUNS = (
-    "내식", "내부식", "내마모", "내충격", "내화", "내화물", "내산화", "내화학", "내약품", "내후", "내방사선",
-    "내환경", "내압", "단결정", "다결정", "난삭재", "난연", "난연제", "전고체", "전자원", "막전극접합체",
-)
-
-
 def _analyser() -> Any:
     """The process's Kiwi, loaded on first use (its model comes from the installed wheel)."""
     global _kiwi
@@ -68,10 +58,7 @@ def _analyser() -> Any:
             if _kiwi is None:
                 from kiwipiepy import Kiwi
 
-                kiwi = Kiwi()
-                for noun in USER_NOUNS:
-                    kiwi.add_user_word(noun, "NNG")
-                _kiwi = kiwi
+                _kiwi = Kiwi()
     return _kiwi
 
 

@@ -65,16 +65,6 @@ def test_a_prefix_kiwi_reads_onto_the_word_before_stays_there() -> None:
     assert vocab.translate("소재 재활용").english == ("recycling",)
 
 
-def test_technical_nouns_kiwi_lacks_are_read_whole() -> None:
-    """Kiwi read 내화물 (refractory) as 나 + 의 + 화물, "my cargo", and 내식성 as "my appetite"."""
-    vocab = Vocabulary([("화물", "cargo"), ("내화물", "refractory"), ("식성", "appetite"),
-                        ("내식성", "corrosion resistance"), ("단결정", "single crystal"), ("결정", "crystal")])
-    assert vocab.translate("내화물 수명").english == ("refractory",)
-    assert vocab.translate("화물 운송").english == ("cargo",)
-    assert vocab.translate("내식성 향상을 위한 코팅").english == ("corrosion resistance",)
-    assert vocab.translate("단결정 성장").english == ("single crystal",)
-
-
 def test_a_phrase_is_keyed_as_kiwi_reads_it_inside_a_text() -> None:
     """Alone, Kiwi reads 마이크로 as 마이크 (microphone) + 로 and 회로 as 회 + 로; inside a text, whole."""
     vocab = Vocabulary([("마이크로", "micro"), ("회로", "circuit"), ("방전", "discharge")])
