@@ -18,7 +18,7 @@ from matcher.ranking.vectors import VectorStore, mean_vector
 
 _LOCK = threading.Lock()
 _ALIGNED: dict[tuple[int, int], np.ndarray] = {}  # the last pair of matrices -> second's row per first row
-_SECOND_MEANS: dict[tuple[int, int], np.ndarray] = {}  # the last pair of matrices -> FusedStore._second_mean
+_SECOND_MEANS: dict[tuple[int, int, int, int], np.ndarray] = {}  # the last pair of matrices -> FusedStore._second_mean
 
 
 class FusedStore:
@@ -66,7 +66,7 @@ class FusedStore:
     def _second_mean(self) -> np.ndarray:
         """The mean of ``second``'s vectors over ``first``'s documents, 0 for one missing there (as in
         ``similarities``), once per pair of matrices."""
-        key = (id(self.first.matrix), id(self.second.matrix))
+        key = (id(self.first.matrix), id(self.second.matrix), len(self.first), len(self.second))
         with _LOCK:
             mean = _SECOND_MEANS.get(key)
         if mean is None:
@@ -97,4 +97,3 @@ class FusedStore:
                 _ALIGNED.clear()
                 _ALIGNED[key] = rows
             return rows
-

@@ -18,7 +18,6 @@ from matcher.types import DocText, Evidence, Match
 
 #: Sentences shown per match, from its best documents.
 EVIDENCE_PER_MATCH = 3
-_WORDS = re.compile(r"\w+")
 
 
 def diversify(scored: Sequence[ScoredEntity], max_per_group: int, page_size: int,
@@ -124,6 +123,7 @@ def _key(text: str) -> str:
 #: Two sentences sharing this fraction of their words (Jaccard) say the same thing: one award's abstract
 #: re-used by the next ("Plasmodium falciparum (Pf)" / "P. falciparum"), a title re-filed with a typo.
 NEAR_REPEAT = 0.6
+_WORDS = re.compile(r"\w+")
 
 
 def _words(text: str) -> frozenset[str]:

@@ -122,14 +122,14 @@ class VectorStore:
                                                     if p.name != generation])
 
 
-_MEANS: dict[int, np.ndarray] = {}
+_MEANS: dict[tuple[int, int], np.ndarray] = {}
 _MEANS_LOCK = threading.Lock()
 
 
 def mean_vector(store: VectorStore) -> np.ndarray:
     """The store's mean document vector (a query's dot product with it is its mean similarity to every
     document), computed once per stored matrix: a rebuild replaces the matrix."""
-    key = id(store.matrix)
+    key = (id(store.matrix), len(store.matrix))  # a freed matrix's id can come back: its length rarely with it
     with _MEANS_LOCK:
         mean = _MEANS.get(key)
         if mean is None:
