@@ -124,9 +124,13 @@ def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]
 
 
 def prepare(runtime: Runtime) -> None:
-    """Read the candidates' cards, links and years before the first search (a worker's warm-up)."""
+    """Read the candidates' cards, links and years, and the search hits' stored fields where the engine keeps
+    them (the local one), before the first search (a worker's warm-up)."""
     with runtime.db.session() as session:
         runtime.attributes.prefill(session)
+    prefill = getattr(runtime.search, "prefill_fields", None)
+    if prefill is not None:
+        prefill()
 
 
 def _of_kinds(scored: Sequence[ScoredEntity], kinds: Sequence[str] | None) -> Sequence[ScoredEntity]:

@@ -309,3 +309,32 @@ def test_hits_read_their_stored_fields_once_per_searcher_and_a_commit_reads_them
     capped = Snapshot(backend._current().searcher, max_kept_fields=0)
     address = capped.searcher.search(tantivy.Query.all_query(), 1).hits[0][1]
     assert capped.fields(address)[0] == "d1" and not capped._fields  # read, not kept past the cap
+
+
+def test_prefill_keeps_every_documents_stored_fields_as_searches_read_them(tmp_path: Path) -> None:
+    """A worker's warm-up reads every hit's stored fields at once when they all fit: the searches then find
+    them kept, with exactly what reading them hit by hit gives; too many to keep, nothing is read."""
+    import tantivy
+
+    from matcher.search.local.queries import Snapshot
+
+    docs = [SearchDocument(id=f"d{i}", kind="award", title=f"Laser cladding {i}", text="welding",
+                           entity_ids=(f"researcher:{i}", "lab:x"), year=2000 + i) for i in range(5)]
+    backend = LocalBackend(tmp_path)
+    backend.upsert(docs)
+    lazily = backend.search("laser welding")
+    searcher = backend._current().searcher
+    read_one_by_one = Snapshot(searcher)
+    for hit in searcher.search(tantivy.Query.all_query(), 10).hits:
+        read_one_by_one.fields(hit[1])
+    prefilled = Snapshot(searcher)
+    assert prefilled.prefill() == 5
+    assert prefilled._fields == read_one_by_one._fields
+    assert Snapshot(searcher, max_kept_fields=4).prefill() == 0  # not all fit: left to the searches
+    fresh = LocalBackend(tmp_path)
+    assert fresh.prefill_fields() == 5
+    assert fresh.search("laser welding") == lazily
+    split = SplitLocalBackend(tmp_path / "split")
+    split.upsert([*docs, SearchDocument(id="profile:researcher:0", kind=ENTITY_PROFILE_KIND, title="", text="laser",
+                                        entity_ids=("researcher:0",), entity_kinds=("researcher",))])
+    assert split.prefill_fields() == 6  # both sides

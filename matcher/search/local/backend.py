@@ -170,6 +170,11 @@ class LocalBackend:
     def _searcher(self) -> tantivy.Searcher:
         return self._current().searcher
 
+    def prefill_fields(self) -> int:
+        """Keep every hit's stored fields of the current searcher in memory now (a worker's warm-up): see
+        queries.Snapshot.prefill. A commit starts a new searcher, which reads them as searches find them."""
+        return self._current().prefill()
+
     def search(
         self,
         query: str,

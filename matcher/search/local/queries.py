@@ -62,6 +62,17 @@ class Snapshot:
                 self._fields[key] = known
         return known
 
+    def prefill(self) -> int:
+        """Read every live document's stored fields now, when they all fit (max_kept_fields): a worker's
+        warm-up, so its first searches do not read them hit by hit (~70 reads, ~0.3 ms of a cold demo search
+        in a fresh worker). Returns how many are kept (0: too many to keep them all, left to the searches)."""
+        total = int(self.searcher.num_docs)
+        if not total or total > self._max_kept_fields:
+            return 0
+        for _score, address in self.searcher.search(tantivy.Query.all_query(), total, count=False).hits:
+            self.fields(address)
+        return len(self._fields)
+
     def passes_all(self, key: tuple[str, tuple[str, ...]], query: tantivy.Query) -> bool:
         known = self._passes_all.get(key)
         if known is None:
