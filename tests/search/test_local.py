@@ -340,17 +340,23 @@ def test_prefill_keeps_every_documents_stored_fields_as_searches_read_them(tmp_p
     assert split.prefill_fields() == 6  # both sides
 
 
-def test_name_matches_find_the_same_profiles_with_few_phrases_as_with_many(tmp_path: Path) -> None:
-    """A short text's few phrases are looked up as single terms, a long one's many as a term set: the same
-    names match either way, each scored 1.0, ties by id (the contract checks exactness and filters)."""
+def test_name_matches_find_the_same_profiles_as_a_term_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text's phrases are looked up as single terms (a term set only past MAX_NAME_TERMS): the same names
+    match as with a term set, each scored 1.0, ties by id (the contract checks exactness and filters)."""
+    import matcher.search.local.backend as local_backend
+
     backend = LocalBackend(tmp_path)
     backend.upsert([SearchDocument(id=f"profile:org-{i}", kind=ENTITY_PROFILE_KIND, title="", text="coatings",
                                    entity_ids=(f"org-{i}",), entity_kinds=("organization",),
                                    names=(f"acme {i % 3}", "shared name")) for i in range(7)])
     few = ["acme 1", "no such firm", "shared name"]
-    many = few + [f"filler phrase {n}" for n in range(20)]  # over queries.MAX_TERM_FILTER_VALUES
+    many = few + [f"filler phrase {n}" for n in range(20)]
     found = backend.name_matches(few, top_k=5)
     assert [(h.id, h.score) for h in found] == [(f"profile:org-{i}", 1.0) for i in range(5)]
     assert backend.name_matches(many, top_k=5) == found
-    assert [h.id for h in backend.name_matches(["acme 1"])] == ["profile:org-1", "profile:org-4"]
-    assert [h.id for h in backend.name_matches(["acme 1"] + many[3:])] == ["profile:org-1", "profile:org-4"]
+    single = [h.id for h in backend.name_matches(["acme 1"])]
+    assert single == ["profile:org-1", "profile:org-4"]
+    monkeypatch.setattr(local_backend, "MAX_NAME_TERMS", 2)  # the term set
+    assert backend.name_matches(few, top_k=5) == found
+    assert backend.name_matches(many, top_k=5) == found
+    assert [h.id for h in backend.name_matches(["acme 1", *many[3:]])] == single
