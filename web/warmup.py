@@ -34,7 +34,7 @@ def warm_up(app: Flask) -> float:
         with app.app_context():
             prepare(runtime())
     except Exception:  # noqa: BLE001 - searches then read what they need from SQL, as on a cold start
-        log.exception("reading the candidates' attributes failed")
+        log.exception("reading the candidates' attributes or the index's stored fields failed")
     client = app.test_client()
     for query in WARM_UP_QUERIES:
         try:

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from matcher.capabilities.extractor import CURATED_SCHEME, get_extractor
+from matcher.capabilities.extractor import CURATED_SCHEME, text_mentions
 from matcher.capabilities.taxonomy import get_taxonomy
 from matcher.capabilities.text import _sentence_starts, lower_preserving_offsets
 from matcher.types import CapabilityMention
@@ -168,7 +168,7 @@ def _shown_capability_ids(text: str) -> tuple[str, ...]:
     """Cached: one search page asks it of the same problem text about six times (ranking, each result
     group's labels, the team suggestion, the chips), and each asks the extractor again."""
     readable = text.replace("_", " ")  # instrument names such as "7T_FTICR_B" are words joined by underscores
-    hits = _hits(get_extractor().extract(readable), readable, lower_preserving_offsets(readable), _rules())
+    hits = _hits(text_mentions(readable), readable, lower_preserving_offsets(readable), _rules())
     kept = _kept(hits)
     return tuple(dict.fromkeys(h.capability_id for h in sorted(hits, key=lambda h: h.start) if h.capability_id in kept))
 

