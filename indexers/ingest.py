@@ -1,8 +1,8 @@
 """source -> parse -> check -> extract capabilities -> SQL -> index, idempotent and committed in batches.
 
-A bad row is reported (`file:line: field: reason`) and kept out; the good rows are stored. Each
-batch is one transaction; when the database refuses a batch, it is rolled back and written again
-row by row, so only the offending row is rejected. Nothing here raises for bad input: the run ends
+A bad row is reported (`file:line: field: reason`) and kept out; the good rows are stored. A few
+batches make one transaction; when the database refuses a transaction, it is rolled back and written
+again row by row, so only the offending row is rejected. Nothing here raises for bad input: the run ends
 `ok`, `rejects`, `failed` (the file as a whole could not be read) or `interrupted`. A re-run
 finishes an interrupted job: ids are stable, unchanged documents are skipped, and those of them
 missing from the search index are indexed.
