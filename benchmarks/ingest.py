@@ -127,7 +127,7 @@ def run_extract_only(n: int, seed: int) -> dict:
 
 
 def run_ingest(n: int, seed: int, workdir: Path, workers: int, database_url: str | None = None,
-               batch_size: int | None = None) -> dict:
+               batch_size: int | None = None, batches_per_commit: int | None = None) -> dict:
     from sqlalchemy import func, select
 
     from indexers.ingest import load
@@ -150,8 +150,9 @@ def run_ingest(n: int, seed: int, workdir: Path, workers: int, database_url: str
             if session.scalar(select(func.count()).select_from(Document)):
                 raise SystemExit(f"{url}: the benchmark needs an empty database")
         t0, (own0, kids0) = time.perf_counter(), cpu_split()
-        report = load(runtime, "publications", source, index=False, errors=sys.stderr,
-                      **({"batch_size": batch_size} if batch_size else {}))
+        sizes = {name: value for name, value in (("batch_size", batch_size), ("batches_per_commit", batches_per_commit))
+                 if value}
+        report = load(runtime, "publications", source, index=False, errors=sys.stderr, **sizes)
         seconds, (own, kids) = time.perf_counter() - t0, cpu_split()
         own, kids = own - own0, kids - kids0
         cpu = own + kids
@@ -179,7 +180,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="INGEST_WORKERS for the run (default: the import's default; 0 = single process)")
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the timed part to FILE")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the JSONL and database")
-    parser.add_argument("--batch-size", type=int, help="rows per transaction (default: the import's BATCH_SIZE)")
+    parser.add_argument("--batch-size", type=int,
+                        help="rows per batch sent to the workers and flushed (default: the import's BATCH_SIZE)")
+    parser.add_argument("--batches-per-commit", type=int,
+                        help="batches per transaction (default: the import's BATCHES_PER_COMMIT)")
     parser.add_argument("--database-url", metavar="URL",
                         help="load into this empty database (e.g. PostgreSQL) instead of a fresh SQLite file")
     args = parser.parse_args(argv)
@@ -190,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         from indexers.ingest import DEFAULT_INGEST_WORKERS
 
         workers = DEFAULT_INGEST_WORKERS if args.workers is None else args.workers
-        return run_ingest(args.docs, args.seed, workdir, workers, args.database_url, args.batch_size)
+        return run_ingest(args.docs, args.seed, workdir, workers, args.database_url, args.batch_size,
+                          args.batches_per_commit)
 
     def maybe_profiled(workdir: Path) -> dict:
         if not args.profile:

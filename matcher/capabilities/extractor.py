@@ -1,7 +1,7 @@
 """Text -> capability mentions with evidence spans, shared by ingest (documents) and matching (problems).
 
-Patterns matched on lemmas (spaCy's blank English vocabulary and the lookup lemma table of
-spacy-lookups-data: no trained pipeline, nothing downloaded). Texts are lowercased length-preserving (so
+Patterns matched on lemmas (the lookup lemma table of spacy-lookups-data and spaCy's English stop words,
+read as data by english_data.py without importing spaCy: no pipeline, nothing downloaded). Texts are lowercased length-preserving (so
 offsets index the original string), cut into tokens by one rule and lemmatised by table look-up, both
 cached per distinct chunk; the patterns are found by one Aho-Corasick pass (ahocorasick-rs, compiled)
 over the text's lemmas written as one character each (the matches spaCy's PhraseMatcher on LEMMA finds, without
@@ -22,8 +22,6 @@ from pathlib import Path
 
 import ahocorasick_rs
 import numpy as np
-import spacy
-from spacy.lookups import load_lookups
 
 from matcher.capabilities.aggregation import (
     DEFAULT_FIELD_WEIGHTS,
@@ -32,6 +30,7 @@ from matcher.capabilities.aggregation import (
     aggregate_mentions,
     evidence_rows,
 )
+from matcher.capabilities.english_data import lemma_table, stop_words, string_key
 from matcher.capabilities.korean import KoreanCapabilityMatcher, build_korean_matcher
 from matcher.capabilities.keyphrases import KEYPHRASE_PREFIX, KEYPHRASE_WEIGHT, find_keyphrases
 from matcher.capabilities.lexicon import KEYPHRASE_STOP, LEMMA_OVERRIDES, _Analysis, _Lexicon
@@ -76,10 +75,7 @@ class CapabilityExtractor:
         self.taxonomy = taxonomy if taxonomy is not None else get_taxonomy()
         self.keyphrases = keyphrases
         self.max_keyphrases = max_keyphrases
-        self.nlp = spacy.blank("en")
-        self.vocab = self.nlp.vocab
-        table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-        self._lexicon = _Lexicon(self.vocab.strings, table, frozenset(self.nlp.Defaults.stop_words))
+        self._lexicon = _Lexicon(string_key, lemma_table(), stop_words())
         self._lock = threading.RLock()
         self._patterns: list[str] = []  # each pattern's lemmas as a string of their codes
         self._pattern_keys: list[int] = []  # the key of each pattern's capability
@@ -100,7 +96,7 @@ class CapabilityExtractor:
         codes = lex.codes
         for rank, cap in enumerate(self.taxonomy):
             added = False
-            key = self.vocab.strings.add(cap.id)
+            key = string_key(cap.id)
             for syn in cap.synonyms:
                 syn = lower_preserving_offsets(syn)
                 words = _TOKEN.findall(syn)
@@ -110,7 +106,7 @@ class CapabilityExtractor:
                 seen.add(lemmas)
                 pattern = []
                 for lemma in lemmas:
-                    h = self.vocab.strings.add(lemma)
+                    h = string_key(lemma)
                     code = codes.get(h)
                     if code is None:
                         code = codes[h] = len(codes) + 1 + (_SURROGATE_COUNT if len(codes) + 1 >= _SURROGATES else 0)

@@ -6,6 +6,7 @@ hashes) that the pattern trie and the keyphrase finder both read.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,8 +45,8 @@ class _Lexicon:
     tokenizer caches them, so a text costs a str.split(), one dict look-up per chunk and one bytes.join.
     """
 
-    def __init__(self, strings, table, stop_words: frozenset[str]) -> None:
-        self.strings = strings
+    def __init__(self, key: Callable[[str], int], table: Mapping[str, str], stop_words: frozenset[str]) -> None:
+        self.key = key  # lemma -> its 64-bit key (english_data.string_key)
         self.table = table
         self.stop_words = stop_words
         #: lemma hash -> its code in the extractor's patterns (set by the extractor); other lemmas are 0
@@ -85,7 +86,7 @@ class _Lexicon:
                 new[:i] = old
                 setattr(self, name, new)
         lemma = self.lemma(word)
-        h = self.strings.add(lemma)
+        h = self.key(lemma)
         self.lemma_hash[i] = h
         self.code[i] = self.codes.get(h, 0)
         self.content[i] = (word.isalpha() and len(word) > 2 and word not in self.stop_words

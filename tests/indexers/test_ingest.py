@@ -93,7 +93,7 @@ def test_equipment_in_legacy_encodings(runtime, tmp_path: Path, encoding: str) -
         assert item.facility == "Labo Müller"
 
 
-def test_crash_mid_import_leaves_whole_batches_and_rerun_completes(runtime, tmp_path: Path,
+def test_crash_mid_import_leaves_whole_transactions_and_rerun_completes(runtime, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     from indexers import writer as writer_module
 
@@ -108,10 +108,11 @@ def test_crash_mid_import_leaves_whole_batches_and_rerun_completes(runtime, tmp_
         return original(self, record)
 
     monkeypatch.setattr(writer_module.StoreWriter, "write", exploding_write)
-    report = load(runtime, "awards", path, errors=None, batch_size=10)
+    report = load(runtime, "awards", path, errors=None, batch_size=5, batches_per_commit=2)
     assert report.status == "failed" and "server closed the connection" in (report.message or "")
     with runtime.db.session() as session:
-        assert session.scalar(select(func.count()).select_from(Document)) == 10  # one whole batch
+        # one whole transaction of two batches; the third batch, flushed, went with its transaction
+        assert session.scalar(select(func.count()).select_from(Document)) == 10
         linked = session.scalar(select(func.count(func.distinct(DocumentEntity.document_id))))
         assert linked == 10  # no document without its links
     monkeypatch.setattr(writer_module.StoreWriter, "write", original)
