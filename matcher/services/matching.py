@@ -265,9 +265,9 @@ def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabiliti
     hits += _own_document_hits(runtime, search_text, doc_filter, {h.id for h in hits}, cfg)
     profile_hits, named_hits = profile_searches.result()
     evidence_qv = space.evidence_vector if space else qv  # MiniLM's: what closeness in meaning is judged by
-    near = evidence_qv is not None and close_in_meaning(runtime.vectors if space else store, evidence_qv,
-                                                        cfg.min_cosine_without_terms)
-    if not (hits or profile_hits or named_hits or near):
+    if not (hits or profile_hits or named_hits) and not (  # a scan of every vector: only when no word matched
+            evidence_qv is not None and close_in_meaning(runtime.vectors if space else store, evidence_qv,
+                                                         cfg.min_cosine_without_terms)):
         return _Ranking(query, search_text, mentions, query_caps, used_semantic, [], started)  # no confident match
 
     retrieved = _Retrieved(hits, profile_hits, named_hits, qv, used_semantic, store, space.background if space else 0.0,
