@@ -92,7 +92,7 @@ class ItemAnalyses:
         """researcher id -> the site's score, for the best TOP_RESEARCHERS_PER_ITEM researchers of the item."""
         if item_id not in self._scores:
             result = matching.match(self.runtime, text, kinds=["researcher"], limit=TOP_RESEARCHERS_PER_ITEM,
-                                    explain_page=False)
+                                    explain_page=False, arranged=False)  # who fits, not a page to read
             self._scores[item_id] = {m.entity_id: m.score for m in result.matches}
         return self._scores[item_id]
 

@@ -93,16 +93,19 @@ class _Ranking:
 def match(runtime: Runtime, text: str, *, kinds: Sequence[str] | None = None, regions: Sequence[str] | None = None,
           capabilities: Sequence[str] | None = None, limit: int = 10, offset: int = 0,
           exclude_entity_ids: Sequence[str] = (), exclude_document_ids: Sequence[str] = (),
-          config: ScorerConfig | None = None, explain_page: bool = True) -> MatchResult:
+          config: ScorerConfig | None = None, explain_page: bool = True, arranged: bool = True) -> MatchResult:
     """Rank entities of `kinds` (default: all target kinds) for a problem described in plain words.
 
     Every target kind is ranked in the one pass the overview uses and `kinds` only selects from it, so an
-    "All N partners" page ranks and counts exactly as the overview that linked to it.
+    "All N partners" page ranks and counts exactly as the overview that linked to it. `arranged`: a page a
+    person reads (no lab, no shared document filling it: page.diversify); without, the best by score (who
+    fits a problem, as digests ask).
     """
     cfg = config or load_config()
     ranking = _rank(runtime, text, regions, capabilities, exclude_entity_ids, exclude_document_ids, cfg)
     members = _of_kinds(ranking.scored, kinds)
-    ordered = diversify(members, cfg.max_per_group_in_page, page_size=max(limit, 1), needed=offset + limit)
+    ordered = diversify(members, cfg.max_per_group_in_page, page_size=max(limit, 1), needed=offset + limit) \
+        if arranged else members
     return _results(runtime, ranking, {"": _Page(ordered, offset, limit, len(members))}, explain_page, cfg)[""]
 
 

@@ -33,6 +33,10 @@ def test_one_lab_does_not_fill_the_first_page(runtime, store) -> None:  # type: 
     big_lab_positions = [i for i, e in enumerate(ids) if e in store.welders_lab]
     # At most two of the big group before the other relevant group gets its turn.
     assert ids.index(store.lone_welder) < big_lab_positions[2]
+    # who fits best, as a digest asks, is the score order: no page arrangement
+    ranked = match(runtime, PROBLEM, kinds=["researcher"], limit=10, arranged=False, explain_page=False).matches
+    assert [m.score for m in ranked] == sorted((m.score for m in ranked), reverse=True)
+    assert sorted(m.entity_id for m in ranked) == sorted(ids)
 
 
 def test_kind_and_region_filters(runtime, store) -> None:  # type: ignore[no-untyped-def]
