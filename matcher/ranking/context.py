@@ -57,19 +57,6 @@ def rarity(document_frequency: Mapping[str, int], total_holders: int) -> dict[st
     return rarity_weights(document_frequency, max(total_holders, 1))
 
 
-def score_entities(cards: Mapping[str, EntityCard], relevance: Mapping[str, dict[str, float]],
-                   doc_order: Mapping[str, list[str]], cfg: ScorerConfig, ctx: QueryContext) -> ScoredList:
-    """Every card scored: its relevance signals, the context features and the fused score, best first.
-
-    score_columns over relevance given as one dict per entity (every entity with the same signals)."""
-    ids = list(cards)
-    names = tuple(relevance[ids[0]]) if ids else ()
-    if any(tuple(relevance[i]) != names for i in ids):
-        raise ValueError("score_entities: every entity needs the same relevance signals, in the same order")
-    columns = tuple([relevance[i][name] for i in ids] for name in names)
-    return score_columns(cards, RelevanceColumns(ids, names, columns, dict(doc_order)), cfg, ctx)
-
-
 def score_columns(cards: Mapping[str, EntityCard], relevance: RelevanceColumns, cfg: ScorerConfig,
                   ctx: QueryContext) -> ScoredList:
     """Every card scored: its relevance signals, the context features and the fused score, best first.

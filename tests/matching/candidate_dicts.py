@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from matcher.ranking.context import QueryContext, score_columns
 from matcher.ranking.relevance import CandidateTable, RelevanceColumns, relevance_table
+from matcher.ranking.scored import ScoredList
 from matcher.ranking.scorer import ScorerConfig
 from matcher.types import EntityCard
 
@@ -60,3 +62,15 @@ def relevance_features(candidates: dict[str, Candidate], cards: dict[str, Entity
     """Per entity the z-scored relevance signals as a dict, and its documents best first."""
     columns = relevance_columns(candidates, cards, cfg, doc_years, semantic, profile_floor, more_cosines)
     return columns.rows(), columns.doc_order
+
+
+def score_entities(cards: Mapping[str, EntityCard], relevance: Mapping[str, dict[str, float]],
+                   doc_order: Mapping[str, list[str]], cfg: ScorerConfig, ctx: QueryContext) -> ScoredList:
+    """score_columns over relevance given as one dict per entity (every entity with the same signals): the
+    tests' readable form of what matching passes as columns."""
+    ids = list(cards)
+    names = tuple(relevance[ids[0]]) if ids else ()
+    if any(tuple(relevance[i]) != names for i in ids):
+        raise ValueError("score_entities: every entity needs the same relevance signals, in the same order")
+    columns = tuple([relevance[i][name] for i in ids] for name in names)
+    return score_columns(cards, RelevanceColumns(ids, names, columns, dict(doc_order)), cfg, ctx)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 
-from matcher.ranking.context import CONTEXT_DOCUMENTS, QueryContext, score_entities
+from matcher.ranking.context import CONTEXT_DOCUMENTS, QueryContext
+from tests.matching.candidate_dicts import score_entities
 from matcher.ranking.features import recency_feature
 from matcher.ranking.scorer import load_config
 from matcher.types import EntityCard

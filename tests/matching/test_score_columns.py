@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from matcher.ranking.context import CONTEXT_DOCUMENTS, QueryContext, _overlap, score_columns, score_entities
+from matcher.ranking.context import CONTEXT_DOCUMENTS, QueryContext, _overlap, score_columns
+from tests.matching.candidate_dicts import score_entities
 from matcher.ranking.features import availability, recency_feature
 from tests.matching.candidate_dicts import relevance_columns, relevance_features
 from matcher.ranking.scored import ScoredEntity
