@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from matcher.ranking.vectors import VectorStore, mean_vector
+from matcher.ranking.vectors import VectorStore, mean_vector, row_sum
 
 _LOCK = threading.Lock()
 _ALIGNED: dict[tuple[int, int], np.ndarray] = {}  # the last pair of matrices -> second's row per first row
@@ -71,11 +71,7 @@ class FusedStore:
             mean = _SECOND_MEANS.get(key)
         if mean is None:
             rows = self._aligned()
-            rows = rows[rows >= 0]
-            total = np.zeros(self.second.dim, dtype=np.float64)
-            for start in range(0, len(rows), 65_536):  # a million memory-mapped rows, a slice at a time
-                total += np.asarray(self.second.matrix[rows[start:start + 65_536]], dtype=np.float64).sum(axis=0)
-            mean = (total / max(len(self.first), 1)).astype(np.float32)
+            mean = (row_sum(self.second.matrix, rows[rows >= 0]) / max(len(self.first), 1)).astype(np.float32)
             with _LOCK:
                 _SECOND_MEANS.clear()
                 _SECOND_MEANS[key] = mean

@@ -126,6 +126,17 @@ _MEANS: dict[tuple[int, int], np.ndarray] = {}
 _MEANS_LOCK = threading.Lock()
 
 
+def row_sum(matrix: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """The float64 sum of `matrix`'s rows (of those at `rows`, when given), a slice at a time: a memory-mapped
+    million rows is not copied whole."""
+    count = len(matrix) if rows is None else len(rows)
+    total = np.zeros(matrix.shape[1], dtype=np.float64)
+    for start in range(0, count, 65_536):
+        part = matrix[start:start + 65_536] if rows is None else matrix[rows[start:start + 65_536]]
+        total += np.asarray(part, dtype=np.float64).sum(axis=0)
+    return total
+
+
 def mean_vector(store: VectorStore) -> np.ndarray:
     """The store's mean document vector (a query's dot product with it is its mean similarity to every
     document), computed once per stored matrix: a rebuild replaces the matrix."""
@@ -133,11 +144,7 @@ def mean_vector(store: VectorStore) -> np.ndarray:
     with _MEANS_LOCK:
         mean = _MEANS.get(key)
         if mean is None:
-            matrix = store.matrix
-            total = np.zeros(matrix.shape[1], dtype=np.float64)
-            for start in range(0, len(matrix), 65_536):  # a memory-mapped million rows, a slice at a time
-                total += np.asarray(matrix[start:start + 65_536], dtype=np.float64).sum(axis=0)
-            mean = (total / max(len(matrix), 1)).astype(np.float32)
+            mean = (row_sum(store.matrix) / max(len(store.matrix), 1)).astype(np.float32)
             if len(_MEANS) >= 4:
                 _MEANS.clear()
             _MEANS[key] = mean
