@@ -1,6 +1,7 @@
 """The query vector against the stored document vectors: nearest documents, confidence, cosines."""
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -45,3 +46,11 @@ def cosines(store: DocumentVectors, qv: np.ndarray, doc_ids: Sequence[str]) -> d
     rows, found = store.rows(doc_ids)
     present = [d for d, ok in zip(doc_ids, found) if ok]
     return dict(zip(present, (rows @ qv).tolist())) if present else {}
+
+
+def row_cosines(store: DocumentVectors | None, qv: np.ndarray | None, doc_ids: Sequence[str]) -> np.ndarray:
+    """cosines() as one float64 value per entry of `doc_ids` (repeats allowed), NaN where there is none."""
+    if store is None or qv is None:
+        return np.full(len(doc_ids), math.nan)
+    by_doc = cosines(store, qv, sorted(set(doc_ids)))
+    return np.array([by_doc.get(d, math.nan) for d in doc_ids], dtype=np.float64)

@@ -16,7 +16,6 @@ relevance, context, page).
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -29,7 +28,6 @@ from sqlalchemy.orm import Session
 from matcher.capabilities.extractor import aggregate_mentions, text_mentions
 from matcher.capabilities.shown import shown_capability_ids
 from matcher.ranking import candidates as pool
-from matcher.ranking.candidates import SELF_DOCUMENT_KINDS
 from matcher.ranking.context import (
     QueryContext,
     context_documents,
@@ -42,19 +40,19 @@ from matcher.ranking import crosslang
 from matcher.ranking.expansion import expand
 from matcher.ranking.features import brevity
 from matcher.ranking.feedback import feedback_cosines
-from matcher.ranking.names import text_phrases
 from matcher.ranking.grounding import explainable, semantic_picker
 from matcher.ranking.page import EVIDENCE_PER_MATCH, build_matches, diversify, evidence_documents
 from matcher.ranking.relevance import CandidateTable, profile_floor, relevance_table
 from matcher.ranking.scored import ScoredEntity, of_kinds
 from matcher.ranking.scorer import ScorerConfig, load_config
-from matcher.ranking.semantic import close_in_meaning, cosines, nearest_documents
+from matcher.ranking.semantic import close_in_meaning, cosines, nearest_documents, row_cosines
 from matcher.repositories.cards import (
     capabilities_of,
     capability_document_frequency,
     document_links,
 )
 from matcher.runtime import Runtime
+from matcher.services.searches import own_document_hits, profile_searches
 from matcher.types import (
     DOCUMENT_KINDS,
     ENTITY_PROFILE_KIND,
@@ -258,15 +256,15 @@ def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabiliti
     profile_kinds = tuple(k for k in wanted_kinds if k in PROFILED_ENTITY_KINDS)
     profile_filter = Filter(kinds=(ENTITY_PROFILE_KIND,), entity_kinds=profile_kinds, capabilities=caps_filter) \
         if profile_kinds else None
-    profile_searches = _SEARCHES.submit(_profile_searches, runtime, query, search_text, profile_filter, cfg)
+    profiles_found = _SEARCHES.submit(profile_searches, runtime, query, search_text, profile_filter, cfg)
     space = crosslang.multilingual_space(runtime, query, cfg.crosslang_english_share)
     store, (qv, used_semantic) = (space.store, (space.query_vector, True)) if space else \
         (runtime.vectors, _query_vector(runtime, query))
     vector = qv.tolist() if qv is not None and space is None and runtime.search.uses_query_vector \
         else None  # an engine's kNN holds MiniLM vectors only
     hits = runtime.search.search(search_text, doc_filter, top_k=cfg.retrieval.get("lexical_top_k", 200), vector=vector)
-    hits += _own_document_hits(runtime, search_text, doc_filter, {h.id for h in hits}, cfg)
-    profile_hits, named_hits = profile_searches.result()
+    hits += own_document_hits(runtime, search_text, doc_filter, {h.id for h in hits}, cfg)
+    profile_hits, named_hits = profiles_found.result()
     evidence_qv = space.evidence_vector if space else qv  # MiniLM's: what closeness in meaning is judged by
     if not (hits or profile_hits or named_hits) and not (  # a scan of every vector: only when no word matched
             evidence_qv is not None and close_in_meaning(runtime.vectors if space else store, evidence_qv,
@@ -347,33 +345,7 @@ def _meaning(runtime: Runtime, found: _Retrieved, table: CandidateTable) -> np.n
     sentence is chosen; none (NaN) when no English word was found."""
     if found.evidence_qv is found.qv:
         return table.cosine
-    if found.evidence_qv is None or runtime.vectors is None:
-        return np.full(len(table.doc_ids), math.nan)
-    by_doc = cosines(runtime.vectors, found.evidence_qv, table.documents())
-    return np.array([by_doc.get(d, math.nan) for d in table.doc_ids], dtype=np.float64)
-
-
-def _own_document_hits(runtime: Runtime, search_text: str, doc_filter: Filter, seen: set[str],
-                       cfg: ScorerConfig) -> list[Hit]:
-    """Equipment and projects the text matches, beyond the documents' cut: publications and awards outnumber
-    them a hundred to one, so in one shared top-k the equipment of a problem was often never retrieved."""
-    top_k = cfg.retrieval.get("own_document_top_k", 0)
-    if not top_k:
-        return []
-    own = runtime.search.search(search_text, replace(doc_filter, entity_kinds=SELF_DOCUMENT_KINDS), top_k=top_k)
-    return [h for h in own if h.id not in seen]
-
-
-def _profile_searches(runtime: Runtime, query: str, search_text: str, profile_filter: Filter | None,
-                      cfg: ScorerConfig) -> tuple[list[Hit], list[Hit]]:
-    """Entity profiles the text matches, and those whose name it writes (none when no kind has profiles)."""
-    if profile_filter is None:
-        return [], []
-    search = runtime.search
-    profile_hits = search.search(search_text, profile_filter, top_k=cfg.retrieval.get("profile_top_k", 200))
-    named_hits = search.name_matches(text_phrases(query), profile_filter, top_k=cfg.retrieval.get("named_top_k", 50)) \
-        if cfg.weights.get("name", 0.0) else []
-    return profile_hits, named_hits
+    return row_cosines(runtime.vectors, found.evidence_qv, table.doc_ids)
 
 
 def _query_vector(runtime: Runtime, query: str) -> tuple[np.ndarray | None, bool]:
