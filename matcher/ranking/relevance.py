@@ -99,11 +99,14 @@ class RelevanceColumns:
 
 def relevance_table(table: CandidateTable, cards: Mapping[str, EntityCard], cfg: ScorerConfig,
                     doc_years: Mapping[str, int | None], semantic: bool, profile_floor: float,
-                    more_cosines: Mapping[str, Mapping[str, float]] | None = None) -> RelevanceColumns:
+                    more_cosines: Mapping[str, Mapping[str, float]] | None = None,
+                    entity_signals: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None) -> RelevanceColumns:
     """The z-scored relevance signals of the table's entities, in its order (cards: at least theirs), as columns.
 
     `more_cosines` (signal name -> doc id -> cosine, e.g. matcher.ranking.feedback's) are pooled and
-    z-scored like the semantic signal, each as a signal of its own. The pooling runs in numpy over every
+    z-scored like the semantic signal, each as a signal of its own; `entity_signals` (signal name -> (value,
+    has a value) per entity in the table's order, e.g. matcher.ranking.distinctive's) are z-scored, the
+    entities without a value at the lowest one seen. The pooling runs in numpy over every
     candidate's documents at once, with the same floating-point operations in the same order as
     matcher.ranking.pooling.decayed_top_k, so the values are the same to the last bit.
     """
@@ -129,6 +132,9 @@ def relevance_table(table: CandidateTable, cards: Mapping[str, EntityCard], cfg:
          for name in ("profile", "lexical")}
     for name in ("semantic", *more_cosines) if semantic else ():
         values, present = raw[name]
+        if present.any():
+            z[name] = _z_scores(values, present, cfg.z_top, missing=float(values[present].min()))
+    for name, (values, present) in (entity_signals or {}).items():
         if present.any():
             z[name] = _z_scores(values, present, cfg.z_top, missing=float(values[present].min()))
     columns = {name: values.tolist() for name, values in z.items()}

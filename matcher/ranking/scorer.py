@@ -12,13 +12,14 @@ import numpy as np
 
 DEFAULT_WEIGHTS = Path(__file__).with_name("weights.json")
 #: Features that are z-scores per query (calibrated over the candidates) rather than values in [0, 1].
-RELEVANCE_FEATURES = ("profile", "lexical", "semantic")
+#: "distinctive": the candidates' documents fitted against each other for the query (matcher.ranking.distinctive).
+RELEVANCE_FEATURES = ("profile", "lexical", "semantic", "distinctive")
 #: Each relevance feature times the query's brevity (matcher.ranking.features.brevity): with a weight
 #: of their own, a short problem can lean on meaning and a long one on distinctive terms, as learned.
 SHORT_FEATURES = tuple(f"{name}_short" for name in RELEVANCE_FEATURES)
 #: "feedback" (off unless weights.json has a "feedback" section): MiniLM cosines with the query moved towards its
 #: best documents (matcher.ranking.feedback); measured, not kept (README, ranking ablation).
-FEATURES = ("profile", "lexical", "semantic", "name", "capability", "region", "recency", "availability",
+FEATURES = ("profile", "lexical", "semantic", "distinctive", "name", "capability", "region", "recency", "availability",
             "feedback", *SHORT_FEATURES)
 
 
@@ -72,15 +73,21 @@ class ScorerConfig:
 
     @cached_property
     def _short(self) -> "ScorerConfig":
-        return replace(self, weights={**self.weights, **self.short_weights}, short_max_words=0, short_weights={},
-                       scale=self.short_scale)
+        return replace(self, weights=self._short_weights, short_max_words=0, short_weights={}, scale=self.short_scale)
+
+    @cached_property
+    def _short_weights(self) -> dict[str, float]:
+        """The weights of a short text: the short set is its whole set of relevance weights (one it does not
+        name, such as a signal learned for long texts after it, is 0), the rest as for any text."""
+        unset = {name: 0.0 for name in (*RELEVANCE_FEATURES, *SHORT_FEATURES)}
+        return {**self.weights, **unset, **self.short_weights}
 
     def for_crosslang(self, words: int = 0) -> "ScorerConfig":
         """This configuration for a problem written in Korean: its own weights (if any) and score scale; a
         problem of up to short_max_words words takes the short-text weights, as in English (a Korean title
         leans on meaning as an English one does), on a scale of its own."""
         if self.short_weights and 0 < words <= self.short_max_words:
-            return replace(self, weights={**self.weights, **self.short_weights}, short_max_words=0, short_weights={},
+            return replace(self, weights=self._short_weights, short_max_words=0, short_weights={},
                            scale=self.crosslang_short_scale)
         return replace(self, weights={**self.weights, **self.crosslang_weights}, short_max_words=0, short_weights={},
                        scale=self.crosslang_scale)

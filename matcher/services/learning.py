@@ -49,8 +49,8 @@ def learn_weights(queries: Sequence[JudgedQuery], weights: Path = DEFAULT_WEIGHT
     if not queries:
         raise ValueError("no judged queries to learn from")
     current = load_config(str(weights))
-    if short_words is None:
-        report = learn(queries, current.weights, folds)
+    if short_words is None:  # with a short-text set in force, the x brevity terms would reach short texts too
+        report = learn(queries, current.weights, folds, names=RELEVANCE_FEATURES if current.short_weights else None)
     else:
         report = learn(queries, current.for_length(1).weights, folds, names=RELEVANCE_FEATURES)
     if not (write and report.better):

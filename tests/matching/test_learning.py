@@ -52,7 +52,7 @@ def _dev_set(folder: Path) -> None:
 def _starting_weights(path: Path) -> None:
     """A start that ignores relevance and prefers recent work: what learning has to correct."""
     data = json.loads(DEFAULT_WEIGHTS.read_text(encoding="utf-8"))
-    data["weights"].update(profile=0.0, lexical=0.0, semantic=0.0, recency=1.0)
+    data["weights"].update(profile=0.0, lexical=0.0, semantic=0.0, distinctive=0.0, recency=1.0)
     data.pop("short", None)  # the shipped short-text weight set would rank these few-word queries by relevance
     path.write_text(json.dumps(data), encoding="utf-8")
 

@@ -57,3 +57,29 @@ def test_learning_the_short_set_leaves_the_long_weights_alone(tmp_path: Path) ->
     assert cfg.short_max_words == 12
     assert cfg.short_weights["semantic"] > cfg.short_weights["profile"]
     assert outcome.report.learned["ndcg@10"] > outcome.report.current["ndcg@10"]
+
+
+def test_a_relevance_signal_the_short_set_does_not_name_is_off_for_short_texts() -> None:
+    """A signal learned for long texts after the short set (distinctive) must not reach short ones unweighed."""
+    data = _data(max_words=40, weights={"profile": 0.25, "semantic": 0.75})
+    data["weights"].update(distinctive=0.6, semantic_short=-1.5)
+    cfg = parse_config(data)
+    short = cfg.for_length(9)
+    assert short.weights["distinctive"] == 0.0 and short.weights["semantic_short"] == 0.0
+    assert cfg.for_crosslang(9).weights["distinctive"] == 0.0
+    assert cfg.for_length(41).weights["distinctive"] == 0.6
+
+
+def test_learning_the_long_set_beside_a_short_one_fits_no_brevity_terms(tmp_path: Path) -> None:
+    weights = tmp_path / "weights.json"
+    data = _data(max_words=40, weights={"profile": 0.25, "semantic": 0.75})
+    weights.write_text(json.dumps(data), encoding="utf-8")
+    queries = [JudgedQuery(f"q{i}", tuple((f"e{j}", {"profile": float(j == (i + 1) % 5), "semantic": float(j == i % 5),
+                                                     "semantic_short": float(j == i % 5)})
+                                          for j in range(5)), {f"e{i % 5}": 1.0}) for i in range(20)]
+    outcome = learn_weights(queries, weights, folds=4)
+    assert outcome.written_version == data["version"] + 1
+    written = json.loads(weights.read_text(encoding="utf-8"))
+    assert not any(name.endswith("_short") for name in written["weights"])
+    assert written["weights"]["semantic"] > written["weights"]["profile"]
+    assert "coordinate ascent" in written["description"].split(". ")[0]
