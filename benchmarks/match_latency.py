@@ -93,12 +93,10 @@ def time_stages(runtime: Runtime) -> dict[str, list[float]]:
                 log[name].append((time.perf_counter() - started) * 1000)
         return wrapper
 
-    for name in ("_query_vector", "nearest_documents", "_years", "cosines", "relevance_table",
-                 "score_columns", "_explain", "diversify", "document_links"):
+    for name in ("_query_vector", "nearest_documents", "_years", "cosines", "_entity_signals", "relevance_table",
+                 "score_columns", "_explain", "diversify", "document_links", "text_mentions"):
         setattr(matching, name, timed(name, getattr(matching, name)))
     runtime.search.search = timed("search (backend)", runtime.search.search)
-    extractor = matching.get_extractor()
-    extractor.extract = timed("extract (capabilities)", extractor.extract)
     return log
 
 
