@@ -70,7 +70,7 @@ class BaseConfig:
         # A rebuild of at most this many documents stores their sentences' word stems (~1 KB a document), so a
         # page does not stem a text it shows for the first time (~0.2 ms each); above it (and 0) it does.
         self.SENTENCE_STEMS_MAX_DOCS: int = _int("SENTENCE_STEMS_MAX_DOCS", 100_000)
-        # A rebuild of at most this many documents stores their TF-IDF rows (words and word pairs, ~2 KB a
+        # A rebuild of at most this many documents stores their TF-IDF rows (words and word pairs, ~1.6 KB a
         # document), which the distinctive signal needs (matcher.ranking.distinctive); above it (and 0) it is off.
         self.TERM_VECTORS_MAX_DOCS: int = _int("TERM_VECTORS_MAX_DOCS", 2_000_000)
         # Shipped evidence sentence vectors (.npz) a rebuild reuses when the model matches (the demo sets its own).
