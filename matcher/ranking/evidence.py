@@ -30,14 +30,17 @@ STOPWORDS = frozenset(
     "all any both each either every few many much neither other others several some "
     "i you he she they them his her him us my your one ones there here what when where why how who whom whose "
     "do does did done doing had having may might must shall should would could "
-    "very too only just even still already however thus therefore again further once etc".split()
+    "very too only just even still already however thus therefore again further once etc "
+    # what a firm writes around its problem ("we need a research partner to help"): shared with a funder's
+    # sentence ("This CAREER award supports research to address this pressing need") they explain nothing
+    "research researcher researchers partner partners looking help need needs want wants like".split()
 )
 MAX_SNIPPET = 320
 #: A text's evidence is looked for in its first MAX_SENTENCES sentences.
 MAX_SENTENCES = 60
 #: Changes whenever _WORD, _SENTENCE_END or the way a sentence's stems are taken changes: stems stored by
 #: an index rebuild (matcher.ranking.sentence_stems) are then left unused until the next one.
-STEMS_RULES = 1
+STEMS_RULES = 2
 
 
 class StoredStems(Protocol):

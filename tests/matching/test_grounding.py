@@ -69,3 +69,15 @@ def test_a_shared_function_word_is_not_evidence() -> None:
                                             [], None)  # type: ignore[misc]
     assert how == "terms" and sentence.startswith("Threaded fasteners")
     assert [sentence[start:end] for start, end in spans] == ["lose", "preload"]
+
+
+def test_the_words_around_a_problem_are_not_evidence() -> None:
+    """A firm asks for "a research partner" because it "needs" help: a funder's sentence about research
+    addressing a pressing need shares those words and explains nothing about laser welding."""
+    problem = query_stems("We need a research partner to help with porosity in laser welded aluminium trays")
+    career = ("This Faculty Early Career Development Program (CAREER) award supports fundamental research to address "
+              "this pressing need in many industries. Students will be trained in outreach activities.")
+    assert grounded_snippet("Metal additive manufacturing", career, problem, [], None) is None
+    welding = career + " Keyhole porosity forms in laser welded aluminium seams."
+    sentence, spans, how = grounded_snippet("Metal additive manufacturing", welding, problem, [], None)  # type: ignore[misc]
+    assert how == "terms" and sentence.startswith("Keyhole porosity")
