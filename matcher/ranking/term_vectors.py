@@ -61,14 +61,17 @@ class TermVectors:
         self.directory = Path(directory)
         self._watch = ManifestWatch(self.directory, RELOAD_EVERY)
         self._lock = threading.Lock()
-        self._row: dict[str, int] = {}
-        self._idf = np.zeros(0, np.float32)
-        self._matrix = sp.csr_matrix((0, BUCKETS), dtype=np.float32)
+        # (doc id -> row, IDF, rows) replaced as one: a search thread never pairs one rebuild's ids with another's rows
+        self._data: tuple[dict[str, int], np.ndarray, sp.csr_matrix] = self._empty()
         self._vectorizer = _vectorizer()
         self.reload(force=True)
 
+    @staticmethod
+    def _empty() -> tuple[dict[str, int], np.ndarray, sp.csr_matrix]:
+        return {}, np.zeros(0, np.float32), sp.csr_matrix((0, BUCKETS), dtype=np.float32)
+
     def __len__(self) -> int:
-        return len(self._row)
+        return len(self._data[0])
 
     def reload(self, force: bool = False) -> None:
         """Re-read the files if a rebuild replaced them (looked at every RELOAD_EVERY seconds at most)."""
@@ -76,33 +79,32 @@ class TermVectors:
         if manifest is None:
             return
         if manifest.get("version") != FORMAT_VERSION or manifest.get("fingerprint") != FINGERPRINT:
-            self._row, self._idf = {}, np.zeros(0, np.float32)  # another layout: no signal until a rebuild
+            self._data = self._empty()  # another layout: no signal until a rebuild
             return
         arrays = {name: np.load(self.directory / manifest["files"][name], mmap_mode="r") for name in _FILES}
         ids = list(manifest["ids"])
-        self._matrix = sp.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]),
-                                     shape=(len(ids), BUCKETS))
-        self._idf = np.asarray(arrays["idf"])
-        self._row = {doc_id: row for row, doc_id in enumerate(ids)}
+        matrix = sp.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=(len(ids), BUCKETS))
+        self._data = ({doc_id: row for row, doc_id in enumerate(ids)}, np.asarray(arrays["idf"]), matrix)
 
     def rows(self, doc_ids: Sequence[str]) -> tuple[sp.csr_matrix, list[str]]:
         """The stored rows of these documents, in their order, and which ones those are (the rest: none)."""
         self.reload()
-        row = self._row
+        row, _, matrix = self._data
         known = [d for d in doc_ids if d in row]
-        return self._matrix[[row[d] for d in known]], known
+        return matrix[[row[d] for d in known]], known
 
     def rows_of_texts(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Rows for texts the last rebuild did not see (documents imported since), on its IDF."""
         self.reload()
-        return _weighted(self._vectorizer.transform(list(texts)), self._idf)
+        return _weighted(self._vectorizer.transform(list(texts)), self._data[1])
 
     def query(self, text: str) -> sp.csr_matrix | None:
         """The text's unit row on the corpus's IDF; None without a store or when no word of it is known."""
         self.reload()
-        if not self._row:
+        row, idf, _ = self._data
+        if not row:
             return None
-        vector = _weighted(self._vectorizer.transform([text]), self._idf)
+        vector = _weighted(self._vectorizer.transform([text]), idf)
         return vector if vector.nnz else None
 
     def write(self, items: Iterable[tuple[str, str]]) -> int:
