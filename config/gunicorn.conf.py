@@ -15,6 +15,10 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() == "true"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 20
 keepalive = 5
+# A search is a GET (a results page can be shared and bookmarked), so the problem travels in the request line: a
+# Korean character is 9 bytes there (%XX x 3), and gunicorn's default 4,094 bytes refused (414) any Korean problem
+# over ~450 characters. 8,190 is gunicorn's maximum; the search boxes take 800 characters to stay under it.
+limit_request_line = int(os.environ.get("GUNICORN_LIMIT_REQUEST_LINE", 8190))
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
