@@ -11,7 +11,7 @@ others counts against it, and near-copies (a Phase I and its Phase II) are not c
 Measured before it was built (offline, sbir-firms-masked, tune / held-out queries): this score alone
 ranks the winning firm with nDCG@10 0.617 / 0.631, against 0.574 / 0.600 for the TF-IDF centroid and
 0.583 / 0.592 for TF-IDF top-3 pooling; fitted on all documents at once instead of each query's ~400 it
-gave the same (0.616 / 0.633), at 4 s of setup and n^2 memory instead of ~2-7 ms a query.
+gave the same (0.616 / 0.633), at ~7 s of setup and n^2 memory instead of ~4 ms a query.
 """
 from __future__ import annotations
 
