@@ -28,6 +28,7 @@ from sklearn.preprocessing import normalize
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from matcher.evalsets import corpus_dir, query_text, read_qrels, read_queries, split_of  # noqa: E402
+from matcher.ranking.pooling import decayed_top_k  # noqa: E402
 
 
 def _report(name: str, scores: np.ndarray, queries: list[dict], qrels: dict, column: dict[str, int],
@@ -76,7 +77,7 @@ def main() -> None:
         for d in order[:300]:
             seen.setdefault(int(owner_of[d]), []).append(float(closeness[row, d]))
         for entity, values in seen.items():
-            top3[row, entity] = sum(w * v for w, v in zip((1, 0.5, 1 / 3), values)) / (1 + 0.5 + 1 / 3)
+            top3[row, entity] = decayed_top_k(values)
     _report("TF-IDF top-3 pooling", top3, queries, qrels, column, time.perf_counter() - started)
 
     started = time.perf_counter()

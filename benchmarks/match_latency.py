@@ -93,7 +93,7 @@ def time_stages(runtime: Runtime) -> dict[str, list[float]]:
                 log[name].append((time.perf_counter() - started) * 1000)
         return wrapper
 
-    for name in ("_query_vector", "nearest_documents", "_years", "cosines", "_entity_signals", "relevance_table",
+    for name in ("_query_vector", "nearest_documents", "_years", "cosines", "entity_signals", "relevance_table",
                  "score_columns", "_explain", "diversify", "document_links", "text_mentions"):
         setattr(matching, name, timed(name, getattr(matching, name)))
     runtime.search.search = timed("search (backend)", runtime.search.search)

@@ -259,9 +259,9 @@ def rebuild_index(runtime: Runtime, progress: Progress | None = None,
     texts = _evidence_texts(runtime, evidence_ids) if with_vectors or with_stems else []
     _attach_sentence_vectors(runtime, texts if with_vectors else [], encode_progress)
     _attach_sentence_stems(runtime, texts if with_stems else [])
-    with_terms = _within(runtime, "TERM_VECTORS_MAX_DOCS", 2_000_000, len(evidence_ids))
-    runtime.term_vectors.write((d.id, document_text(d.title, d.text)) for d in docs
-                               if with_terms and d.kind != ENTITY_PROFILE_KIND)
+    with_terms = _within(runtime, "TERM_VECTORS_MAX_DOCS", 2_000_000, len(evidence_ids))  # else: emptied
+    runtime.term_vectors.write(((d.id, document_text(d.title, d.text)) for d in docs
+                                if d.kind != ENTITY_PROFILE_KIND) if with_terms else ())
     count = runtime.search.rebuild(docs)
     runtime.data_changed()
     if progress:

@@ -71,7 +71,8 @@ def _compact(documents: sp.csr_matrix, query: sp.csr_matrix) -> tuple[sp.csr_mat
 
 def candidate_signal(query: sp.csr_matrix, terms: TermVectors, doc_ids: Sequence[str], owner: np.ndarray,
                      size: int, max_documents: int = MAX_DOCUMENTS,
-                     texts_of: Callable[[Sequence[str]], Mapping[str, str]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                     texts_of: Callable[[Sequence[str]], Mapping[str, str]] | None = None,
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """The distinctive score of each of `size` candidates from its (candidate, document) rows (`doc_ids`,
     `owner`: the candidate's position), and whether it has one (a document with a row).
 

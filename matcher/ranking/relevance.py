@@ -130,11 +130,9 @@ def relevance_table(table: CandidateTable, cards: Mapping[str, EntityCard], cfg:
     doc_order = flat.document_order()
     z = {name: _z_scores(*raw[name], cfg.z_top, missing=(profile_floor if name == "profile" else 0.0))
          for name in ("profile", "lexical")}
-    for name in ("semantic", *more_cosines) if semantic else ():
+    raw.update(entity_signals or {})
+    for name in (*(("semantic", *more_cosines) if semantic else ()), *(entity_signals or {})):
         values, present = raw[name]
-        if present.any():
-            z[name] = _z_scores(values, present, cfg.z_top, missing=float(values[present].min()))
-    for name, (values, present) in (entity_signals or {}).items():
         if present.any():
             z[name] = _z_scores(values, present, cfg.z_top, missing=float(values[present].min()))
     columns = {name: values.tolist() for name, values in z.items()}

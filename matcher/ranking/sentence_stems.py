@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from collections.abc import Iterable
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from matcher.ranking.vectors import ManifestWatch, publish_manifest
+from matcher.ranking.vectors import ManifestStore
 
 FORMAT_VERSION = 1
 STORE_DIR = "stems"
@@ -48,43 +47,26 @@ def fingerprint() -> str:
 _Data = tuple[dict[str, tuple[int, int]], list[str], np.ndarray, np.ndarray, np.ndarray]
 
 
-class SentenceStems:
-    """key of a text -> its sentences' spans and distinct stem ids, in the order best_snippet reads them."""
+class SentenceStems(ManifestStore):
+    """key of a text -> its sentences' spans and distinct stem ids, in the order best_snippet reads them.
+
+    Another stemmer's or layout's stems read as none: texts are stemmed at query time until a rebuild."""
+
+    format_version = FORMAT_VERSION
 
     def __init__(self, directory: str | os.PathLike[str], fingerprint: str) -> None:
-        self.directory = Path(directory)
-        self.fingerprint = fingerprint
-        self._data: _Data = self._empty()
-        self._watch = ManifestWatch(self.directory, RELOAD_EVERY)
-        self._lock = threading.Lock()
-        self.reload(force=True)
+        super().__init__(directory, fingerprint, RELOAD_EVERY)
 
-    @staticmethod
-    def _empty() -> _Data:
+    def _empty(self) -> _Data:
         return ({}, [], np.zeros((0, 2), np.int32), np.zeros((1,), np.int64), np.zeros((0,), np.int32))
 
-    @property
-    def _manifest(self) -> Path:
-        return self._watch.path
-
-    def __len__(self) -> int:
-        return len(self._data[0])
-
-    def reload(self, force: bool = False) -> None:
-        """Re-read the files if a rebuild replaced them (looked at every RELOAD_EVERY seconds at most)."""
-        manifest = self._watch.changed(force)
-        if manifest is None:
-            return
-        if manifest.get("version") != FORMAT_VERSION or manifest.get("fingerprint") != self.fingerprint:
-            self._data = self._empty()  # another stemmer's or layout's stems: stem at query time until a rebuild
-            return
+    def _read(self, manifest: dict[str, Any]) -> _Data:
         where = {key: (int(first), int(count))
                  for key, first, count in zip(manifest["keys"], manifest["firsts"], manifest["counts"])}
-        vocabulary = list(manifest["vocabulary"])
         files = manifest["files"]
-        self._data = (where, vocabulary,
-                      *(np.asarray(np.load(self.directory / files[name], mmap_mode="r"))
-                        for name in ("spans", "bounds", "ids")))
+        return (where, list(manifest["vocabulary"]),
+                *(np.asarray(np.load(self.directory / files[name], mmap_mode="r"))
+                  for name in ("spans", "bounds", "ids")))
 
     def sentences(self, text: str) -> tuple[tuple[str, frozenset[str]], ...] | None:
         """evidence.sentence_stems(text) as the last rebuild stored it, or None when the text is not stored."""
@@ -136,12 +118,5 @@ class SentenceStems:
 
     def _save(self, keys: list[str], firsts: list[int], counts: list[int], vocabulary: list[str],
               spans: np.ndarray, bounds: np.ndarray, ids: np.ndarray) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        generation = f"{os.getpid()}-{np.random.default_rng().integers(1 << 30)}"
-        files = {name: f"{name}-{generation}.npy" for name in ("spans", "bounds", "ids")}
-        for name, array in (("spans", spans), ("bounds", bounds), ("ids", ids)):
-            np.save(self.directory / files[name], array)
-        manifest = {"version": FORMAT_VERSION, "fingerprint": self.fingerprint, "vocabulary": vocabulary,
-                    "keys": keys, "firsts": firsts, "counts": counts, "files": files}
-        publish_manifest(self._manifest, manifest,
-                         [p for name in files for p in self.directory.glob(f"{name}-*.npy") if generation not in p.name])
+        self._publish_arrays({"spans": spans, "bounds": bounds, "ids": ids},
+                             {"vocabulary": vocabulary, "keys": keys, "firsts": firsts, "counts": counts})

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from matcher.ranking.vectors import ManifestWatch, publish_manifest
+from matcher.ranking.vectors import ManifestStore, publish_manifest
 
 FORMAT_VERSION = 1
 STORE_DIR = "sentences"
@@ -45,39 +45,24 @@ def quantize(vectors: np.ndarray) -> Entry:
     return rows, scales.astype(np.float32)
 
 
-class SentenceVectors:
+class SentenceVectors(ManifestStore):
     """key of a text -> the int8 vectors of its evidence sentences, in the picker's order."""
 
+    format_version = FORMAT_VERSION
+
     def __init__(self, directory: str | os.PathLike[str], fingerprint: str, dim: int = 384) -> None:
-        self.directory = Path(directory)
-        self.fingerprint = fingerprint
-        self.dim = dim
-        # (key -> (first row, rows), int8 matrix, scales), replaced as one so a reader never mixes two files
-        self._data: tuple[dict[str, tuple[int, int]], np.ndarray, np.ndarray] = (
-            {}, np.zeros((0, dim), dtype=np.int8), np.zeros((0,), dtype=np.float32))
-        self._watch = ManifestWatch(self.directory, RELOAD_EVERY)
-        self._lock = threading.Lock()
-        self.reload(force=True)
+        self.dim = dim  # before the base class reads the store: _empty needs it
+        super().__init__(directory, fingerprint, RELOAD_EVERY)
 
-    @property
-    def _manifest(self) -> Path:
-        return self._watch.path
+    def _empty(self) -> tuple[dict[str, tuple[int, int]], np.ndarray, np.ndarray]:
+        """(key -> (first row, rows), int8 matrix, scales) of no text."""
+        return {}, np.zeros((0, self.dim), np.int8), np.zeros((0,), np.float32)
 
-    def __len__(self) -> int:
-        return len(self._data[0])
-
-    def reload(self, force: bool = False) -> None:
-        """Re-read the files if a rebuild replaced them (looked at every RELOAD_EVERY seconds at most)."""
-        manifest = self._watch.changed(force)
-        if manifest is None:
-            return
-        if manifest.get("version") != FORMAT_VERSION or manifest.get("fingerprint") != self.fingerprint:
-            self._data = ({}, np.zeros((0, self.dim), np.int8), np.zeros((0,), np.float32))
-            return
+    def _read(self, manifest: dict[str, Any]) -> tuple[dict[str, tuple[int, int]], np.ndarray, np.ndarray]:
         where = {key: (int(start), int(count))
                  for key, start, count in zip(manifest["keys"], manifest["starts"], manifest["counts"])}
-        self._data = (where, np.load(self.directory / manifest["matrix"], mmap_mode="r"),
-                      np.load(self.directory / manifest["scales"], mmap_mode="r"))
+        return (where, np.load(self.directory / manifest["matrix"], mmap_mode="r"),
+                np.load(self.directory / manifest["scales"], mmap_mode="r"))
 
     def get(self, key: str) -> Entry | None:
         where, matrix, scales = self._data

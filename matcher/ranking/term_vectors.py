@@ -12,15 +12,14 @@ the rows as CSR arrays ``indptr-*.npy``, ``indices-*.npy``, ``data-*.npy``, memo
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterable, Sequence
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from matcher.ranking.vectors import ManifestWatch, publish_manifest
+from matcher.ranking.vectors import ManifestStore
 
 FORMAT_VERSION = 1
 STORE_DIR = "terms"
@@ -54,37 +53,26 @@ def _weighted(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ counts)
 
 
-class TermVectors:
-    """doc id -> its unit TF-IDF row; the problem's row on the same scale."""
+class TermVectors(ManifestStore):
+    """doc id -> its unit TF-IDF row; the problem's row on the same scale.
+
+    `_data` is (doc id -> row, IDF, rows), replaced as one: a search thread never pairs one rebuild's ids with
+    another's rows. Another layout reads as no store: no signal until a rebuild."""
+
+    format_version = FORMAT_VERSION
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
-        self.directory = Path(directory)
-        self._watch = ManifestWatch(self.directory, RELOAD_EVERY)
-        self._lock = threading.Lock()
-        # (doc id -> row, IDF, rows) replaced as one: a search thread never pairs one rebuild's ids with another's rows
-        self._data: tuple[dict[str, int], np.ndarray, sp.csr_matrix] = self._empty()
         self._vectorizer = _vectorizer()
-        self.reload(force=True)
+        super().__init__(directory, FINGERPRINT, RELOAD_EVERY)
 
-    @staticmethod
-    def _empty() -> tuple[dict[str, int], np.ndarray, sp.csr_matrix]:
+    def _empty(self) -> tuple[dict[str, int], np.ndarray, sp.csr_matrix]:
         return {}, np.zeros(0, np.float32), sp.csr_matrix((0, BUCKETS), dtype=np.float32)
 
-    def __len__(self) -> int:
-        return len(self._data[0])
-
-    def reload(self, force: bool = False) -> None:
-        """Re-read the files if a rebuild replaced them (looked at every RELOAD_EVERY seconds at most)."""
-        manifest = self._watch.changed(force)
-        if manifest is None:
-            return
-        if manifest.get("version") != FORMAT_VERSION or manifest.get("fingerprint") != FINGERPRINT:
-            self._data = self._empty()  # another layout: no signal until a rebuild
-            return
+    def _read(self, manifest: dict[str, Any]) -> tuple[dict[str, int], np.ndarray, sp.csr_matrix]:
         arrays = {name: np.load(self.directory / manifest["files"][name], mmap_mode="r") for name in _FILES}
         ids = list(manifest["ids"])
         matrix = sp.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=(len(ids), BUCKETS))
-        self._data = ({doc_id: row for row, doc_id in enumerate(ids)}, np.asarray(arrays["idf"]), matrix)
+        return {doc_id: row for row, doc_id in enumerate(ids)}, np.asarray(arrays["idf"]), matrix
 
     def rows(self, doc_ids: Sequence[str]) -> tuple[sp.csr_matrix, list[str]]:
         """The stored rows of these documents, in their order, and which ones those are (the rest: none)."""
@@ -139,13 +127,6 @@ class TermVectors:
         return len(ids)
 
     def _save(self, ids: list[str], idf: np.ndarray, matrix: sp.csr_matrix) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        generation = f"{os.getpid()}-{np.random.default_rng().integers(1 << 30)}"
-        files = {name: f"{name}-{generation}.npy" for name in _FILES}
-        arrays = {"idf": idf, "indptr": matrix.indptr.astype(np.int64), "indices": matrix.indices.astype(np.int32),
-                  "data": matrix.data.astype(np.float32)}
-        for name, array in arrays.items():
-            np.save(self.directory / files[name], array)
-        manifest = {"version": FORMAT_VERSION, "fingerprint": FINGERPRINT, "ids": ids, "files": files}
-        publish_manifest(self._watch.path, manifest,
-                         [p for name in files for p in self.directory.glob(f"{name}-*.npy") if generation not in p.name])
+        self._publish_arrays({"idf": idf, "indptr": matrix.indptr.astype(np.int64),
+                              "indices": matrix.indices.astype(np.int32), "data": matrix.data.astype(np.float32)},
+                             {"ids": ids})

@@ -191,6 +191,59 @@ class ManifestWatch:
         return manifest
 
 
+class ManifestStore:
+    """A store that a rebuild replaces as a whole: files named by its manifest.json, read into one tuple
+    (`_data`, its first item the key map) that is swapped at once, so a reader never mixes two rebuilds.
+
+    Subclasses give `_empty()` (no store, or one of another layout) and `_read(manifest)`; a manifest whose
+    version or fingerprint differs from theirs reads as empty until the next rebuild.
+    """
+
+    format_version: int = 1
+
+    def __init__(self, directory: str | os.PathLike[str], fingerprint: str, every: float) -> None:
+        self.directory = Path(directory)
+        self.fingerprint = fingerprint
+        self._watch = ManifestWatch(self.directory, every)
+        self._lock = threading.Lock()
+        self._data: Any = self._empty()
+        self.reload(force=True)
+
+    def _empty(self) -> Any:
+        raise NotImplementedError
+
+    def _read(self, manifest: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    @property
+    def _manifest(self) -> Path:
+        return self._watch.path
+
+    def __len__(self) -> int:
+        return len(self._data[0])
+
+    def reload(self, force: bool = False) -> None:
+        """Re-read the files if a rebuild replaced them (looked at every `every` seconds at most)."""
+        manifest = self._watch.changed(force)
+        if manifest is None:
+            return
+        if manifest.get("version") != self.format_version or manifest.get("fingerprint") != self.fingerprint:
+            self._data = self._empty()
+            return
+        self._data = self._read(manifest)
+
+    def _publish_arrays(self, arrays: Mapping[str, np.ndarray], manifest: dict[str, Any]) -> None:
+        """Save `arrays` as a new generation of .npy files, name them in the manifest's "files" and publish it."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        generation = f"{os.getpid()}-{np.random.default_rng().integers(1 << 30)}"
+        files = {name: f"{name}-{generation}.npy" for name in arrays}
+        for name, array in arrays.items():
+            np.save(self.directory / files[name], array)
+        manifest = {"version": self.format_version, "fingerprint": self.fingerprint, **manifest, "files": files}
+        publish_manifest(self._manifest, manifest,
+                         [p for name in files for p in self.directory.glob(f"{name}-*.npy") if generation not in p.name])
+
+
 class VectorCache:
     """Precomputed vectors keyed by text hash (the demo ships one), checked against the model fingerprint."""
 

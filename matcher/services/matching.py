@@ -37,7 +37,6 @@ from matcher.ranking.context import (
     weighs_capabilities,
 )
 from matcher.ranking import crosslang
-from matcher.ranking.distinctive import candidate_signal
 from matcher.ranking.expansion import expand
 from matcher.ranking.features import brevity
 from matcher.ranking.feedback import feedback_cosines
@@ -47,13 +46,13 @@ from matcher.ranking.relevance import CandidateTable, profile_floor, relevance_t
 from matcher.ranking.scored import ScoredEntity, of_kinds
 from matcher.ranking.scorer import ScorerConfig, load_config
 from matcher.ranking.semantic import close_in_meaning, cosines, nearest_documents, row_cosines
-from matcher.ranking.term_vectors import document_text
 from matcher.repositories.cards import (
     capabilities_of,
     capability_document_frequency,
     document_links,
 )
 from matcher.runtime import Runtime
+from matcher.services.entity_signals import entity_signals
 from matcher.services.searches import own_document_hits, profile_searches
 from matcher.types import (
     DOCUMENT_KINDS,
@@ -337,31 +336,13 @@ def _score(runtime: Runtime, cfg: ScorerConfig, found: _Retrieved, query: str, q
             table = table.select(np.array([i in cards for i in table.ids], dtype=bool))
         floor = profile_floor(found.profile_hits, cfg.retrieval.get("profile_top_k", 200), cfg.profile_length_power)
         relevance = relevance_table(table, cards, cfg, doc_years, found.semantic, floor, more_cosines,
-                                    _entity_signals(runtime, session, cfg, found, table))
+                                    entity_signals(runtime, session, cfg, found.search_text, found.every_signal, table))
         with_caps = weighs_capabilities(cfg, query_caps)
         ctx = QueryContext(query_caps, wanted_regions, brevity(len(query.split())), doc_years,
                            capabilities_of(session, context_documents(relevance.doc_order.values()))
                            if with_caps else {},
                            _rarity(session, runtime) if with_caps else {})
     return score_columns(cards, relevance, cfg, ctx)
-
-
-def _entity_signals(runtime: Runtime, session: Session, cfg: ScorerConfig, found: _Retrieved,
-                    table: CandidateTable) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """The per-entity signals beside the pooled ones: distinctive, when the rebuild stored term vectors and it
-    weighs (~4-8 ms a search: a short problem's weights leave it out)."""
-    if not (found.every_signal or cfg.weights.get("distinctive") or cfg.weights.get("distinctive_short")):
-        return {}
-    terms = runtime.term_vectors
-    query = terms.query(found.search_text) if len(terms) and table.doc_ids else None
-    if query is None:
-        return {}
-
-    def texts_of(doc_ids: Sequence[str]) -> dict[str, str]:
-        return {d: document_text(t.title, t.text) for d, t in runtime.attributes.texts(session, doc_ids).items()}
-
-    return {"distinctive": candidate_signal(query, terms, table.doc_ids, table.owner, len(table.ids),
-                                            texts_of=texts_of)}
 
 
 def _meaning(runtime: Runtime, found: _Retrieved, table: CandidateTable) -> np.ndarray:
